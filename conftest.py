@@ -1,0 +1,8 @@
+"""Test-wide set-up: the suite runs in Europe/Brussels, which has DST."""
+
+import os
+import time
+
+os.environ["TZ"] = "Europe/Brussels"
+if hasattr(time, "tzset"):
+    time.tzset()

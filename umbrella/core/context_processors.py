@@ -1,0 +1,12 @@
+"""Template context shared by every page."""
+
+from django.conf import settings
+
+
+def site(request):
+    return {
+        "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
+        "TILE_URL": settings.TILE_URL,
+        "TILE_ATTRIBUTION": settings.TILE_ATTRIBUTION,
+        "COMPLETE_LANGUAGES": settings.COMPLETE_LANGUAGES,
+    }

@@ -1,0 +1,40 @@
+"""Pages every visitor sees, and the health check."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from umbrella.core.queries import database_is_up, last_worker_beat, worker_is_alive
+
+
+@require_GET
+def home(request):
+    return render(request, "core/home.html")
+
+
+@require_GET
+def about(request):
+    return render(request, "core/about.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Answer 200 when the database and a worker are up, 503 naming what is down."""
+    now = timezone.now()
+    db_ok = database_is_up()
+    beat = last_worker_beat() if db_ok else None
+    worker_ok = db_ok and worker_is_alive(now)
+    body = {
+        "database": "ok" if db_ok else "down",
+        "worker": "ok" if worker_ok else "down",
+        "worker_last_beat": beat.isoformat() if beat else None,
+        "worker_max_age_seconds": settings.WORKER_HEARTBEAT_MAX_AGE,
+    }
+    down = [name for name in ("database", "worker") if body[name] != "ok"]
+    if down:
+        body["down"] = down
+    return JsonResponse(body, status=503 if down else 200)

@@ -1,0 +1,22 @@
+"""Root URLs: the API and health check without a language, pages with one."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from umbrella.api import api
+from umbrella.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("umbrella.core.urls")),
+    path("areas/", include("umbrella.areas.urls")),
+    path("accounts/", include("umbrella.accounts.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
