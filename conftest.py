@@ -6,3 +6,6 @@ import time
 os.environ["TZ"] = "Europe/Brussels"
 if hasattr(time, "tzset"):
     time.tzset()
+
+# Shared fixtures: browser tests (Chromium, axe-core, outside-request guard).
+pytest_plugins = ["umbrella.browser"]

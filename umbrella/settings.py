@@ -215,6 +215,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+# WhiteNoise warns when STATIC_ROOT is missing; in development the finders
+# serve everything and collectstatic has not run yet.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 

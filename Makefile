@@ -1,0 +1,87 @@
+# Umbrella Brussels — every task a newcomer needs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+UV      := $(VENV)/bin/uv
+PORT    ?= 8000
+MANAGE  := $(PY) manage.py
+# PostgreSQL used by `make test` for its second run when one answers.
+TEST_DATABASE_URL ?= postgres://127.0.0.1:5432/test
+DEMO_PASSWORD ?=
+
+.PHONY: help setup run serve demo test test-sqlite test-postgres lint bench messages lock clean
+
+help: ## Show this help.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(PY):
+	@py=""; for c in python3.13 python3.12 python3.11 python3; do \
+	  if command -v $$c >/dev/null && $$c -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then py=$$c; break; fi; \
+	done; \
+	if [ -z "$$py" ]; then echo "Python 3.11 or newer is needed." >&2; exit 1; fi; \
+	echo "Creating $(VENV) with $$py"; $$py -m venv $(VENV)
+
+$(VENV)/.synced: requirements.lock | $(PY)
+	@$(PY) -m pip install --quiet --disable-pip-version-check "$$(grep -E '^uv==' requirements.lock | cut -d' ' -f1)"
+	$(UV) pip sync --quiet --python $(PY) requirements.lock
+	@touch $@
+
+node_modules/.synced: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.synced node_modules/.synced ## Install locked dependencies, migrate, load Brussels data, compile translations (idempotent).
+	@mkdir -p var
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) load_brussels
+	$(MANAGE) compilemessages -v 0 --ignore=.venv --ignore=node_modules
+	$(MANAGE) check
+
+demo: setup ## Create or reset the demo accounts (password printed below).
+	$(MANAGE) demo $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
+
+serve: ## Serve the web app and its worker on http://127.0.0.1:$(PORT) (foreground).
+	PORT=$(PORT) $(MANAGE) serve
+
+run: setup demo ## From a fresh clone: set up, create demo content and serve.
+	@$(MAKE) --no-print-directory serve
+
+test: setup ## Run the whole test suite on SQLite, then on PostgreSQL when one answers.
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== test suite on SQLite"
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@url="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"; \
+	if $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$$url" 2>/dev/null; then \
+	  echo "== test suite on PostgreSQL ($$url)"; \
+	  DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS); \
+	elif [ -n "$$CI" ]; then \
+	  echo "PostgreSQL does not answer at $$url, and CI must test on it." >&2; exit 1; \
+	else \
+	  echo "== PostgreSQL does not answer at $$url: its run is skipped (CI runs it)."; \
+	fi
+
+lint: $(VENV)/.synced ## Check style, imports, security and i18n rules (ruff) and the migrations.
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+bench: setup ## Run the benchmarks in bench/ and print their figures.
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+messages: $(VENV)/.synced ## Extract translatable strings into locale/*/LC_MESSAGES/django.po.
+	$(MANAGE) makemessages --all --no-location --ignore=.venv --ignore=node_modules --ignore=var
+	$(MANAGE) makemessages --all --no-location -d djangojs --ignore=.venv --ignore=node_modules --ignore=var
+
+lock: ## Re-lock Python dependencies after editing pyproject.toml.
+	$(UV) pip compile pyproject.toml --group dev --generate-hashes --no-emit-index-url \
+	  --python-version 3.11 --universal --quiet -o requirements.lock
+
+clean: ## Remove the virtual environment, node_modules and local data.
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,47 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from umbrella.core.actions import record_heartbeat
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_is_503_naming_the_worker_when_no_worker_ever_beat(client):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["database"] == "ok"
+    assert body["worker"] == "down"
+    assert body["down"] == ["worker"]
+
+
+def test_healthz_is_200_with_a_fresh_heartbeat(client):
+    now = timezone.now()
+    record_heartbeat("test-host:1", now, now)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response.json()["worker"] == "ok"
+    assert "down" not in response.json()
+
+
+def test_healthz_goes_down_just_after_the_heartbeat_max_age(client, settings):
+    settings.WORKER_HEARTBEAT_MAX_AGE = 10
+    beat = timezone.now()
+    record_heartbeat("test-host:1", beat, beat)
+    with time_machine.travel(beat + timedelta(seconds=9), tick=False):
+        assert client.get("/healthz").status_code == 200
+    with time_machine.travel(beat + timedelta(seconds=10), tick=False):
+        assert client.get("/healthz").status_code == 200
+    with time_machine.travel(beat + timedelta(seconds=11), tick=False):
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.json()["down"] == ["worker"]
+
+
+def test_healthz_is_not_cached(client):
+    response = client.get("/healthz")
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]

@@ -1,0 +1,77 @@
+"""The settings module refuses unsafe production configurations.
+
+Each case imports the settings in a fresh interpreter, as a server start would.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+CHECK = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+
+
+def _start(**env):
+    full = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    full.update(env, DJANGO_SETTINGS_MODULE="umbrella.settings")
+    return subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "-c", CHECK],
+        env=full,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "secret", [None, "", "change-me", settings.DEV_SECRET_KEY, "short-but-real"]
+)
+def test_debug_off_refuses_a_missing_or_placeholder_secret_key(secret):
+    env = {"DEBUG": "0"}
+    if secret is not None:
+        env["SECRET_KEY"] = secret
+    result = _start(**env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is missing or a placeholder" in result.stderr
+
+
+def test_debug_off_starts_with_a_real_secret_key():
+    result = _start(DEBUG="0", SECRET_KEY="k3-" + "x9Qz" * 12)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_a_bad_boolean_fails_loudly():
+    result = _start(DEBUG="perhaps")
+    assert result.returncode != 0
+    assert "DEBUG='perhaps' is not a boolean" in result.stderr
+
+
+def test_a_bad_redis_url_fails_loudly():
+    result = _start(REDIS_URL="http://127.0.0.1:6379")
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+
+
+def test_defaults_are_brussels_time_and_the_seven_languages():
+    assert settings.TIME_ZONE == "Europe/Brussels"
+    assert settings.USE_TZ is True
+    assert [code for code, _ in settings.LANGUAGES] == ["nl", "fr", "en", "ro", "bg", "es", "pt"]
+
+
+def test_the_default_sqlite_database_runs_in_wal_mode(tmp_path):
+    probe = (
+        "import django; django.setup(); from django.db import connection; "
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+    env.update(DJANGO_SETTINGS_MODULE="umbrella.settings", SQLITE_PATH=str(tmp_path / "u.db"))
+    result = subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True,
+        cwd=settings.BASE_DIR, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "wal"
