@@ -1,0 +1,125 @@
+"""Response schemas of the areas API, so the OpenAPI document shows the contracts."""
+
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class Error(Schema):
+    detail: str = Field(description="A sentence a person can read, in the request's language.")
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+class MunicipalityOut(Schema):
+    nis_code: str = Field(examples=["21004"])
+    name_nl: str = Field(examples=["Brussel"])
+    name_fr: str = Field(examples=["Bruxelles"])
+
+
+class PoliceZoneOut(Schema):
+    code: str = Field(examples=["5339"])
+    name: str = Field(description="In the request's language (French for other than nl/fr).")
+    name_nl: str
+    name_fr: str
+
+
+class NeighbourhoodOut(Schema):
+    code: int = Field(examples=[1], description="IBSA/BISA monitoring neighbourhood code.")
+    name: str = Field(description="In the request's language (French for other than nl/fr).")
+    name_nl: str
+    name_fr: str
+
+
+class LocationOut(Schema):
+    inside_region: bool
+    municipality: MunicipalityOut | None
+    police_zone: PoliceZoneOut | None
+    neighbourhood: NeighbourhoodOut | None
+
+
+class Point(Schema):
+    lat: float
+    lon: float
+
+
+class Polygonal(Schema):
+    type: Literal["MultiPolygon", "Polygon"]
+    coordinates: list = Field(description="RFC 7946 coordinates, WGS84 lon/lat.")
+
+
+class NamedArea(Schema):
+    name: str
+    name_nl: str
+    name_fr: str
+
+
+class MunicipalityProperties(NamedArea):
+    nis_code: str
+    police_zone: str
+    police_zone_name: str
+    centroid: Point
+
+
+class MemberMunicipality(NamedArea):
+    nis_code: str
+
+
+class PoliceZoneProperties(NamedArea):
+    code: str
+    municipalities: list[MemberMunicipality]
+    trafficking_reference: dict | None = Field(
+        description="The zone's trafficking reference person (function, contact channels), "
+        "or null while none is designated."
+    )
+
+
+class NeighbourhoodProperties(NamedArea):
+    code: int
+    nis_code: str = Field(description="The municipality that holds most of the neighbourhood.")
+    municipality_name: str
+    police_zone: str
+
+
+class _Collection(Schema):
+    type: Literal["FeatureCollection"]
+    attribution: str
+    license: str
+
+
+class MunicipalityFeature(Schema):
+    type: Literal["Feature"]
+    id: str
+    geometry: Polygonal
+    properties: MunicipalityProperties
+
+
+class MunicipalityCollection(_Collection):
+    features: list[MunicipalityFeature]
+
+
+class PoliceZoneFeature(Schema):
+    type: Literal["Feature"]
+    id: str
+    geometry: Polygonal
+    properties: PoliceZoneProperties
+
+
+class PoliceZoneCollection(_Collection):
+    features: list[PoliceZoneFeature]
+
+
+class NeighbourhoodFeature(Schema):
+    type: Literal["Feature"]
+    id: int
+    geometry: Polygonal
+    properties: NeighbourhoodProperties
+
+
+class NeighbourhoodCollection(_Collection):
+    features: list[NeighbourhoodFeature]
