@@ -7,5 +7,6 @@ os.environ["TZ"] = "Europe/Brussels"
 if hasattr(time, "tzset"):
     time.tzset()
 
-# Shared fixtures: browser tests (Chromium, axe-core, outside-request guard).
-pytest_plugins = ["umbrella.browser"]
+# Shared fixtures: browser tests (Chromium, axe-core, outside-request guard);
+# personas, sign-in helpers and domain assertions for every app's tests.
+pytest_plugins = ["umbrella.browser", "umbrella.testing"]

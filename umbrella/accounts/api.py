@@ -1,3 +1,156 @@
-from ninja import Router
+"""API routes under /api/v1/auth/: issue, inspect and revoke bearer tokens."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pydantic
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.errors import ValidationError
+
+from umbrella.accounts import actions, ratelimits
+from umbrella.accounts.auth import BearerTokenAuth
 
 router = Router()
+
+RATE_SCOPE = "api-token"
+
+
+class TokenIn(Schema):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=1024)
+    otp: str | None = Field(
+        default=None,
+        max_length=10,
+        description="A code from the authenticator app; required for staff accounts.",
+    )
+    name: str = Field(default="", max_length=100, description="A label for the token list.")
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime
+
+
+class Detail(Schema):
+    detail: str
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ValidationDetail(Schema):
+    detail: str
+    errors: list[FieldError]
+
+
+class MeOut(Schema):
+    username: str
+    role: str
+    token_expires_at: datetime
+
+
+def _field_message(error: dict) -> str:
+    # Pydantic's messages are English only; translate the ones a client meets.
+    messages = {
+        "missing": _("This field is required."),
+        "string_type": _("This field must be a string."),
+        "string_too_short": _("This field must not be empty."),
+        "string_too_long": _("This field is too long."),
+        "model_type": _("The body must be a JSON object."),
+        "json_invalid": _("The body is not valid JSON."),
+    }
+    return messages.get(error.get("type", ""), error.get("msg", ""))
+
+
+def parse_body(request: HttpRequest, schema: type[Schema]) -> Schema:
+    """Parse the JSON body into ``schema`` or raise a 422 ``ValidationError``.
+
+    Parsed here rather than by django-ninja, which answers malformed JSON with
+    a 400 and an English message instead of the API's usual 422.
+    """
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        error = {"type": "json_invalid"}
+        raise ValidationError(
+            [{"loc": ("body",), "msg": _field_message(error), "type": "json_invalid"}]
+        ) from None
+    try:
+        return schema.model_validate(data)
+    except pydantic.ValidationError as exc:
+        errors = [
+            {"loc": ("body", *err["loc"]), "msg": _field_message(err), "type": err["type"]}
+            for err in exc.errors(include_url=False)
+        ]
+        raise ValidationError(errors) from None
+
+
+_TOKEN_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": TokenIn.model_json_schema()}},
+    }
+}
+
+
+@router.post(
+    "token",
+    response={200: TokenOut, 401: Detail, 403: Detail, 422: ValidationDetail, 429: Detail},
+    summary="Exchange a name and password for a bearer token",
+    openapi_extra=_TOKEN_BODY,
+)
+def issue_token(request: HttpRequest):
+    """Issue a bearer token for a name and password (and a TOTP code for staff)."""
+    payload = parse_body(request, TokenIn)
+    if ratelimits.is_locked(request, RATE_SCOPE, payload.username):
+        return Status(
+            429, {"detail": _("Too many failed attempts. Wait a few minutes and try again.")}
+        )
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        ratelimits.record_failure(request, RATE_SCOPE, payload.username)
+        return Status(401, {"detail": _("The name or password is not correct.")})
+    if user.requires_two_factor():
+        if not user.has_confirmed_totp():
+            message = _(
+                "This account must set up two-step verification on the website "
+                "before it can use the API."
+            )
+            return Status(403, {"detail": message})
+        if not payload.otp:
+            return Status(401, {"detail": _('Send the code from your authenticator app as "otp".')})
+        if actions.verify_totp(user, payload.otp) is None:
+            ratelimits.record_failure(request, RATE_SCOPE, payload.username)
+            return Status(401, {"detail": _("The code from the authenticator app is not correct.")})
+    token, plaintext = actions.issue_token(user, timezone.now(), name=payload.name)
+    return Status(200, {"token": plaintext, "expires_at": token.expires_at})
+
+
+@router.post(
+    "token/revoke",
+    auth=BearerTokenAuth(),
+    response={204: None},
+    summary="Revoke the bearer token used for this request",
+)
+def revoke_token(request: HttpRequest):
+    """Revoke the token that authenticated this request."""
+    actions.revoke_token(request.api_token, timezone.now())
+    return Status(204, None)
+
+
+@router.get("me", auth=BearerTokenAuth(), response=MeOut, summary="Who this token belongs to")
+def me(request: HttpRequest):
+    """Return the name and role of the token's owner."""
+    return {
+        "username": request.user.username,
+        "role": request.user.role,
+        "token_expires_at": request.api_token.expires_at,
+    }

@@ -1,12 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from umbrella.accounts import views
+from umbrella.accounts import views, views_two_factor
+from umbrella.accounts.models import Role
 
 app_name = "accounts"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", views.signup, {"role": Role.SEX_WORKER}, name="signup"),
+    path("signup/resident/", views.signup, {"role": Role.RESIDENT}, name="signup_resident"),
+    path("recover/", views.recover, name="recover"),
+    path("recovery-codes/", views.regenerate_codes, name="regenerate_codes"),
+    path("passphrase/", views.PassphraseChangeView.as_view(), name="passphrase_change"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("two-step/setup/", views_two_factor.totp_setup, name="totp_setup"),
+    path("two-step/verify/", views_two_factor.totp_verify, name="totp_verify"),
 ]

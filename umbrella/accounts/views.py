@@ -1,13 +1,228 @@
+"""Account pages: sign up, sign in, recovery, account home and API tokens.
+
+Two-step verification pages live in ``views_two_factor.py``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import get_usage
+
+from umbrella.accounts import actions, ratelimits
+from umbrella.accounts.forms import (
+    ConfirmPassphraseForm,
+    RecoverForm,
+    SignInForm,
+    SignUpForm,
+    TokenCreateForm,
+)
+from umbrella.accounts.models import ApiToken, Role, User
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# Sign-ups per IP address; generous because an outreach session may sign up
+# a whole group over one connection.
+SIGNUP_RATE = getattr(settings, "SIGNUP_RATE", "30/h")
+
+
+def ratelimited(request, exception=None):
+    """Answer 429 with a page that says what happened and what to do."""
+    return render(request, "accounts/ratelimited.html", status=429)
 
 
 @login_required
+@require_http_methods(["GET", "HEAD"])
 def home(request):
-    return render(request, "accounts/home.html")
+    user = request.user
+    now = timezone.now()
+    tokens = [t for t in user.api_tokens.all() if t.is_valid(now)]
+    context = {
+        "role_label": user.get_role_display(),
+        "memberships": user.memberships.select_related("organisation"),
+        "active_token_count": len(tokens),
+        "requires_two_factor": user.requires_two_factor(),
+        "has_totp": user.has_confirmed_totp(),
+        "is_verified": user.is_verified() if hasattr(user, "is_verified") else False,
+        "self_sign_up": not user.is_staff_role(),
+        "unused_code_count": actions.unused_recovery_code_count(user),
+    }
+    return render(request, "accounts/home.html", context)
 
 
-def ratelimited(request, exception):
-    return HttpResponse(_("Too many attempts. Wait a few minutes and try again."), status=429)
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
+class SignInView(auth_views.LoginView):
+    """Sign in with a name and passphrase; failures are limited per name and per IP."""
+
+    form_class = SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+    rate_scope = "login"
+
+    def post(self, request, *args, **kwargs):
+        if ratelimits.is_locked(request, self.rate_scope, request.POST.get("username", "")):
+            return ratelimited(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        ratelimits.record_failure(
+            self.request, self.rate_scope, self.request.POST.get("username", "")
+        )
+        return super().form_invalid(form)
+
+
+SIGN_UP_PAGES = {
+    Role.SEX_WORKER: {
+        "heading": gettext_lazy("Create a private account"),
+        "action": actions.sign_up_sex_worker,
+    },
+    Role.RESIDENT: {
+        "heading": gettext_lazy("Create an account as a resident or merchant"),
+        "action": actions.sign_up_resident,
+    },
+}
+
+
+def _signup_locked(request, increment: bool) -> bool:
+    usage = get_usage(
+        request, group="accounts.signup.ip", key="ip", rate=SIGNUP_RATE, increment=increment
+    )
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+@never_cache
+@sensitive_post_parameters("passphrase", "passphrase_again")
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup(request, role: str = Role.SEX_WORKER):
+    """Create a pseudonymous account from a chosen name and a passphrase, nothing else."""
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    page = SIGN_UP_PAGES[role]
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        if _signup_locked(request, increment=False):
+            return ratelimited(request)
+        if form.is_valid():
+            try:
+                user, codes = page["action"](
+                    form.cleaned_data["chosen_name"], form.cleaned_data["passphrase"]
+                )
+            except IntegrityError:
+                # Someone took the name between validation and saving.
+                form.add_error("chosen_name", _("That name is already taken. Choose another one."))
+            else:
+                _signup_locked(request, increment=True)
+                auth_login(request, user, backend=MODEL_BACKEND)
+                return render(
+                    request, "accounts/recovery_codes.html", {"codes": codes, "new_account": True}
+                )
+    context = {"form": form, "heading": page["heading"], "role": role}
+    return render(request, "accounts/signup.html", context)
+
+
+@never_cache
+@sensitive_post_parameters("code", "passphrase", "passphrase_again")
+@require_http_methods(["GET", "HEAD", "POST"])
+def recover(request):
+    """Set a new passphrase with the chosen name and one unused recovery code."""
+    form = RecoverForm(request.POST or None)
+    if request.method == "POST":
+        name = request.POST.get("chosen_name", "")
+        if ratelimits.is_locked(request, "recover", name):
+            return ratelimited(request)
+        if form.is_valid():
+            user = _find_person(form.cleaned_data["chosen_name"])
+            recovered = user is not None and actions.recover_account(
+                user, form.cleaned_data["code"], form.cleaned_data["passphrase"], timezone.now()
+            )
+            if recovered:
+                auth_login(request, user, backend=MODEL_BACKEND)
+                messages.success(request, _("Your new passphrase is set. You are signed in."))
+                return redirect("accounts:home")
+            ratelimits.record_failure(request, "recover", name)
+            form.add_error(
+                None,
+                _("That name and recovery code do not match. Check both and try again."),
+            )
+    return render(request, "accounts/recover.html", {"form": form})
+
+
+def _find_person(name: str) -> User | None:
+    try:
+        user = User.objects.get_by_natural_key(name)
+    except User.DoesNotExist:
+        return None
+    return user if user.is_active else None
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("passphrase")
+@require_http_methods(["GET", "HEAD", "POST"])
+def regenerate_codes(request):
+    """Replace the recovery codes after the person confirms their passphrase."""
+    form = ConfirmPassphraseForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if ratelimits.is_locked(request, "confirm", request.user.username):
+            return ratelimited(request)
+        if form.is_valid():
+            codes = actions.regenerate_recovery_codes(request.user)
+            return render(
+                request, "accounts/recovery_codes.html", {"codes": codes, "new_account": False}
+            )
+        ratelimits.record_failure(request, "confirm", request.user.username)
+    return render(request, "accounts/regenerate_codes.html", {"form": form})
+
+
+class PassphraseChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/passphrase_change.html"
+    success_url = reverse_lazy("accounts:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your passphrase is changed."))
+        return response
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def tokens(request):
+    """List the person's API tokens and create one; a new token is shown only once."""
+    form = TokenCreateForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = actions.issue_token(
+            request.user, timezone.now(), name=form.cleaned_data["name"]
+        )
+        form = TokenCreateForm()
+    now = timezone.now()
+    rows = [
+        {"token": token, "valid": token.is_valid(now), "expired": token.is_expired(now)}
+        for token in request.user.api_tokens.all()
+    ]
+    context = {"form": form, "rows": rows, "new_token": new_token}
+    return render(request, "accounts/tokens.html", context)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    actions.revoke_token(token, timezone.now())
+    messages.success(
+        request, _("The token starting with %(prefix)s is revoked.") % {"prefix": token.prefix}
+    )
+    return redirect("accounts:tokens")
