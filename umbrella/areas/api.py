@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from umbrella.areas import schemas
 from umbrella.areas.geojson import geojson_response
@@ -70,11 +70,11 @@ def locate_point(
         try:
             lat_value, lon_value = parse_point(lat, lon)
         except InvalidPoint as error:
-            return 422, error.as_dict()
+            return Status(422, error.as_dict())
         try:
-            return 200, locate(lat_value, lon_value).as_dict()
+            return Status(200, locate(lat_value, lon_value).as_dict())
         except GeographyNotLoaded:
-            return 503, _not_loaded()
+            return Status(503, _not_loaded())
 
 
 def _layer(request: HttpRequest, layer: str, lang: str | None):
@@ -82,7 +82,7 @@ def _layer(request: HttpRequest, layer: str, lang: str | None):
         try:
             return geojson_response(request, layer)
         except GeographyNotLoaded:
-            return 503, _not_loaded()
+            return Status(503, _not_loaded())
 
 
 @router.get(

@@ -13,6 +13,7 @@ import json
 import threading
 from dataclasses import dataclass
 
+import shapely
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
@@ -69,6 +70,15 @@ def _feature(feature_id, geometry: str, properties: dict) -> dict:
     }
 
 
+def _label_point(geometry: str) -> dict:
+    """Return a point surely inside the area, where a map can print its name.
+
+    The centroid will not do: Ixelles comes in two parts.
+    """
+    point = shapely.point_on_surface(shapely.from_geojson(geometry))
+    return {"lat": round(point.y, 6), "lon": round(point.x, 6)}
+
+
 def _names(row, language: str) -> dict:
     return {
         "name": name_in_language(row.name_nl, row.name_fr, language),
@@ -91,6 +101,7 @@ def _municipality_features(language: str) -> list[dict]:
                     m.police_zone.name_nl, m.police_zone.name_fr, language
                 ),
                 "centroid": {"lat": m.centroid_lat, "lon": m.centroid_lon},
+                "label_point": _label_point(m.geometry),
             },
         )
         for m in rows

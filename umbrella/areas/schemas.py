@@ -63,7 +63,8 @@ class MunicipalityProperties(NamedArea):
     nis_code: str
     police_zone: str
     police_zone_name: str
-    centroid: Point
+    centroid: Point = Field(description="The geometric centroid; may fall outside the area.")
+    label_point: Point = Field(description="A point inside the area, to print its name.")
 
 
 class MemberMunicipality(NamedArea):

@@ -1,5 +1,39 @@
+"""Pages of the geography: the map with its point lookup."""
+
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
+
+from umbrella.areas.locate import GeographyNotLoaded, locate
+from umbrella.areas.validation import InvalidPoint, parse_point
 
 
+@require_GET
 def map_page(request):
-    return render(request, "areas/map.html")
+    """Show the map; given ``?lat=&lon=``, also the areas of that point.
+
+    The query is the no-JavaScript and keyboard path of the lookup: it
+    answers with the same markup the map script writes.
+    """
+    lat, lon = request.GET.get("lat"), request.GET.get("lon")
+    context = {"lat": lat or "", "lon": lon or "", "errors": {}}
+    asked = lat is not None or lon is not None
+    if asked:
+        try:
+            point = parse_point(lat, lon)
+        except InvalidPoint as invalid:
+            context["errors"] = invalid.errors
+        else:
+            try:
+                context["location"] = locate(*point)
+            except GeographyNotLoaded:
+                context["unavailable"] = True
+            else:
+                # Six decimals (about 0.1 m), written as the map script writes them.
+                context["point_lat"], context["point_lon"] = (str(round(v, 6)) for v in point)
+                context["point_text"] = f"{context['point_lat']}, {context['point_lon']}"
+    response = render(request, "areas/map.html", context)
+    if asked:
+        # The point may be where someone lives or works: keep it out of caches.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
