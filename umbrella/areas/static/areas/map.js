@@ -9,6 +9,8 @@
  *
  * Other components may listen for "umbrella:located" on the component root:
  * event.detail is {lat, lon, location} with location as the API returns it.
+ * The root's umbrellaMap property holds the component (its Leaflet map is
+ * umbrellaMap.map), for components that add their own layers.
  */
 (function () {
   "use strict";
@@ -243,7 +245,8 @@
       return; // Leaflet failed to load: the form below the map still works.
     }
     document.querySelectorAll("[data-brussels-map]").forEach(function (root) {
-      new BrusselsMap(root).start();
+      root.umbrellaMap = new BrusselsMap(root);
+      root.umbrellaMap.start();
     });
   }
 
