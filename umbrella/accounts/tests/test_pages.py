@@ -96,3 +96,20 @@ def test_pages_load_no_scripts_of_their_own_and_nothing_from_elsewhere(client, p
         assert "<script>" not in html
         assert not re.findall(r'(?:src|action)="https?://', html)
         assert not re.findall(r'<link[^>]+href="https?://', html)
+
+
+def test_garbage_input_gets_a_form_error_not_a_crash(client, police, worker):
+    cases = [
+        (reverse("accounts:signup"), {"chosen_name": "x" * 400, "passphrase": "\x00"}),
+        (reverse("accounts:recover"), {"chosen_name": "", "code": "😀" * 50}),
+        (reverse("accounts:login"), {"username": "a" * 5000, "password": ""}),
+    ]
+    for url, data in cases:
+        assert client.post(url, data).status_code == 200, url
+    client.force_login(worker)
+    assert client.post(TOKENS, {"name": ""}).status_code == 200
+    assert client.post(reverse("accounts:token_revoke", args=[999999])).status_code == 404
+    client.force_login(police)
+    for url in (reverse("accounts:totp_setup"), reverse("accounts:totp_verify")):
+        response = client.post(url, {"code": "abcdef"})
+        assert response.status_code in (200, 302), url
