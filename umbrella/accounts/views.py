@@ -47,12 +47,11 @@ def ratelimited(request, exception=None):
 @require_http_methods(["GET", "HEAD"])
 def home(request):
     user = request.user
-    now = timezone.now()
-    tokens = [t for t in user.api_tokens.all() if t.is_valid(now)]
+    active_tokens = user.api_tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
     context = {
         "role_label": user.get_role_display(),
         "memberships": user.memberships.select_related("organisation"),
-        "active_token_count": len(tokens),
+        "active_token_count": active_tokens.count(),
         "requires_two_factor": user.requires_two_factor(),
         "has_totp": user.has_confirmed_totp(),
         "is_verified": user.is_verified() if hasattr(user, "is_verified") else False,
