@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from umbrella.accounts.api import router as auth_router
 from umbrella.areas.api import router as areas_router
@@ -40,6 +40,16 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError):
     return api.create_response(
         request, {"detail": _("Authentication required: send a valid bearer token.")}, status=401
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    """Answer malformed JSON with 422 like any other invalid input; keep other errors."""
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return api.create_response(
+            request, {"detail": _("The request body is not valid JSON.")}, status=422
+        )
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 api.add_router("/auth/", auth_router, tags=["auth"])

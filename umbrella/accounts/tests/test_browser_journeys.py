@@ -1,56 +1,13 @@
 """Accounts journeys in a real browser: sign-up with recovery codes, staff 2FA set-up."""
 
-import json
-
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from umbrella.accounts.models import Role, User
-from umbrella.browser import AXE_JS, AXE_TAGS
+from umbrella.browser import assert_no_axe_violations
 from umbrella.testing import PERSONA_PASSWORD, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _same_origin_posts(page, live_server):
-    """Send the Origin a browser would send under Referrer-Policy: same-origin.
-
-    Under the site's current "no-referrer" policy Chromium sends
-    ``Origin: null`` with every form POST, which Django's CSRF check refuses
-    (403). Remove this fixture once the policy is "same-origin" (see
-    docs/accounts.md, "Known issue").
-    """
-
-    def fix_origin(route):
-        request = route.request
-        headers = request.all_headers()
-        if request.method == "POST" and headers.get("origin") == "null":
-            # Chromium does not let route.continue_() change Origin; refetch instead.
-            response = route.fetch(headers={**headers, "origin": live_server.url}, max_redirects=0)
-            route.fulfill(response=response)
-        else:
-            route.continue_()
-
-    page.route("**/*", fix_origin)
-
-
-def assert_no_axe_violations(page) -> None:
-    """Run axe-core on the page and fail on WCAG 2.1 AA violations.
-
-    umbrella.browser's helper injects axe with a <script> tag, which the
-    site's CSP (script-src 'self') blocks; evaluating the source through the
-    DevTools protocol is not subject to the page's CSP.
-    """
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
-    violations = page.evaluate("(options) => axe.run(document, options)", options)["violations"]
-    summary = [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in violations
-    ]
-    assert violations == [], f"axe-core violations on {page.url}:\n{json.dumps(summary, indent=2)}"
 
 
 def test_sex_worker_signs_up_and_sees_printable_codes(live_server, page, outside_requests):

@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from channels.layers import get_channel_layer
@@ -31,7 +32,10 @@ def test_default_layer_is_in_memory_and_fans_out_to_a_group():
         await layer.group_send("responders-test", {"type": "alarm.raised", "id": 1})
         return await asyncio.wait_for(layer.receive(channel), 2)
 
-    assert asyncio.run(roundtrip()) == {"type": "alarm.raised", "id": 1}
+    # A fresh thread: a browser test may leave Playwright's loop running here.
+    with ThreadPoolExecutor(1) as pool:
+        message = pool.submit(asyncio.run, roundtrip()).result(timeout=10)
+    assert message == {"type": "alarm.raised", "id": 1}
 
 
 PROBE = """

@@ -59,7 +59,7 @@ def test_pages_forbid_third_party_resources(client):
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
     assert "https:" not in policy
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_about_page_carries_the_data_attribution(client):
