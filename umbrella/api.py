@@ -6,7 +6,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from umbrella.accounts.api import router as auth_router
+from umbrella.alarms.api import router as alarms_router
 from umbrella.areas.api import router as areas_router
+from umbrella.notify.api import router as notify_router
 
 api = NinjaAPI(
     title="Umbrella Brussels API",
@@ -54,3 +56,5 @@ def http_error(request: HttpRequest, exc: HttpError):
 
 api.add_router("/auth/", auth_router, tags=["auth"])
 api.add_router("/areas/", areas_router, tags=["areas"])
+api.add_router("/", alarms_router, tags=["alarms"])
+api.add_router("/notify/", notify_router, tags=["notify"])

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "umbrella.core",
     "umbrella.areas",
     "umbrella.accounts",
+    "umbrella.notify",
+    "umbrella.alarms",
 ]
 
 MIDDLEWARE = [

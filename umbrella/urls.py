@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("umbrella.core.urls")),
     path("areas/", include("umbrella.areas.urls")),
     path("accounts/", include("umbrella.accounts.urls")),
+    path("alarms/", include("umbrella.alarms.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
