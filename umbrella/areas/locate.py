@@ -134,7 +134,7 @@ class _Border:
 
 
 class LocateIndex:
-    """An immutable point-in-area index over one set of municipalities and neighbourhoods."""
+    """A read-only point-in-area index over one set of municipalities and neighbourhoods."""
 
     def __init__(self, municipalities, neighbourhoods, cell_size_m: float = CELL_SIZE_M):
         """Build the index.
@@ -186,6 +186,9 @@ class LocateIndex:
         return shapely.union_all([shapely.Polygon(part.exterior) for part in parts])
 
     def _location(self, m: int, n: int | None) -> Location:
+        # Memoised so equal answers share one object. Border lookups may add
+        # an entry from several threads at once; that is harmless, since the
+        # GIL keeps the dict consistent and any copy is an equal value.
         key = (m, n)
         if key not in self._locations:
             municipality, zone = self._municipalities[m]

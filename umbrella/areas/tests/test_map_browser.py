@@ -76,6 +76,28 @@ def test_clicking_the_map_shows_the_areas_and_a_marker(live_server, page, outsid
     assert outside_requests.urls == []
 
 
+def _wait_for_paths(page, count):
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('#brussels-map svg path').length === n", arg=count
+    )
+
+
+def test_layer_check_boxes_draw_zones_and_neighbourhoods(live_server, page, outside_requests):
+    failures = []
+    page.on("response", lambda r: failures.append(r.url) if r.status >= 400 else None)
+    _open_map(page, live_server, "nl")
+    paths = page.locator("#brussels-map svg path")
+    assert paths.count() == 19
+    page.check("input[data-layer=police-zones]")
+    _wait_for_paths(page, 25)
+    page.check("input[data-layer=neighbourhoods]")
+    _wait_for_paths(page, 170)
+    page.uncheck("input[data-layer=police-zones]")
+    _wait_for_paths(page, 164)
+    assert [url for url in failures if "favicon" not in url] == []
+    assert outside_requests.urls == []
+
+
 def test_keyboard_lookup_through_the_form_stays_on_the_page(live_server, page, outside_requests):
     _open_map(page, live_server, "en")
     page.focus("#locate-form-lat")

@@ -22,6 +22,12 @@
     "police-zones": { color: "#6a1b9a", weight: 4, dashArray: "8 6", fill: false },
     neighbourhoods: { color: "#4a4a4a", weight: 1, fill: false },
   };
+  // The data- attribute that holds each layer's URL (dataset names are camelCase).
+  var URL_KEYS = {
+    municipalities: "municipalitiesUrl",
+    "police-zones": "policeZonesUrl",
+    neighbourhoods: "neighbourhoodsUrl",
+  };
 
   function formatCoordinate(value) {
     return (Math.round(value * 1e6) / 1e6).toString();
@@ -49,7 +55,10 @@
   BrusselsMap.prototype.start = function () {
     var self = this;
     this.root.hidden = false;
-    this.map = L.map(this.canvas, { zoomControl: false, maxBoundsViscosity: 0.8 });
+    // Quarter zoom steps let the whole region fill the map at any width.
+    this.map = L.map(this.canvas, {
+      zoomControl: false, zoomSnap: 0.25, minZoom: 10, maxBoundsViscosity: 0.8,
+    });
     L.control.zoom({ zoomInTitle: this.data.zoomIn, zoomOutTitle: this.data.zoomOut }).addTo(this.map);
     this.map.attributionControl.setPrefix(false);
     this.map.attributionControl.addAttribution(this.data.attribution);
@@ -110,7 +119,7 @@
       return;
     }
     this.layers[name] = L.layerGroup().addTo(this.map);
-    fetch(this.apiUrl(this.data[name + "Url"]), { headers: { Accept: "application/geo+json" } })
+    fetch(this.apiUrl(this.data[URL_KEYS[name]]), { headers: { Accept: "application/geo+json" } })
       .then(function (response) {
         if (!response.ok) {
           throw new Error(response.status);
