@@ -47,7 +47,9 @@ def browser():
     if path is None:
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing in CI: .ci/run must install Debian's chromium.")
-        pytest.skip("Browser test skipped: no Chromium at /usr/bin/chromium (apt-get install chromium).")
+        pytest.skip(
+            "Browser test skipped: no Chromium at /usr/bin/chromium (apt-get install chromium)."
+        )
     # Playwright's sync API runs an event loop in this thread; Django's ORM
     # calls made by the test itself are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

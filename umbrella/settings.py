@@ -22,7 +22,7 @@ VAR_DIR = Path(env_str("UMBRELLA_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", True)
 
 # A key that is obviously not secret; accepted only while DEBUG is on.
-DEV_SECRET_KEY = "dev-insecure-umbrella-key-do-not-use-in-production"
+DEV_SECRET_KEY = "dev-insecure-umbrella-key-do-not-use-in-production"  # noqa: S105
 _PLACEHOLDERS = ("", DEV_SECRET_KEY, "change-me", "changeme", "secret", "placeholder")
 SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 if not DEBUG and (

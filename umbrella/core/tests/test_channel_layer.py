@@ -61,8 +61,12 @@ def test_redis_url_selects_the_redis_layer_and_it_delivers():
     env = dict(os.environ, REDIS_URL=f"redis://{REDIS_HOST}:{REDIS_PORT}/0")
     env["DJANGO_SETTINGS_MODULE"] = "umbrella.settings"
     result = subprocess.run(  # noqa: S603 - fixed argv
-        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True,
-        cwd=settings.BASE_DIR, timeout=60,
+        [sys.executable, "-c", PROBE],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["RedisPubSubChannelLayer", "42"]

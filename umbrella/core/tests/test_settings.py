@@ -70,8 +70,12 @@ def test_the_default_sqlite_database_runs_in_wal_mode(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
     env.update(DJANGO_SETTINGS_MODULE="umbrella.settings", SQLITE_PATH=str(tmp_path / "u.db"))
     result = subprocess.run(  # noqa: S603 - fixed argv
-        [sys.executable, "-c", probe], env=env, capture_output=True, text=True,
-        cwd=settings.BASE_DIR, timeout=60,
+        [sys.executable, "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "wal"

@@ -24,7 +24,9 @@ def test_msgfmt_reports_no_untranslated_or_fuzzy_message(lang):
     for po in files:
         result = subprocess.run(  # noqa: S603 - fixed argv
             ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po)],  # noqa: S607
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert result.returncode == 0, result.stderr
         assert "untranslated" not in result.stderr, f"{po}: {result.stderr}"
@@ -43,7 +45,11 @@ def test_makemessages_leaves_the_catalogues_unchanged(tmp_path):
     try:
         for domain in ("django", "djangojs"):
             call_command(
-                "makemessages", all=True, no_location=True, domain=domain, verbosity=0,
+                "makemessages",
+                all=True,
+                no_location=True,
+                domain=domain,
+                verbosity=0,
                 ignore_patterns=[".venv", "node_modules", "var"],
             )
         after = {po: _normalised(po) for po in _catalogues()}
