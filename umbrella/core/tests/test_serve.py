@@ -1,0 +1,116 @@
+"""`manage.py serve` with real processes: web and worker up, a dead worker restarted."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from django.conf import settings
+
+MANAGE = str(settings.BASE_DIR / "manage.py")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthz(port: int) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def _wait_for(predicate, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = predicate()
+            if last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"condition not met within {timeout} s (last: {last!r})")
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    out = subprocess.run(  # noqa: S603
+        ["ps", "-o", "pid=,args=", "--ppid", str(pid)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    rows = []
+    for line in out.splitlines():
+        child, _, args = line.strip().partition(" ")
+        rows.append((int(child), args))
+    return rows
+
+
+@pytest.fixture
+def served(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(SQLITE_PATH=str(tmp_path / "serve.sqlite3"), WORKER_HEARTBEAT_MAX_AGE="3")
+    subprocess.run([sys.executable, MANAGE, "migrate", "-v0"], env=env, check=True)  # noqa: S603
+    port = _free_port()
+    proc = subprocess.Popen(  # noqa: S603
+        [sys.executable, MANAGE, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield proc, port
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_serve_runs_web_and_worker_and_restarts_a_killed_worker(served):
+    proc, port = served
+    _wait_for(lambda: _healthz(port)[0] == 200)
+    workers = [pid for pid, args in _children(proc.pid) if "alarm_worker" in args]
+    assert len(workers) == 1
+    os.kill(workers[0], signal.SIGKILL)
+    # A killed worker leaves its heartbeat behind; health fails once it is
+    # stale, then the restarted worker's heartbeat brings it back.
+    _wait_for(
+        lambda: [p for p, a in _children(proc.pid) if "alarm_worker" in a and p != workers[0]]
+    )
+    _wait_for(lambda: _healthz(port)[0] == 200)
+    status, body = _healthz(port)
+    assert body["worker"] == "ok"
+    assert proc.poll() is None
+
+
+def test_serve_stops_both_processes_on_sigterm(served):
+    proc, port = served
+    _wait_for(lambda: _healthz(port)[0] == 200)
+    children = [pid for pid, _ in _children(proc.pid)]
+    assert len(children) == 2
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=15) == 0
+    for pid in children:
+        _wait_for(lambda pid=pid: not os.path.exists(f"/proc/{pid}") or _is_zombie(pid), 10)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] == "Z"
+    except FileNotFoundError:
+        return True
