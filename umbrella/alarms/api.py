@@ -1,3 +1,225 @@
-from ninja import Router
+"""The alarms API: raise, take, close and follow alarms; check-ins; room buttons.
 
-router = Router()
+Handlers stay thin: check who asks, call one action, answer. Errors are
+``{"detail": "<sentence>"}``; an alarm a person may not see answers 404,
+exactly as one that does not exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+from ninja.errors import HttpError
+
+from umbrella.accounts.auth import BearerTokenAuth
+from umbrella.alarms import actions, queries
+from umbrella.alarms.api_setup import router as setup_router
+from umbrella.alarms.exceptions import AlarmError, InvalidState, NotAllowed
+from umbrella.alarms.models import CheckIn, Source
+from umbrella.alarms.schemas import (
+    CheckInIn,
+    ExtendIn,
+    PinIn,
+    RaiseIn,
+    ResolveIn,
+    alarm_out,
+    checkin_out,
+)
+from umbrella.core.audit import record_read
+
+router = Router(auth=BearerTokenAuth())
+router.add_router("", setup_router)
+
+# Presses per device key per minute; dedupe already folds repeats into one alarm.
+DEVICE_PRESSES_PER_MINUTE = 20
+
+
+def not_found() -> HttpError:
+    return HttpError(404, _("Not found."))
+
+
+def refused(error: AlarmError) -> HttpError:
+    if isinstance(error, NotAllowed):
+        return HttpError(403, str(error.message))
+    if isinstance(error, InvalidState):
+        return HttpError(409, str(error.message))
+    return HttpError(422, str(error.message))
+
+
+def _alarm_for(request: HttpRequest, alarm_id: int):
+    alarm = queries.visible_alarm(request.auth, alarm_id)
+    if alarm is None:
+        raise not_found()
+    return alarm
+
+
+# --- Alarms -----------------------------------------------------------------
+
+
+@router.post("alarms", response={201: dict})
+def raise_alarm(request: HttpRequest, data: RaiseIn | None = None):
+    """Raise an alarm for the signed-in sex worker; tier 1 of her circle is told at once."""
+    if not request.auth.is_sex_worker():
+        raise HttpError(403, _("Only a sex worker's account can raise an alarm."))
+    data = data or RaiseIn()
+    if (data.lat is None) != (data.lon is None):
+        raise HttpError(422, _("Send both lat and lon, or neither."))
+    alarm = actions.raise_alarm(
+        request.auth,
+        Source.APP,
+        timezone.now(),
+        lat=data.lat,
+        lon=data.lon,
+        accuracy=data.accuracy,
+        note=data.note,
+    )
+    body = alarm_out(alarm, request.auth)
+    body["recipient_count"] = len(actions.told_ids(alarm))
+    return 201, body
+
+
+def _over_device_rate(device_key: str) -> bool:
+    digest = hashlib.sha256(device_key.encode()).hexdigest()[:32]
+    key = f"alarms:device-press:{digest}"
+    cache.add(key, 0, timeout=60)
+    try:
+        return cache.incr(key) > DEVICE_PRESSES_PER_MINUTE
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60)
+        return False
+
+
+@router.post("alarms/device/{device_key}", auth=None, response={200: dict, 201: dict})
+def press_device(request: HttpRequest, device_key: str):
+    """A room button was pressed (no account: the key is the credential).
+
+    Answers 201 with a new alarm, 200 when the press joined one raised less
+    than 10 seconds ago, 404 for an unknown key, 429 when pressed too often.
+    """
+    if _over_device_rate(device_key):
+        raise HttpError(429, _("Too many presses; the alarm is already raised."))
+    pressed = actions.press_room_button(device_key, timezone.now())
+    if pressed is None:
+        raise not_found()
+    alarm, created = pressed
+    body = {
+        "id": alarm.pk,
+        "status": alarm.status,
+        "source": alarm.source,
+        "raised_at": alarm.raised_at.isoformat(),
+        "is_test": alarm.is_test,
+        "deduplicated": not created,
+    }
+    return (201 if created else 200), body
+
+
+@router.get("alarms", response=dict)
+def list_alarms(request: HttpRequest, open: bool = False, limit: int = 50):
+    """Return the caller's alarms: her own and those routed to her, newest first."""
+    alarms = queries.visible_alarms(request.auth).order_by("-raised_at")
+    if open:
+        alarms = alarms.filter(status__in=("raised", "acknowledged"))
+    alarms = alarms[: max(1, min(limit, 200))]
+    return {"alarms": [alarm_out(alarm, request.auth) for alarm in alarms]}
+
+
+@router.get("alarms/{int:alarm_id}", response=dict)
+def alarm_detail(request: HttpRequest, alarm_id: int):
+    """Return one alarm with who was told, who has seen it, who took it, and its timeline."""
+    alarm = _alarm_for(request, alarm_id)
+    record_read(request.auth, alarm, "api: alarm detail", timezone.now())
+    return alarm_out(alarm, request.auth, detail=True)
+
+
+@router.post("alarms/{int:alarm_id}/acknowledge", response=dict)
+def acknowledge(request: HttpRequest, alarm_id: int):
+    """Take the alarm. Repeating it changes nothing; the first one stops escalation."""
+    alarm = _alarm_for(request, alarm_id)
+    try:
+        alarm = actions.acknowledge(alarm, request.auth, timezone.now())
+    except AlarmError as error:
+        raise refused(error) from None
+    return alarm_out(alarm, request.auth)
+
+
+@router.post("alarms/{int:alarm_id}/resolve", response=dict)
+def resolve(request: HttpRequest, alarm_id: int, data: ResolveIn | None = None):
+    """Close the alarm with its outcome. Repeating it keeps the first outcome."""
+    alarm = _alarm_for(request, alarm_id)
+    try:
+        alarm = actions.resolve(alarm, request.auth, (data or ResolveIn()).outcome, timezone.now())
+    except AlarmError as error:
+        raise refused(error) from None
+    return alarm_out(alarm, request.auth)
+
+
+@router.post("alarms/{int:alarm_id}/cancel", response=dict)
+def cancel(request: HttpRequest, alarm_id: int, data: PinIn | None = None):
+    """Call the alarm off (the owner only). See docs/alarms.md on the duress PIN."""
+    alarm = _alarm_for(request, alarm_id)
+    try:
+        alarm = actions.cancel(alarm, request.auth, (data or PinIn()).pin, timezone.now())
+    except AlarmError as error:
+        raise refused(error) from None
+    return alarm_out(alarm, request.auth)
+
+
+@router.post("alarms/{int:alarm_id}/seen", response=dict)
+def seen(request: HttpRequest, alarm_id: int):
+    """Record that the responder opened the alarm; the sex worker sees who has."""
+    alarm = _alarm_for(request, alarm_id)
+    try:
+        recipient = actions.mark_seen(alarm, request.auth, timezone.now())
+    except AlarmError as error:
+        raise refused(error) from None
+    return {"id": alarm.pk, "seen_at": recipient.seen_at.isoformat()}
+
+
+# --- Check-ins -------------------------------------------------------------
+
+
+def _checkin_for(request: HttpRequest, checkin_id: int) -> CheckIn:
+    return get_object_or_404(CheckIn, pk=checkin_id, owner=request.auth)
+
+
+@router.post("checkins", response={201: dict})
+def start_checkin(request: HttpRequest, data: CheckInIn):
+    """Start a check-in timer: unless "done" in time (plus grace), an alarm is raised."""
+    if not request.auth.is_sex_worker():
+        raise HttpError(403, _("Only a sex worker's account can start a check-in."))
+    checkin = actions.start_checkin(request.auth, data.minutes, timezone.now(), note=data.note)
+    return 201, checkin_out(checkin)
+
+
+@router.get("checkins", response=dict)
+def list_checkins(request: HttpRequest):
+    return {"checkins": [checkin_out(c) for c in queries.running_checkins(request.auth)]}
+
+
+@router.post("checkins/{int:checkin_id}/done", response=dict)
+def checkin_done(request: HttpRequest, checkin_id: int, data: PinIn | None = None):
+    """Stop the timer: she is safe (or, with her duress PIN, it only looks so)."""
+    checkin = _checkin_for(request, checkin_id)
+    try:
+        checkin = actions.checkin_done(
+            checkin, request.auth, timezone.now(), pin=(data or PinIn()).pin
+        )
+    except AlarmError as error:
+        raise refused(error) from None
+    return checkin_out(checkin)
+
+
+@router.post("checkins/{int:checkin_id}/extend", response=dict)
+def extend_checkin(request: HttpRequest, checkin_id: int, data: ExtendIn):
+    checkin = _checkin_for(request, checkin_id)
+    try:
+        checkin = actions.extend_checkin(checkin, request.auth, data.minutes, timezone.now())
+    except AlarmError as error:
+        raise refused(error) from None
+    return checkin_out(checkin)

@@ -1,5 +1,6 @@
-"""Platform-wide state: the background worker's heartbeat."""
+"""Platform-wide state: the background worker's heartbeat and the audit log."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,3 +23,41 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", _("Read")
+
+
+class AuditEntry(models.Model):
+    """One access to sensitive data: who, what, when and why.
+
+    Written in the same request as the access; never updated. ``object_id``
+    is text so any model (or a non-model record) can be named.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    at = models.DateTimeField(_("at"))
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at"]
+        indexes = [
+            # Serves "who read this alarm?": object_type = … AND object_id = … ORDER BY at.
+            models.Index(fields=["object_type", "object_id", "at"], name="core_audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} {self.object_type} #{self.object_id}"

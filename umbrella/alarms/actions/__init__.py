@@ -1,0 +1,71 @@
+"""Functions that change alarms, each in one transaction.
+
+Views, API handlers, the worker and other apps call these; nobody else saves
+alarms models. Split by concern; import them from here.
+"""
+
+from umbrella.alarms.actions.alarms import (
+    acknowledge,
+    cancel,
+    escalate_or_realert,
+    mark_seen,
+    raise_alarm,
+    resolve,
+    told_ids,
+)
+from umbrella.alarms.actions.buttons import (
+    DEDUPE_WINDOW,
+    button_for_key,
+    create_room_button,
+    press_room_button,
+    revoke_room_button,
+    set_test_mode,
+)
+from umbrella.alarms.actions.checkins import (
+    checkin_done,
+    expire_checkin,
+    extend_checkin,
+    start_checkin,
+)
+from umbrella.alarms.actions.circles import TierSpec, circle_of, set_circle
+from umbrella.alarms.actions.escalation import (
+    claim_due_deadline,
+    next_due_at,
+    process_due_deadline,
+    take_step,
+)
+from umbrella.alarms.actions.pins import PinCheck, check_pin, clear_duress_pin, set_duress_pin
+from umbrella.alarms.actions.retention import LOCATION_RETENTION, erase_expired_locations
+
+__all__ = [
+    "DEDUPE_WINDOW",
+    "LOCATION_RETENTION",
+    "PinCheck",
+    "TierSpec",
+    "acknowledge",
+    "button_for_key",
+    "cancel",
+    "check_pin",
+    "checkin_done",
+    "circle_of",
+    "claim_due_deadline",
+    "clear_duress_pin",
+    "create_room_button",
+    "erase_expired_locations",
+    "escalate_or_realert",
+    "expire_checkin",
+    "extend_checkin",
+    "mark_seen",
+    "next_due_at",
+    "press_room_button",
+    "process_due_deadline",
+    "raise_alarm",
+    "resolve",
+    "revoke_room_button",
+    "set_circle",
+    "set_duress_pin",
+    "start_checkin",
+    "set_test_mode",
+    "take_step",
+    "told_ids",
+]

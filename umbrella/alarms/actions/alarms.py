@@ -1,0 +1,310 @@
+"""Raise, acknowledge, resolve, cancel and see an alarm; each in one transaction.
+
+Every function takes ``now`` from its caller (computed once, in Python) and
+writes the alarm, its timeline step, its recipients, its deadlines and its
+event (``notify.publish``, which fans out only on commit) together: either
+all of it happens or none of it does.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from umbrella.alarms import events
+from umbrella.alarms.actions.pins import PinCheck, check_pin
+from umbrella.alarms.exceptions import InvalidState, NotAllowed
+from umbrella.alarms.models import (
+    Alarm,
+    AlarmRecipient,
+    AlarmStep,
+    Deadline,
+    DeadlineKind,
+    Source,
+    Status,
+    StepKind,
+)
+from umbrella.alarms.routing import (
+    DEVICE_REALERT_SECONDS,
+    TierPlan,
+    first_reachable,
+    realert_interval,
+    tier_plans,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _area_codes(lat: float | None, lon: float | None) -> dict:
+    """Return the area codes of the point; never fail: an alarm must not wait for a map."""
+    if lat is None or lon is None:
+        return {}
+    try:
+        from umbrella.areas.locate import locate
+
+        where = locate(lat, lon)
+    except Exception:
+        logger.exception("could not locate an alarm; raising it without area codes")
+        return {}
+    return {
+        "nis_code": where.municipality.nis_code if where.municipality else "",
+        "zone_code": where.police_zone.code if where.police_zone else "",
+        "neighbourhood_code": where.neighbourhood.code if where.neighbourhood else "",
+    }
+
+
+def _lock(alarm: Alarm) -> Alarm:
+    """Return the alarm re-read under a row lock (PostgreSQL; SQLite's IMMEDIATE
+    transactions already serialise writers)."""
+    return (
+        Alarm.objects.select_for_update()
+        .select_related("owner", "device__establishment", "acknowledged_by")
+        .get(pk=alarm.pk)
+    )
+
+
+def _step(alarm: Alarm, kind: str, now: datetime, *, tier=None, actor=None, count=0) -> None:
+    AlarmStep.objects.create(
+        alarm=alarm, kind=kind, at=now, tier=tier, actor=actor, recipient_count=count
+    )
+
+
+def told_ids(alarm: Alarm) -> list[int]:
+    """Return everyone the alarm was routed to so far."""
+    return list(AlarmRecipient.objects.filter(alarm=alarm).values_list("user_id", flat=True))
+
+
+def _tell(alarm: Alarm, plan: TierPlan, now: datetime) -> None:
+    """Record that the people of ``plan`` are told (first time only)."""
+    known = set(told_ids(alarm))
+    AlarmRecipient.objects.bulk_create(
+        AlarmRecipient(alarm=alarm, user_id=pk, tier=plan.position, told_at=now)
+        for pk in plan.user_ids
+        if pk not in known
+    )
+
+
+def _close_deadlines(alarm: Alarm, now: datetime) -> None:
+    Deadline.objects.filter(alarm=alarm, done_at__isnull=True).update(done_at=now)
+
+
+def schedule_next(alarm: Alarm, plans: list[TierPlan], base: datetime, now: datetime) -> Deadline:
+    """Create the alarm's next deadline: escalate if a later tier reaches someone,
+    else alert the current tier again. ``base`` is when the previous step was due,
+    so delays do not drift with the worker's latency."""
+    current = next((p for p in plans if p.position == alarm.current_tier), None)
+    later = first_reachable(plans, after=alarm.current_tier)
+    if current is None:
+        # Nobody could be reached (empty rota, no circle yet): look again soon,
+        # someone may come on duty. The owner still sees her alarm and 112.
+        kind, delay = DeadlineKind.REALERT, DEVICE_REALERT_SECONDS
+    elif later is not None:
+        kind, delay = DeadlineKind.ESCALATE, current.delay_seconds
+    else:
+        kind, delay = DeadlineKind.REALERT, realert_interval(current)
+    due = max(base + timedelta(seconds=delay), now)
+    return Deadline.objects.create(
+        alarm=alarm, kind=kind, tier=alarm.current_tier, due_at=due, created_at=now
+    )
+
+
+@transaction.atomic
+def raise_alarm(
+    owner,
+    source: str,
+    now: datetime,
+    *,
+    lat: float | None = None,
+    lon: float | None = None,
+    accuracy: float | None = None,
+    note: str = "",
+    device=None,
+    checkin=None,
+    duress: bool = False,
+    is_test: bool = False,
+    concealed: bool = False,
+) -> Alarm:
+    """Raise an alarm: the alarm, tier 1's deliveries and the first deadline, in one commit."""
+    alarm = Alarm.objects.create(
+        owner=owner,
+        source=Source.DURESS if duress else source,
+        status=Status.RAISED,
+        is_test=is_test,
+        is_duress=duress,
+        concealed_from_owner=concealed,
+        raised_at=now,
+        device=device,
+        checkin=checkin,
+        latitude=lat,
+        longitude=lon,
+        accuracy=accuracy,
+        note=note or "",
+        **_area_codes(lat, lon),
+    )
+    plans = tier_plans(alarm)
+    first = first_reachable(plans)
+    if first is not None:
+        alarm.current_tier = first.position
+        alarm.save(update_fields=["current_tier"])
+        _tell(alarm, first, now)
+    recipients = first.user_ids if first else ()
+    _step(alarm, StepKind.RAISED, now, tier=alarm.current_tier, actor=owner, count=len(recipients))
+    if duress:
+        _step(alarm, StepKind.DURESS, now, tier=alarm.current_tier, actor=owner)
+    schedule_next(alarm, plans, now, now)
+    # Publish last: notify serialises event commits from here on.
+    events.publish(
+        events.RAISED, alarm, recipients, tier=alarm.current_tier, extra={"duress": duress}
+    )
+    return alarm
+
+
+@transaction.atomic
+def escalate_or_realert(alarm: Alarm, deadline: Deadline, now: datetime) -> bool:
+    """Take an escalation deadline's step; return whether anyone was alerted.
+
+    A deadline for a tier the alarm has left, or for an alarm someone took,
+    is stale and does nothing.
+    """
+    alarm = _lock(alarm)
+    if alarm.status != Status.RAISED or deadline.tier != alarm.current_tier:
+        return False
+    plans = tier_plans(alarm)
+    later = first_reachable(plans, after=alarm.current_tier)
+    base = deadline.due_at
+    if later is not None:
+        alarm.current_tier = later.position
+        alarm.save(update_fields=["current_tier"])
+        _tell(alarm, later, now)
+        recipients = told_ids(alarm)
+        _step(alarm, StepKind.ESCALATED, now, tier=later.position, count=len(later.user_ids))
+        schedule_next(alarm, plans, base, now)
+        events.publish(events.ESCALATED, alarm, recipients, tier=later.position)
+    else:
+        current = next((p for p in plans if p.position == alarm.current_tier), None)
+        recipients = list(current.user_ids) if current else []
+        schedule_next(alarm, plans, base, now)
+        if current is not None:
+            _tell(alarm, current, now)
+            _step(alarm, StepKind.REALERTED, now, tier=current.position, count=len(recipients))
+            events.publish(
+                events.ESCALATED, alarm, recipients, tier=current.position, extra={"realert": True}
+            )
+    return bool(recipients)
+
+
+def _require_recipient(alarm: Alarm, user) -> AlarmRecipient:
+    recipient = AlarmRecipient.objects.filter(alarm=alarm, user=user).first()
+    if recipient is None:
+        raise NotAllowed()
+    return recipient
+
+
+@transaction.atomic
+def acknowledge(alarm: Alarm, responder, now: datetime) -> Alarm:
+    """Take the alarm ("I'm on it"). The first acknowledgement stops escalation;
+    later ones (and repeats) change nothing."""
+    alarm = _lock(alarm)
+    recipient = _require_recipient(alarm, responder)
+    if recipient.seen_at is None:
+        recipient.seen_at = now
+        recipient.save(update_fields=["seen_at"])
+    if alarm.status != Status.RAISED:
+        return alarm
+    alarm.status = Status.ACKNOWLEDGED
+    alarm.acknowledged_at = now
+    alarm.acknowledged_by = responder
+    alarm.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
+    _close_deadlines(alarm, now)
+    _step(alarm, StepKind.ACKNOWLEDGED, now, tier=alarm.current_tier, actor=responder)
+    events.publish(
+        events.ACKNOWLEDGED, alarm, told_ids(alarm), tier=alarm.current_tier, notify_offline=False
+    )
+    return alarm
+
+
+@transaction.atomic
+def resolve(alarm: Alarm, user, outcome: str, now: datetime) -> Alarm:
+    """Close the alarm with what happened. Resolving twice keeps the first outcome."""
+    alarm = _lock(alarm)
+    _require_recipient(alarm, user)
+    if alarm.status not in (Status.RAISED, Status.ACKNOWLEDGED):
+        return alarm
+    if alarm.acknowledged_at is None:
+        alarm.acknowledged_at = now
+        alarm.acknowledged_by = user
+    alarm.status = Status.RESOLVED
+    alarm.resolved_at = now
+    alarm.resolved_by = user
+    alarm.outcome = outcome
+    alarm.save(
+        update_fields=[
+            "status",
+            "acknowledged_at",
+            "acknowledged_by",
+            "resolved_at",
+            "resolved_by",
+            "outcome",
+        ]
+    )
+    _close_deadlines(alarm, now)
+    _step(alarm, StepKind.RESOLVED, now, tier=alarm.current_tier, actor=user)
+    events.publish(
+        events.RESOLVED, alarm, told_ids(alarm), tier=alarm.current_tier, notify_offline=False
+    )
+    return alarm
+
+
+@transaction.atomic
+def cancel(alarm: Alarm, owner, pin: str | None, now: datetime) -> Alarm:
+    """Let the owner call off her alarm.
+
+    With her duress PIN it looks exactly like a cancel to her (the caller
+    shows ``alarm.status_for(owner)``), but the alarm goes on, marked duress,
+    and everyone told so far hears of it.
+    """
+    alarm = _lock(alarm)
+    if alarm.owner_id is None or alarm.owner_id != owner.pk:
+        raise NotAllowed()
+    if alarm.concealed_from_owner or alarm.status not in (Status.RAISED, Status.ACKNOWLEDGED):
+        return alarm
+    if check_pin(owner, pin) == PinCheck.DURESS:
+        alarm.is_duress = True
+        alarm.concealed_from_owner = True
+        alarm.save(update_fields=["is_duress", "concealed_from_owner"])
+        _step(alarm, StepKind.DURESS, now, tier=alarm.current_tier, actor=owner)
+        events.publish(
+            events.ESCALATED,
+            alarm,
+            told_ids(alarm),
+            tier=alarm.current_tier,
+            extra={"duress": True},
+        )
+        return alarm
+    alarm.status = Status.CANCELLED
+    alarm.cancelled_at = now
+    alarm.save(update_fields=["status", "cancelled_at"])
+    _close_deadlines(alarm, now)
+    _step(alarm, StepKind.CANCELLED, now, tier=alarm.current_tier, actor=owner)
+    events.publish(
+        events.CANCELLED, alarm, told_ids(alarm), tier=alarm.current_tier, notify_offline=False
+    )
+    return alarm
+
+
+@transaction.atomic
+def mark_seen(alarm: Alarm, user, now: datetime) -> AlarmRecipient:
+    """Record that a responder opened the alarm (the owner sees who has)."""
+    recipient = _require_recipient(alarm, user)
+    if recipient.seen_at is None:
+        recipient.seen_at = now
+        recipient.save(update_fields=["seen_at"])
+    return recipient
+
+
+def refuse_closed(alarm: Alarm) -> None:
+    if not alarm.is_open():
+        raise InvalidState(_("This alarm is already closed."))

@@ -1,0 +1,119 @@
+"""The deadline worker step: claim one due deadline, take its step exactly once.
+
+Two phases. The claim (a short transaction) writes ``claimed_by`` and
+``lease_until``: on PostgreSQL the candidate row is taken with
+``SELECT … FOR UPDATE SKIP LOCKED``, so concurrent workers pick different rows;
+on SQLite a compare-and-set ``UPDATE … WHERE lease is free`` decides the
+winner. The step then runs in its own transaction that re-reads the deadline
+under lock, checks the claim is still ours and not done, acts, and sets
+``done_at`` — so the step and "it is done" commit together or not at all. A
+worker killed between the phases leaves a claim whose lease runs out; another
+worker then takes it over.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+
+from umbrella.alarms.actions.alarms import escalate_or_realert
+from umbrella.alarms.actions.checkins import expire_checkin
+from umbrella.alarms.models import Deadline, DeadlineKind
+from umbrella.core.worker import worker_name
+from umbrella.env import env_int
+
+logger = logging.getLogger(__name__)
+
+
+def lease() -> timedelta:
+    """Return how long a claim protects a deadline before others may take it over."""
+    return timedelta(seconds=env_int("ALARM_DEADLINE_LEASE_SECONDS", 30, minimum=1))
+
+
+def _claimable(now: datetime):
+    return Deadline.objects.filter(done_at__isnull=True, due_at__lte=now).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+
+
+def claim_due_deadline(now: datetime, worker: str) -> int | None:
+    """Claim the most overdue free deadline for ``worker``; return its id or None."""
+    values = {"claimed_by": worker, "lease_until": now + lease(), "attempt": F("attempt") + 1}
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            pk = (
+                _claimable(now)
+                .order_by("due_at", "pk")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if pk is not None:
+                Deadline.objects.filter(pk=pk).update(**values)
+            return pk
+        for pk in _claimable(now).order_by("due_at", "pk").values_list("pk", flat=True)[:5]:
+            if _claimable(now).filter(pk=pk).update(**values) == 1:
+                return pk
+    return None
+
+
+def _fault_point(name: str) -> None:
+    """Pause here when the fault tests ask to (``ALARM_FAULT_POINT``), so they can
+    kill the process at a known moment. Does nothing otherwise."""
+    if os.environ.get("ALARM_FAULT_POINT") != name:
+        return
+    marker = os.environ.get("ALARM_FAULT_FILE")
+    if marker:
+        Path(marker).write_text(name, encoding="utf-8")
+    time.sleep(float(os.environ.get("ALARM_FAULT_SLEEP", "60")))
+
+
+@transaction.atomic
+def take_step(pk: int, worker: str, now: datetime) -> bool:
+    """Take the step of a deadline this worker claimed; return False if it is no longer ours."""
+    deadline = (
+        Deadline.objects.select_for_update()
+        .filter(pk=pk, done_at__isnull=True, claimed_by=worker)
+        .select_related("alarm", "checkin")
+        .first()
+    )
+    if deadline is None:
+        return False
+    if deadline.kind == DeadlineKind.CHECKIN_EXPIRY:
+        expire_checkin(deadline.checkin, deadline, now)
+    else:
+        escalate_or_realert(deadline.alarm, deadline, now)
+    _fault_point("in_step")
+    Deadline.objects.filter(pk=pk).update(done_at=now)
+    return True
+
+
+def process_due_deadline(now: datetime, worker: str | None = None) -> bool:
+    """Claim and process one due deadline; return whether there was one."""
+    worker = worker or worker_name()
+    pk = claim_due_deadline(now, worker)
+    if pk is None:
+        return False
+    _fault_point("after_claim")
+    try:
+        take_step(pk, worker, now)
+    except Exception:
+        # The claim stays until its lease runs out; then it is tried again.
+        logger.exception("deadline %s failed; it will be retried after its lease", pk)
+    return True
+
+
+def next_due_at() -> datetime | None:
+    """Return when the earliest pending deadline is due."""
+    return (
+        Deadline.objects.filter(done_at__isnull=True)
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )

@@ -1,0 +1,121 @@
+"""Set-up routes: a sex worker's circle and duress PIN; an establishment's room buttons."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+from ninja.errors import HttpError
+
+from umbrella.accounts.auth import BearerTokenAuth
+from umbrella.alarms import actions, queries
+from umbrella.alarms.exceptions import AlarmError
+from umbrella.alarms.models import RoomButton
+from umbrella.alarms.schemas import ButtonIn, ButtonPatchIn, CircleIn, DuressPinIn, button_out
+from umbrella.alarms.schemas import circle_out as _circle_out
+
+router = Router(auth=BearerTokenAuth())
+
+
+def _sex_worker(request: HttpRequest):
+    if not request.auth.is_sex_worker():
+        raise HttpError(403, _("Only a sex worker has a circle."))
+    return request.auth
+
+
+@router.get("circle", response=dict)
+def get_circle(request: HttpRequest):
+    """Return who is told of the caller's alarms, tier by tier, and her police choice."""
+    return _circle_out(queries.circle_with_tiers(_sex_worker(request)))
+
+
+@router.put("circle", response=dict)
+def put_circle(request: HttpRequest, data: CircleIn):
+    """Replace the caller's circle. The police tier needs ``police_opt_in`` true."""
+    owner = _sex_worker(request)
+    specs = [
+        actions.TierSpec(
+            kind=tier.kind,
+            delay_seconds=tier.delay_seconds,
+            usernames=tier.members,
+            organisation_id=tier.organisation_id,
+        )
+        for tier in data.tiers
+    ]
+    try:
+        actions.set_circle(owner, specs, timezone.now(), police_opt_in=data.police_opt_in)
+    except AlarmError as error:
+        raise HttpError(422, str(error.message)) from None
+    return _circle_out(queries.circle_with_tiers(owner))
+
+
+@router.put("duress-pin", response={204: None})
+def put_duress_pin(request: HttpRequest, data: DuressPinIn):
+    """Set the duress PIN (4 to 12 digits). It is stored hashed and never shown again."""
+    try:
+        actions.set_duress_pin(_sex_worker(request), data.pin, timezone.now())
+    except AlarmError as error:
+        raise HttpError(422, str(error.message)) from None
+    return 204, None
+
+
+@router.delete("duress-pin", response={204: None})
+def delete_duress_pin(request: HttpRequest):
+    actions.clear_duress_pin(_sex_worker(request))
+    return 204, None
+
+
+# --- Establishments -----------------------------------------------------------
+
+
+def _establishment(request: HttpRequest, organisation_id: int):
+    found = queries.managed_establishments(request.auth).filter(pk=organisation_id).first()
+    if found is None:
+        raise HttpError(404, _("Not found."))
+    return found
+
+
+@router.get("establishments/{int:organisation_id}/buttons", response=dict)
+def list_buttons(request: HttpRequest, organisation_id: int):
+    """Return the establishment's room buttons with test figures (tests counted apart)."""
+    establishment = _establishment(request, organisation_id)
+    return {"buttons": [button_out(b) for b in queries.room_buttons(establishment)]}
+
+
+@router.post("establishments/{int:organisation_id}/buttons", response={201: dict})
+def create_button(request: HttpRequest, organisation_id: int, data: ButtonIn):
+    """Register a room button. The answer holds its device key: shown this once only."""
+    establishment = _establishment(request, organisation_id)
+    try:
+        button, key = actions.create_room_button(
+            establishment, data.room_label, timezone.now(), test_mode=data.test_mode
+        )
+    except AlarmError as error:
+        raise HttpError(422, str(error.message)) from None
+    body = button_out(button)
+    body["device_key"] = key
+    body["press_path"] = f"/api/v1/alarms/device/{key}"
+    return 201, body
+
+
+def _button(request: HttpRequest, organisation_id: int, button_id: int) -> RoomButton:
+    establishment = _establishment(request, organisation_id)
+    return get_object_or_404(
+        RoomButton, pk=button_id, establishment=establishment, revoked_at__isnull=True
+    )
+
+
+@router.patch("establishments/{int:organisation_id}/buttons/{int:button_id}", response=dict)
+def patch_button(request: HttpRequest, organisation_id: int, button_id: int, data: ButtonPatchIn):
+    """Switch test mode on or off."""
+    button = actions.set_test_mode(_button(request, organisation_id, button_id), data.test_mode)
+    return button_out(button)
+
+
+@router.delete("establishments/{int:organisation_id}/buttons/{int:button_id}", response={204: None})
+def delete_button(request: HttpRequest, organisation_id: int, button_id: int):
+    """Revoke a button: its key stops working at once."""
+    actions.revoke_room_button(_button(request, organisation_id, button_id), timezone.now())
+    return 204, None

@@ -1,0 +1,149 @@
+"""Read-only questions about alarms, scoped to who is asking.
+
+A person sees an alarm if she owns it or it was routed to her (an
+``AlarmRecipient`` row); anyone else gets ``None``, which the API turns into
+a 404 that does not reveal the alarm exists.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from umbrella.accounts.models import Membership, Organisation, OrganisationKind
+from umbrella.alarms.models import (
+    Alarm,
+    AlarmRecipient,
+    AlarmStep,
+    CheckIn,
+    CheckInStatus,
+    Circle,
+    RoomButton,
+    Source,
+    Status,
+    StepKind,
+)
+
+_RELATED = ("owner", "acknowledged_by", "resolved_by", "device__establishment")
+
+
+def visible_alarms(user) -> QuerySet[Alarm]:
+    """Return the alarms ``user`` may see: her own and those routed to her."""
+    if not getattr(user, "is_authenticated", False):
+        return Alarm.objects.none()
+    # A duress alarm raised by a "done" check-in does not exist for its owner:
+    # the person forcing her may be looking at her screen.
+    own = Q(owner=user) & ~Q(concealed_from_owner=True, source=Source.DURESS)
+    return Alarm.objects.filter(own | Q(recipients__user=user)).distinct().select_related(*_RELATED)
+
+
+def visible_alarm(user, alarm_id: int) -> Alarm | None:
+    """Return the alarm if ``user`` may see it, else None."""
+    return visible_alarms(user).filter(pk=alarm_id).first()
+
+
+def open_alarms_for_responder(user) -> QuerySet[Alarm]:
+    """Return the open alarms routed to ``user`` (the responder console's live list)."""
+    return (
+        Alarm.objects.filter(recipients__user=user, status__in=(Status.RAISED, Status.ACKNOWLEDGED))
+        .select_related(*_RELATED)
+        .order_by("-raised_at")
+    )
+
+
+def is_owner(alarm: Alarm, user) -> bool:
+    return alarm.owner_id is not None and alarm.owner_id == user.pk
+
+
+def timeline(alarm: Alarm, viewer) -> list[dict]:
+    """Return the alarm's steps as ``viewer`` may see them (duress hidden from the owner)."""
+    steps = AlarmStep.objects.filter(alarm=alarm).select_related("actor").order_by("at", "pk")
+    owner_view = is_owner(alarm, viewer) and alarm.concealed_from_owner
+    out = []
+    for step in steps:
+        kind = step.kind
+        if owner_view:
+            if kind == StepKind.DURESS:
+                kind = StepKind.CANCELLED
+            elif kind in (StepKind.ESCALATED, StepKind.REALERTED) and step.at >= _duress_at(alarm):
+                continue
+        out.append(
+            {
+                "kind": kind,
+                "at": step.at,
+                "tier": step.tier,
+                "by": step.actor.username if step.actor else None,
+                "recipient_count": step.recipient_count,
+            }
+        )
+    return out
+
+
+def _duress_at(alarm: Alarm) -> datetime:
+    at = (
+        AlarmStep.objects.filter(alarm=alarm, kind=StepKind.DURESS)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return at or alarm.raised_at
+
+
+def recipients(alarm: Alarm) -> list[AlarmRecipient]:
+    return list(
+        AlarmRecipient.objects.filter(alarm=alarm).select_related("user").order_by("told_at", "pk")
+    )
+
+
+def cancelled_at_for(alarm: Alarm, viewer) -> datetime | None:
+    """Return when the alarm was cancelled, as ``viewer`` may know it."""
+    if alarm.concealed_from_owner and is_owner(alarm, viewer):
+        return _duress_at(alarm)
+    return alarm.cancelled_at
+
+
+def running_checkins(owner) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(owner=owner, status=CheckInStatus.RUNNING).order_by("due_at")
+
+
+def visible_checkin(owner, checkin_id: int) -> CheckIn | None:
+    return CheckIn.objects.filter(owner=owner, pk=checkin_id).first()
+
+
+def circle_with_tiers(owner) -> Circle | None:
+    return (
+        Circle.objects.filter(owner=owner)
+        .prefetch_related("tiers__members__user", "tiers__organisation")
+        .first()
+    )
+
+
+def managed_establishments(user) -> QuerySet[Organisation]:
+    """Return the establishments ``user`` may manage buttons of (as a member)."""
+    return Organisation.objects.filter(
+        kind=OrganisationKind.ESTABLISHMENT, memberships__user=user
+    ).distinct()
+
+
+def reference_persons(establishment: Organisation) -> QuerySet[Membership]:
+    return Membership.objects.filter(organisation=establishment).select_related("user")
+
+
+def room_buttons(establishment: Organisation) -> QuerySet[RoomButton]:
+    """Return the establishment's buttons with their test figures (tests counted apart)."""
+    return (
+        RoomButton.objects.filter(establishment=establishment, revoked_at__isnull=True)
+        .annotate(
+            test_alarms=Count("alarms", filter=Q(alarms__is_test=True)),
+            real_alarms=Count("alarms", filter=Q(alarms__is_test=False)),
+            last_successful_test=Max("alarms__acknowledged_at", filter=Q(alarms__is_test=True)),
+        )
+        .order_by("room_label")
+    )
+
+
+def alarm_counts(*, is_test: bool) -> dict[str, int]:
+    """Return the number of alarms per source, real ones and test ones apart."""
+    rows = Alarm.objects.filter(is_test=is_test).values("source").annotate(n=Count("pk"))
+    return {row["source"]: row["n"] for row in rows}

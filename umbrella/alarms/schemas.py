@@ -1,0 +1,190 @@
+"""Input schemas of the alarms API, and the shapes it answers with.
+
+Output is built by functions rather than schemas because what a person sees
+depends on who she is: the owner of an alarm she "cancelled" with her duress
+PIN must see a cancelled alarm, and nothing that happened after.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from umbrella.alarms import queries
+from umbrella.alarms.actions.checkins import MAX_MINUTES, MIN_MINUTES
+from umbrella.alarms.actions.circles import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS
+from umbrella.alarms.models import Alarm, CheckIn, Circle, RoomButton, Status, StepKind, TierKind
+
+NOTE_MAX = 1000
+
+
+class RaiseIn(Schema):
+    lat: float | None = Field(None, ge=-90, le=90, description="Latitude, −90…90.")
+    lon: float | None = Field(None, ge=-180, le=180, description="Longitude, −180…180.")
+    accuracy: float | None = Field(None, ge=0, le=100_000, description="Metres.")
+    note: str = Field("", max_length=NOTE_MAX)
+
+
+class ResolveIn(Schema):
+    outcome: str = Field("", max_length=NOTE_MAX)
+
+
+class PinIn(Schema):
+    pin: str | None = Field(None, max_length=32)
+
+
+class CheckInIn(Schema):
+    minutes: int = Field(..., ge=MIN_MINUTES, le=MAX_MINUTES, description="1 to 1440.")
+    note: str = Field("", max_length=NOTE_MAX)
+
+
+class ExtendIn(Schema):
+    minutes: int = Field(..., ge=MIN_MINUTES, le=MAX_MINUTES, description="1 to 1440.")
+
+
+class TierIn(Schema):
+    kind: TierKind
+    delay_seconds: int = Field(60, ge=MIN_DELAY_SECONDS, le=MAX_DELAY_SECONDS)
+    members: list[str] = Field(default_factory=list, max_length=20)
+    organisation_id: int | None = None
+
+
+class CircleIn(Schema):
+    police_opt_in: bool = False
+    tiers: list[TierIn] = Field(default_factory=list, max_length=5)
+
+
+class DuressPinIn(Schema):
+    pin: str = Field(..., min_length=4, max_length=12, pattern=r"^[0-9]+$")
+
+
+class ButtonIn(Schema):
+    room_label: str = Field(..., min_length=1, max_length=100)
+    test_mode: bool = False
+
+
+class ButtonPatchIn(Schema):
+    test_mode: bool
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def alarm_out(alarm: Alarm, viewer, *, detail: bool = False) -> dict:
+    """Return the alarm as ``viewer`` may see it."""
+    concealed = alarm.concealed_from_owner and queries.is_owner(alarm, viewer)
+    cut = queries.cancelled_at_for(alarm, viewer) if concealed else None
+
+    def before_cut(at: datetime | None) -> datetime | None:
+        return at if at is not None and (cut is None or at <= cut) else None
+
+    acknowledged_at = before_cut(alarm.acknowledged_at)
+    device = alarm.device
+    out = {
+        "id": alarm.pk,
+        "status": alarm.status_for(viewer),
+        "source": alarm.source,
+        "raised_at": _iso(alarm.raised_at),
+        "acknowledged_at": _iso(acknowledged_at),
+        "acknowledged_by": (
+            alarm.acknowledged_by.username if acknowledged_at and alarm.acknowledged_by else None
+        ),
+        "resolved_at": None if concealed else _iso(alarm.resolved_at),
+        "cancelled_at": _iso(queries.cancelled_at_for(alarm, viewer)),
+        "owner": alarm.owner.username if alarm.owner else None,
+        "is_test": alarm.is_test,
+        "is_duress": alarm.is_duress and not concealed,
+        "current_tier": alarm.current_tier,
+        "room_label": device.room_label if device else None,
+        "establishment": device.establishment.name if device else None,
+    }
+    if not detail:
+        return out
+    told = [r for r in queries.recipients(alarm) if before_cut(r.told_at)]
+    out.update(
+        {
+            "location": (
+                {"lat": alarm.latitude, "lon": alarm.longitude, "accuracy": alarm.accuracy}
+                if alarm.has_location()
+                else None
+            ),
+            "location_erased_at": _iso(alarm.location_erased_at),
+            "note": alarm.note or "",
+            "outcome": "" if concealed else (alarm.outcome or ""),
+            "resolved_by": (
+                alarm.resolved_by.username if alarm.resolved_by and not concealed else None
+            ),
+            "area": {
+                "nis_code": alarm.nis_code or None,
+                "zone_code": alarm.zone_code or None,
+                "neighbourhood_code": alarm.neighbourhood_code or None,
+            },
+            "recipients": [
+                {
+                    "username": r.user.username,
+                    "tier": r.tier,
+                    "told_at": _iso(r.told_at),
+                    "seen_at": _iso(before_cut(r.seen_at)),
+                }
+                for r in told
+            ],
+            "seen_by": [r.user.username for r in told if before_cut(r.seen_at)],
+            "timeline": [
+                {**step, "at": _iso(step["at"])}
+                for step in queries.timeline(alarm, viewer)
+                if cut is None or step["at"] <= cut or step["kind"] == StepKind.CANCELLED
+            ],
+            "seconds_to_acknowledge": alarm.seconds_to_acknowledge()
+            if alarm.status != Status.CANCELLED and not concealed
+            else None,
+        }
+    )
+    return out
+
+
+def checkin_out(checkin: CheckIn) -> dict:
+    return {
+        "id": checkin.pk,
+        "status": checkin.status,
+        "started_at": _iso(checkin.started_at),
+        "due_at": _iso(checkin.due_at),
+        "expires_at": _iso(checkin.expires_at()),
+        "grace_seconds": checkin.grace_seconds,
+        "ended_at": _iso(checkin.ended_at),
+        "note": checkin.note or "",
+    }
+
+
+def circle_out(circle: Circle | None) -> dict:
+    if circle is None:
+        return {"police_opt_in": False, "tiers": []}
+    return {
+        "police_opt_in": circle.police_opt_in,
+        "tiers": [
+            {
+                "position": tier.position,
+                "kind": tier.kind,
+                "delay_seconds": tier.delay_seconds,
+                "members": [m.user.username for m in tier.members.all()],
+                "organisation_id": tier.organisation_id,
+                "organisation": tier.organisation.name if tier.organisation else None,
+            }
+            for tier in circle.tiers.all()
+        ],
+    }
+
+
+def button_out(button: RoomButton) -> dict:
+    return {
+        "id": button.pk,
+        "room_label": button.room_label,
+        "key_prefix": button.device_key_prefix,
+        "test_mode": button.test_mode,
+        "created_at": _iso(button.created_at),
+        "last_seen_at": _iso(button.last_seen_at),
+        "test_alarms": getattr(button, "test_alarms", None),
+        "real_alarms": getattr(button, "real_alarms", None),
+        "last_successful_test": _iso(getattr(button, "last_successful_test", None)),
+    }

@@ -1,0 +1,160 @@
+"""Encryption at rest for sensitive fields (precise locations, notes).
+
+Keys come from ``FIELD_ENCRYPTION_KEYS`` (or ``FIELD_ENCRYPTION_KEYS_FILE``):
+comma-separated Fernet keys, the first one current. Every key in the list can
+decrypt, only the first encrypts, so rotation is: put a new key first, keep the
+old ones after it, run ``manage.py rotate_encryption_keys``, then drop the old
+keys. Generate a key with::
+
+    python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+
+In development (``DEBUG`` on in the environment) a key derived from
+``SECRET_KEY`` is used when none is set. With ``DEBUG`` off and no key, the
+first encryption or decryption raises ``ImproperlyConfigured``: data must never
+be written under a key nobody configured.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import threading
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+from umbrella.env import env_bool, env_list
+
+logger = logging.getLogger(__name__)
+
+KEYS_VARIABLE = "FIELD_ENCRYPTION_KEYS"
+
+_lock = threading.Lock()
+_cache: dict[tuple[str, ...], MultiFernet] = {}
+
+
+class DecryptionFailed(ValueError):
+    """A stored value cannot be decrypted with any configured key."""
+
+
+def _development_key() -> str:
+    digest = hashlib.sha256(f"umbrella-field-encryption:{settings.SECRET_KEY}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def configured_keys() -> tuple[str, ...]:
+    """Return the keys in use, current first; raise when none may be used."""
+    keys = tuple(env_list(KEYS_VARIABLE))
+    if keys:
+        return keys
+    # The environment's DEBUG, as settings.py reads it: the test runner forces
+    # settings.DEBUG off, which must not make the suite need a production key.
+    if settings.DEBUG or env_bool("DEBUG", True):
+        return (_development_key(),)
+    raise ImproperlyConfigured(
+        f"{KEYS_VARIABLE} is not set and DEBUG is off. Set it to one or more Fernet keys "
+        "(comma-separated, the current key first); see docs/alarms.md."
+    )
+
+
+def get_fernet() -> MultiFernet:
+    """Return the MultiFernet for the configured keys (built once per key set)."""
+    keys = configured_keys()
+    fernet = _cache.get(keys)
+    if fernet is None:
+        try:
+            fernet = MultiFernet([Fernet(key.encode()) for key in keys])
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{KEYS_VARIABLE} holds a value that is not a Fernet key (32 url-safe "
+                "base64-encoded bytes)."
+            ) from exc
+        with _lock:
+            _cache[keys] = fernet
+    return fernet
+
+
+def encrypt(text: str) -> str:
+    """Return ``text`` encrypted with the current key, as ASCII."""
+    return get_fernet().encrypt(text.encode()).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    """Return the plaintext of ``token``; raise ``DecryptionFailed`` if no key opens it."""
+    try:
+        return get_fernet().decrypt(token.encode("ascii")).decode()
+    except (InvalidToken, UnicodeError) as exc:
+        raise DecryptionFailed(
+            f"A stored value cannot be decrypted with the keys in {KEYS_VARIABLE}."
+        ) from exc
+
+
+def rotate(token: str) -> str:
+    """Return ``token`` re-encrypted with the current key."""
+    try:
+        return get_fernet().rotate(token.encode("ascii")).decode("ascii")
+    except (InvalidToken, UnicodeError) as exc:
+        raise DecryptionFailed(
+            f"A stored value cannot be decrypted with the keys in {KEYS_VARIABLE}."
+        ) from exc
+
+
+class EncryptedTextField(models.TextField):
+    """Text stored as a Fernet token; ``None`` and ``""`` are stored as they are.
+
+    The column cannot be searched or ordered by its content: that is the point.
+    A value no configured key opens reads as ``None`` and is logged, so one bad
+    row never takes an alarm screen down.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        try:
+            return self.from_plaintext(decrypt(value))
+        except DecryptionFailed:
+            logger.exception("cannot decrypt %s.%s", self.model.__name__, self.name)
+            return None
+
+    def from_plaintext(self, text: str):
+        return text
+
+    def to_plaintext(self, value) -> str:
+        return str(value)
+
+    def get_prep_value(self, value):
+        if value is None or value == "":
+            return value
+        return encrypt(self.to_plaintext(value))
+
+
+class EncryptedFloatField(EncryptedTextField):
+    """A float stored as encrypted text (for latitude, longitude, accuracy)."""
+
+    def from_plaintext(self, text: str) -> float:
+        return float(text)
+
+    def to_python(self, value):
+        if value is None or value == "" or isinstance(value, float):
+            return value
+        return float(value)
+
+    def to_plaintext(self, value) -> str:
+        return repr(float(value))
+
+
+def encrypted_fields() -> list[tuple[type[models.Model], list[EncryptedTextField]]]:
+    """Return every concrete model with its encrypted fields."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        fields = [
+            field for field in model._meta.concrete_fields if isinstance(field, EncryptedTextField)
+        ]
+        if fields and not model._meta.proxy:
+            found.append((model, fields))
+    return found
