@@ -1,0 +1,359 @@
+"""Functions that change notify's state, each in one transaction.
+
+``publish`` is the interface the alarms app calls (see docs/notify.md); the
+others serve the push/contact API and the delivery worker.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from umbrella.notify import conf, fanout
+from umbrella.notify.models import (
+    Channel,
+    ContactKind,
+    ContactPoint,
+    Delivery,
+    DeliveryStatus,
+    Event,
+    EventRecipient,
+    EventType,
+    PushSubscription,
+)
+
+logger = logging.getLogger(__name__)
+
+# Arbitrary but fixed: the key of the PostgreSQL advisory lock that orders
+# event inserts ("umbr" in ASCII). Every process must use the same number.
+EVENT_ORDER_LOCK = 0x756D6272
+CONTACT_CODE_ATTEMPTS = 5
+CONTACT_CHANNELS = {
+    ContactKind.SMS: Channel.SMS,
+    ContactKind.VOICE: Channel.VOICE,
+    ContactKind.EMAIL: Channel.EMAIL,
+}
+
+
+# --- Events -----------------------------------------------------------------
+
+
+def _serialise_event_ids() -> None:
+    """Make events commit in id order, so that "id > N" replay never misses one.
+
+    A sequence hands out ids at INSERT time, but transactions commit in any
+    order: if event 11 committed before event 10, a client that received 11
+    would reconnect with Last-Event-ID 11 and never get 10, and the stream's
+    database poll would step past it. A transaction-scoped advisory lock taken
+    before the INSERT and held until COMMIT/ROLLBACK makes id order and commit
+    order the same. The price: alarm transactions that publish queue behind
+    each other from this point, so callers publish as their last write.
+    SQLite needs nothing: its writers are already serialised (BEGIN IMMEDIATE).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVENT_ORDER_LOCK])
+
+
+def _json_safe(payload: dict) -> dict:
+    # The payload travels through JSONField and msgpack (channels_redis):
+    # normalise datetimes, decimals and UUIDs to JSON types once, here.
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+
+
+@transaction.atomic
+def publish(
+    event_type: str,
+    *,
+    alarm_id: int,
+    owner_id: int | None,
+    payload: dict,
+    recipient_ids: list[int],
+    tier: int,
+    notify_offline: bool = True,
+) -> Event:
+    """Store one event with its recipients in the caller's transaction; fan it out on commit.
+
+    With ``notify_offline``, also queue one delivery per recipient and per
+    channel they have (each push subscription, each verified contact point).
+    The owner never gets offline deliveries for her own alarm; she reads her
+    alarm's events on the stream.
+    """
+    if event_type not in EventType.values:
+        raise ValueError(f"unknown event type {event_type!r}")
+    if not isinstance(payload.get("alarm"), dict) or "tier" not in payload:
+        raise ValueError("payload must contain 'alarm' and 'tier'")
+    payload = _json_safe(payload)
+    recipients = list(dict.fromkeys(int(pk) for pk in recipient_ids))
+
+    _serialise_event_ids()
+    event = Event.objects.create(
+        event_type=event_type, alarm_id=alarm_id, owner_id=owner_id, tier=tier, payload=payload
+    )
+    EventRecipient.objects.bulk_create(
+        [EventRecipient(event=event, user_id=user_id) for user_id in recipients]
+    )
+    if notify_offline:
+        _queue_deliveries(event, [pk for pk in recipients if pk != owner_id])
+
+    message = fanout.event_message(
+        event.id, event_type, owner_id=owner_id, recipient_ids=recipients, payload=payload
+    )
+    # robust: the alarm is committed whatever happens to the broadcast; the
+    # streams' database poll catches up if the channel layer is down.
+    transaction.on_commit(partial(fanout.broadcast, message), robust=True)
+    return event
+
+
+def _queue_deliveries(event: Event, user_ids: list[int]) -> None:
+    if not user_ids:
+        return
+    now = event.created_at
+    rows = [
+        Delivery(
+            event=event,
+            recipient_id=sub.user_id,
+            channel=Channel.WEBPUSH,
+            push_subscription=sub,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for sub in PushSubscription.objects.filter(user_id__in=user_ids).order_by("id")
+    ]
+    rows += [
+        Delivery(
+            event=event,
+            recipient_id=point.user_id,
+            channel=CONTACT_CHANNELS[point.kind],
+            contact_point=point,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for point in ContactPoint.objects.filter(user_id__in=user_ids, verified=True).order_by("id")
+    ]
+    Delivery.objects.bulk_create(rows)
+
+
+# --- Push subscriptions -------------------------------------------------------
+
+
+@transaction.atomic
+def subscribe_push(
+    user, *, endpoint: str, p256dh: str, auth: str, language: str, now: datetime
+) -> PushSubscription:
+    """Store (or move to ``user``) the browser's push subscription.
+
+    The endpoint identifies the browser, not the person: when someone else
+    signs in on the same browser and subscribes, the subscription becomes theirs.
+    """
+    subscription, _created = PushSubscription.objects.update_or_create(
+        endpoint=endpoint,
+        defaults={
+            "user": user,
+            "p256dh": p256dh,
+            "auth": auth,
+            "language": language,
+            "failures": 0,
+        },
+        create_defaults={
+            "user": user,
+            "p256dh": p256dh,
+            "auth": auth,
+            "language": language,
+            "created_at": now,
+        },
+    )
+    return subscription
+
+
+@transaction.atomic
+def unsubscribe_push(user, *, endpoint: str) -> bool:
+    """Remove the person's subscription for this endpoint; answer whether one existed."""
+    deleted, _ = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
+    return deleted > 0
+
+
+# --- Contact points -----------------------------------------------------------
+
+
+def _code_digest(point: ContactPoint, code: str) -> str:
+    # Keyed with SECRET_KEY: a copy of the database alone does not let anyone
+    # try the million six-digit codes offline.
+    return salted_hmac("umbrella.notify.contact", f"{point.pk}:{code}").hexdigest()
+
+
+@transaction.atomic
+def add_contact_point(user, *, kind: str, value: str, language: str, now: datetime):
+    """Create an unverified contact point and return it with its verification code.
+
+    The code is sent to the point after commit; the person types it back.
+    """
+    point = ContactPoint.objects.create(
+        user=user, kind=kind, value=value, language=language, created_at=now
+    )
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    point.verification_hash = _code_digest(point, code)
+    point.save(update_fields=["verification_hash"])
+
+    from umbrella.notify.transports import send_verification_code  # avoid an import cycle
+
+    transaction.on_commit(partial(send_verification_code, point.pk, code), robust=True)
+    return point, code
+
+
+@transaction.atomic
+def verify_contact_point(point: ContactPoint, code: str) -> bool:
+    """Mark the point verified when ``code`` is right; limit the tries."""
+    point = ContactPoint.objects.select_for_update().get(pk=point.pk)
+    if point.verified:
+        return True
+    if point.verification_attempts >= CONTACT_CODE_ATTEMPTS or not point.verification_hash:
+        return False
+    if constant_time_compare(point.verification_hash, _code_digest(point, code.strip())):
+        point.verified = True
+        point.verification_hash = ""
+        point.save(update_fields=["verified", "verification_hash"])
+        return True
+    point.verification_attempts += 1
+    point.save(update_fields=["verification_attempts"])
+    return False
+
+
+@transaction.atomic
+def remove_contact_point(point: ContactPoint) -> None:
+    point.delete()
+
+
+# --- Delivery worker ------------------------------------------------------------
+
+
+def claim_due_deliveries(now: datetime, worker: str, limit: int = 20) -> list[Delivery]:
+    """Claim up to ``limit`` due deliveries for ``worker`` with a lease; return them.
+
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so concurrent workers take disjoint
+    rows without waiting. SQLite: a compare-and-set UPDATE per row; only the
+    worker whose UPDATE changed the row owns it.
+    """
+    lease_until = now + timedelta(seconds=conf.lease_seconds())
+    claim = {"status": DeliveryStatus.SENDING, "claimed_by": worker, "lease_until": lease_until}
+    due = Delivery.objects.filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=now).order_by(
+        "next_attempt_at", "id"
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            ids = list(due.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
+            Delivery.objects.filter(id__in=ids).update(**claim)
+    else:
+        ids = [
+            pk
+            for pk in due.values_list("id", flat=True)[:limit]
+            if Delivery.objects.filter(pk=pk, status=DeliveryStatus.QUEUED).update(**claim)
+        ]
+    return list(
+        Delivery.objects.filter(id__in=ids)
+        .select_related("event", "push_subscription", "contact_point", "recipient")
+        .order_by("next_attempt_at", "id")
+    )
+
+
+@transaction.atomic
+def record_sent(delivery: Delivery, *, now: datetime, duration_ms: int) -> bool:
+    """Mark a claimed attempt sent; answer False when its lease was taken over."""
+    changed = Delivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_by=delivery.claimed_by
+    ).update(status=DeliveryStatus.SENT, sent_at=now, duration_ms=duration_ms, lease_until=None)
+    if changed and delivery.push_subscription_id:
+        PushSubscription.objects.filter(pk=delivery.push_subscription_id).update(
+            last_success_at=now, failures=0
+        )
+    return bool(changed)
+
+
+@transaction.atomic
+def record_failure(
+    delivery: Delivery,
+    *,
+    now: datetime,
+    error: str,
+    duration_ms: int | None,
+    permanent: bool = False,
+    gone: bool = False,
+) -> Delivery | None:
+    """Mark a claimed attempt failed and queue the next one; return the retry row, if any.
+
+    ``gone``: the push service says the subscription no longer exists
+    (404/410), so it is removed and never retried.
+    """
+    changed = Delivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_by=delivery.claimed_by
+    ).update(
+        status=DeliveryStatus.FAILED, error=error[:2000], duration_ms=duration_ms, lease_until=None
+    )
+    if not changed:
+        return None
+    if delivery.push_subscription_id:
+        if gone:
+            PushSubscription.objects.filter(pk=delivery.push_subscription_id).delete()
+            return None
+        PushSubscription.objects.filter(pk=delivery.push_subscription_id).update(
+            failures=F("failures") + 1
+        )
+    return _schedule_retry(delivery, now, permanent=permanent)
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """Return the wait before attempt ``attempt + 1``: base, 2×base, 4×base …"""
+    return timedelta(seconds=conf.retry_base_seconds() * 2 ** (attempt - 1))
+
+
+def _schedule_retry(delivery: Delivery, now: datetime, *, permanent: bool) -> Delivery | None:
+    if permanent or delivery.attempt >= conf.max_attempts():
+        return None
+    target_exists = (
+        PushSubscription.objects.filter(pk=delivery.push_subscription_id).exists()
+        if delivery.channel == Channel.WEBPUSH
+        else ContactPoint.objects.filter(pk=delivery.contact_point_id).exists()
+    )
+    if not target_exists:
+        return None
+    return Delivery.objects.create(
+        event_id=delivery.event_id,
+        recipient_id=delivery.recipient_id,
+        channel=delivery.channel,
+        push_subscription_id=delivery.push_subscription_id,
+        contact_point_id=delivery.contact_point_id,
+        attempt=delivery.attempt + 1,
+        created_at=now,
+        next_attempt_at=now + retry_delay(delivery.attempt),
+    )
+
+
+def expire_leases(now: datetime, limit: int = 20) -> int:
+    """Fail attempts whose worker died while sending and queue their retries.
+
+    The message may or may not have left: a retry risks a duplicate alert,
+    which is better for an alarm than none.
+    """
+    stale = list(
+        Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_until__lt=now)
+        .order_by("lease_until")
+        .values_list("id", "claimed_by")[:limit]
+    )
+    expired = 0
+    for pk, claimed_by in stale:
+        with transaction.atomic():
+            changed = Delivery.objects.filter(
+                pk=pk, status=DeliveryStatus.SENDING, claimed_by=claimed_by, lease_until__lt=now
+            ).update(status=DeliveryStatus.FAILED, error="lease expired: the worker stopped")
+            if changed:
+                expired += 1
+                _schedule_retry(Delivery.objects.get(pk=pk), now, permanent=False)
+    return expired

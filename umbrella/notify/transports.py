@@ -1,0 +1,187 @@
+"""One transport per channel, each with one ``send(delivery)`` (healthchecks' transports).
+
+A transport returns on success and raises ``DeliveryError`` otherwise. The
+texts never carry the worker's location, note or name: SMS and e-mail pass
+through operators and mailboxes outside Umbrella. They say an alarm needs
+the person and link to the console, in the recipient's language.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from pywebpush import WebPushException, webpush
+
+from umbrella.notify import conf
+from umbrella.notify.models import Channel, ContactKind, ContactPoint, Delivery, EventType
+from umbrella.notify.providers import ProviderError, get_provider
+from umbrella.notify.vapid import vapid_signer
+
+logger = logging.getLogger(__name__)
+
+PUSH_TTL_SECONDS = 15 * 60  # an alarm push older than this is noise, not help
+PUSH_TIMEOUT_SECONDS = 10
+
+
+class DeliveryError(Exception):
+    """The attempt failed. ``permanent``: do not retry; ``gone``: the target no longer exists."""
+
+    def __init__(self, message: str, *, permanent: bool = False, gone: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent or gone
+        self.gone = gone
+
+
+def console_url(language: str) -> str:
+    """Return the absolute link to the responder console in ``language``."""
+    with translation.override(language):
+        try:
+            path = reverse("alarms:console")
+        except NoReverseMatch:
+            path = f"/{language}/alarms/console/"
+    return f"{conf.site_url()}{path}"
+
+
+def _texts(event_type: str, language: str) -> tuple[str, str]:
+    """Return (title, sentence) for an event, in ``language``. No personal detail."""
+    with translation.override(language):
+        if event_type == EventType.ACKNOWLEDGED:
+            return _("Alarm taken"), _("A responder has taken an alarm you were told about.")
+        if event_type in (EventType.RESOLVED, EventType.CANCELLED):
+            return _("Alarm over"), _("An alarm you were told about is over.")
+        return _("Alarm"), _("An alarm needs you. Open Umbrella now.")
+
+
+def message_text(event_type: str, language: str) -> str:
+    """Return the SMS / e-mail body: one sentence and the console link."""
+    _title, sentence = _texts(event_type, language)
+    with translation.override(language):
+        return _("Umbrella: %(sentence)s %(url)s") % {
+            "sentence": sentence,
+            "url": console_url(language),
+        }
+
+
+class WebPushTransport:
+    def send(self, delivery: Delivery) -> None:
+        subscription = delivery.push_subscription
+        if subscription is None:
+            raise DeliveryError("the push subscription was removed", permanent=True)
+        event = delivery.event
+        title, body = _texts(event.event_type, subscription.language)
+        alarm = event.payload.get("alarm", {})
+        data = {
+            "type": event.event_type,
+            "event_id": event.id,
+            "alarm": {"id": event.alarm_id, "status": alarm.get("status")},
+            "tier": event.tier,
+            "title": title,
+            "body": body,
+            "url": console_url(subscription.language),
+        }
+        try:
+            webpush(
+                subscription.subscription_info(),
+                data=json.dumps(data),
+                vapid_private_key=vapid_signer(),
+                vapid_claims={"sub": conf.vapid_subject()},
+                ttl=PUSH_TTL_SECONDS,
+                timeout=PUSH_TIMEOUT_SECONDS,
+                # High urgency wakes a sleeping phone for the message.
+                headers={"Urgency": "high"},
+            )
+        except WebPushException as exc:
+            status = getattr(exc.response, "status_code", None)
+            # 404/410: the browser unsubscribed or the subscription expired.
+            gone = status in (404, 410)
+            permanent = status in (400, 403, 413)
+            raise DeliveryError(
+                f"push service answered {status}: {exc.message}", permanent=permanent, gone=gone
+            ) from exc
+        except Exception as exc:  # network errors from requests, bad keys …
+            raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+
+
+class SmsTransport:
+    def send(self, delivery: Delivery) -> None:
+        point = _contact_point(delivery)
+        try:
+            get_provider().send_sms(
+                point.value, message_text(delivery.event.event_type, point.language)
+            )
+        except ProviderError as exc:
+            raise DeliveryError(str(exc), permanent=exc.permanent) from exc
+
+
+class VoiceTransport:
+    def send(self, delivery: Delivery) -> None:
+        point = _contact_point(delivery)
+        _title, sentence = _texts(delivery.event.event_type, point.language)
+        try:
+            get_provider().call(point.value, sentence, point.language)
+        except ProviderError as exc:
+            raise DeliveryError(str(exc), permanent=exc.permanent) from exc
+
+
+class EmailTransport:
+    def send(self, delivery: Delivery) -> None:
+        point = _contact_point(delivery)
+        title, _sentence = _texts(delivery.event.event_type, point.language)
+        try:
+            send_mail(
+                f"Umbrella: {title}",
+                message_text(delivery.event.event_type, point.language),
+                settings.DEFAULT_FROM_EMAIL,
+                [point.value],
+            )
+        except Exception as exc:  # SMTP errors are many classes; all are retried
+            raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _contact_point(delivery: Delivery) -> ContactPoint:
+    point = delivery.contact_point
+    if point is None or point.value is None:
+        raise DeliveryError("the contact point was removed or cannot be read", permanent=True)
+    return point
+
+
+TRANSPORTS = {
+    Channel.WEBPUSH: WebPushTransport,
+    Channel.SMS: SmsTransport,
+    Channel.VOICE: VoiceTransport,
+    Channel.EMAIL: EmailTransport,
+}
+
+
+def transport_for(channel: str):
+    return TRANSPORTS[channel]()
+
+
+def send_verification_code(point_id: int, code: str) -> None:
+    """Send a contact point its verification code (called after commit)."""
+    point = ContactPoint.objects.filter(pk=point_id).first()
+    if point is None:
+        return
+    with translation.override(point.language):
+        text = _("Your Umbrella verification code is %(code)s.") % {"code": code}
+        try:
+            if point.kind == ContactKind.EMAIL:
+                send_mail(
+                    _("Umbrella verification code"),
+                    text,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [point.value],
+                )
+            elif point.kind == ContactKind.VOICE:
+                get_provider().call(point.value, text, point.language)
+            else:
+                get_provider().send_sms(point.value, text)
+        except Exception:
+            # The person sees no code arrive and can ask again; nothing else to do.
+            logger.exception("verification code for contact point %s not sent", point_id)

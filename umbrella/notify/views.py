@@ -1,0 +1,128 @@
+"""The responders' live stream: ``GET /api/v1/alarms/stream`` (Server-Sent Events).
+
+A plain async Django view rather than a django-ninja route: the response is
+an endless async generator, and browsers' EventSource authenticates with the
+session cookie (it cannot set headers), while apps send a bearer token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+
+from asgiref.sync import sync_to_async
+from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from umbrella.notify import conf, fanout, queries
+from umbrella.notify.auth import release_connection, stream_user
+
+logger = logging.getLogger(__name__)
+
+# Tells EventSource to reconnect after 3 s rather than its default, and
+# flushes the response headers at once.
+RETRY_FRAME = "retry: 3000\n\n"
+KEEPALIVE_FRAME = ": keepalive\n\n"
+JOIN_TIMEOUT_SECONDS = 5.0
+SENT_IDS_KEPT = 1000
+
+
+def _last_event_id(request: HttpRequest) -> tuple[int | None, bool]:
+    """Return (Last-Event-ID, valid) from the header or the ``last_event_id`` parameter."""
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
+    if raw is None or raw.strip() == "":
+        return None, True
+    raw = raw.strip()
+    if not raw.isdigit() or len(raw) > 19:
+        return None, False
+    return int(raw), True
+
+
+@require_GET
+async def alarm_stream(request: HttpRequest):
+    """Stream the alarm events the person may see: replay after Last-Event-ID, then live."""
+    user = await sync_to_async(stream_user)(request)
+    if user is None:
+        response = JsonResponse(
+            {"detail": _("Authentication required: send a valid bearer token or sign in.")},
+            status=401,
+        )
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+    last_id, valid = _last_event_id(request)
+    if not valid:
+        return JsonResponse(
+            {"detail": _("Last-Event-ID must be a whole number, an event id from this stream.")},
+            status=422,
+        )
+    response = StreamingHttpResponse(
+        _event_stream(user.pk, last_id), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "no-cache"
+    # nginx would otherwise buffer the stream and deliver events in bursts.
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _replay(user_id: int, after_id: int, limit: int) -> list[tuple[int, str]]:
+    try:
+        return [
+            (event_id, fanout.sse_text(event_id, event_type, payload))
+            for event_id, event_type, payload in queries.replay_events(user_id, after_id, limit)
+        ]
+    finally:
+        release_connection()
+
+
+async def _event_stream(user_id: int, last_id: int | None) -> AsyncIterator[str]:
+    hub = fanout.hub()
+    # Subscribe BEFORE reading the replay: an event committed in between is
+    # then both replayed and queued, and the queued copy is skipped below —
+    # never lost.
+    subscription = hub.subscribe(user_id)
+    try:
+        try:
+            async with asyncio.timeout(JOIN_TIMEOUT_SECONDS):
+                await hub.joined.wait()
+        except TimeoutError:
+            logger.warning("stream started before the channel layer answered; polling covers it")
+        yield RETRY_FRAME
+
+        sent: OrderedDict[int, None] = OrderedDict()
+        replayed_up_to = 0
+        if last_id is not None:
+            replayed_up_to = last_id
+            batch_size = conf.replay_batch()
+            while True:
+                batch = await sync_to_async(_replay)(user_id, replayed_up_to, batch_size)
+                for event_id, text in batch:
+                    yield text
+                    replayed_up_to = event_id
+                if len(batch) < batch_size:
+                    break
+
+        heartbeat = conf.heartbeat_seconds()
+        while True:
+            try:
+                async with asyncio.timeout(heartbeat):
+                    event_id, text = await subscription.queue.get()
+            except TimeoutError:
+                yield KEEPALIVE_FRAME
+                continue
+            if (event_id, text) == fanout.CLOSE:
+                return
+            # Skip what the replay already sent (ids commit in order, so a
+            # live id at or below the replay's last one was in it) and any
+            # duplicate. Not "<= last sent": across processes two events may
+            # arrive out of id order, and the earlier one must still go out.
+            if event_id <= replayed_up_to or event_id in sent:
+                continue
+            sent[event_id] = None
+            if len(sent) > SENT_IDS_KEPT:
+                sent.popitem(last=False)
+            yield text
+    finally:
+        hub.unsubscribe(subscription)
