@@ -1,0 +1,85 @@
+/*
+ * Helpers shared by the alarm screens (panic, check-in, console).
+ *
+ * Strings never live here: every page passes its translated sentences in
+ * data- attributes, with named placeholders such as %(name)s that fill()
+ * replaces, so translators see whole sentences.
+ */
+(function () {
+  "use strict";
+
+  function fill(template, values) {
+    return String(template || "").replace(/%\((\w+)\)s/g, function (match, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : match;
+    });
+  }
+
+  function csrfToken(root) {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return (root && root.dataset.csrf) || (match ? decodeURIComponent(match[1]) : "");
+  }
+
+  /* Call the JSON API with the session cookie; resolve to {ok, status, body}. */
+  function api(url, options) {
+    options = options || {};
+    var headers = { Accept: "application/json" };
+    var init = { method: options.method || "GET", credentials: "same-origin", headers: headers };
+    if (options.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(options.body);
+    }
+    if (init.method !== "GET") {
+      headers["X-CSRFToken"] = options.csrf || csrfToken();
+    }
+    if (options.headers) {
+      Object.keys(options.headers).forEach(function (key) { headers[key] = options.headers[key]; });
+    }
+    return fetch(url, init).then(function (response) {
+      return response.text().then(function (text) {
+        var body = null;
+        try {
+          body = text ? JSON.parse(text) : null;
+        } catch (error) {
+          body = null;
+        }
+        return { ok: response.ok, status: response.status, body: body };
+      });
+    });
+  }
+
+  function registerServiceWorker(url, scope) {
+    if (!("serviceWorker" in navigator) || !url) {
+      return Promise.resolve(null);
+    }
+    return navigator.serviceWorker.register(url, { scope: scope }).catch(function () {
+      return null; // The page still works without it, only not offline.
+    });
+  }
+
+  /* A person's display name from the API: a string or {"username"|"name"}. */
+  function personName(person) {
+    if (!person) {
+      return "";
+    }
+    if (typeof person === "string") {
+      return person;
+    }
+    return person.name || person.username || person.display_name || "";
+  }
+
+  function randomKey() {
+    if (window.crypto && window.crypto.randomUUID) {
+      return window.crypto.randomUUID();
+    }
+    return String(Date.now()) + "-" + String(Math.random()).slice(2);
+  }
+
+  window.UmbrellaAlarms = {
+    fill: fill,
+    csrfToken: csrfToken,
+    api: api,
+    registerServiceWorker: registerServiceWorker,
+    personName: personName,
+    randomKey: randomKey,
+  };
+})();

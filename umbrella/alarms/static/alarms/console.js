@@ -1,0 +1,533 @@
+/*
+ * The responder console (templates/alarms/console.html).
+ *
+ * Holds an EventSource on the alarm stream and keeps one card per alarm
+ * routed to this person. EventSource reconnects on its own and sends
+ * Last-Event-ID, so the server replays what was missed; when the browser
+ * gives up (an error answer), the console reconnects itself with
+ * ?last_event_id=. A card's details (who, where, room, duress, test) come
+ * from GET /api/v1/alarms/<id>, and showing them marks the alarm seen.
+ *
+ * Sound needs a user gesture first (the "Enable sound" button); while an
+ * alarm waits for someone to take it, the console rings and vibrates again
+ * every few seconds.
+ */
+(function () {
+  "use strict";
+
+  var U = window.UmbrellaAlarms;
+  var EVENT_TYPES = ["alarm.raised", "alarm.escalated", "alarm.acknowledged", "alarm.resolved", "alarm.cancelled"];
+  var RING_EVERY_MS = 5000;
+  var RECONNECT_MS = 3000;
+  var LAST_EVENT_KEY = "umbrella.console.lastEventId";
+
+  var root = document.getElementById("console");
+  if (!root) {
+    return;
+  }
+  var msg = root.dataset;
+  var list = document.getElementById("alarm-list");
+  var empty = document.getElementById("console-empty");
+  var template = document.getElementById("alarm-template");
+  var connection = document.getElementById("console-connection");
+  var notice = document.getElementById("console-notice");
+  var announcer = document.getElementById("console-announcer");
+  var alarms = {};
+  var source = null;
+  var lastEventId = sessionGet(LAST_EVENT_KEY);
+  var audio = null;
+  var ringTimer = null;
+  var boundaries = null;
+
+  function sessionGet(key) {
+    try {
+      return window.sessionStorage.getItem(key);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function sessionSet(key, value) {
+    try {
+      window.sessionStorage.setItem(key, value);
+    } catch (error) {
+      // Without storage a reload starts from the open alarms: nothing lost.
+    }
+  }
+
+  function announce(text) {
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = text; }, 50);
+  }
+
+  function field(card, name) {
+    return card.querySelector('[data-field="' + name + '"]');
+  }
+
+  // --- the stream ---------------------------------------------------------
+
+  function setConnection(state, text) {
+    connection.dataset.state = state;
+    if (connection.textContent !== text) {
+      connection.textContent = text;
+    }
+  }
+
+  function connect() {
+    var url = msg.streamUrl;
+    if (lastEventId) {
+      url += "?last_event_id=" + encodeURIComponent(lastEventId);
+    }
+    setConnection("connecting", msg.msgConnecting);
+    source = new EventSource(url);
+    source.addEventListener("open", function () {
+      setConnection("open", msg.msgConnected);
+    });
+    source.addEventListener("error", function () {
+      setConnection("closed", msg.msgDisconnected);
+      if (source.readyState === EventSource.CLOSED) {
+        // The browser gave up (an error answer): try again, from the last event seen.
+        source = null;
+        window.setTimeout(connect, RECONNECT_MS);
+      }
+    });
+    EVENT_TYPES.forEach(function (type) {
+      source.addEventListener(type, function (event) {
+        if (event.lastEventId) {
+          lastEventId = event.lastEventId;
+          sessionSet(LAST_EVENT_KEY, lastEventId);
+        }
+        var data;
+        try {
+          data = JSON.parse(event.data);
+        } catch (error) {
+          return;
+        }
+        if (data && data.alarm && data.alarm.id !== undefined) {
+          onEvent(type, data);
+        }
+      });
+    });
+  }
+
+  function onEvent(type, data) {
+    var alarm = data.alarm;
+    var entry = upsert(alarm);
+    if (data.tier) {
+      entry.data.current_tier = data.tier;
+    }
+    render(entry);
+    if (type === "alarm.raised" || type === "alarm.escalated") {
+      var who = title(entry.data);
+      announce(U.fill(type === "alarm.raised" ? msg.msgNewAlarm : msg.msgEscalated, { who: who }));
+    }
+    loadDetails(entry);
+    updateRinging();
+  }
+
+  // --- cards --------------------------------------------------------------
+
+  function upsert(alarm) {
+    var id = String(alarm.id);
+    var entry = alarms[id];
+    if (!entry) {
+      var fragment = template.content.cloneNode(true);
+      var card = fragment.querySelector(".alarm-card");
+      card.id = "alarm-" + id;
+      card.dataset.alarmId = id;
+      var select = card.querySelector("[data-id=outcome]");
+      select.id = "outcome-" + id;
+      card.querySelector("[data-label-for=outcome]").setAttribute("for", select.id);
+      var heading = field(card, "title");
+      heading.id = "alarm-" + id + "-title";
+      card.querySelector("article").setAttribute("aria-labelledby", heading.id);
+      entry = { id: id, data: {}, card: card, seen: false, map: null, loading: false };
+      alarms[id] = entry;
+      wireActions(entry);
+      list.insertBefore(card, list.firstChild);
+      empty.hidden = true;
+    }
+    Object.keys(alarm).forEach(function (key) { entry.data[key] = alarm[key]; });
+    return entry;
+  }
+
+  function title(data) {
+    var room = roomLabel(data);
+    if (room) {
+      return U.fill(msg.msgRoom, { room: room });
+    }
+    var owner = U.personName(data.owner) || data.owner_name;
+    return owner ? U.fill(msg.msgWorker, { name: owner }) : msg.msgUnknown;
+  }
+
+  function roomLabel(data) {
+    if (data.room_label) {
+      return data.room_label;
+    }
+    if (data.room && typeof data.room === "object") {
+      return data.room.label || data.room.room_label || "";
+    }
+    return typeof data.room === "string" ? data.room : "";
+  }
+
+  function sourceLabel(data) {
+    var key = "msgSource" + String(data.source || "").charAt(0).toUpperCase() + String(data.source || "").slice(1);
+    return msg[key] || String(data.source || "");
+  }
+
+  function statusLabel(data) {
+    if (data.status === "acknowledged") {
+      var by = U.personName(data.acknowledged_by);
+      return by ? U.fill(msg.msgAcknowledgedBy, { name: by }) : msg.msgAcknowledgedBy.replace(/%\(name\)s/, "…");
+    }
+    if (data.status === "resolved") {
+      return msg.msgResolved;
+    }
+    if (data.status === "cancelled") {
+      return msg.msgCancelled;
+    }
+    return msg.msgRaised;
+  }
+
+  function location(data) {
+    if (data.location && typeof data.location === "object") {
+      return data.location;
+    }
+    if (data.lat !== undefined && data.lat !== null) {
+      return { lat: data.lat, lon: data.lon, accuracy: data.accuracy };
+    }
+    if (data.latitude !== undefined && data.latitude !== null) {
+      return { lat: data.latitude, lon: data.longitude, accuracy: data.accuracy };
+    }
+    return null;
+  }
+
+  function render(entry) {
+    var data = entry.data;
+    var card = entry.card;
+    card.dataset.status = data.status || "raised";
+    var isDuress = Boolean(data.is_duress || data.duress || data.source === "duress");
+    var isTest = Boolean(data.is_test || data.test);
+    card.dataset.duress = String(isDuress);
+    card.dataset.test = String(isTest);
+    setText(field(card, "title"), title(data));
+    setText(field(card, "status"), statusLabel(data));
+    setText(field(card, "source"), sourceLabel(data) + (data.current_tier ? " · " + U.fill(msg.msgTier, { tier: data.current_tier }) : ""));
+    var raised = field(card, "raised");
+    if (data.raised_at) {
+      raised.dateTime = data.raised_at;
+      setText(raised, new Date(data.raised_at).toLocaleTimeString(msg.lang));
+    }
+    var tags = field(card, "tags");
+    tags.replaceChildren();
+    if (isDuress) {
+      tags.appendChild(tag(msg.msgSourceDuress, "duress"));
+    }
+    if (isTest) {
+      tags.appendChild(tag(msg.msgTest, "test"));
+    }
+    var duress = field(card, "duress");
+    duress.hidden = !isDuress;
+    setText(duress, isDuress ? msg.msgDuress : "");
+    setText(field(card, "note"), data.note || "—");
+    renderPlace(entry);
+    var open = data.status === "raised" || data.status === "acknowledged" || !data.status;
+    card.querySelector("[data-action=acknowledge]").hidden = data.status !== "raised" && Boolean(data.status);
+    card.querySelector("form[data-action=resolve]").hidden = !open;
+  }
+
+  function tag(text, kind) {
+    var item = document.createElement("li");
+    item.className = "alarm-tag " + kind;
+    item.textContent = text;
+    return item;
+  }
+
+  function setText(node, text) {
+    if (node.textContent !== text) {
+      node.textContent = text;
+    }
+  }
+
+  function renderPlace(entry) {
+    var place = field(entry.card, "place");
+    var where = location(entry.data);
+    var parts = [];
+    if (roomLabel(entry.data)) {
+      parts.push(roomLabel(entry.data) + (entry.data.establishment ? " — " + U.personName(entry.data.establishment) : ""));
+    }
+    if (!where || where.lat === null || where.lat === undefined) {
+      place.replaceChildren(document.createTextNode(parts.concat([msg.msgNoLocation]).join(". ")));
+      return;
+    }
+    var lat = Number(where.lat);
+    var lon = Number(where.lon);
+    var text = lat.toFixed(5) + ", " + lon.toFixed(5);
+    if (where.accuracy) {
+      text += " (" + U.fill(msg.msgAccuracy, { metres: Math.round(where.accuracy) }) + ")";
+    }
+    // A geo: link opens the responder's own maps app; the page itself loads nothing.
+    var link = document.createElement("a");
+    link.href = "geo:" + lat + "," + lon;
+    link.textContent = text;
+    place.replaceChildren();
+    if (parts.length) {
+      place.appendChild(document.createTextNode(parts.join(". ") + ". "));
+    }
+    place.appendChild(link);
+    showMap(entry, lat, lon, where.accuracy);
+  }
+
+  function showMap(entry, lat, lon, accuracy) {
+    if (typeof L === "undefined") {
+      return;
+    }
+    var box = field(entry.card, "map");
+    box.hidden = false;
+    box.setAttribute("aria-label", field(entry.card, "title").textContent + " — " + lat.toFixed(5) + ", " + lon.toFixed(5));
+    if (!entry.map) {
+      entry.map = L.map(box, { zoomControl: true, attributionControl: true });
+      entry.map.attributionControl.setPrefix(false);
+      entry.map.attributionControl.addAttribution(msg.attribution);
+      if (msg.tileUrl) {
+        L.tileLayer(msg.tileUrl, { attribution: msg.tileAttribution }).addTo(entry.map);
+      }
+      addBoundaries(entry.map);
+      entry.marker = L.circleMarker([lat, lon], {
+        radius: 9, color: "#a4161a", weight: 3, fillColor: "#ffffff", fillOpacity: 0.9, interactive: false,
+      }).addTo(entry.map);
+      entry.accuracy = L.circle([lat, lon], {
+        radius: accuracy || 0, color: "#a4161a", weight: 1, fillOpacity: 0.1, interactive: false,
+      }).addTo(entry.map);
+      entry.map.setView([lat, lon], 15);
+    } else {
+      entry.marker.setLatLng([lat, lon]);
+      entry.accuracy.setLatLng([lat, lon]).setRadius(accuracy || 0);
+    }
+  }
+
+  /* Draw the municipalities (fetched once from this site): no tiles needed. */
+  function addBoundaries(map) {
+    if (!boundaries) {
+      boundaries = fetch(msg.municipalitiesUrl + "?lang=" + encodeURIComponent(msg.lang), {
+        headers: { Accept: "application/geo+json" },
+      }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).catch(function () {
+        return null;
+      });
+    }
+    boundaries.then(function (collection) {
+      if (collection) {
+        L.geoJSON(collection, {
+          style: { color: "#1d3557", weight: 2, fillColor: "#a8dadc", fillOpacity: 0.15 },
+          interactive: false,
+        }).addTo(map);
+      }
+    });
+  }
+
+  // --- details, seen, acknowledge, resolve ----------------------------------
+
+  function alarmUrl(id, action) {
+    return msg.alarmsUrl + "/" + encodeURIComponent(id) + (action ? "/" + action : "");
+  }
+
+  function loadDetails(entry) {
+    if (entry.loading) {
+      entry.reload = true;
+      return;
+    }
+    entry.loading = true;
+    U.api(alarmUrl(entry.id))
+      .then(function (answer) {
+        if (answer.ok && answer.body) {
+          upsert(answer.body);
+          render(entry);
+          updateRinging();
+          markSeen(entry);
+        }
+      })
+      .catch(function () {
+        // The stream event already drew the card; details come with the next event.
+      })
+      .finally(function () {
+        entry.loading = false;
+        if (entry.reload) {
+          entry.reload = false;
+          loadDetails(entry);
+        }
+      });
+  }
+
+  function markSeen(entry) {
+    if (entry.seen) {
+      return;
+    }
+    entry.seen = true;
+    U.api(alarmUrl(entry.id, "seen"), { method: "POST", body: {}, csrf: msg.csrf }).then(function (answer) {
+      if (!answer.ok) {
+        entry.seen = false;
+      }
+    }, function () {
+      entry.seen = false;
+    });
+  }
+
+  function wireActions(entry) {
+    var card = entry.card;
+    card.querySelector("[data-action=acknowledge]").addEventListener("click", function () {
+      act(entry, "acknowledge", {});
+    });
+    card.querySelector("form[data-action=resolve]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      act(entry, "resolve", { outcome: event.target.elements.outcome.value });
+    });
+  }
+
+  function act(entry, action, body) {
+    U.api(alarmUrl(entry.id, action), { method: "POST", body: body, csrf: msg.csrf })
+      .then(function (answer) {
+        if (!answer.ok) {
+          throw new Error(String(answer.status));
+        }
+        if (answer.body && answer.body.id !== undefined) {
+          upsert(answer.body);
+          render(entry);
+          announce(field(entry.card, "status").textContent);
+        } else {
+          loadDetails(entry);
+        }
+        updateRinging();
+      })
+      .catch(function () {
+        notice.textContent = msg.msgActionFailed;
+      });
+  }
+
+  // --- sound and vibration ------------------------------------------------
+
+  function waitingAlarms() {
+    return Object.keys(alarms).filter(function (id) {
+      var status = alarms[id].data.status;
+      return !status || status === "raised";
+    });
+  }
+
+  function updateRinging() {
+    var ringing = waitingAlarms().length > 0;
+    root.dataset.ringing = String(ringing);
+    if (ringing && !ringTimer) {
+      ring();
+      ringTimer = window.setInterval(ring, RING_EVERY_MS);
+    } else if (!ringing && ringTimer) {
+      window.clearInterval(ringTimer);
+      ringTimer = null;
+    }
+  }
+
+  function ring() {
+    root.dataset.rings = String(Number(root.dataset.rings || 0) + 1);
+    if (navigator.vibrate) {
+      navigator.vibrate([300, 100, 300, 100, 300]);
+    }
+    if (!audio) {
+      return;
+    }
+    var start = audio.currentTime + 0.05;
+    for (var i = 0; i < 3; i++) {
+      var oscillator = audio.createOscillator();
+      var gain = audio.createGain();
+      oscillator.type = "square";
+      oscillator.frequency.value = i % 2 ? 660 : 880;
+      gain.gain.setValueAtTime(0.25, start + i * 0.35);
+      gain.gain.setValueAtTime(0, start + i * 0.35 + 0.25);
+      oscillator.connect(gain).connect(audio.destination);
+      oscillator.start(start + i * 0.35);
+      oscillator.stop(start + i * 0.35 + 0.3);
+    }
+  }
+
+  var soundButton = document.getElementById("console-sound");
+  soundButton.addEventListener("click", function () {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) {
+      return;
+    }
+    if (!audio) {
+      audio = new Context();
+    }
+    audio.resume();
+    soundButton.setAttribute("aria-pressed", "true");
+    notice.textContent = msg.msgSoundOn;
+    ring();
+  });
+
+  // --- Web Push -----------------------------------------------------------
+
+  function keyBytes(base64url) {
+    var padding = "=".repeat((4 - (base64url.length % 4)) % 4);
+    var raw = window.atob((base64url + padding).replace(/-/g, "+").replace(/_/g, "/"));
+    var bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) {
+      bytes[i] = raw.charCodeAt(i);
+    }
+    return bytes;
+  }
+
+  document.getElementById("console-push").addEventListener("click", function () {
+    if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
+      notice.textContent = msg.msgPushUnavailable;
+      return;
+    }
+    Notification.requestPermission()
+      .then(function (permission) {
+        if (permission !== "granted") {
+          throw new Error("denied");
+        }
+        return U.registerServiceWorker(msg.swUrl, msg.swScope);
+      })
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) {
+        return U.api(msg.pushKeyUrl).then(function (answer) {
+          var body = answer.body || {};
+          var key = body.public_key || body.publicKey || body.key;
+          if (!answer.ok || !key) {
+            throw new Error("no key");
+          }
+          return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
+        });
+      })
+      .then(function (subscription) {
+        var json = subscription.toJSON();
+        return U.api(msg.pushSubscriptionsUrl, {
+          method: "POST",
+          body: { endpoint: json.endpoint, keys: json.keys, language: msg.lang },
+          csrf: msg.csrf,
+        });
+      })
+      .then(function (answer) {
+        if (!answer.ok) {
+          throw new Error(String(answer.status));
+        }
+        notice.textContent = msg.msgPushOn;
+      })
+      .catch(function (error) {
+        notice.textContent = error && error.message === "denied" ? msg.msgPushDenied : msg.msgPushUnavailable;
+      });
+  });
+
+  // --- start --------------------------------------------------------------
+
+  var initial = document.getElementById("console-open-alarms");
+  if (initial) {
+    JSON.parse(initial.textContent).forEach(function (alarm) {
+      var entry = upsert(alarm);
+      render(entry);
+      loadDetails(entry);
+    });
+    updateRinging();
+  }
+  U.registerServiceWorker(msg.swUrl, msg.swScope);
+  connect();
+})();

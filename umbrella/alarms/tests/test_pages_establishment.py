@@ -1,0 +1,103 @@
+"""Establishment pages: rooms and buttons, reference persons, compliance."""
+
+import pytest
+from django.utils import timezone
+
+from umbrella.accounts import actions as accounts_actions
+from umbrella.accounts.models import Membership, MembershipRole, OrganisationKind, Role
+from umbrella.alarms import actions
+from umbrella.alarms.models import RoomButton
+from umbrella.testing import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(personas, establishment):
+    """The establishment's manager: a reference person account with a manager membership."""
+    person = accounts_actions.create_account("manager", Role.ESTABLISHMENT_REFERENCE)
+    accounts_actions.add_membership(person, establishment, role=MembershipRole.MANAGER)
+    return person
+
+
+def url(establishment, suffix=""):
+    return f"/en/alarms/establishments/{establishment.pk}/{suffix}"
+
+
+def test_outsiders_get_404_revealing_nothing(client, personas, establishment):
+    other = accounts_actions.ensure_organisation("Other place", OrganisationKind.ESTABLISHMENT)
+    for persona in ("worker", "resident", "police", "outreach"):
+        sign_in(client, getattr(personas, persona))
+        assert client.get(url(establishment)).status_code == 404
+        assert client.get(url(establishment, "compliance/")).status_code == 404
+        assert client.get(url(other)).status_code == 404
+    sign_in(client, personas.resident)
+    assert client.get("/en/alarms/establishments/").status_code == 404
+
+
+def test_a_plain_member_responder_cannot_manage(client, personas, establishment):
+    # The responder persona is an on-duty member, but neither a manager nor
+    # an establishment reference account.
+    sign_in(client, personas.responder)
+    assert client.get(url(establishment)).status_code == 404
+
+
+def test_manager_registers_a_button_and_sees_its_key_once(client, manager, establishment):
+    sign_in(client, manager)
+    assert client.get("/en/alarms/establishments/").status_code == 302
+    response = client.post(
+        url(establishment), {"action": "add_button", "button-room_label": "Room 3"}
+    )
+    assert response.status_code == 302
+    button = RoomButton.objects.get(establishment=establishment)
+    page = client.get(url(establishment)).content.decode()
+    assert "curl -X POST http://testserver/api/v1/alarms/device/" in page
+    key = page.split("/api/v1/alarms/device/")[1].split("<")[0]
+    assert key.startswith(button.device_key_prefix)
+    assert actions.button_for_key(key) == button
+    again = client.get(url(establishment)).content.decode()
+    assert key not in again and button.device_key_prefix in again
+
+
+def test_test_mode_and_revoke(client, manager, establishment):
+    button, _key = actions.create_room_button(establishment, "Room 1", timezone.now())
+    sign_in(client, manager)
+    client.post(url(establishment), {"action": "test_mode", "button": button.pk, "test_mode": "on"})
+    button.refresh_from_db()
+    assert button.test_mode
+    client.post(url(establishment), {"action": "revoke", "button": button.pk})
+    button.refresh_from_db()
+    assert button.revoked_at is not None
+
+
+def test_reference_persons_and_on_duty(client, personas, manager, establishment):
+    sign_in(client, manager)
+    refused = client.post(url(establishment), {"action": "add_person", "person-username": "worker"})
+    assert refused.status_code == 200 and refused.context["person_form"].errors
+    client.post(url(establishment), {"action": "add_person", "person-username": "outreach"})
+    membership = Membership.objects.get(user=personas.outreach, organisation=establishment)
+    assert membership.on_duty is False
+    client.post(
+        url(establishment), {"action": "on_duty", "membership": membership.pk, "on_duty": "on"}
+    )
+    membership.refresh_from_db()
+    assert membership.on_duty
+    client.post(url(establishment), {"action": "remove_person", "membership": membership.pk})
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_compliance_lists_each_rooms_last_successful_test(client, personas, manager, establishment):
+    tested, key = actions.create_room_button(
+        establishment, "Room 1", timezone.now(), test_mode=True
+    )
+    actions.create_room_button(establishment, "Room 2", timezone.now())
+    alarm, _created = actions.press_room_button(key, timezone.now())
+    assert alarm.is_test
+    actions.acknowledge(alarm, personas.responder, timezone.now())
+    sign_in(client, manager)
+    response = client.get(url(establishment, "compliance/"))
+    rows = {button.room_label: button for button in response.context["buttons"]}
+    assert rows["Room 1"].last_successful_test is not None
+    assert rows["Room 1"].test_alarms == 1 and rows["Room 1"].real_alarms == 0
+    assert rows["Room 2"].last_successful_test is None
+    assert b"Never tested" in response.content

@@ -1,0 +1,244 @@
+"""Alarm pages: the worker's panic, check-in and circle screens, the responder
+console, the establishment pages, and the PWA plumbing (manifest, service worker).
+
+The panic, check-in and console screens are thin shells: their scripts talk to
+the JSON API (``/api/v1/alarms…``, ``/api/v1/checkins…``) and the live stream,
+so that the phone app, a room button and the browser share one code path.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from umbrella.accounts.models import Role
+from umbrella.alarms.events import alarm_summary
+from umbrella.alarms.models import Alarm, CheckIn, CheckInStatus
+from umbrella.alarms.models.alarm import OPEN_STATUSES
+
+# Roles that may hold the responder console. A sex worker or a resident is
+# never a console user: their alarms reach them on their own screens.
+CONSOLE_ROLES = frozenset(
+    {
+        Role.RESPONDER,
+        Role.SUPPORT_WORKER,
+        Role.ESTABLISHMENT_REFERENCE,
+        Role.POLICE_REFERENCE,
+        Role.ADMIN,
+    }
+)
+# Public paths of the API the scripts call (django-ninja routes of the alarms
+# and notify apps, and the SSE view); kept here so templates pass them on.
+API_ALARMS = "/api/v1/alarms"
+API_CHECKINS = "/api/v1/checkins"
+API_STREAM = "/api/v1/alarms/stream"
+API_PUSH_KEY = "/api/v1/notify/push/public-key"
+API_PUSH_SUBSCRIPTIONS = "/api/v1/notify/push/subscriptions"
+THEME_COLOUR = "#0b5563"
+# More open alarms than this for one responder is an incident of its own; the
+# stream still delivers every new one.
+CONSOLE_MAX_OPEN = 50
+
+
+def role_required(roles):
+    """Let signed-in people with one of ``roles`` in; refuse everyone else with 403."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+worker_required = role_required({Role.SEX_WORKER})
+console_required = role_required(CONSOLE_ROLES)
+
+
+def _api_urls() -> dict:
+    return {
+        "alarms": API_ALARMS,
+        "checkins": API_CHECKINS,
+        "stream": API_STREAM,
+        "push_key": API_PUSH_KEY,
+        "push_subscriptions": API_PUSH_SUBSCRIPTIONS,
+    }
+
+
+def _scope() -> str:
+    """Return the service worker's scope: /<lang>/alarms/."""
+    return reverse("alarms:service_worker").rsplit("/", 1)[0] + "/"
+
+
+def _pwa_context() -> dict:
+    return {
+        "sw_url": reverse("alarms:service_worker"),
+        "sw_scope": _scope(),
+        "manifest_url": reverse("alarms:manifest"),
+        "theme_colour": THEME_COLOUR,
+        "api": _api_urls(),
+    }
+
+
+# --- The worker's screens ---------------------------------------------------
+
+
+@never_cache
+@require_GET
+@worker_required
+def panic(request):
+    """Show the panic button. Everything after the press happens in panic.js."""
+    return render(request, "alarms/panic.html", _pwa_context())
+
+
+@never_cache
+@require_GET
+@worker_required
+def checkin(request):
+    """Show the check-in timer: start, countdown, "I'm safe", extend."""
+    context = _pwa_context()
+    context["running"] = running_checkin(request.user)
+    return render(request, "alarms/checkin.html", context)
+
+
+def running_checkin(user) -> dict | None:
+    """Return the person's running check-in as the API shows it, or None."""
+    checkin = (
+        CheckIn.objects.filter(owner=user, status=CheckInStatus.RUNNING)
+        .order_by("-started_at")
+        .first()
+    )
+    if checkin is None:
+        return None
+    return {
+        "id": checkin.pk,
+        "status": checkin.status,
+        "due_at": checkin.due_at.isoformat(),
+        "grace_seconds": checkin.grace_seconds,
+    }
+
+
+# --- The responder console --------------------------------------------------
+
+
+@never_cache
+@require_GET
+@console_required
+def console(request):
+    """Show the live list of alarms routed to this person."""
+    context = _pwa_context()
+    context["outcomes"] = outcome_choices()
+    context["open_alarms"] = open_alarms_for(request.user)
+    return render(request, "alarms/console.html", context)
+
+
+def open_alarms_for(user) -> list[dict]:
+    """Return the open alarms routed to ``user`` as event summaries (no location, no note).
+
+    The stream replays only after a Last-Event-ID; a console opened fresh
+    starts from these, and its script fetches each one's details (audited).
+    """
+    alarms = (
+        Alarm.objects.filter(recipients__user=user, status__in=OPEN_STATUSES)
+        .select_related("owner", "acknowledged_by", "device__establishment")
+        .order_by("raised_at")[:CONSOLE_MAX_OPEN]
+    )
+    return [alarm_summary(alarm) for alarm in alarms]
+
+
+def outcome_choices() -> list[tuple[str, str]]:
+    """Return the resolution outcomes offered on the console, as (value, label).
+
+    The outcome is stored as text (encrypted); these values keep the
+    evaluation's counts comparable.
+    """
+    return [
+        ("safe", _("The person is safe")),
+        ("helped", _("Help arrived")),
+        ("emergency_services", _("Emergency services took over")),
+        ("false_alarm", _("False alarm")),
+        ("other", _("Other")),
+    ]
+
+
+# --- Progressive web app ----------------------------------------------------
+
+
+@require_GET
+def manifest(request):
+    """Answer the web app manifest: the panic page, installable, in this language."""
+    language = get_language()
+    scope = _scope()
+    body = {
+        # A neutral name: the home screen of a phone others may see reveals nothing.
+        "name": "Umbrella",
+        "short_name": "Umbrella",
+        "description": _("Safety alarm and check-in timer"),
+        "lang": language,
+        "id": scope,
+        "start_url": reverse("alarms:panic"),
+        "scope": scope,
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": THEME_COLOUR,
+        "background_color": "#ffffff",
+        "icons": [
+            {"src": static("alarms/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("alarms/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("alarms/icons/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+            {"src": static("alarms/icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+@require_GET
+def service_worker(request):
+    """Serve the service worker from under /<lang>/alarms/ so its scope covers the pages.
+
+    A script served from /static/ could only control /static/; served here it
+    controls /<lang>/alarms/ (panic, check-in, console) with no extra header.
+    """
+    path = finders.find("alarms/sw.js")
+    if path is None:  # pragma: no cover -- the file ships with the app.
+        raise FileNotFoundError("alarms/sw.js")
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    config = {
+        "alarmsUrl": API_ALARMS,
+        "consoleUrl": reverse("alarms:console"),
+        "icon": static("alarms/icons/icon-192.png"),
+        "offlineUrls": [reverse("alarms:panic")],
+    }
+    # The configuration is data (JSON), not code taken from a request.
+    script = f"self.UMBRELLA = {json.dumps(config)};\n{source}"
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    # Browsers check for a new worker at most every 24 h; no-cache makes a
+    # deploy reach phones at their next visit.
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = _scope()
+    return response

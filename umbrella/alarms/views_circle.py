@@ -1,0 +1,165 @@
+"""The worker's circle set-up: who is told of her alarms, in which order, and her duress PIN.
+
+The page shows the circle in three plain steps — people she trusts, then an
+organisation's on-duty team, then (only if she switches it on) the police —
+and saves it as a whole through ``actions.set_circle``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from umbrella.alarms import actions, queries
+from umbrella.alarms.actions import TierSpec
+from umbrella.alarms.exceptions import AlarmError
+from umbrella.alarms.forms import CircleSettingsForm, ContactForm, DuressPinForm
+from umbrella.alarms.models import DuressPin, TierKind
+from umbrella.alarms.views import worker_required
+
+DEFAULT_PEOPLE_DELAY = 60
+DEFAULT_ORGANISATION_DELAY = 120
+
+
+def circle_state(owner) -> dict:
+    """Return the circle as the page edits it: people, organisation, police, delays."""
+    circle = queries.circle_with_tiers(owner)
+    state = {
+        "people": [],
+        "people_delay": DEFAULT_PEOPLE_DELAY,
+        "organisation": None,
+        "organisation_delay": DEFAULT_ORGANISATION_DELAY,
+        "police_opt_in": False,
+        "police_zone": None,
+        "tiers": [],
+    }
+    if circle is None:
+        return state
+    state["police_opt_in"] = circle.police_opt_in
+    tiers = list(circle.tiers.all())
+    state["tiers"] = tiers
+    for tier in tiers:
+        if tier.kind == TierKind.PEOPLE and not state["people"]:
+            state["people"] = [member.user.username for member in tier.members.all()]
+            state["people_delay"] = tier.delay_seconds
+        elif tier.kind == TierKind.ORGANISATION_ROTA and state["organisation"] is None:
+            state["organisation"] = tier.organisation
+            state["organisation_delay"] = tier.delay_seconds
+        elif tier.kind == TierKind.POLICE and state["police_zone"] is None:
+            state["police_zone"] = tier.organisation
+    return state
+
+
+def save_circle(owner, state: dict) -> None:
+    """Write the page's state as the circle's tiers, in order (raises AlarmError)."""
+    tiers = []
+    if state["people"]:
+        tiers.append(
+            TierSpec(TierKind.PEOPLE, state["people_delay"], usernames=list(state["people"]))
+        )
+    if state["organisation"] is not None:
+        tiers.append(
+            TierSpec(
+                TierKind.ORGANISATION_ROTA,
+                state["organisation_delay"],
+                organisation_id=state["organisation"].pk,
+            )
+        )
+    if state["police_opt_in"] and state["police_zone"] is not None:
+        tiers.append(
+            TierSpec(
+                TierKind.POLICE,
+                state["organisation_delay"],
+                organisation_id=state["police_zone"].pk,
+            )
+        )
+    actions.set_circle(owner, tiers, timezone.now(), police_opt_in=state["police_opt_in"])
+
+
+def _settings_initial(state: dict) -> dict:
+    return {
+        "people_delay": state["people_delay"],
+        "organisation": state["organisation"],
+        "organisation_delay": state["organisation_delay"],
+        "police_opt_in": state["police_opt_in"],
+        "police_zone": state["police_zone"],
+    }
+
+
+@never_cache
+@sensitive_post_parameters("pin", "pin_again")
+@require_http_methods(["GET", "HEAD", "POST"])
+@worker_required
+def circle(request):
+    owner = request.user
+    state = circle_state(owner)
+    contact_form = ContactForm(prefix="contact")
+    settings_form = CircleSettingsForm(prefix="settings", initial=_settings_initial(state))
+    pin_form = DuressPinForm(prefix="pin")
+    action = request.POST.get("action") if request.method == "POST" else None
+
+    if action == "add_contact":
+        contact_form = ContactForm(request.POST, prefix="contact")
+        if contact_form.is_valid():
+            name = contact_form.cleaned_data["username"].strip()
+            if name.lower() not in (person.lower() for person in state["people"]):
+                state["people"].append(name)
+            if _save(request, owner, state, contact_form, "username"):
+                messages.success(
+                    request, _("%(name)s will be told of your alarms.") % {"name": name}
+                )
+                return redirect("alarms:circle")
+    elif action == "remove_contact":
+        name = request.POST.get("username", "")
+        state["people"] = [person for person in state["people"] if person != name]
+        if _save(request, owner, state, None, None):
+            messages.success(request, _("%(name)s will no longer be told.") % {"name": name})
+            return redirect("alarms:circle")
+    elif action == "settings":
+        settings_form = CircleSettingsForm(request.POST, prefix="settings")
+        if settings_form.is_valid():
+            state.update(settings_form.cleaned_data)
+            if _save(request, owner, state, settings_form, None):
+                messages.success(request, _("Your circle is saved."))
+                return redirect("alarms:circle")
+    elif action == "set_pin":
+        pin_form = DuressPinForm(request.POST, prefix="pin")
+        if pin_form.is_valid():
+            try:
+                actions.set_duress_pin(owner, pin_form.cleaned_data["pin"], timezone.now())
+            except AlarmError as error:
+                pin_form.add_error("pin", str(error.message))
+            else:
+                messages.success(request, _("Your duress PIN is saved."))
+                return redirect("alarms:circle")
+    elif action == "clear_pin":
+        actions.clear_duress_pin(owner)
+        messages.success(request, _("Your duress PIN is removed."))
+        return redirect("alarms:circle")
+
+    context = {
+        "state": state,
+        "contact_form": contact_form,
+        "settings_form": settings_form,
+        "pin_form": pin_form,
+        "has_pin": DuressPin.objects.filter(owner=owner).exists(),
+    }
+    return render(request, "alarms/circle.html", context)
+
+
+def _save(request, owner, state, form, field) -> bool:
+    """Save the circle; on a refusal, put the action's sentence on the form and answer False."""
+    try:
+        save_circle(owner, state)
+    except AlarmError as error:
+        if form is not None:
+            form.add_error(field, str(error.message))
+        else:
+            messages.error(request, str(error.message))
+        return False
+    return True
