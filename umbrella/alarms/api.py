@@ -8,14 +8,16 @@ exactly as one that does not exist.
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
-from ninja.errors import HttpError
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError, ValidationError
+from pydantic import ValidationError as PydanticValidationError
 
 from umbrella.accounts.auth import BearerTokenAuth
 from umbrella.alarms import actions, queries
@@ -33,11 +35,18 @@ from umbrella.alarms.schemas import (
 )
 from umbrella.core.audit import record_read
 
+logger = logging.getLogger(__name__)
+
 router = Router(auth=BearerTokenAuth())
 router.add_router("", setup_router)
 
 # Presses per device key per minute; dedupe already folds repeats into one alarm.
 DEVICE_PRESSES_PER_MINUTE = 20
+
+
+def could_not_raise() -> HttpError:
+    # Nothing was committed (one transaction); the caller must know at once.
+    return HttpError(503, _("The alarm could not be raised. Call 112 now, then try again."))
 
 
 def not_found() -> HttpError:
@@ -52,6 +61,20 @@ def refused(error: AlarmError) -> HttpError:
     return HttpError(422, str(error.message))
 
 
+def optional_body(request: HttpRequest, schema: type[Schema]) -> Schema:
+    """Parse an optional JSON body: none at all means the defaults.
+
+    A one-tap button (or a room device) may post nothing; ninja would refuse
+    an empty body for a declared body parameter.
+    """
+    try:
+        if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            return schema.model_validate(request.POST.dict())
+        return schema.model_validate_json(request.body.strip() or b"{}")
+    except PydanticValidationError as error:
+        raise ValidationError(error.errors(include_url=False)) from None
+
+
 def _alarm_for(request: HttpRequest, alarm_id: int):
     alarm = queries.visible_alarm(request.auth, alarm_id)
     if alarm is None:
@@ -63,25 +86,29 @@ def _alarm_for(request: HttpRequest, alarm_id: int):
 
 
 @router.post("alarms", response={201: dict})
-def raise_alarm(request: HttpRequest, data: RaiseIn | None = None):
+def raise_alarm(request: HttpRequest):
     """Raise an alarm for the signed-in sex worker; tier 1 of her circle is told at once."""
     if not request.auth.is_sex_worker():
         raise HttpError(403, _("Only a sex worker's account can raise an alarm."))
-    data = data or RaiseIn()
+    data = optional_body(request, RaiseIn)
     if (data.lat is None) != (data.lon is None):
         raise HttpError(422, _("Send both lat and lon, or neither."))
-    alarm = actions.raise_alarm(
-        request.auth,
-        Source.APP,
-        timezone.now(),
-        lat=data.lat,
-        lon=data.lon,
-        accuracy=data.accuracy,
-        note=data.note,
-    )
+    try:
+        alarm = actions.raise_alarm(
+            request.auth,
+            Source.APP,
+            timezone.now(),
+            lat=data.lat,
+            lon=data.lon,
+            accuracy=data.accuracy,
+            note=data.note,
+        )
+    except Exception:
+        logger.exception("an alarm could not be raised")
+        raise could_not_raise() from None
     body = alarm_out(alarm, request.auth)
     body["recipient_count"] = len(actions.told_ids(alarm))
-    return 201, body
+    return Status(201, body)
 
 
 def _over_device_rate(device_key: str) -> bool:
@@ -104,7 +131,11 @@ def press_device(request: HttpRequest, device_key: str):
     """
     if _over_device_rate(device_key):
         raise HttpError(429, _("Too many presses; the alarm is already raised."))
-    pressed = actions.press_room_button(device_key, timezone.now())
+    try:
+        pressed = actions.press_room_button(device_key, timezone.now())
+    except Exception:
+        logger.exception("a room button press could not raise its alarm")
+        raise could_not_raise() from None
     if pressed is None:
         raise not_found()
     alarm, created = pressed
@@ -116,7 +147,7 @@ def press_device(request: HttpRequest, device_key: str):
         "is_test": alarm.is_test,
         "deduplicated": not created,
     }
-    return (201 if created else 200), body
+    return Status(201 if created else 200, body)
 
 
 @router.get("alarms", response=dict)
@@ -149,22 +180,26 @@ def acknowledge(request: HttpRequest, alarm_id: int):
 
 
 @router.post("alarms/{int:alarm_id}/resolve", response=dict)
-def resolve(request: HttpRequest, alarm_id: int, data: ResolveIn | None = None):
+def resolve(request: HttpRequest, alarm_id: int):
     """Close the alarm with its outcome. Repeating it keeps the first outcome."""
     alarm = _alarm_for(request, alarm_id)
     try:
-        alarm = actions.resolve(alarm, request.auth, (data or ResolveIn()).outcome, timezone.now())
+        alarm = actions.resolve(
+            alarm, request.auth, optional_body(request, ResolveIn).outcome, timezone.now()
+        )
     except AlarmError as error:
         raise refused(error) from None
     return alarm_out(alarm, request.auth)
 
 
 @router.post("alarms/{int:alarm_id}/cancel", response=dict)
-def cancel(request: HttpRequest, alarm_id: int, data: PinIn | None = None):
+def cancel(request: HttpRequest, alarm_id: int):
     """Call the alarm off (the owner only). See docs/alarms.md on the duress PIN."""
     alarm = _alarm_for(request, alarm_id)
     try:
-        alarm = actions.cancel(alarm, request.auth, (data or PinIn()).pin, timezone.now())
+        alarm = actions.cancel(
+            alarm, request.auth, optional_body(request, PinIn).pin, timezone.now()
+        )
     except AlarmError as error:
         raise refused(error) from None
     return alarm_out(alarm, request.auth)
@@ -194,7 +229,7 @@ def start_checkin(request: HttpRequest, data: CheckInIn):
     if not request.auth.is_sex_worker():
         raise HttpError(403, _("Only a sex worker's account can start a check-in."))
     checkin = actions.start_checkin(request.auth, data.minutes, timezone.now(), note=data.note)
-    return 201, checkin_out(checkin)
+    return Status(201, checkin_out(checkin))
 
 
 @router.get("checkins", response=dict)
@@ -203,12 +238,12 @@ def list_checkins(request: HttpRequest):
 
 
 @router.post("checkins/{int:checkin_id}/done", response=dict)
-def checkin_done(request: HttpRequest, checkin_id: int, data: PinIn | None = None):
+def checkin_done(request: HttpRequest, checkin_id: int):
     """Stop the timer: she is safe (or, with her duress PIN, it only looks so)."""
     checkin = _checkin_for(request, checkin_id)
     try:
         checkin = actions.checkin_done(
-            checkin, request.auth, timezone.now(), pin=(data or PinIn()).pin
+            checkin, request.auth, timezone.now(), pin=optional_body(request, PinIn).pin
         )
     except AlarmError as error:
         raise refused(error) from None

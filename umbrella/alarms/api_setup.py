@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from umbrella.accounts.auth import BearerTokenAuth
@@ -58,13 +58,13 @@ def put_duress_pin(request: HttpRequest, data: DuressPinIn):
         actions.set_duress_pin(_sex_worker(request), data.pin, timezone.now())
     except AlarmError as error:
         raise HttpError(422, str(error.message)) from None
-    return 204, None
+    return Status(204, None)
 
 
 @router.delete("duress-pin", response={204: None})
 def delete_duress_pin(request: HttpRequest):
     actions.clear_duress_pin(_sex_worker(request))
-    return 204, None
+    return Status(204, None)
 
 
 # --- Establishments -----------------------------------------------------------
@@ -97,7 +97,7 @@ def create_button(request: HttpRequest, organisation_id: int, data: ButtonIn):
     body = button_out(button)
     body["device_key"] = key
     body["press_path"] = f"/api/v1/alarms/device/{key}"
-    return 201, body
+    return Status(201, body)
 
 
 def _button(request: HttpRequest, organisation_id: int, button_id: int) -> RoomButton:
@@ -118,4 +118,4 @@ def patch_button(request: HttpRequest, organisation_id: int, button_id: int, dat
 def delete_button(request: HttpRequest, organisation_id: int, button_id: int):
     """Revoke a button: its key stops working at once."""
     actions.revoke_room_button(_button(request, organisation_id, button_id), timezone.now())
-    return 204, None
+    return Status(204, None)

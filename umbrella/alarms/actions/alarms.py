@@ -105,7 +105,11 @@ def schedule_next(alarm: Alarm, plans: list[TierPlan], base: datetime, now: date
         kind, delay = DeadlineKind.ESCALATE, current.delay_seconds
     else:
         kind, delay = DeadlineKind.REALERT, realert_interval(current)
-    due = max(base + timedelta(seconds=delay), now)
+    due = base + timedelta(seconds=delay)
+    if due <= now:
+        # The step ran late (the worker was down): count from now, so a late
+        # worker does not fire a burst of catch-up alerts.
+        due = now + timedelta(seconds=delay)
     return Deadline.objects.create(
         alarm=alarm, kind=kind, tier=alarm.current_tier, due_at=due, created_at=now
     )

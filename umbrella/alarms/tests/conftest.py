@@ -1,0 +1,78 @@
+"""Fixtures of the alarms tests: a worker's circle, a spy on published events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from umbrella.accounts import actions as accounts_actions
+from umbrella.accounts.models import Organisation, OrganisationKind
+from umbrella.alarms import actions, events
+
+TIER1_DELAY = 60
+TIER2_DELAY = 120
+
+
+@dataclass
+class Published:
+    calls: list[dict] = field(default_factory=list)
+
+    def types(self) -> list[str]:
+        return [call["event_type"] for call in self.calls]
+
+    def of(self, event_type: str) -> list[dict]:
+        return [call for call in self.calls if call["event_type"] == event_type]
+
+
+@pytest.fixture
+def published(monkeypatch) -> Published:
+    """Record every event alarms publishes, then let notify's real publish store it."""
+    spy = Published()
+    real = events.notify_publish()
+
+    def recording(event_type, **kwargs):
+        spy.calls.append({"event_type": event_type, **kwargs})
+        return real(event_type, **kwargs)
+
+    monkeypatch.setattr(events, "notify_publish", lambda: recording)
+    return spy
+
+
+@pytest.fixture
+def t0() -> datetime:
+    return timezone.now().replace(microsecond=0)
+
+
+@pytest.fixture
+def outreach_org(personas) -> Organisation:
+    return Organisation.objects.get(name="Outreach organisation (test)")
+
+
+@pytest.fixture
+def police_org(personas) -> Organisation:
+    return Organisation.objects.get(name="Police zone Bruxelles-Nord (test)")
+
+
+@pytest.fixture
+def circle(personas, outreach_org, t0):
+    """The worker's circle: tier 1 her responder, tier 2 the outreach rota."""
+    return actions.set_circle(
+        personas.worker,
+        [
+            actions.TierSpec("people", TIER1_DELAY, ["responder"]),
+            actions.TierSpec("organisation_rota", TIER2_DELAY, organisation_id=outreach_org.pk),
+        ],
+        t0,
+        police_opt_in=False,
+    )
+
+
+@pytest.fixture
+def establishment(personas):
+    """An establishment whose on-duty reference person is the responder persona."""
+    org = accounts_actions.ensure_organisation("Studio Nord (test)", OrganisationKind.ESTABLISHMENT)
+    accounts_actions.add_membership(personas.responder, org, on_duty=True)
+    return org

@@ -1,0 +1,141 @@
+"""Escalation in time: one second before, at, and after every deadline."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from umbrella.accounts.models import Membership
+from umbrella.alarms import actions, events
+from umbrella.alarms.models import AlarmRecipient, AlarmStep, Deadline, Source, Status, StepKind
+from umbrella.alarms.tests.conftest import TIER1_DELAY, TIER2_DELAY
+
+
+def run_due_at(at) -> int:
+    """Process every deadline due at ``at`` (with the clock there); return how many."""
+    count = 0
+    with time_machine.travel(at, tick=False):
+        while actions.process_due_deadline(timezone.now(), worker="test"):
+            count += 1
+    return count
+
+
+def s(seconds):
+    return timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def alarm(personas, circle, published, t0):
+    return actions.raise_alarm(personas.worker, Source.APP, t0)
+
+
+def test_tier_2_is_told_exactly_at_the_tier_1_delay(alarm, personas, published, t0):
+    assert run_due_at(t0 + s(TIER1_DELAY - 1)) == 0
+    assert published.types() == [events.RAISED]
+
+    assert run_due_at(t0 + s(TIER1_DELAY)) == 1
+    alarm.refresh_from_db()
+    assert alarm.current_tier == 2
+    escalated = published.of(events.ESCALATED)
+    assert len(escalated) == 1
+    assert escalated[0]["tier"] == 2
+    assert escalated[0]["recipient_ids"] == sorted([personas.responder.pk, personas.outreach.pk])
+    assert AlarmRecipient.objects.get(alarm=alarm, user=personas.outreach).tier == 2
+
+    assert run_due_at(t0 + s(TIER1_DELAY + 1)) == 0
+    assert len(published.of(events.ESCALATED)) == 1
+
+
+def test_the_last_tier_is_alerted_again_every_delay(alarm, personas, published, t0):
+    run_due_at(t0 + s(TIER1_DELAY))
+    first_realert = t0 + s(TIER1_DELAY + TIER2_DELAY)
+    assert run_due_at(first_realert - s(1)) == 0
+    assert run_due_at(first_realert) == 1
+    realert = published.of(events.ESCALATED)[-1]
+    assert realert["payload"]["realert"] is True
+    assert realert["recipient_ids"] == [personas.outreach.pk]
+    assert run_due_at(first_realert + s(1)) == 0
+    second = first_realert + s(TIER2_DELAY)
+    assert run_due_at(second - s(1)) == 0
+    assert run_due_at(second) == 1
+    kinds = list(AlarmStep.objects.filter(alarm=alarm).values_list("kind", flat=True))
+    assert kinds == [StepKind.RAISED, StepKind.ESCALATED, StepKind.REALERTED, StepKind.REALERTED]
+
+
+def test_acknowledgement_stops_escalation(alarm, personas, published, t0):
+    actions.acknowledge(alarm, personas.responder, t0 + s(30))
+    assert run_due_at(t0 + s(TIER1_DELAY)) == 0
+    assert run_due_at(t0 + s(3600)) == 0
+    assert not Deadline.objects.filter(done_at__isnull=True).exists()
+    assert published.of(events.ESCALATED) == []
+
+
+def test_a_late_worker_fires_once_and_does_not_burst(alarm, personas, published, t0):
+    # The worker was down for 10 minutes: one escalation, then re-alerts
+    # count from now, not a burst of catch-up alerts.
+    assert run_due_at(t0 + s(600)) == 1
+    assert published.types() == [events.RAISED, events.ESCALATED]
+    pending = Deadline.objects.get(done_at__isnull=True)
+    assert pending.due_at == t0 + s(600 + TIER2_DELAY)
+
+
+def test_an_empty_rota_is_skipped_and_the_last_reachable_tier_realerted(
+    personas, circle, published, t0
+):
+    Membership.objects.filter(user=personas.outreach).update(on_duty=False)
+    alarm = actions.raise_alarm(personas.worker, Source.APP, t0)
+    assert run_due_at(t0 + s(TIER1_DELAY - 1)) == 0
+    assert run_due_at(t0 + s(TIER1_DELAY)) == 1
+    call = published.calls[-1]
+    assert call["payload"]["realert"] is True and call["recipient_ids"] == [personas.responder.pk]
+    # Someone comes on duty: the next step escalates to the rota.
+    Membership.objects.filter(user=personas.outreach).update(on_duty=True)
+    assert run_due_at(t0 + s(2 * TIER1_DELAY)) == 1
+    alarm.refresh_from_db()
+    assert alarm.current_tier == 2
+    assert published.calls[-1]["tier"] == 2
+
+
+def test_a_stale_deadline_does_nothing(alarm, personas, published, t0):
+    deadline = Deadline.objects.get(alarm=alarm)
+    actions.resolve(alarm, personas.responder, "safe", t0 + s(5))
+    Deadline.objects.filter(pk=deadline.pk).update(done_at=None)  # as if left behind
+    assert run_due_at(t0 + s(TIER1_DELAY)) == 1
+    alarm.refresh_from_db()
+    assert alarm.status == Status.RESOLVED and alarm.current_tier == 1
+    assert published.of(events.ESCALATED) == []
+
+
+def test_the_periodic_task_reports_work(alarm, published, t0, settings):
+    from umbrella.alarms.tasks import process_deadlines
+
+    settings.ALARM_DEADLINE_LOOKAHEAD_SECONDS = 0
+    with time_machine.travel(t0 + s(TIER1_DELAY - 1), tick=False):
+        assert process_deadlines(timezone.now()) is False
+    with time_machine.travel(t0 + s(TIER1_DELAY), tick=False):
+        assert process_deadlines(timezone.now()) is True
+        assert process_deadlines(timezone.now()) is False
+
+
+def test_the_periodic_task_waits_for_a_deadline_within_the_tick(alarm, published, t0, settings):
+    from umbrella.alarms.tasks import process_deadlines
+
+    settings.ALARM_DEADLINE_LOOKAHEAD_SECONDS = 1.0
+    Deadline.objects.filter(alarm=alarm).update(due_at=timezone.now() + s(0.2))
+    assert process_deadlines(timezone.now()) is True
+    assert published.types()[-1] == events.ESCALATED
+
+
+def test_a_claim_whose_lease_ran_out_is_taken_over(alarm, published, t0, monkeypatch):
+    monkeypatch.setenv("ALARM_DEADLINE_LEASE_SECONDS", "30")
+    due = t0 + s(TIER1_DELAY)
+    pk = actions.claim_due_deadline(due, "crashed-worker")
+    assert pk is not None
+    assert actions.claim_due_deadline(due + s(29), "other") is None
+    assert actions.claim_due_deadline(due + s(31), "other") == pk
+    # The crashed worker, back from the dead, cannot take the step any more.
+    assert actions.take_step(pk, "crashed-worker", due + s(32)) is False
+    assert actions.take_step(pk, "other", due + s(32)) is True
+    assert len(published.of(events.ESCALATED)) == 1
+    assert Deadline.objects.get(pk=pk).attempt == 2
