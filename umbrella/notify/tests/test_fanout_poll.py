@@ -1,0 +1,72 @@
+"""The database poll: events the channel layer never carried still reach the streams.
+
+That is the path of events published by the worker process when the channel
+layer is in memory, and of Redis messages lost while a connection was down.
+"""
+
+import asyncio
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+
+from umbrella.notify import actions, fanout
+from umbrella.notify.tests.helpers import alarm_payload
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_an_event_the_layer_missed_arrives_through_the_poll(
+    settings, monkeypatch, worker, responder
+):
+    settings.NOTIFY_POLL_SECONDS = 0.05
+    monkeypatch.setattr(fanout, "broadcast", lambda message: None)  # the layer "lost" it
+
+    async def scenario():
+        hub = fanout.hub()
+        subscription = hub.subscribe(responder.pk)
+        await asyncio.sleep(0.2)  # the poll has read its starting cursor
+        event = await sync_to_async(actions.publish)(
+            "alarm.raised", alarm_id=1, owner_id=worker.pk, payload=alarm_payload(1),
+            recipient_ids=[responder.pk], tier=1,
+        )  # fmt: skip
+        async with asyncio.timeout(3):
+            event_id, text = await subscription.queue.get()
+        return event, event_id, text
+
+    event, event_id, text = async_to_sync(scenario)()
+    assert event_id == event.id
+    assert text.startswith(f"id: {event.id}\nevent: alarm.raised\ndata: ")
+
+
+def test_the_hub_sends_an_event_once_whichever_path_brings_it(worker, responder):
+    async def scenario():
+        hub = fanout.hub()
+        subscription = hub.subscribe(responder.pk)
+        message = fanout.event_message(
+            41, "alarm.raised", owner_id=worker.pk, recipient_ids=[responder.pk],
+            payload=alarm_payload(1),
+        )  # fmt: skip
+        assert hub.dispatch(message) == 1
+        assert hub.dispatch(dict(message)) == 0  # the poll's copy
+        return subscription.queue.qsize()
+
+    assert async_to_sync(scenario)() == 1
+
+
+def test_a_stream_that_does_not_read_is_closed_not_grown_forever(monkeypatch, responder):
+    monkeypatch.setattr(fanout, "QUEUE_LIMIT", 3)
+
+    async def scenario():
+        hub = fanout.hub()
+        subscription = hub.subscribe(responder.pk)
+        for n in range(1, 6):
+            hub.dispatch(fanout.event_message(
+                n, "alarm.raised", owner_id=None, recipient_ids=[responder.pk],
+                payload=alarm_payload(n),
+            ))  # fmt: skip
+        items = [subscription.queue.get_nowait() for _ in range(subscription.queue.qsize())]
+        return items, hub.stream_count()
+
+    items, remaining = async_to_sync(scenario)()
+    assert items[-1] == fanout.CLOSE
+    assert remaining == 0
