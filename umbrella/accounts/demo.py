@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from umbrella.accounts import actions
 from umbrella.accounts.models import MembershipRole, Organisation, OrganisationKind, Role, User
@@ -48,6 +49,8 @@ class DemoResult:
     created: list[str] = field(default_factory=list)
     reset: list[str] = field(default_factory=list)
     escalate_after: int = DEFAULT_ESCALATE_AFTER
+    # The demo room button's device key (shown once; a new one each run).
+    device_key: str = ""
 
 
 @transaction.atomic
@@ -84,4 +87,10 @@ def create_demo(password: str, escalate_after: int = DEFAULT_ESCALATE_AFTER) -> 
                 on_duty=on_duty,
             )
         result.users[username] = user
+
+    from umbrella.alarms.demo import set_up_alarms_demo
+
+    result.device_key = set_up_alarms_demo(
+        result.users, result.organisations[OUTREACH_ORGANISATION], escalate_after, timezone.now()
+    )
     return result

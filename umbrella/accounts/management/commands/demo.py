@@ -62,4 +62,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<20} {result.users[username].role:<22} {state}")
         self.stdout.write(f"Demo password: {password}")
         self.stdout.write(f"Escalation after: {result.escalate_after} seconds")
+        if result.device_key:
+            self.stdout.write(
+                "Demo room button (test mode): curl -X POST "
+                f"{settings.SITE_URL}/api/v1/alarms/device/{result.device_key}"
+            )
         self.stdout.write(self.style.SUCCESS(f"{len(result.users)} demo accounts ready."))

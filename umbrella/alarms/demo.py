@@ -1,0 +1,43 @@
+"""The alarms part of ``manage.py demo``: demo-worker's circle and a demo room button.
+
+Called by ``umbrella.accounts.demo.create_demo`` inside its transaction.
+Running it again resets the circle and replaces the demo button (its key is
+shown once, so a new one is issued each run).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from umbrella.accounts import actions as accounts_actions
+from umbrella.accounts.models import MembershipRole, OrganisationKind
+from umbrella.alarms import actions
+from umbrella.alarms.models import RoomButton
+
+ESTABLISHMENT = "Demo studio (demo)"
+ROOM = "Room 1"
+
+
+def set_up_alarms_demo(users: dict, outreach_organisation, escalate_after: int, now: datetime):
+    """Wire the demo circle and button; return the demo button's device key."""
+    actions.set_circle(
+        users["demo-worker"],
+        [
+            actions.TierSpec("people", escalate_after, ["demo-responder"]),
+            actions.TierSpec(
+                "organisation_rota",
+                max(escalate_after, 60),
+                organisation_id=outreach_organisation.pk,
+            ),
+        ],
+        now,
+        police_opt_in=False,
+    )
+    studio = accounts_actions.ensure_organisation(ESTABLISHMENT, OrganisationKind.ESTABLISHMENT)
+    accounts_actions.add_membership(
+        users["demo-responder"], studio, role=MembershipRole.MANAGER, on_duty=True
+    )
+    for button in RoomButton.objects.filter(establishment=studio, revoked_at__isnull=True):
+        actions.revoke_room_button(button, now)
+    _button, key = actions.create_room_button(studio, ROOM, now, test_mode=True)
+    return key
