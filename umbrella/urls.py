@@ -6,9 +6,13 @@ from django.urls import include, path
 
 from umbrella.api import api
 from umbrella.core import views as core_views
+from umbrella.notify.views import alarm_stream
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # The responders' live stream is a plain async view (server-sent events),
+    # so it sits in front of the ninja API that owns the rest of /api/v1/.
+    path("api/v1/alarms/stream", alarm_stream, name="alarm-stream"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
