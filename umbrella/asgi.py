@@ -1,5 +1,7 @@
-"""ASGI entry point: HTTP through Django, ready for Channels consumers."""
+"""ASGI entry point: HTTP through Django (Channels-ready), plus a lifespan that
+starts the worker watchdog in every web process."""
 
+import asyncio
 import os
 
 from django.core.asgi import get_asgi_application
@@ -11,4 +13,25 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from umbrella.core.watchdog import watch_forever  # noqa: E402
+
+http_app = ProtocolTypeRouter({"http": django_asgi_app})
+
+
+async def application(scope, receive, send):
+    """Serve HTTP; on lifespan, run the watchdog for as long as the process lives."""
+    if scope["type"] != "lifespan":
+        return await http_app(scope, receive, send)
+    stop = asyncio.Event()
+    task = None
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            task = asyncio.create_task(watch_forever(stop))
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            stop.set()
+            if task is not None:
+                task.cancel()
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -238,6 +238,13 @@ TILE_ATTRIBUTION = env_str("TILE_ATTRIBUTION", "")
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.meteo.be/")
 
 # --- E-mail ---------------------------------------------------------------
+# Operators told when the worker stalls: "Name <address>, Other <address>".
+ADMINS = [
+    (entry.split("<")[0].strip(), entry.split("<")[1].rstrip(">").strip())
+    if "<" in entry
+    else (entry, entry)
+    for entry in env_list("ADMINS", [])
+]
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Umbrella Brussels <noreply@localhost>")
 

@@ -114,3 +114,25 @@ def _is_zombie(pid: int) -> bool:
             return stat.read().split()[2] == "Z"
     except FileNotFoundError:
         return True
+
+
+def test_the_web_process_alerts_operators_when_no_worker_beats(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(SQLITE_PATH=str(tmp_path / "serve.sqlite3"), WORKER_HEARTBEAT_MAX_AGE="1")
+    subprocess.run([sys.executable, MANAGE, "migrate", "-v0"], env=env, check=True)  # noqa: S603
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(  # noqa: S603
+            [sys.executable, MANAGE, "serve", "--port", str(port), "--no-worker"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_for(lambda: _healthz(port)[0] == 503)
+            _wait_for(lambda: "No background worker has beaten" in log.read_text(), 20)
+            assert "CRITICAL umbrella.watchdog" in log.read_text()
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=15)
