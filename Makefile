@@ -32,11 +32,12 @@ node_modules/.synced: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup: $(VENV)/.synced node_modules/.synced ## Install locked dependencies, migrate, load Brussels data, compile translations (idempotent).
+setup: $(VENV)/.synced node_modules/.synced ## Install locked dependencies, migrate, load Brussels data, compile translations, VAPID keys (idempotent).
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) load_brussels
 	$(MANAGE) compilemessages -v 0 --ignore=.venv --ignore=node_modules
+	$(MANAGE) vapid_keys
 	$(MANAGE) check
 
 demo: setup ## Create or reset the demo accounts (password printed below).
