@@ -60,7 +60,7 @@ def _lock(alarm: Alarm) -> Alarm:
     """Return the alarm re-read under a row lock (PostgreSQL; SQLite's IMMEDIATE
     transactions already serialise writers)."""
     return (
-        Alarm.objects.select_for_update()
+        Alarm.objects.select_for_update(of=("self",))
         .select_related("owner", "device__establishment", "acknowledged_by")
         .get(pk=alarm.pk)
     )

@@ -75,7 +75,9 @@ def press_room_button(device_key: str, now: datetime) -> tuple[Alarm, bool] | No
     if button is None:
         return None
     button = (
-        RoomButton.objects.select_for_update().select_related("establishment").get(pk=button.pk)
+        RoomButton.objects.select_for_update(of=("self",))
+        .select_related("establishment")
+        .get(pk=button.pk)
     )
     RoomButton.objects.filter(pk=button.pk).update(last_seen_at=now)
     recent = (

@@ -18,7 +18,9 @@ DEFAULT_GRACE_SECONDS = 120
 
 
 def _lock(checkin: CheckIn) -> CheckIn:
-    return CheckIn.objects.select_for_update().select_related("owner").get(pk=checkin.pk)
+    return (
+        CheckIn.objects.select_for_update(of=("self",)).select_related("owner").get(pk=checkin.pk)
+    )
 
 
 def _check_minutes(minutes: int) -> None:

@@ -78,7 +78,7 @@ def _fault_point(name: str) -> None:
 def take_step(pk: int, worker: str, now: datetime) -> bool:
     """Take the step of a deadline this worker claimed; return False if it is no longer ours."""
     deadline = (
-        Deadline.objects.select_for_update()
+        Deadline.objects.select_for_update(of=("self",))
         .filter(pk=pk, done_at__isnull=True, claimed_by=worker)
         .select_related("alarm", "checkin")
         .first()
