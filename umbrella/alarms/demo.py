@@ -32,6 +32,7 @@ def set_up_alarms_demo(users: dict, outreach_organisation, escalate_after: int, 
         ],
         now,
         police_opt_in=False,
+        min_delay=1,
     )
     studio = accounts_actions.ensure_organisation(ESTABLISHMENT, OrganisationKind.ESTABLISHMENT)
     accounts_actions.add_membership(

@@ -13,7 +13,7 @@ from ninja import Field, Schema
 
 from umbrella.alarms import queries
 from umbrella.alarms.actions.checkins import MAX_MINUTES, MIN_MINUTES
-from umbrella.alarms.actions.circles import API_MIN_DELAY_SECONDS, MAX_DELAY_SECONDS
+from umbrella.alarms.actions.circles import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS
 from umbrella.alarms.models import Alarm, CheckIn, Circle, RoomButton, Status, StepKind, TierKind
 
 NOTE_MAX = 1000
@@ -45,7 +45,7 @@ class ExtendIn(Schema):
 
 class TierIn(Schema):
     kind: TierKind
-    delay_seconds: int = Field(60, ge=API_MIN_DELAY_SECONDS, le=MAX_DELAY_SECONDS)
+    delay_seconds: int = Field(60, ge=MIN_DELAY_SECONDS, le=MAX_DELAY_SECONDS)
     members: list[str] = Field(default_factory=list, max_length=20)
     organisation_id: int | None = None
 

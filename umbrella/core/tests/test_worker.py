@@ -37,6 +37,9 @@ def test_run_tasks_once_reports_idle_when_no_task_did_work(isolated_tasks):
     assert worker.run_tasks_once(timezone.now()) is False
 
 
+# Transactional: the loop's close_old_connections() closes a connection held
+# inside the test's transaction (PostgreSQL), after which nothing can query.
+@pytest.mark.django_db(transaction=True)
 def test_the_loop_beats_and_forgets_its_heartbeat_on_a_clean_stop(isolated_tasks, settings):
     settings.WORKER_TICK_SECONDS = 0.01
     stop = threading.Event()
