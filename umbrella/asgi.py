@@ -1,5 +1,9 @@
 """ASGI entry point: HTTP through Django (Channels-ready), plus a lifespan that
-starts the worker watchdog in every web process."""
+starts the worker watchdog in every web process.
+
+``GET /api/v1/alarms/stream`` is served by a plain ASGI app in front of
+Django (``umbrella.notify.stream``): Django's handler gives each request a
+thread for its sync middleware that would live as long as the stream."""
 
 import asyncio
 import os
@@ -14,6 +18,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from umbrella.core.watchdog import watch_forever  # noqa: E402
+from umbrella.notify.stream import alarm_stream_app, wants_stream  # noqa: E402
 
 http_app = ProtocolTypeRouter({"http": django_asgi_app})
 
@@ -21,6 +26,8 @@ http_app = ProtocolTypeRouter({"http": django_asgi_app})
 async def application(scope, receive, send):
     """Serve HTTP; on lifespan, run the watchdog for as long as the process lives."""
     if scope["type"] != "lifespan":
+        if wants_stream(scope):
+            return await alarm_stream_app(scope, receive, send)
         return await http_app(scope, receive, send)
     stop = asyncio.Event()
     task = None

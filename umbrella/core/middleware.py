@@ -2,7 +2,10 @@
 
 from urllib.parse import urlparse
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
+
+PERMISSIONS_POLICY = "camera=(), microphone=(), interest-cohort=()"
 
 
 def _tile_origin() -> str:
@@ -20,28 +23,63 @@ class SecurityHeadersMiddleware:
     operator-configured tile server is the only exception.
     """
 
+    sync_capable = True
+    async_capable = True
+
     def __init__(self, get_response):
         self.get_response = get_response
-        tiles = _tile_origin()
-        img = "'self' data: blob:" + (f" {tiles}" if tiles else "")
-        self.policy = "; ".join(
-            [
-                "default-src 'self'",
-                "script-src 'self'",
-                # Leaflet positions map panes with inline styles.
-                "style-src 'self' 'unsafe-inline'",
-                f"img-src {img}",
-                "font-src 'self'",
-                "connect-src 'self'",
-                "frame-ancestors 'none'",
-                "base-uri 'self'",
-                "form-action 'self'",
-                "object-src 'none'",
-            ]
-        )
+        self.policy = content_security_policy()
+        # Async under ASGI: no thread per request for a header or two.
+        self._is_async = iscoroutinefunction(get_response)
+        if self._is_async:
+            markcoroutinefunction(self)
 
     def __call__(self, request):
-        response = self.get_response(request)
+        if self._is_async:
+            return self.__acall__(request)
+        return self._add_headers(self.get_response(request))
+
+    async def __acall__(self, request):
+        return self._add_headers(await self.get_response(request))
+
+    def _add_headers(self, response):
         response.setdefault("Content-Security-Policy", self.policy)
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), interest-cohort=()")
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+def content_security_policy() -> str:
+    tiles = _tile_origin()
+    img = "'self' data: blob:" + (f" {tiles}" if tiles else "")
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            # Leaflet positions map panes with inline styles.
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src {img}",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "object-src 'none'",
+        ]
+    )
+
+
+def security_headers() -> list[tuple[bytes, bytes]]:
+    """Return the headers this middleware and Django's add, for responses served
+    outside the middleware chain (the alarm stream's ASGI app)."""
+    headers = {
+        "Content-Security-Policy": content_security_policy(),
+        "Permissions-Policy": PERMISSIONS_POLICY,
+        "X-Frame-Options": getattr(settings, "X_FRAME_OPTIONS", "DENY"),
+    }
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        headers["X-Content-Type-Options"] = "nosniff"
+    if settings.SECURE_REFERRER_POLICY:
+        headers["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY
+    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+        headers["Cross-Origin-Opener-Policy"] = settings.SECURE_CROSS_ORIGIN_OPENER_POLICY
+    return [(name.lower().encode(), value.encode()) for name, value in headers.items()]

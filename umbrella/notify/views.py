@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
@@ -30,7 +30,7 @@ JOIN_TIMEOUT_SECONDS = 5.0
 SENT_IDS_KEPT = 1000
 
 
-def _last_event_id(request: HttpRequest) -> tuple[int | None, bool]:
+def last_event_id(request: HttpRequest) -> tuple[int | None, bool]:
     """Return (Last-Event-ID, valid) from the header or the ``last_event_id`` parameter."""
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
     if raw is None or raw.strip() == "":
@@ -52,14 +52,15 @@ async def alarm_stream(request: HttpRequest):
         )
         response["WWW-Authenticate"] = "Bearer"
         return response
-    last_id, valid = _last_event_id(request)
+    last_id, valid = last_event_id(request)
     if not valid:
         return JsonResponse(
             {"detail": _("Last-Event-ID must be a whole number, an event id from this stream.")},
             status=422,
         )
     response = StreamingHttpResponse(
-        _event_stream(user.pk, last_id), content_type="text/event-stream"
+        event_stream(user.pk, last_id, sync_to_async(replay_frames)),
+        content_type="text/event-stream",
     )
     response["Cache-Control"] = "no-cache"
     # nginx would otherwise buffer the stream and deliver events in bursts.
@@ -67,22 +68,41 @@ async def alarm_stream(request: HttpRequest):
     return response
 
 
-def _replay(user_id: int, after_id: int, limit: int) -> list[tuple[int, str]]:
+def replay_frames(
+    user_id: int, after_id: int, limit: int, *, release: bool = True
+) -> list[tuple[int, str]]:
+    """Return the SSE frames of up to ``limit`` stored events after ``after_id`` (sync ORM)."""
     try:
         return [
             (event_id, fanout.sse_text(event_id, event_type, payload))
             for event_id, event_type, payload in queries.replay_events(user_id, after_id, limit)
         ]
     finally:
-        release_connection()
+        if release:
+            release_connection()
 
 
-async def _event_stream(user_id: int, last_id: int | None) -> AsyncIterator[str]:
+async def event_stream(
+    user_id: int,
+    last_id: int | None,
+    replay: Callable[[int, int, int], Awaitable[list[tuple[int, str]]]],
+    *,
+    stop: asyncio.Future | None = None,
+) -> AsyncIterator[str]:
+    """Yield the stream's SSE text: ``retry:``, the replay, then live events and keepalives.
+
+    ``replay(user_id, after_id, limit)`` reads stored frames off the event
+    loop (the Django view's per-request thread, or the ASGI app's shared
+    pool). When ``stop`` completes (the client went away) the stream ends.
+    Shared by the Django view and the ASGI app (``stream.py``).
+    """
     hub = fanout.hub()
     # Subscribe BEFORE reading the replay: an event committed in between is
     # then both replayed and queued, and the queued copy is skipped below —
     # never lost.
     subscription = hub.subscribe(user_id)
+    if stop is not None:
+        stop.add_done_callback(lambda _done: subscription.queue.put_nowait(fanout.CLOSE))
     try:
         try:
             async with asyncio.timeout(JOIN_TIMEOUT_SECONDS):
@@ -97,7 +117,7 @@ async def _event_stream(user_id: int, last_id: int | None) -> AsyncIterator[str]
             replayed_up_to = last_id
             batch_size = conf.replay_batch()
             while True:
-                batch = await sync_to_async(_replay)(user_id, replayed_up_to, batch_size)
+                batch = await replay(user_id, replayed_up_to, batch_size)
                 for event_id, text in batch:
                     yield text
                     replayed_up_to = event_id
@@ -113,6 +133,8 @@ async def _event_stream(user_id: int, last_id: int | None) -> AsyncIterator[str]
                 yield KEEPALIVE_FRAME
                 continue
             if (event_id, text) == fanout.CLOSE:
+                return
+            if stop is not None and stop.done():
                 return
             # Skip what the replay already sent (ids commit in order, so a
             # live id at or below the replay's last one was in it) and any

@@ -1,0 +1,163 @@
+"""The responders' live stream as a plain ASGI app, outside Django's request handler.
+
+``umbrella/asgi.py`` routes ``GET /api/v1/alarms/stream`` here before the
+Django application. Django's ``ASGIHandler`` runs every request in a
+``ThreadSensitiveContext``: each sync middleware (and each ``sync_to_async``)
+then gets a thread of its own that lives until the response ends — for a
+stream, hours. 2,000 open streams meant 2,000 OS threads and ~375 MB.
+
+Here an open stream holds no thread and no database connection: the
+authentication and the replay run on a small shared pool of threads
+(``DB_THREADS``), and the rest is the same event loop code as the Django
+view (``views.event_stream``). Per stream: this coroutine, one task that
+waits for the client to go away, and one queue in the process's ``Hub``.
+
+The rules are the view's, kept exact:
+
+- bearer token, or the session cookie run through Django's own session,
+  authentication and django-otp code, so a staff session that has not passed
+  two-step verification is refused (``auth.stream_user``); ``401`` JSON
+  otherwise;
+- ``Last-Event-ID`` header or ``last_event_id`` parameter, ``422`` when it is
+  not a whole number;
+- ``retry:`` first, then ``id:/event:/data:`` frames and ``: keepalive``;
+- ``Cache-Control: no-cache``, ``X-Accel-Buffering: no`` and the site's
+  security headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from http import HTTPStatus
+
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
+from django.db import close_old_connections
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from umbrella.core.middleware import security_headers
+from umbrella.notify import views
+from umbrella.notify.auth import stream_user
+
+logger = logging.getLogger(__name__)
+
+PATH = "/api/v1/alarms/stream"
+# Threads for the stream's database work (sign-in and replay). Bounded, so a
+# reconnect storm after a restart queues here instead of opening one
+# database connection per stream.
+DB_THREADS = 4
+_db_pool = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="notify-stream-db")
+
+
+def _in_pool(function):
+    """Run ``function`` on the stream's shared threads; keep their connections healthy."""
+
+    def call(*args):
+        close_old_connections()
+        try:
+            return function(*args)
+        finally:
+            close_old_connections()
+
+    return sync_to_async(call, thread_sensitive=False, executor=_db_pool)
+
+
+def _authenticate(request: ASGIRequest) -> tuple[int | None, str]:
+    """Return (user id or None, the language for messages) for a stream request."""
+    user = stream_user(request, release=False)
+    language = translation.get_language_from_request(request, check_path=False)
+    return (user.pk if user is not None else None), language
+
+
+def _replay(user_id: int, after_id: int, limit: int):
+    return views.replay_frames(user_id, after_id, limit, release=False)
+
+
+_authenticate_in_pool = _in_pool(_authenticate)
+_replay_in_pool = _in_pool(_replay)
+
+
+def _headers(extra: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    return [*extra, *security_headers()]
+
+
+async def _send_json(send, status: int, detail: str, extra=()) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        *extra,
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": _headers(headers)})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _message(language: str, text_id: str) -> str:
+    with translation.override(language):
+        if text_id == "401":
+            return _("Authentication required: send a valid bearer token or sign in.")
+        return _("Last-Event-ID must be a whole number, an event id from this stream.")
+
+
+async def _wait_for_disconnect(receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def alarm_stream_app(scope, receive, send) -> None:
+    """ASGI app for ``GET /api/v1/alarms/stream``."""
+    if scope["method"] != "GET":
+        await send(
+            {
+                "type": "http.response.start",
+                "status": HTTPStatus.METHOD_NOT_ALLOWED,
+                "headers": _headers([(b"allow", b"GET"), (b"content-length", b"0")]),
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
+        return
+    request = ASGIRequest(scope, io.BytesIO())
+    user_id, language = await _authenticate_in_pool(request)
+    if user_id is None:
+        await _send_json(send, 401, _message(language, "401"), [(b"www-authenticate", b"Bearer")])
+        return
+    last_id, valid = views.last_event_id(request)
+    if not valid:
+        await _send_json(send, 422, _message(language, "422"))
+        return
+    del request  # nothing of the request is kept for the life of the stream
+
+    # The client going away ends the stream at once (uvicorn drops writes to
+    # a closed connection silently): this one task per stream waits for it.
+    disconnected = asyncio.ensure_future(_wait_for_disconnect(receive))
+    events = views.event_stream(user_id, last_id, _replay_in_pool, stop=disconnected)
+    try:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": _headers(
+                    [
+                        (b"content-type", b"text/event-stream"),
+                        (b"cache-control", b"no-cache"),
+                        (b"x-accel-buffering", b"no"),
+                    ]
+                ),
+            }
+        )
+        async for text in events:
+            await send({"type": "http.response.body", "body": text.encode(), "more_body": True})
+        if not disconnected.done():
+            await send({"type": "http.response.body", "body": b""})
+    finally:
+        await events.aclose()
+        disconnected.cancel()
+
+
+def wants_stream(scope) -> bool:
+    return scope["type"] == "http" and scope["path"] == PATH
