@@ -54,6 +54,7 @@ def main() -> int:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import transaction
     from django.utils import timezone
 
     from umbrella.accounts import actions as accounts
@@ -96,12 +97,22 @@ def main() -> int:
                 return 1
             time.sleep(0.05)
 
-        first_due = timezone.now() + timedelta(seconds=2)
+        # Create the alarms with their escalations an hour away, then move the
+        # deadlines to the near future in one transaction: the latency counts
+        # from each due time, not from how long creating N alarms took.
+        later = timezone.now() + timedelta(hours=1)
+        pks = [
+            actions.raise_alarm(worker, Source.APP, later - timedelta(seconds=TIER1_DELAY)).pk
+            for _ in range(args.n)
+        ]
         due = {}
-        for i in range(args.n):
-            at = first_due + timedelta(seconds=i * SPACING)
-            alarm = actions.raise_alarm(worker, Source.APP, at - timedelta(seconds=TIER1_DELAY))
-            due[alarm.pk] = Deadline.objects.get(alarm=alarm, done_at__isnull=True).due_at
+        with transaction.atomic():
+            first_due = timezone.now() + timedelta(seconds=1)
+            for i, pk in enumerate(pks):
+                due[pk] = first_due + timedelta(seconds=i * SPACING)
+                Deadline.objects.filter(alarm_id=pk, done_at__isnull=True).update(due_at=due[pk])
+        if timezone.now() > first_due:
+            print("warning: scheduling took longer than the 1 s head start")
 
         seen: dict[int, float] = {}
         stop_at = time.monotonic() + 10 + args.n * SPACING
@@ -123,6 +134,8 @@ def main() -> int:
         print(f"only {len(seen)} of {len(due)} escalations happened")
         return 1
     latencies = list(seen.values())
+    if os.environ.get("BENCH_VERBOSE"):
+        print([round(seen[pk]) for pk in sorted(seen)])
     p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
