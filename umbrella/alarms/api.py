@@ -19,7 +19,6 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from pydantic import ValidationError as PydanticValidationError
 
-from umbrella.accounts.auth import BearerTokenAuth
 from umbrella.alarms import actions, queries
 from umbrella.alarms.api_setup import router as setup_router
 from umbrella.alarms.exceptions import AlarmError, InvalidState, NotAllowed
@@ -34,10 +33,13 @@ from umbrella.alarms.schemas import (
     checkin_out,
 )
 from umbrella.core.audit import record_read
+from umbrella.notify.auth import session_or_bearer
 
 logger = logging.getLogger(__name__)
 
-router = Router(auth=BearerTokenAuth())
+# Apps send a bearer token; the worker's and responders' pages use their
+# (2FA-verified, CSRF-checked) session.
+router = Router(auth=session_or_bearer)
 router.add_router("", setup_router)
 
 # Presses per device key per minute; dedupe already folds repeats into one alarm.

@@ -8,43 +8,15 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from ninja.security import SessionAuth
 
-from umbrella.alarms import api as alarms_api
 from umbrella.alarms.models import Alarm, AlarmRecipient, Status
 from umbrella.alarms.tests.asgi_server import asgi_live_server  # noqa: F401 -- fixture
-from umbrella.api import api
 from umbrella.browser import assert_no_axe_violations
-from umbrella.notify.auth import VerifiedSessionAuth
 from umbrella.testing import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HOLD_MS = 1300
-
-
-@pytest.fixture
-def api_accepts_sessions(monkeypatch):
-    """Let the alarms API accept the browser's session (CSRF-checked) besides bearer tokens.
-
-    The screens call the API with the session cookie. Until the alarms router
-    declares ``auth=[BearerTokenAuth(), VerifiedSessionAuth()]`` itself, add
-    the session check to each of its operations for the test; once it does,
-    this fixture changes nothing.
-    """
-    operations = [
-        operation
-        for bound in api._get_bound_routers()  # the API's clones of the router's operations
-        if bound.template is alarms_api.router
-        for path_view in bound.path_operations.values()
-        for operation in path_view.operations
-    ]
-    assert operations, "the alarms router is not mounted"
-    for operation in operations:
-        callbacks = list(operation.auth_callbacks)
-        if not callbacks or any(isinstance(c, SessionAuth) for c in callbacks):
-            continue
-        monkeypatch.setattr(operation, "auth_callbacks", [*callbacks, VerifiedSessionAuth()])
 
 
 def signed_in_context(browser, server, user, outside_requests, locale):
@@ -68,7 +40,6 @@ def hold(page, selector: str, ms: int = HOLD_MS) -> None:
 
 def test_worker_alarm_rings_the_console_and_she_sees_who_is_coming(
     asgi_live_server,  # noqa: F811 -- fixture imported above
-    api_accepts_sessions,
     browser,
     outside_requests,
     personas,
@@ -138,7 +109,6 @@ def test_worker_alarm_rings_the_console_and_she_sees_who_is_coming(
 
 def test_keyboard_hold_sends_and_cancel_looks_the_same_with_the_duress_pin(
     asgi_live_server,  # noqa: F811 -- fixture imported above
-    api_accepts_sessions,
     browser,
     outside_requests,
     personas,
