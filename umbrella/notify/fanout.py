@@ -97,6 +97,8 @@ class Hub:
         self.recent: OrderedDict[int, None] = OrderedDict()
         self.tasks: list[asyncio.Task] = []
         self.joined = asyncio.Event()
+        # Set once the poll knows where it starts: events after that are its to catch.
+        self.polling = asyncio.Event()
 
     def subscribe(self, user_id: int) -> Subscription:
         self._start()
@@ -174,6 +176,7 @@ class Hub:
             try:
                 if cursor is None:
                     cursor = await sync_to_async(_latest_event_id)()
+                    self.polling.set()
                 await asyncio.sleep(interval)
                 for message in await sync_to_async(_events_since)(cursor):
                     self.dispatch(message)

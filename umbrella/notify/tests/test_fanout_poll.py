@@ -24,7 +24,8 @@ def test_an_event_the_layer_missed_arrives_through_the_poll(
     async def scenario():
         hub = fanout.hub()
         subscription = hub.subscribe(responder.pk)
-        await asyncio.sleep(0.2)  # the poll has read its starting cursor
+        async with asyncio.timeout(10):
+            await hub.polling.wait()  # the poll has read its starting cursor
         event = await sync_to_async(actions.publish)(
             "alarm.raised", alarm_id=1, owner_id=worker.pk, payload=alarm_payload(1),
             recipient_ids=[responder.pk], tier=1,
