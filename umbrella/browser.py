@@ -120,3 +120,14 @@ def assert_no_axe_violations(page, **kwargs) -> None:
         for v in violations
     ]
     assert violations == [], f"axe-core violations on {page.url}:\n{json.dumps(summary, indent=2)}"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests last.
+
+    Playwright's sync API keeps its event loop running in the main thread
+    for the whole session once the browser starts; tests that use
+    ``async_to_sync`` would then fail. Running every test that needs the
+    browser after all others keeps both kinds honest.
+    """
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
