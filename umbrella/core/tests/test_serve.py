@@ -45,8 +45,9 @@ def _wait_for(predicate, timeout: float = 30.0):
 
 
 def _children(pid: int) -> list[tuple[int, str]]:
+    # -ww: never cut the command line at 80 columns (long checkout paths in CI).
     out = subprocess.run(  # noqa: S603
-        ["ps", "-o", "pid=,args=", "--ppid", str(pid)],  # noqa: S607
+        ["ps", "-ww", "-o", "pid=,args=", "--ppid", str(pid)],  # noqa: S607
         capture_output=True,
         text=True,
         check=False,
