@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_ratelimit.core import get_usage
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator, model_validator
 
@@ -168,9 +169,22 @@ def list_contacts(request: HttpRequest):
     return ContactPoint.objects.filter(user=request.auth).order_by("id")
 
 
-@router.post("contacts", auth=session_or_bearer, response={201: ContactOut})
+@router.post("contacts", auth=session_or_bearer, response={201: ContactOut, 429: Detail})
 def add_contact(request: HttpRequest, payload: ContactIn):
     """Add a phone number or e-mail address; a code is sent to it to verify it."""
+    # Each new contact costs a text message or an e-mail: cap them per person so
+    # an account cannot be used to send codes to strangers at the platform's cost.
+    usage = get_usage(
+        request,
+        group="notify.contact-codes",
+        key=lambda group, request: str(request.auth.pk),
+        rate=getattr(settings, "CONTACT_CODE_RATE", "5/h"),
+        increment=True,
+    )
+    if usage is not None and usage["should_limit"]:
+        return Status(
+            429, {"detail": _("Too many contacts added recently. Wait an hour and try again.")}
+        )
     point, _code = actions.add_contact_point(
         request.auth,
         kind=payload.kind,

@@ -156,3 +156,23 @@ def test_another_persons_contact_is_404(client, responder, outsider):
     response = client.delete(f"{BASE}/contacts/{point.pk}", **auth_header(outsider))
     assert response.status_code == 404
     assert client.delete(f"{BASE}/contacts/{point.pk}", **auth_header(responder)).status_code == 204
+
+
+def test_adding_contacts_is_rate_limited_per_person(client, responder, outsider, settings):
+    settings.CONTACT_CODE_RATE = "3/h"
+    headers = auth_header(responder)
+    statuses = [
+        client.post(
+            f"{BASE}/contacts", {"kind": "email", "value": f"c{n}@example.org"},
+            content_type="application/json", **headers,
+        ).status_code
+        for n in range(4)
+    ]  # fmt: skip
+    assert statuses == [201, 201, 201, 429]
+    assert ContactPoint.objects.filter(user=responder).count() == 3
+    # Another person is not held back by the first one's limit.
+    other = client.post(
+        f"{BASE}/contacts", {"kind": "email", "value": "x@example.org"},
+        content_type="application/json", **auth_header(outsider),
+    )  # fmt: skip
+    assert other.status_code == 201
