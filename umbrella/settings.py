@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "umbrella.accounts",
     "umbrella.notify",
     "umbrella.alarms",
+    "umbrella.directory",
 ]
 
 MIDDLEWARE = [
