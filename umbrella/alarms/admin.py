@@ -2,8 +2,18 @@
 them is for the people an alarm was routed to, through the audited routes."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from umbrella.alarms.models import Alarm, AlarmStep, CheckIn, Circle, Deadline, RoomButton, Tier
+from umbrella.alarms.models import (
+    Alarm,
+    AlarmStep,
+    CheckIn,
+    Circle,
+    Deadline,
+    DutyShift,
+    RoomButton,
+    Tier,
+)
 
 
 class AlarmStepInline(admin.TabularInline):
@@ -87,3 +97,17 @@ class CheckInAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     exclude = ["note"]
     readonly_fields = ["owner", "started_at", "due_at", "grace_seconds", "status", "ended_at"]
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(admin.ModelAdmin):
+    """Weekly on-duty shifts of establishments' reference persons and support teams' rotas."""
+
+    list_display = ["shift", "membership"]
+    list_filter = ["weekday", "membership__organisation__kind"]
+    search_fields = ["membership__user__username", "membership__organisation__name"]
+    autocomplete_fields = ["membership"]
+
+    @admin.display(description=_("shift"), ordering="weekday")
+    def shift(self, obj: DutyShift) -> str:
+        return obj.describe()

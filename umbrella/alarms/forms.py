@@ -9,9 +9,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from umbrella.accounts.models import Organisation, OrganisationKind
+from umbrella.accounts.models import Membership, Organisation, OrganisationKind
 from umbrella.alarms.actions.circles import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS
+from umbrella.alarms.actions.duty import EMPTY_SHIFT_MESSAGE
 from umbrella.alarms.actions.pins import PIN_MAX_LENGTH, PIN_MIN_LENGTH
+from umbrella.alarms.models import Weekday
 
 NAME_ATTRS = {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
 PIN_ATTRS = {"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*"}
@@ -138,3 +140,44 @@ class ReferencePersonForm(forms.Form):
         widget=forms.TextInput(attrs=NAME_ATTRS),
         help_text=_("The person must already have a responder account."),
     )
+
+
+class MembershipChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.user.username
+
+
+class DutyShiftForm(forms.Form):
+    """A weekly shift of a reference person, in Brussels time."""
+
+    membership = MembershipChoiceField(
+        label=_("Reference person"), queryset=Membership.objects.none(), empty_label=None
+    )
+    weekday = forms.TypedChoiceField(label=_("Day"), choices=Weekday.choices, coerce=int)
+    starts_at = forms.TimeField(
+        label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    ends_at = forms.TimeField(
+        label=_("Until"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Earlier than the start: the shift ends the next day."),
+    )
+
+    def __init__(self, *args, establishment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = (
+            Membership.objects.filter(organisation=establishment)
+            .select_related("user")
+            .order_by("user__username")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if (
+            start is not None
+            and end is not None
+            and start.replace(second=0) == end.replace(second=0)
+        ):
+            self.add_error("ends_at", EMPTY_SHIFT_MESSAGE)
+        return cleaned

@@ -7,9 +7,10 @@ a 404 that does not reveal the alarm exists.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from umbrella.accounts.models import Membership, Organisation, OrganisationKind
 from umbrella.alarms.models import (
@@ -19,6 +20,7 @@ from umbrella.alarms.models import (
     CheckIn,
     CheckInStatus,
     Circle,
+    DutyShift,
     RoomButton,
     Source,
     Status,
@@ -128,6 +130,36 @@ def managed_establishments(user) -> QuerySet[Organisation]:
 
 def reference_persons(establishment: Organisation) -> QuerySet[Membership]:
     return Membership.objects.filter(organisation=establishment).select_related("user")
+
+
+@dataclass
+class DutyRow:
+    """One reference person on the establishment page: her shifts and whether she is on duty now."""
+
+    membership: Membership
+    shifts: list[DutyShift]
+    shift_now: DutyShift | None
+
+    @property
+    def on_duty_now(self) -> bool:
+        return self.membership.on_duty or self.shift_now is not None
+
+
+def duty_roster(organisation: Organisation, now: datetime) -> list[DutyRow]:
+    """Return the members with their weekly shifts, as routing sees them at ``now``."""
+    memberships = list(
+        reference_persons(organisation)
+        .prefetch_related(
+            Prefetch("duty_shifts", queryset=DutyShift.objects.order_by("weekday", "starts_at"))
+        )
+        .order_by("user__username")
+    )
+    rows = []
+    for membership in memberships:
+        shifts = list(membership.duty_shifts.all())
+        current = next((shift for shift in shifts if shift.covers(now)), None)
+        rows.append(DutyRow(membership, shifts, current))
+    return rows
 
 
 def room_buttons(establishment: Organisation) -> QuerySet[RoomButton]:

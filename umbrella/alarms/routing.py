@@ -1,7 +1,9 @@
 """Who an alarm reaches at each tier, decided when the tier is reached.
 
 Organisation tiers are resolved to their on-duty members at that moment, so a
-rota change during an alarm is honoured. The police are told only through a
+rota change during an alarm is honoured: a member is on duty when her manual
+switch is on or one of her weekly shifts (``DutyShift``, Brussels wall-clock
+time) covers the moment the tier is reached. The police are told only through a
 police tier and only when the sex worker opted in; a police reference person
 put in a people tier without that opt-in is left out too.
 """
@@ -9,9 +11,10 @@ put in a people tier without that opt-in is left out too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from umbrella.accounts.models import Membership, Role
-from umbrella.alarms.models import Alarm, Circle, Tier, TierKind, TierMember
+from umbrella.alarms.models import Alarm, Circle, DutyShift, Tier, TierKind, TierMember
 
 # Room buttons have no circle: their establishment's on-duty reference
 # persons are told, then told again at this interval until one acknowledges.
@@ -27,41 +30,48 @@ class TierPlan:
     user_ids: tuple[int, ...]
 
 
-def on_duty_member_ids(organisation_id: int, *, fall_back_to_all: bool = False) -> list[int]:
-    """Return the on-duty members of an organisation (or all, when none is on duty)."""
+def on_duty_member_ids(
+    organisation_id: int, now: datetime, *, fall_back_to_all: bool = False
+) -> list[int]:
+    """Return the members of an organisation on duty at ``now`` (or all, when none is).
+
+    On duty: the manual switch is on, or a weekly shift covers ``now``.
+    """
     members = Membership.objects.filter(organisation_id=organisation_id, user__is_active=True)
-    ids = list(members.filter(on_duty=True).values_list("user_id", flat=True))
+    ids = set(members.filter(on_duty=True).values_list("user_id", flat=True))
+    shifts = DutyShift.objects.filter(membership__in=members).select_related("membership")
+    ids.update(shift.membership.user_id for shift in shifts if shift.covers(now))
     if not ids and fall_back_to_all:
-        ids = list(members.values_list("user_id", flat=True))
+        ids = set(members.values_list("user_id", flat=True))
     return sorted(ids)
 
 
-def _tier_user_ids(tier: Tier, police_opt_in: bool) -> list[int]:
+def _tier_user_ids(tier: Tier, police_opt_in: bool, now: datetime) -> list[int]:
     if tier.kind == TierKind.POLICE:
         if not police_opt_in or tier.organisation_id is None:
             return []
-        return on_duty_member_ids(tier.organisation_id, fall_back_to_all=True)
+        return on_duty_member_ids(tier.organisation_id, now, fall_back_to_all=True)
     if tier.kind == TierKind.ORGANISATION_ROTA:
         if tier.organisation_id is None:
             return []
-        return on_duty_member_ids(tier.organisation_id)
+        return on_duty_member_ids(tier.organisation_id, now)
     members = TierMember.objects.filter(tier=tier, user__is_active=True)
     if not police_opt_in:
         members = members.exclude(user__role=Role.POLICE_REFERENCE)
     return sorted(members.values_list("user_id", flat=True))
 
 
-def tier_plans(alarm: Alarm) -> list[TierPlan]:
-    """Return the alarm's tiers, in order, with the people each would tell now."""
+def tier_plans(alarm: Alarm, now: datetime) -> list[TierPlan]:
+    """Return the alarm's tiers, in order, with the people each would tell at ``now``."""
     if alarm.device_id is not None:
-        ids = on_duty_member_ids(alarm.device.establishment_id, fall_back_to_all=True)
+        ids = on_duty_member_ids(alarm.device.establishment_id, now, fall_back_to_all=True)
         return [TierPlan(1, DEVICE_REALERT_SECONDS, tuple(ids))]
     circle = Circle.objects.filter(owner_id=alarm.owner_id).first()
     if circle is None:
         return []
     plans = []
     for tier in circle.tiers.order_by("position"):
-        ids = [pk for pk in _tier_user_ids(tier, circle.police_opt_in) if pk != alarm.owner_id]
+        ids = [pk for pk in _tier_user_ids(tier, circle.police_opt_in, now) if pk != alarm.owner_id]
         plans.append(TierPlan(tier.position, tier.delay_seconds, tuple(ids)))
     return plans
 

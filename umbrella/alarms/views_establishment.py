@@ -3,8 +3,9 @@
 The 2024 labour law on sex work asks for an alarm button in every room,
 connected to a reference person available the whole time. These pages let
 an establishment's manager or reference person register the buttons (each
-device key is shown once), say who is on duty, test the buttons in test mode,
-and show each room's last successful test.
+device key is shown once), say who is on duty (a manual switch, or weekly
+shifts), test the buttons in test mode, and show each room's last successful
+test.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from umbrella.accounts import actions as account_actions
 from umbrella.accounts.models import Membership, MembershipRole, Role, User
 from umbrella.alarms import actions, queries
-from umbrella.alarms.forms import ReferencePersonForm, RoomButtonForm
-from umbrella.alarms.models import RoomButton
+from umbrella.alarms.exceptions import AlarmError
+from umbrella.alarms.forms import DutyShiftForm, ReferencePersonForm, RoomButtonForm
+from umbrella.alarms.models import DutyShift, RoomButton
 from umbrella.alarms.views import API_ALARMS
 
 # Accounts that may be made reference persons: people whose role already
@@ -75,10 +77,11 @@ def _may_manage(user, establishment) -> bool:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def establishment(request, pk: int):
-    """Rooms and buttons, reference persons and who is on duty."""
+    """Rooms and buttons, reference persons, their shifts and who is on duty now."""
     place = establishment_for(request.user, pk)
     button_form = RoomButtonForm(prefix="button")
     person_form = ReferencePersonForm(prefix="person")
+    shift_form = DutyShiftForm(prefix="shift", establishment=place)
     action = request.POST.get("action") if request.method == "POST" else None
     now = timezone.now()
 
@@ -136,6 +139,38 @@ def establishment(request, pk: int):
                     request, _("%(name)s is a reference person.") % {"name": person.username}
                 )
                 return redirect("alarms:establishment", pk=place.pk)
+    elif action == "add_shift":
+        shift_form = DutyShiftForm(request.POST, prefix="shift", establishment=place)
+        if shift_form.is_valid():
+            data = shift_form.cleaned_data
+            try:
+                shift = actions.add_duty_shift(
+                    data["membership"], data["weekday"], data["starts_at"], data["ends_at"]
+                )
+            except AlarmError as error:
+                shift_form.add_error(None, str(error.message))
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is on duty %(shift)s.")
+                    % {"name": data["membership"].user.username, "shift": shift.describe()},
+                )
+                return redirect("alarms:establishment", pk=place.pk)
+    elif action == "remove_shift":
+        shift = (
+            DutyShift.objects.filter(membership__organisation=place, pk=request.POST.get("shift"))
+            .select_related("membership__user")
+            .first()
+        )
+        if shift is None:
+            raise Http404
+        actions.remove_duty_shift(shift)
+        messages.success(
+            request,
+            _("Shift removed: %(name)s, %(shift)s.")
+            % {"name": shift.membership.user.username, "shift": shift.describe()},
+        )
+        return redirect("alarms:establishment", pk=place.pk)
     elif action in ("on_duty", "remove_person"):
         membership = (
             Membership.objects.filter(organisation=place, pk=request.POST.get("membership"))
@@ -166,18 +201,21 @@ def establishment(request, pk: int):
     device_url = None
     if new_key:
         device_url = request.build_absolute_uri(f"{API_ALARMS}/device/{new_key['key']}")
-    people = list(queries.reference_persons(place).order_by("user__username"))
+    roster = queries.duty_roster(place, now)
     context = {
         "establishment": place,
         "buttons": queries.room_buttons(place),
-        "people": people,
-        "on_duty_count": sum(1 for membership in people if membership.on_duty),
+        "roster": roster,
+        "on_duty_now": [row for row in roster if row.on_duty_now],
         "button_form": button_form,
         "person_form": person_form,
+        "shift_form": shift_form,
         "new_key": new_key,
         "device_url": device_url,
     }
-    return render(request, "alarms/establishment.html", context)
+    # A form that did not validate answers 400, with the form and its messages.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "alarms/establishment.html", context, status=status)
 
 
 @never_cache

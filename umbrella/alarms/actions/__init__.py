@@ -28,6 +28,12 @@ from umbrella.alarms.actions.checkins import (
     start_checkin,
 )
 from umbrella.alarms.actions.circles import TierSpec, circle_of, set_circle
+from umbrella.alarms.actions.duty import (
+    MAX_SHIFTS_PER_MEMBER,
+    InvalidShift,
+    add_duty_shift,
+    remove_duty_shift,
+)
 from umbrella.alarms.actions.escalation import (
     claim_due_deadline,
     next_due_at,
@@ -39,10 +45,13 @@ from umbrella.alarms.actions.retention import LOCATION_RETENTION, erase_expired_
 
 __all__ = [
     "DEDUPE_WINDOW",
+    "InvalidShift",
     "LOCATION_RETENTION",
+    "MAX_SHIFTS_PER_MEMBER",
     "PinCheck",
     "TierSpec",
     "acknowledge",
+    "add_duty_shift",
     "button_for_key",
     "cancel",
     "check_pin",
@@ -60,6 +69,7 @@ __all__ = [
     "press_room_button",
     "process_due_deadline",
     "raise_alarm",
+    "remove_duty_shift",
     "resolve",
     "revoke_room_button",
     "set_circle",

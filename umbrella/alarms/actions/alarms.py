@@ -148,7 +148,7 @@ def raise_alarm(
         note=note or "",
         **_area_codes(lat, lon),
     )
-    plans = tier_plans(alarm)
+    plans = tier_plans(alarm, now)
     first = first_reachable(plans)
     if first is not None:
         alarm.current_tier = first.position
@@ -176,7 +176,7 @@ def escalate_or_realert(alarm: Alarm, deadline: Deadline, now: datetime) -> bool
     alarm = _lock(alarm)
     if alarm.status != Status.RAISED or deadline.tier != alarm.current_tier:
         return False
-    plans = tier_plans(alarm)
+    plans = tier_plans(alarm, now)
     later = first_reachable(plans, after=alarm.current_tier)
     base = deadline.due_at
     if later is not None:

@@ -1,8 +1,9 @@
 """Alarms, who they reach, and the deadlines that move them forward.
 
 Split by concern: ``alarm`` (alarms, who was told, their timeline, deadlines),
-``policy`` (a worker's circle: tiers, members, police opt-in, duress PIN) and
-``triggers`` (room buttons and check-in timers).
+``policy`` (a worker's circle: tiers, members, police opt-in, duress PIN),
+``triggers`` (room buttons and check-in timers) and ``duty`` (reference
+persons' weekly on-duty shifts).
 """
 
 from umbrella.alarms.models.alarm import (
@@ -15,6 +16,7 @@ from umbrella.alarms.models.alarm import (
     Status,
     StepKind,
 )
+from umbrella.alarms.models.duty import DUTY_TIME_ZONE, DutyShift, Weekday
 from umbrella.alarms.models.policy import Circle, DuressPin, Tier, TierKind, TierMember
 from umbrella.alarms.models.triggers import CheckIn, CheckInStatus, RoomButton
 
@@ -27,7 +29,9 @@ __all__ = [
     "Circle",
     "Deadline",
     "DeadlineKind",
+    "DUTY_TIME_ZONE",
     "DuressPin",
+    "DutyShift",
     "RoomButton",
     "Source",
     "Status",
@@ -35,4 +39,5 @@ __all__ = [
     "Tier",
     "TierKind",
     "TierMember",
+    "Weekday",
 ]

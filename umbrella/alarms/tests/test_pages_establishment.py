@@ -1,12 +1,16 @@
 """Establishment pages: rooms and buttons, reference persons, compliance."""
 
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.utils import timezone
 
 from umbrella.accounts import actions as accounts_actions
 from umbrella.accounts.models import Membership, MembershipRole, OrganisationKind, Role
 from umbrella.alarms import actions
-from umbrella.alarms.models import RoomButton
+from umbrella.alarms.models import DutyShift, RoomButton
 from umbrella.testing import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +77,7 @@ def test_test_mode_and_revoke(client, manager, establishment):
 def test_reference_persons_and_on_duty(client, personas, manager, establishment):
     sign_in(client, manager)
     refused = client.post(url(establishment), {"action": "add_person", "person-username": "worker"})
-    assert refused.status_code == 200 and refused.context["person_form"].errors
+    assert refused.status_code == 400 and refused.context["person_form"].errors
     client.post(url(establishment), {"action": "add_person", "person-username": "outreach"})
     membership = Membership.objects.get(user=personas.outreach, organisation=establishment)
     assert membership.on_duty is False
@@ -101,3 +105,93 @@ def test_compliance_lists_each_rooms_last_successful_test(client, personas, mana
     assert rows["Room 1"].test_alarms == 1 and rows["Room 1"].real_alarms == 0
     assert rows["Room 2"].last_successful_test is None
     assert b"Never tested" in response.content
+
+
+def test_manager_schedules_shifts_and_sees_who_is_on_duty_now(
+    client, personas, manager, establishment
+):
+    # The responder persona is switched on duty by the fixture; the manager is not.
+    monday_noon = datetime(2026, 1, 5, 12, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+    Membership.objects.filter(user=personas.responder).update(on_duty=False)
+    mine = Membership.objects.get(user=manager, organisation=establishment)
+    sign_in(client, manager)
+    with time_machine.travel(monday_noon, tick=False):
+        page = client.get(url(establishment))
+        assert "Nobody is on duty now" in page.content.decode()
+        added = client.post(
+            url(establishment),
+            {
+                "action": "add_shift",
+                "shift-membership": mine.pk,
+                "shift-weekday": "0",
+                "shift-starts_at": "22:00",
+                "shift-ends_at": "06:00",
+            },
+            follow=True,
+        )
+        text = added.content.decode()
+        assert "Monday from 22:00 to 06:00 the next day" in text
+        assert "Nobody is on duty now" in text
+        client.post(
+            url(establishment),
+            {
+                "action": "add_shift",
+                "shift-membership": mine.pk,
+                "shift-weekday": "0",
+                "shift-starts_at": "11:30",
+                "shift-ends_at": "13:00",
+            },
+        )
+        page = client.get(url(establishment))
+        text = page.content.decode()
+        assert "Nobody is on duty now" not in text
+        assert [row.membership.user for row in page.context["on_duty_now"]] == [manager]
+        assert "Monday from 11:30 to 13:00" in text
+    shift = DutyShift.objects.get(starts_at=time(11, 30))
+    removed = client.post(url(establishment), {"action": "remove_shift", "shift": shift.pk})
+    assert removed.status_code == 302
+    assert list(DutyShift.objects.values_list("starts_at", flat=True)) == [time(22, 0)]
+
+
+def test_an_empty_shift_answers_400_with_a_translated_message(client, manager, establishment):
+    mine = Membership.objects.get(user=manager, organisation=establishment)
+    sign_in(client, manager)
+    shift = {
+        "action": "add_shift",
+        "shift-membership": mine.pk,
+        "shift-weekday": "2",
+        "shift-starts_at": "09:00",
+        "shift-ends_at": "09:00",
+    }
+    response = client.post(url(establishment), shift)
+    assert response.status_code == 400
+    assert "A shift must end at another time than it starts." in response.content.decode()
+    response = client.post(url(establishment).replace("/en/", "/fr/"), shift)
+    assert response.status_code == 400
+    assert "A shift must end at another time than it starts." not in response.content.decode()
+    assert response.context["shift_form"].errors["ends_at"]
+    assert not DutyShift.objects.exists()
+
+
+def test_shifts_of_another_establishment_cannot_be_touched(client, manager, establishment):
+    other = accounts_actions.ensure_organisation("Other place", OrganisationKind.ESTABLISHMENT)
+    stranger = accounts_actions.create_account("stranger-ref", Role.ESTABLISHMENT_REFERENCE)
+    theirs = accounts_actions.add_membership(stranger, other)
+    shift = actions.add_duty_shift(theirs, 0, time(9, 0), time(17, 0))
+    sign_in(client, manager)
+    assert (
+        client.post(url(establishment), {"action": "remove_shift", "shift": shift.pk}).status_code
+        == 404
+    )
+    response = client.post(
+        url(establishment),
+        {
+            "action": "add_shift",
+            "shift-membership": theirs.pk,
+            "shift-weekday": "0",
+            "shift-starts_at": "09:00",
+            "shift-ends_at": "10:00",
+        },
+    )
+    assert response.status_code == 400
+    assert DutyShift.objects.count() == 1
