@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from umbrella.accounts.api import router as auth_router
 from umbrella.alarms.api import router as alarms_router
 from umbrella.areas.api import router as areas_router
+from umbrella.directory.api import router as directory_router
 from umbrella.notify.api import router as notify_router
 
 api = NinjaAPI(
@@ -58,3 +59,4 @@ api.add_router("/auth/", auth_router, tags=["auth"])
 api.add_router("/areas/", areas_router, tags=["areas"])
 api.add_router("/", alarms_router, tags=["alarms"])
 api.add_router("/notify/", notify_router, tags=["notify"])
+api.add_router("/", directory_router, tags=["directory"])

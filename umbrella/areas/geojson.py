@@ -1,8 +1,10 @@
 """The three layers as GeoJSON FeatureCollections, serialised once per process.
 
-A layer weighs about 0.4 MB and changes only when ``load_brussels`` runs, so
-each (layer, language) pair is serialised and gzipped once and then served
-from memory with an ETag; a client that has it already gets a 304.
+A layer weighs about 0.4 MB and changes only when ``load_brussels`` runs (the
+police zones also when the directory's trafficking references change: the
+cache key carries the directory's revision), so each (layer, language) pair
+is serialised and gzipped once and then served from memory with an ETag; a
+client that has it already gets a 304.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class SerialisedLayer:
     etag: str
 
 
-_cache: dict[tuple[str, str], SerialisedLayer] = {}
+_cache: dict[tuple[str, str, int], SerialisedLayer] = {}
 _cache_lock = threading.Lock()
 
 
@@ -108,7 +110,25 @@ def _municipality_features(language: str) -> list[dict]:
     ]
 
 
+def _trafficking_references(language: str) -> dict[str, dict | None]:
+    # The directory owns the reference functions; it is imported here, not
+    # at the top, because the directory itself builds on the areas.
+    from umbrella.directory.queries import references_by_zone_code
+
+    return references_by_zone_code(language)
+
+
+def _layer_version(layer: str) -> int:
+    """Return what else a layer depends on: the directory's revision for the zones."""
+    if layer != "police-zones":
+        return 0
+    from umbrella.directory.revision import current_revision
+
+    return current_revision()
+
+
 def _police_zone_features(language: str) -> list[dict]:
+    references = _trafficking_references(language)
     rows = PoliceZone.objects.prefetch_related("municipalities").order_by("code")
     return [
         _feature(
@@ -121,9 +141,9 @@ def _police_zone_features(language: str) -> list[dict]:
                     {"nis_code": m.nis_code, **_names(m, language)}
                     for m in sorted(z.municipalities.all(), key=lambda m: m.nis_code)
                 ],
-                # The trafficking reference person of the zone (function and
-                # contact channels) comes from the directory once designated.
-                "trafficking_reference": None,
+                # The zone's trafficking reference function (the directory);
+                # null shows openly that none is designated yet.
+                "trafficking_reference": references.get(z.code),
             },
         )
         for z in rows
@@ -177,7 +197,7 @@ def feature_collection(layer: str, language: str) -> dict:
 def serialised_layer(layer: str, language: str | None = None) -> SerialisedLayer:
     """Return the layer serialised (plain and gzipped), from the cache when possible."""
     language = (language or get_language() or "en").split("-")[0]
-    key = (layer, language)
+    key = (layer, language, _layer_version(layer))
     cached = _cache.get(key)
     if cached is None:
         body = json.dumps(
@@ -190,6 +210,9 @@ def serialised_layer(layer: str, language: str | None = None) -> SerialisedLayer
             etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
         )
         with _cache_lock:
+            # Drop the versions a new reference made obsolete.
+            for old in [k for k in _cache if k[:2] == key[:2]]:
+                del _cache[old]
             _cache[key] = cached
     return cached
 

@@ -71,10 +71,28 @@ class MemberMunicipality(NamedArea):
     nis_code: str
 
 
+class ContactChannel(Schema):
+    kind: Literal["phone", "email", "url"]
+    value: str
+
+
+class TraffickingReferenceOut(Schema):
+    function: str = Field(
+        description="The function designated (never a person's name), in the request's "
+        "language or its fallback.",
+        examples=["Trafficking reference officer, local investigations unit"],
+    )
+    function_language: str = Field(description="The language `function` is written in.")
+    contact_channels: list[ContactChannel]
+    availability: str = Field(description="When and how the function can be reached.")
+    to_verify: bool = Field(description="Some fact is not confirmed yet.")
+    last_verified: str | None = Field(description="ISO date of the last verification.")
+
+
 class PoliceZoneProperties(NamedArea):
     code: str
     municipalities: list[MemberMunicipality]
-    trafficking_reference: dict | None = Field(
+    trafficking_reference: TraffickingReferenceOut | None = Field(
         description="The zone's trafficking reference person (function, contact channels), "
         "or null while none is designated."
     )

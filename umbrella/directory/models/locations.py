@@ -132,13 +132,16 @@ class Location(Translatable, Maintained):
     def stamp_areas(self) -> None:
         """Set municipality, police zone and neighbourhood from the coordinates.
 
-        Without coordinates, a municipality set by hand is kept (and its
-        police zone filled in); the neighbourhood stays unknown.
+        Without coordinates, or with an approximate point, a municipality set
+        by hand is kept (and its police zone filled in); the neighbourhood
+        stays unknown.
         """
         from umbrella.areas.locate import GeographyNotLoaded, locate
         from umbrella.areas.models import Municipality, Neighbourhood, PoliceZone
 
-        if not self.has_point():
+        if not self.has_point() or (self.approximate and self.municipality_id):
+            # An approximate point is the municipality's centroid, which may
+            # fall outside it (Ixelles has two parts): trust the municipality.
             self.neighbourhood = None
             if self.municipality_id:
                 self.police_zone_id = (

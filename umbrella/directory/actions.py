@@ -1,0 +1,106 @@
+"""Every write to the directory goes through here, so each one leaves a change log.
+
+``save_entry`` compares the row with what the database holds, saves it and
+records one ``ChangeLogEntry`` per changed field, all in one transaction.
+The admin and the organisations' edit pages call it; importers call it too
+(with ``user=None``, recorded as the importer).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from umbrella.directory.models import ChangeLogEntry, Location
+
+# Bookkeeping columns that change on every save and say nothing to a reader.
+_NOT_LOGGED = {"id", "created_at", "updated_at"}
+
+
+def _value(instance: models.Model, field: models.Field) -> str:
+    value = getattr(instance, field.attname)
+    return "" if value is None else str(value)
+
+
+def _logged_fields(instance: models.Model) -> list[models.Field]:
+    return [
+        f for f in instance._meta.concrete_fields if f.name not in _NOT_LOGGED and not f.primary_key
+    ]
+
+
+@transaction.atomic
+def save_entry(
+    instance: models.Model, user=None, now: datetime | None = None
+) -> list[ChangeLogEntry]:
+    """Save ``instance`` and log every field that changed; return the log rows written.
+
+    A new row logs each filled-in field against an empty old value.
+    """
+    now = now or timezone.now()
+    before = None
+    if instance.pk is not None:
+        before = type(instance)._default_manager.filter(pk=instance.pk).first()
+    instance.save()
+    entries = []
+    for field in _logged_fields(instance):
+        old = _value(before, field) if before is not None else ""
+        new = _value(instance, field)
+        if old != new:
+            entries.append(
+                ChangeLogEntry(
+                    object_type=instance._meta.label_lower,
+                    object_id=str(instance.pk),
+                    object_repr=str(instance)[:200],
+                    field=field.name,
+                    old_value=old,
+                    new_value=new,
+                    changed_by=user if getattr(user, "is_authenticated", False) else None,
+                    changed_at=now,
+                )
+            )
+    ChangeLogEntry.objects.bulk_create(entries)
+    return entries
+
+
+@transaction.atomic
+def delete_entry(instance: models.Model, user=None, now: datetime | None = None) -> None:
+    """Delete ``instance`` and log its deletion."""
+    ChangeLogEntry.objects.create(
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        field="(deleted)",
+        changed_by=user if getattr(user, "is_authenticated", False) else None,
+        changed_at=now or timezone.now(),
+    )
+    instance.delete()
+
+
+def mark_verified(instance: models.Model, user, today: date) -> list[ChangeLogEntry]:
+    """Record that someone checked the entry today: clears "to verify" and "stale"."""
+    instance.last_verified_on = today
+    instance.to_verify = False
+    return save_entry(instance, user)
+
+
+def place_at_municipality_centroid(location: Location, municipality) -> Location:
+    """Put a location whose door is unknown at its municipality's centre, flagged approximate.
+
+    Never guess a closer point: the centroid is honest about what is known.
+    The caller saves the location (``save_entry``).
+    """
+    location.latitude = municipality.centroid_lat
+    location.longitude = municipality.centroid_lon
+    location.approximate = True
+    location.to_verify = True
+    location.municipality = municipality
+    return location
+
+
+def history(instance: models.Model):
+    """Return the change log of one entry, newest first."""
+    return ChangeLogEntry.objects.filter(
+        object_type=instance._meta.label_lower, object_id=str(instance.pk)
+    )

@@ -1,0 +1,146 @@
+"""Public API of the directory: ``GET /api/v1/places`` (DESIGN.md's contract)."""
+
+from contextlib import nullcontext
+from typing import Annotated
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from ninja import Query, Router, Status
+
+from umbrella.directory import schemas
+from umbrella.directory.queries import find_places, viewer_for
+from umbrella.directory.validation import InvalidSearch, parse_search
+
+router = Router()
+
+# The directory's own entries, and the open data some toilets come from.
+ATTRIBUTION = (
+    "Umbrella Brussels directory; toilets whose source is osm: © OpenStreetMap contributors"
+)
+LICENSE = "CC BY 4.0 (Umbrella Brussels entries); ODbL 1.0 (features whose source is osm)"
+# Public answers without a point may be kept this long by caches.
+MAX_AGE_SECONDS = 60
+
+
+def _text(description: str, examples=None):
+    return Annotated[str | None, Query(description=description, examples=examples)]
+
+
+def viewer_of(request: HttpRequest):
+    """Return the person behind a bearer token or a verified session, or ``None``."""
+    from umbrella.accounts.auth import BearerTokenAuth
+
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return BearerTokenAuth().authenticate(request, token.strip())
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    if user.requires_two_factor():
+        is_verified = getattr(user, "is_verified", None)
+        if is_verified is None or not is_verified():
+            return None
+    return user
+
+
+def _language(lang: str | None):
+    codes = {code for code, _name in settings.LANGUAGES}
+    return translation.override(lang) if lang in codes else nullcontext()
+
+
+@router.get(
+    "/places",
+    response={200: schemas.PlaceCollection, 422: schemas.Error},
+    url_name="directory_places",
+    summary="Toilets and services as GeoJSON, nearest first from a point",
+)
+def places(
+    request: HttpRequest,
+    kind: _text("`toilet` or `service`; both when absent.", ["toilet"]) = None,
+    lat: _text("Latitude of the point to search from (WGS84).", ["50.8530"]) = None,
+    lon: _text("Longitude of the point to search from (WGS84).", ["4.3690"]) = None,
+    radius: _text("Only places within this many metres of the point (at most 50,000).") = None,
+    open_now: _text("1: only places open now, in Brussels time.", ["1"]) = None,
+    category: _text("Services of one category, for example `health_testing`.") = None,
+    free: _text("1: free of charge; 0: with a fee.") = None,
+    anonymous: _text("1: services that need no name.") = None,
+    no_papers: _text("1: services that need no residence papers.") = None,
+    no_appointment: _text("1: services that need no appointment.") = None,
+    language: _text("Services whose staff speak this language (ISO 639-1).", ["ro"]) = None,
+    accessible: _text("1: wheelchair accessible.") = None,
+    q: _text("Text to find in any language of the names and descriptions.") = None,
+    limit: _text("At most this many places (1–5,000, default 1,000).") = None,
+    lang: _text("Language of names, labels and error messages (nl, fr, en, …).", ["fr"]) = None,
+):
+    """Return matching places as a GeoJSON FeatureCollection.
+
+    With `lat` and `lon` the nearest come first (`distance_m` in metres);
+    without, they are sorted by name. A confidential address (a shelter) has
+    no geometry and no address unless the bearer token or session belongs to
+    someone allowed to see it; the public sees its municipality only. Bad
+    input answers 422 with a readable `detail`.
+    """
+    params = {
+        "kind": kind,
+        "lat": lat,
+        "lon": lon,
+        "radius": radius,
+        "open_now": open_now,
+        "category": category,
+        "free": free,
+        "anonymous": anonymous,
+        "no_papers": no_papers,
+        "no_appointment": no_appointment,
+        "language": language,
+        "accessible": accessible,
+        "q": q,
+        "limit": limit,
+    }
+    with _language(lang):
+        language_code = (translation.get_language() or "en").split("-")[0]
+        try:
+            search = parse_search(params)
+        except InvalidSearch as invalid:
+            return Status(422, invalid.as_dict())
+        viewer = viewer_for(viewer_of(request))
+        now = timezone.now()
+        found = find_places(
+            search.kind,
+            lat=search.lat,
+            lon=search.lon,
+            radius=search.radius,
+            open_now=search.open_now,
+            viewer=viewer,
+            at=now,
+            limit=search.limit,
+            **search.filters,
+        )
+    today = timezone.localdate(now)
+    body = (
+        '{"type":"FeatureCollection","attribution":'
+        + _json_string(ATTRIBUTION)
+        + ',"license":'
+        + _json_string(LICENSE)
+        + ',"features":['
+        + ",".join(f.feature_json(language_code, today) for f in found)
+        + "]}"
+    )
+    response = HttpResponse(body.encode(), content_type="application/geo+json")
+    privileged = viewer.all_confidential or bool(viewer.organisation_ids)
+    if search.lat is not None or privileged:
+        # A point may be where someone lives or works; a privileged answer
+        # holds confidential addresses: no shared cache may keep either.
+        patch_cache_control(response, private=True, no_store=True)
+    else:
+        patch_cache_control(response, public=True, max_age=MAX_AGE_SECONDS)
+    patch_vary_headers(response, ("Accept-Language", "Authorization", "Cookie"))
+    return response
+
+
+def _json_string(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)

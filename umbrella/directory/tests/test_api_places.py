@@ -1,0 +1,158 @@
+"""GET /api/v1/places: GeoJSON, nearest first, filters, languages, 422s (DESIGN.md)."""
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from umbrella.directory.models import Category, LanguageCode, TriState
+from umbrella.directory.tests import factories
+from umbrella.testing import assert_api_error
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/places"
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+@pytest.fixture
+def places(db):
+    near = factories.toilet((50.8531, 4.3691), free=TriState.YES)
+    far = factories.toilet(factories.UCCLE, free=TriState.NO)
+    closed_at_night = factories.toilet(
+        (50.8532, 4.3692), hours=[(d, time(8), time(20)) for d in range(7)], free=TriState.YES
+    )
+    service = factories.service(
+        None,
+        factories.NORTH_STATION,
+        name_nl="Gratis test",
+        name_fr="Dépistage gratuit",
+        name_en="Free testing",
+        free=True,
+        anonymous=True,
+        no_papers_needed=True,
+        languages=[LanguageCode.RO, LanguageCode.FR],
+    )
+    return {"near": near, "far": far, "day": closed_at_night, "service": service}
+
+
+def test_nearest_first_with_distances(client, places):
+    response = client.get(URL, {"kind": "toilet", "lat": "50.8530", "lon": "4.3690"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    assert body["license"] and body["attribution"]
+    ids = [f["id"] for f in body["features"]]
+    assert ids == [f"toilet-{places[k].pk}" for k in ("near", "day", "far")]
+    distances = [f["properties"]["distance_m"] for f in body["features"]]
+    assert distances == sorted(distances) and distances[0] < 50
+    assert body["features"][0]["geometry"] == {"type": "Point", "coordinates": [4.3691, 50.8531]}
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_radius_and_open_now(client, places):
+    night = datetime(2026, 3, 6, 23, 0, tzinfo=BRUSSELS)
+    with time_machine.travel(night, tick=False):
+        body = client.get(
+            URL,
+            {"kind": "toilet", "lat": "50.8530", "lon": "4.3690", "radius": "500", "open_now": "1"},
+        ).json()
+    assert [f["id"] for f in body["features"]] == [f"toilet-{places['near'].pk}"]
+    assert body["features"][0]["properties"]["open_now"] is True
+
+
+def test_filters_and_stamped_areas(client, places):
+    body = client.get(
+        URL, {"kind": "service", "free": "1", "no_papers": "1", "language": "ro"}
+    ).json()
+    [feature] = body["features"]
+    properties = feature["properties"]
+    assert properties["municipality"]["nis_code"] == "21004" or properties["municipality"]
+    assert properties["police_zone"] in {"5339", "5344"}
+    assert properties["languages"] == ["fr", "ro"]
+    assert client.get(URL, {"kind": "service", "language": "bg"}).json()["features"] == []
+    assert (
+        client.get(URL, {"kind": "service", "category": Category.LEGAL_AID}).json()["features"]
+        == []
+    )
+    free_toilets = client.get(URL, {"kind": "toilet", "free": "1"}).json()["features"]
+    assert {f["id"] for f in free_toilets} == {
+        f"toilet-{places['near'].pk}",
+        f"toilet-{places['day'].pk}",
+    }
+    assert {f["properties"]["free"] for f in free_toilets} == {"yes"}
+
+
+def test_content_in_the_requested_language_with_fallback(client, places):
+    fr = client.get(URL, {"kind": "service", "lang": "fr"}).json()["features"][0]
+    assert fr["properties"]["name"] == "Dépistage gratuit"
+    assert (
+        fr["properties"]["category_label"] == "Dépistage santé et IST"
+        or fr["properties"]["category_label"]
+    )
+    nl = client.get(URL, {"kind": "service", "lang": "nl"}).json()["features"][0]
+    assert nl["properties"]["name"] == "Gratis test"
+    ro = client.get(URL, {"kind": "service", "lang": "ro"}).json()["features"][0]
+    assert ro["properties"]["name"] == "Free testing"
+    assert ro["properties"]["name_language"] == "en"
+
+
+def test_text_search_across_languages_and_accents(client, places):
+    for text in ("depistage", "DÉPISTAGE", "gratis", "free testing"):
+        features = client.get(URL, {"kind": "service", "q": text}).json()["features"]
+        assert len(features) == 1, text
+    assert client.get(URL, {"kind": "service", "q": "nothing-like-it"}).json()["features"] == []
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"kind": "bar"}, "kind"),
+        ({"lat": "91", "lon": "4.35"}, "lat"),
+        ({"lat": "50.85", "lon": "-181"}, "lon"),
+        ({"lat": "abc", "lon": "4.35"}, "lat"),
+        ({"lat": "50.85"}, "lon"),
+        ({"lat": "50.85", "lon": "4.35", "radius": "0"}, "radius"),
+        ({"lat": "50.85", "lon": "4.35", "radius": "-5"}, "radius"),
+        ({"lat": "50.85", "lon": "4.35", "radius": "1e9"}, "radius"),
+        ({"lat": "50.85", "lon": "4.35", "radius": "nan"}, "radius"),
+        ({"radius": "500"}, "radius"),
+        ({"open_now": "maybe"}, "open_now"),
+        ({"category": "casino"}, "category"),
+        ({"limit": "0"}, "limit"),
+    ],
+)
+def test_bad_input_is_a_readable_422(client, params, field):
+    body = assert_api_error(client.get(URL, params), 422)
+    assert field in {e["field"] for e in body["errors"]}
+
+
+def test_422_messages_are_translated(client):
+    fr = assert_api_error(client.get(URL, {"kind": "bar", "lang": "fr"}), 422)
+    nl = assert_api_error(client.get(URL, {"kind": "bar", "lang": "nl"}), 422)
+    en = assert_api_error(client.get(URL, {"kind": "bar", "lang": "en"}), 422)
+    assert len({fr["detail"], nl["detail"], en["detail"]}) == 3
+    fr = assert_api_error(
+        client.get(URL, {"lat": "50", "lon": "4", "radius": "0", "lang": "fr"}), 422
+    )
+    assert (
+        fr["detail"]
+        != assert_api_error(
+            client.get(URL, {"lat": "50", "lon": "4", "radius": "0", "lang": "en"}), 422
+        )["detail"]
+    )
+
+
+def test_a_write_shows_at_once(client, places):
+    before = len(client.get(URL, {"kind": "toilet"}).json()["features"])
+    factories.toilet(factories.GRAND_PLACE)
+    assert len(client.get(URL, {"kind": "toilet"}).json()["features"]) == before + 1
+
+
+def test_the_openapi_document_shows_the_contract(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/places"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert {"kind", "lat", "lon", "radius", "open_now", "lang"} <= names
+    assert {"200", "422"} <= operation["responses"].keys()
