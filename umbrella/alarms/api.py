@@ -22,7 +22,7 @@ from pydantic import ValidationError as PydanticValidationError
 from umbrella.alarms import actions, queries
 from umbrella.alarms.api_setup import router as setup_router
 from umbrella.alarms.exceptions import AlarmError, InvalidState, NotAllowed
-from umbrella.alarms.models import CheckIn, Source
+from umbrella.alarms.models import CheckIn, IdempotencyScope, Source
 from umbrella.alarms.schemas import (
     CheckInIn,
     ExtendIn,
@@ -63,6 +63,14 @@ def refused(error: AlarmError) -> HttpError:
     return HttpError(422, str(error.message))
 
 
+def idempotency_key(request: HttpRequest) -> str | None:
+    """Return the request's ``Idempotency-Key`` header, None without one; 422 if malformed."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not actions.valid_key(key):
+        raise HttpError(422, _("The Idempotency-Key header must be 1 to 100 printable characters."))
+    return key
+
+
 def optional_body(request: HttpRequest, schema: type[Schema]) -> Schema:
     """Parse an optional JSON body: none at all means the defaults.
 
@@ -87,30 +95,46 @@ def _alarm_for(request: HttpRequest, alarm_id: int):
 # --- Alarms -----------------------------------------------------------------
 
 
-@router.post("alarms", response={201: dict})
+@router.post("alarms", response={200: dict, 201: dict})
 def raise_alarm(request: HttpRequest):
-    """Raise an alarm for the signed-in sex worker; tier 1 of her circle is told at once."""
+    """Raise an alarm for the signed-in sex worker; tier 1 of her circle is told at once.
+
+    With an ``Idempotency-Key`` header, sending the same key again within 24
+    hours answers 200 with the alarm the first request raised.
+    """
     if not request.auth.is_sex_worker():
         raise HttpError(403, _("Only a sex worker's account can raise an alarm."))
+    key = idempotency_key(request)
     data = optional_body(request, RaiseIn)
     if (data.lat is None) != (data.lon is None):
         raise HttpError(422, _("Send both lat and lon, or neither."))
-    try:
-        alarm = actions.raise_alarm(
+    now = timezone.now()
+
+    def raise_it(record=None):
+        return actions.raise_alarm(
             request.auth,
             Source.APP,
-            timezone.now(),
+            now,
             lat=data.lat,
             lon=data.lon,
             accuracy=data.accuracy,
             note=data.note,
+            idempotency_key=record,
         )
+
+    try:
+        if key is None:
+            alarm, created = raise_it(), True
+        else:
+            alarm, created = actions.run_once(
+                request.auth, IdempotencyScope.ALARM, key, now, raise_it
+            )
     except Exception:
         logger.exception("an alarm could not be raised")
         raise could_not_raise() from None
     body = alarm_out(alarm, request.auth)
     body["recipient_count"] = len(actions.told_ids(alarm))
-    return Status(201, body)
+    return Status(201 if created else 200, body)
 
 
 def _over_device_rate(device_key: str) -> bool:
@@ -225,13 +249,28 @@ def _checkin_for(request: HttpRequest, checkin_id: int) -> CheckIn:
     return get_object_or_404(CheckIn, pk=checkin_id, owner=request.auth)
 
 
-@router.post("checkins", response={201: dict})
+@router.post("checkins", response={200: dict, 201: dict})
 def start_checkin(request: HttpRequest, data: CheckInIn):
-    """Start a check-in timer: unless "done" in time (plus grace), an alarm is raised."""
+    """Start a check-in timer: unless "done" in time (plus grace), an alarm is raised.
+
+    With an ``Idempotency-Key`` header, the same key again within 24 hours
+    answers 200 with the check-in the first request started.
+    """
     if not request.auth.is_sex_worker():
         raise HttpError(403, _("Only a sex worker's account can start a check-in."))
-    checkin = actions.start_checkin(request.auth, data.minutes, timezone.now(), note=data.note)
-    return Status(201, checkin_out(checkin))
+    key = idempotency_key(request)
+    now = timezone.now()
+
+    def start(record=None):
+        return actions.start_checkin(
+            request.auth, data.minutes, now, note=data.note, idempotency_key=record
+        )
+
+    if key is None:
+        checkin, created = start(), True
+    else:
+        checkin, created = actions.run_once(request.auth, IdempotencyScope.CHECKIN, key, now, start)
+    return Status(201 if created else 200, checkin_out(checkin))
 
 
 @router.get("checkins", response=dict)

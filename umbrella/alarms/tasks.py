@@ -43,5 +43,8 @@ def process_deadlines(now: datetime) -> bool:
 
 @periodic_task
 def erase_old_locations(now: datetime) -> bool:
-    """Erase precise locations 30 days after an alarm was closed (idempotent)."""
-    return actions.erase_expired_locations(now) > 0
+    """The retention job: erase precise locations 30 days after an alarm was
+    closed, and forget idempotency keys after 24 hours (both idempotent)."""
+    erased = actions.erase_expired_locations(now)
+    purged = actions.purge_idempotency_keys(now)
+    return erased + purged > 0

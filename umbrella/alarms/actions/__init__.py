@@ -40,11 +40,18 @@ from umbrella.alarms.actions.escalation import (
     process_due_deadline,
     take_step,
 )
+from umbrella.alarms.actions.idempotency import (
+    IDEMPOTENCY_WINDOW,
+    purge_idempotency_keys,
+    run_once,
+    valid_key,
+)
 from umbrella.alarms.actions.pins import PinCheck, check_pin, clear_duress_pin, set_duress_pin
 from umbrella.alarms.actions.retention import LOCATION_RETENTION, erase_expired_locations
 
 __all__ = [
     "DEDUPE_WINDOW",
+    "IDEMPOTENCY_WINDOW",
     "InvalidShift",
     "LOCATION_RETENTION",
     "MAX_SHIFTS_PER_MEMBER",
@@ -68,14 +75,17 @@ __all__ = [
     "next_due_at",
     "press_room_button",
     "process_due_deadline",
+    "purge_idempotency_keys",
     "raise_alarm",
     "remove_duty_shift",
     "resolve",
     "revoke_room_button",
+    "run_once",
     "set_circle",
     "set_duress_pin",
     "start_checkin",
     "set_test_mode",
     "take_step",
     "told_ids",
+    "valid_key",
 ]

@@ -23,6 +23,7 @@ from umbrella.alarms.models import (
     AlarmStep,
     Deadline,
     DeadlineKind,
+    IdempotencyKey,
     Source,
     Status,
     StepKind,
@@ -130,6 +131,7 @@ def raise_alarm(
     duress: bool = False,
     is_test: bool = False,
     concealed: bool = False,
+    idempotency_key: IdempotencyKey | None = None,
 ) -> Alarm:
     """Raise an alarm: the alarm, tier 1's deliveries and the first deadline, in one commit."""
     alarm = Alarm.objects.create(
@@ -148,6 +150,8 @@ def raise_alarm(
         note=note or "",
         **_area_codes(lat, lon),
     )
+    if idempotency_key is not None:
+        IdempotencyKey.objects.filter(pk=idempotency_key.pk).update(alarm=alarm)
     plans = tier_plans(alarm, now)
     first = first_reachable(plans)
     if first is not None:

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from umbrella.alarms.actions.alarms import raise_alarm
 from umbrella.alarms.actions.pins import PinCheck, check_pin
 from umbrella.alarms.exceptions import InvalidState, NotAllowed
-from umbrella.alarms.models import CheckIn, CheckInStatus, Deadline, DeadlineKind, Source
+from umbrella.alarms.models import (
+    CheckIn,
+    CheckInStatus,
+    Deadline,
+    DeadlineKind,
+    IdempotencyKey,
+    Source,
+)
 
 MIN_MINUTES = 1
 MAX_MINUTES = 24 * 60
@@ -43,7 +50,13 @@ def _schedule_expiry(checkin: CheckIn, now: datetime) -> Deadline:
 
 @transaction.atomic
 def start_checkin(
-    owner, minutes: int, now: datetime, *, note: str = "", grace_seconds=DEFAULT_GRACE_SECONDS
+    owner,
+    minutes: int,
+    now: datetime,
+    *,
+    note: str = "",
+    grace_seconds=DEFAULT_GRACE_SECONDS,
+    idempotency_key: IdempotencyKey | None = None,
 ) -> CheckIn:
     """Start a timer: unless she says "done" within ``minutes`` (plus grace), an alarm is raised."""
     _check_minutes(minutes)
@@ -54,6 +67,8 @@ def start_checkin(
         grace_seconds=grace_seconds,
         note=note or "",
     )
+    if idempotency_key is not None:
+        IdempotencyKey.objects.filter(pk=idempotency_key.pk).update(checkin=checkin)
     _schedule_expiry(checkin, now)
     return checkin
 

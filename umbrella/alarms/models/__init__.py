@@ -17,6 +17,7 @@ from umbrella.alarms.models.alarm import (
     StepKind,
 )
 from umbrella.alarms.models.duty import DUTY_TIME_ZONE, DutyShift, Weekday
+from umbrella.alarms.models.idempotency import IdempotencyKey, IdempotencyScope
 from umbrella.alarms.models.policy import Circle, DuressPin, Tier, TierKind, TierMember
 from umbrella.alarms.models.triggers import CheckIn, CheckInStatus, RoomButton
 
@@ -32,6 +33,8 @@ __all__ = [
     "DUTY_TIME_ZONE",
     "DuressPin",
     "DutyShift",
+    "IdempotencyKey",
+    "IdempotencyScope",
     "RoomButton",
     "Source",
     "Status",

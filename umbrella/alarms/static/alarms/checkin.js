@@ -71,8 +71,14 @@
     countdown.textContent = text;
   }
 
-  function post(url, body) {
-    return U.api(url, { method: "POST", body: body, csrf: msg.csrf }).then(function (answer) {
+  // One Idempotency-Key per check-in the person starts, kept until the server
+  // answers: sending the form again after a dropped connection cannot start
+  // a second timer.
+  var startKey = null;
+
+  function post(url, body, headers) {
+    var options = { method: "POST", body: body, csrf: msg.csrf, headers: headers };
+    return U.api(url, options).then(function (answer) {
       if (!answer.ok) {
         var detail = answer.body && answer.body.detail;
         throw new Error(typeof detail === "string" ? detail : "");
@@ -92,7 +98,9 @@
     if (note) {
       body.note = note;
     }
-    post(msg.checkinsUrl, body).then(function (checkin) {
+    startKey = startKey || U.randomKey();
+    post(msg.checkinsUrl, body, { "Idempotency-Key": startKey }).then(function (checkin) {
+      startKey = null;
       show(checkin);
       say(U.fill(msg.msgStarted, { time: clock(new Date(checkin.due_at)) }));
       document.getElementById("checkin-running-heading").focus();
