@@ -36,6 +36,11 @@ logger = logging.getLogger(__name__)
 # event inserts ("umbr" in ASCII). Every process must use the same number.
 EVENT_ORDER_LOCK = 0x756D6272
 CONTACT_CODE_ATTEMPTS = 5
+# Events that call people to an alarm, and events after which nobody needs
+# calling any more: queued calls (first attempts and retries) then stop.
+CALLING_EVENTS = (EventType.RAISED, EventType.ESCALATED)
+CLOSING_EVENTS = (EventType.ACKNOWLEDGED, EventType.RESOLVED, EventType.CANCELLED)
+SUPERSEDED_ERROR = "not sent: the alarm was {event} first"
 CONTACT_CHANNELS = {
     ContactKind.SMS: Channel.SMS,
     ContactKind.VOICE: Channel.VOICE,
@@ -101,6 +106,8 @@ def publish(
     EventRecipient.objects.bulk_create(
         [EventRecipient(event=event, user_id=user_id) for user_id in recipients]
     )
+    if event_type in CLOSING_EVENTS:
+        _supersede_calls(event)
     if notify_offline:
         _queue_deliveries(event, [pk for pk in recipients if pk != owner_id])
 
@@ -111,6 +118,36 @@ def publish(
     # streams' database poll catches up if the channel layer is down.
     transaction.on_commit(partial(fanout.broadcast, message), robust=True)
     return event
+
+
+def _supersede_calls(closing: Event) -> int:
+    """Stop the queued calls of the alarm's earlier raised/escalated events.
+
+    Runs in the transaction of the acknowledgement (or resolution or
+    cancellation): once it commits, no worker claims those rows any more.
+    Each row stays, marked ``superseded``; the closing event itself still
+    goes out.
+    """
+    return Delivery.objects.filter(
+        event__alarm_id=closing.alarm_id,
+        event__event_type__in=CALLING_EVENTS,
+        event_id__lt=closing.id,
+        status=DeliveryStatus.QUEUED,
+    ).update(
+        status=DeliveryStatus.SUPERSEDED,
+        error=SUPERSEDED_ERROR.format(event=closing.event_type.removeprefix("alarm.")),
+        lease_until=None,
+    )
+
+
+def is_superseded(delivery: Delivery) -> bool:
+    """Answer whether the alarm of a call was taken after it was published."""
+    event = delivery.event
+    return event.event_type in CALLING_EVENTS and (
+        Event.objects.filter(
+            alarm_id=event.alarm_id, event_type__in=CLOSING_EVENTS, id__gt=event.id
+        ).exists()
+    )
 
 
 def _queue_deliveries(event: Event, user_ids: list[int]) -> None:
@@ -316,6 +353,9 @@ def retry_delay(attempt: int) -> timedelta:
 
 def _schedule_retry(delivery: Delivery, now: datetime, *, permanent: bool) -> Delivery | None:
     if permanent or delivery.attempt >= conf.max_attempts():
+        return None
+    if is_superseded(delivery):
+        # Someone took the alarm while this attempt was on its way.
         return None
     target_exists = (
         PushSubscription.objects.filter(pk=delivery.push_subscription_id).exists()

@@ -155,13 +155,17 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # Not sent: the alarm was acknowledged, resolved or cancelled first.
+    SUPERSEDED = "superseded", _("No longer needed")
 
 
 class Delivery(models.Model):
     """One attempt to deliver an event to one recipient on one channel.
 
     A failed attempt stays as it is; the retry is a new row with
-    ``attempt + 1``, so the history of every attempt is kept.
+    ``attempt + 1``, so the history of every attempt is kept. An attempt
+    still queued when its alarm is taken (acknowledged, resolved, cancelled)
+    becomes ``superseded`` and is never sent.
     """
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
@@ -177,7 +181,7 @@ class Delivery(models.Model):
         ContactPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     status = models.CharField(
-        _("status"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
     )
     attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
     error = models.TextField(_("error"), blank=True)
