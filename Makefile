@@ -32,10 +32,11 @@ node_modules/.synced: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup: $(VENV)/.synced node_modules/.synced ## Install locked dependencies, migrate, load Brussels data, compile translations, VAPID keys (idempotent).
+setup: $(VENV)/.synced node_modules/.synced ## Install locked dependencies, migrate, load Brussels data and the directory seeds, compile translations, VAPID keys (idempotent).
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) load_brussels
+	$(MANAGE) load_directory
 	$(MANAGE) compilemessages -v 0 --ignore=.venv --ignore=node_modules
 	$(MANAGE) vapid_keys
 	$(MANAGE) check

@@ -86,6 +86,7 @@ class TraffickingReferenceOut(Schema):
     contact_channels: list[ContactChannel]
     availability: str = Field(description="When and how the function can be reached.")
     to_verify: bool = Field(description="Some fact is not confirmed yet.")
+    demo: bool = Field(description="Illustrative demo data, not a real service.")
     last_verified: str | None = Field(description="ISO date of the last verification.")
 
 

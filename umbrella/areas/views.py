@@ -1,10 +1,12 @@
 """Pages of the geography: the map with its point lookup."""
 
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from umbrella.areas.locate import GeographyNotLoaded, locate
+from umbrella.areas.models import PoliceZone
 from umbrella.areas.validation import InvalidPoint, parse_point
 
 
@@ -37,3 +39,35 @@ def map_page(request):
         # The point may be where someone lives or works: keep it out of caches.
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _references() -> dict:
+    # The directory owns the reference functions (measure 5 of the resolution).
+    from umbrella.directory.queries import references_by_zone_code
+
+    return references_by_zone_code(None)
+
+
+@require_GET
+def police_zones(request):
+    """List the six police zones, each with its trafficking reference or the open gap."""
+    references = _references()
+    zones = [
+        {"zone": zone, "reference": references.get(zone.code)}
+        for zone in PoliceZone.objects.prefetch_related("municipalities").order_by("code")
+    ]
+    return render(request, "areas/police_zones.html", {"zones": zones})
+
+
+@require_GET
+def police_zone(request, code: str):
+    """Show one police zone: its municipalities and its trafficking reference function."""
+    zone = PoliceZone.objects.prefetch_related("municipalities").filter(code=code).first()
+    if zone is None:
+        raise Http404
+    context = {
+        "zone": zone,
+        "municipalities": sorted(zone.municipalities.all(), key=lambda m: m.nis_code),
+        "reference": _references().get(zone.code),
+    }
+    return render(request, "areas/police_zone.html", context)

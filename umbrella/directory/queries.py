@@ -284,6 +284,7 @@ def reference_as_dict(reference: TraffickingReference | None, language: str) -> 
         "contact_channels": reference.contact_channels(),
         "availability": reference.translated("availability", language),
         "to_verify": reference.to_verify,
+        "demo": reference.is_demo,
         "last_verified": reference.last_verified_on and reference.last_verified_on.isoformat(),
     }
 
