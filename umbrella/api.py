@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from umbrella.accounts.api import router as auth_router
 from umbrella.alarms.api import router as alarms_router
+from umbrella.api_errors import field_message, field_name, problem_detail
 from umbrella.areas.api import router as areas_router
 from umbrella.directory.api import router as directory_router
 from umbrella.notify.api import router as notify_router
@@ -26,15 +27,16 @@ api = NinjaAPI(
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError):
-    """Answer 422 with a sentence a person can read, plus the field details."""
-    fields = []
-    for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query")]
-        fields.append({"field": ".".join(location), "message": error.get("msg", "")})
+    """Answer 422 with sentences a person can read in her language, one per field.
+
+    ``detail`` is the problem itself when there is one, else a pointer to
+    ``errors`` (see umbrella/api_errors.py).
+    """
+    fields = [
+        {"field": field_name(error), "message": field_message(error)} for error in exc.errors
+    ]
     return api.create_response(
-        request,
-        {"detail": _("The request is not valid. Check the fields listed."), "errors": fields},
-        status=422,
+        request, {"detail": problem_detail(fields), "errors": fields}, status=422
     )
 
 

@@ -57,19 +57,6 @@ class MeOut(Schema):
     token_expires_at: datetime
 
 
-def _field_message(error: dict) -> str:
-    # Pydantic's messages are English only; translate the ones a client meets.
-    messages = {
-        "missing": _("This field is required."),
-        "string_type": _("This field must be a string."),
-        "string_too_short": _("This field must not be empty."),
-        "string_too_long": _("This field is too long."),
-        "model_type": _("The body must be a JSON object."),
-        "json_invalid": _("The body is not valid JSON."),
-    }
-    return messages.get(error.get("type", ""), error.get("msg", ""))
-
-
 def parse_body(request: HttpRequest, schema: type[Schema]) -> Schema:
     """Parse the JSON body into ``schema`` or raise a 422 ``ValidationError``.
 
@@ -79,15 +66,14 @@ def parse_body(request: HttpRequest, schema: type[Schema]) -> Schema:
     try:
         data = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
-        error = {"type": "json_invalid"}
-        raise ValidationError(
-            [{"loc": ("body",), "msg": _field_message(error), "type": "json_invalid"}]
-        ) from None
+        raise ValidationError([{"loc": ("body",), "type": "json_invalid"}]) from None
     try:
         return schema.model_validate(data)
     except pydantic.ValidationError as exc:
+        # The API's 422 handler writes each message in the request's language
+        # from the error's type and context (umbrella/api_errors.py).
         errors = [
-            {"loc": ("body", *err["loc"]), "msg": _field_message(err), "type": err["type"]}
+            {"loc": ("body", *err["loc"]), "type": err["type"], "ctx": err.get("ctx", {})}
             for err in exc.errors(include_url=False)
         ]
         raise ValidationError(errors) from None

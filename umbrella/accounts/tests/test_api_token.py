@@ -63,7 +63,7 @@ def test_malformed_requests_are_422_with_a_readable_detail(client, worker, body)
 
 def test_missing_field_is_named(client, db):
     result = _post(client, {"username": "worker"}).json()
-    assert {"field": "password", "message": "This field is required."} in result["errors"]
+    assert {"field": "password", "message": "“password” is required."} in result["errors"]
 
 
 def test_too_many_failures_are_429(client, worker):

@@ -59,3 +59,91 @@ def test_a_failing_publish_leaves_no_alarm(client, personas, circle, monkeypatch
     body = assert_api_error(response, 503)
     assert "112" in body["detail"]
     assert not Alarm.objects.exists()
+
+
+# The 422 sentences in the request's language (Accept-Language): per field,
+# with the field's name and the limit; "field" keeps the path as before.
+MESSAGES = {
+    "en": {
+        "lat": "“lat” must be 90 or less.",
+        "lon": "“lon” must be -180 or more.",
+        "minutes_low": "“minutes” must be 1 or more.",
+        "minutes_high": "“minutes” must be 1440 or less.",
+        "minutes_text": "“minutes” must be a whole number.",
+        "minutes_missing": "“minutes” is required.",
+        "json": "The request body is not valid JSON.",
+        "several": "The request is not valid. Check the fields listed.",
+    },
+    "nl": {
+        "lat": "“lat” moet 90 of minder zijn.",
+        "lon": "“lon” moet -180 of meer zijn.",
+        "minutes_low": "“minutes” moet 1 of meer zijn.",
+        "minutes_high": "“minutes” moet 1440 of minder zijn.",
+        "minutes_text": "“minutes” moet een geheel getal zijn.",
+        "minutes_missing": "“minutes” is verplicht.",
+        "json": "De inhoud van het verzoek is geen geldige JSON.",
+        "several": "Het verzoek is niet geldig. Controleer de vermelde velden.",
+    },
+    "fr": {
+        "lat": "« lat » doit être inférieur ou égal à 90.",
+        "lon": "« lon » doit être supérieur ou égal à -180.",
+        "minutes_low": "« minutes » doit être supérieur ou égal à 1.",
+        "minutes_high": "« minutes » doit être inférieur ou égal à 1440.",
+        "minutes_text": "« minutes » doit être un nombre entier.",
+        "minutes_missing": "« minutes » est obligatoire.",
+        "json": "Le corps de la requête n'est pas du JSON valide.",
+        "several": "La requête n'est pas valide. Vérifiez les champs indiqués.",
+    },
+    "ro": {
+        "lat": "„lat” trebuie să fie cel mult 90.",
+        "lon": "„lon” trebuie să fie cel puțin -180.",
+        "minutes_low": "„minutes” trebuie să fie cel puțin 1.",
+        "minutes_high": "„minutes” trebuie să fie cel mult 1440.",
+        "minutes_text": "„minutes” trebuie să fie un număr întreg.",
+        "minutes_missing": "„minutes” este obligatoriu.",
+        "json": "Corpul cererii nu este JSON valid.",
+        "several": "Cererea nu este validă. Verificați câmpurile indicate.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", sorted(MESSAGES))
+def test_422_messages_are_in_the_requests_language(client, personas, language):
+    said = MESSAGES[language]
+    headers = {**auth_header(personas.worker), "HTTP_ACCEPT_LANGUAGE": language}
+
+    def error(url, body):
+        response = client.post(url, body, content_type="application/json", **headers)
+        return assert_api_error(response, 422)
+
+    cases = [
+        ("/api/v1/alarms", {"lat": 91, "lon": 4.3}, "lat", "lat"),
+        ("/api/v1/alarms", {"lat": 50.8, "lon": -181}, "lon", "lon"),
+        ("/api/v1/checkins", {"minutes": 0}, "data.minutes", "minutes_low"),
+        ("/api/v1/checkins", {"minutes": 1441}, "data.minutes", "minutes_high"),
+        ("/api/v1/checkins", {"minutes": "ten"}, "data.minutes", "minutes_text"),
+        ("/api/v1/checkins", {"note": "x"}, "data.minutes", "minutes_missing"),
+    ]
+    for url, body, field, key in cases:
+        answer = error(url, body)
+        assert answer["errors"] == [{"field": field, "message": said[key]}], (url, body)
+        assert answer["detail"] == said[key]
+
+    malformed = error("/api/v1/alarms", '{"lat": 50.8,')
+    assert malformed["detail"] == said["json"]
+    assert malformed["errors"] == [{"field": "", "message": said["json"]}]
+    assert error("/api/v1/checkins", '{"minutes": 1,')["detail"] == said["json"]
+
+    several = error("/api/v1/alarms", {"lat": 91, "lon": 181})
+    assert several["detail"] == said["several"]
+    assert [e["field"] for e in several["errors"]] == ["lat", "lon"]
+
+
+def test_messages_say_plurals_and_lengths(client, personas):
+    headers = {**auth_header(personas.worker), "HTTP_ACCEPT_LANGUAGE": "en"}
+    response = client.post(
+        "/api/v1/alarms", {"note": "x" * 1001}, content_type="application/json", **headers
+    )
+    assert assert_api_error(response, 422)["detail"] == (
+        "“note” can be at most 1000 characters long."
+    )

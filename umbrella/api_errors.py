@@ -1,0 +1,127 @@
+"""Sentences for the API's 422 answers, in the language of the request.
+
+Pydantic describes each invalid field in English ("Input should be greater
+than or equal to -90"). A person reads the API's answers on the panic and
+check-in screens, in her own language, so each error type a client can meet
+gets a whole translated sentence here, with the field's name and the limit
+as placeholders. The type, not the English text, is the key.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+# Parts of an error's location that say where the value came from, not which field it is.
+SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
+
+
+def field_name(error: dict) -> str:
+    """Return the dotted name of the field an error is about ("" for the whole body)."""
+    return ".".join(str(part) for part in error.get("loc", ()) if part not in SOURCES)
+
+
+def _label(error: dict) -> str:
+    # The sentence names the field itself ("minutes"), not its path
+    # ("data.minutes", "tiers.0.delay_seconds"): the path is in "field".
+    names = [str(part) for part in error.get("loc", ()) if isinstance(part, str)]
+    names = [name for name in names if name not in SOURCES]
+    return names[-1] if names else ""
+
+
+def _number(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def _whole_body_message(kind: str) -> str:
+    if kind == "json_invalid":
+        return _("The request body is not valid JSON.")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return _("The request body must be a JSON object.")
+    if kind == "missing":
+        return _("The request body is missing.")
+    return _("The request is not valid.")
+
+
+def field_message(error: dict) -> str:
+    """Return a sentence, in the active language, that says what is wrong with one field."""
+    kind = error.get("type", "")
+    field = _label(error)
+    if not field or kind == "json_invalid":
+        return _whole_body_message(kind)
+    ctx = error.get("ctx") or {}
+    values = {"field": field}
+    if kind == "missing":
+        return _("“%(field)s” is required.") % values
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        key = {"greater_than_equal": "ge", "less_than_equal": "le"}.get(kind) or {
+            "greater_than": "gt",
+            "less_than": "lt",
+        }[kind]
+        values["limit"] = _number(ctx.get(key, ""))
+        return {
+            "greater_than_equal": _("“%(field)s” must be %(limit)s or more."),
+            "less_than_equal": _("“%(field)s” must be %(limit)s or less."),
+            "greater_than": _("“%(field)s” must be more than %(limit)s."),
+            "less_than": _("“%(field)s” must be less than %(limit)s."),
+        }[kind] % values
+    if kind in ("int_parsing", "int_type", "int_from_float", "int_parsing_size"):
+        return _("“%(field)s” must be a whole number.") % values
+    if kind in ("float_parsing", "float_type", "finite_number", "decimal_parsing"):
+        return _("“%(field)s” must be a number.") % values
+    if kind in ("bool_parsing", "bool_type"):
+        return _("“%(field)s” must be true or false.") % values
+    if kind in ("string_type", "string_unicode"):
+        return _("“%(field)s” must be text.") % values
+    if kind == "string_too_long":
+        count = int(ctx.get("max_length", 0))
+        return ngettext(
+            "“%(field)s” can be at most %(count)s character long.",
+            "“%(field)s” can be at most %(count)s characters long.",
+            count,
+        ) % {**values, "count": count}
+    if kind == "string_too_short":
+        count = int(ctx.get("min_length", 0))
+        return ngettext(
+            "“%(field)s” must be at least %(count)s character long.",
+            "“%(field)s” must be at least %(count)s characters long.",
+            count,
+        ) % {**values, "count": count}
+    if kind == "string_pattern_mismatch":
+        return _("“%(field)s” is not in the expected format.") % values
+    if kind == "too_long":
+        count = int(ctx.get("max_length", 0))
+        return ngettext(
+            "“%(field)s” can have at most %(count)s item.",
+            "“%(field)s” can have at most %(count)s items.",
+            count,
+        ) % {**values, "count": count}
+    if kind == "too_short":
+        count = int(ctx.get("min_length", 0))
+        return ngettext(
+            "“%(field)s” must have at least %(count)s item.",
+            "“%(field)s” must have at least %(count)s items.",
+            count,
+        ) % {**values, "count": count}
+    if kind in ("enum", "literal_error"):
+        return _("“%(field)s” is not one of the allowed values.") % values
+    if kind == "list_type":
+        return _("“%(field)s” must be a list.") % values
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return _("“%(field)s” must be an object.") % values
+    if kind.startswith("url_"):
+        return _("“%(field)s” must be a web address.") % values
+    if kind.startswith(("datetime_", "date_", "time_")):
+        return _("“%(field)s” must be a date or time in ISO 8601 format.") % values
+    if kind == "extra_forbidden":
+        return _("“%(field)s” is not expected here.") % values
+    return _("“%(field)s” is not valid.") % values
+
+
+def problem_detail(fields: list[dict]) -> str:
+    """Return the answer's ``detail``: the one problem itself, or a pointer to the list."""
+    if len(fields) == 1:
+        return fields[0]["message"]
+    return _("The request is not valid. Check the fields listed.")
