@@ -32,6 +32,18 @@ from umbrella.alarms.schemas import (
     alarm_out,
     checkin_out,
 )
+from umbrella.alarms.schemas_out import (
+    AlarmDetailOut,
+    AlarmListOut,
+    AlarmOut,
+    AlarmRaisedOut,
+    CheckInListOut,
+    CheckInOut,
+    DevicePressOut,
+    ErrorOut,
+    SeenOut,
+    ValidationErrorOut,
+)
 from umbrella.core.audit import record_read
 from umbrella.notify.auth import session_or_bearer
 
@@ -41,6 +53,9 @@ logger = logging.getLogger(__name__)
 # (2FA-verified, CSRF-checked) session.
 router = Router(auth=session_or_bearer)
 router.add_router("", setup_router)
+
+# Error answers every route may give (see umbrella/api.py).
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
 
 # Presses per device key per minute; dedupe already folds repeats into one alarm.
 DEVICE_PRESSES_PER_MINUTE = 20
@@ -95,7 +110,7 @@ def _alarm_for(request: HttpRequest, alarm_id: int):
 # --- Alarms -----------------------------------------------------------------
 
 
-@router.post("alarms", response={200: dict, 201: dict})
+@router.post("alarms", response={200: AlarmRaisedOut, 201: AlarmRaisedOut, **ERRORS, 503: ErrorOut})
 def raise_alarm(request: HttpRequest):
     """Raise an alarm for the signed-in sex worker; tier 1 of her circle is told at once.
 
@@ -148,7 +163,17 @@ def _over_device_rate(device_key: str) -> bool:
         return False
 
 
-@router.post("alarms/device/{device_key}", auth=None, response={200: dict, 201: dict})
+@router.post(
+    "alarms/device/{device_key}",
+    auth=None,
+    response={
+        200: DevicePressOut,
+        201: DevicePressOut,
+        404: ErrorOut,
+        429: ErrorOut,
+        503: ErrorOut,
+    },
+)
 def press_device(request: HttpRequest, device_key: str):
     """A room button was pressed (no account: the key is the credential).
 
@@ -176,7 +201,7 @@ def press_device(request: HttpRequest, device_key: str):
     return Status(201 if created else 200, body)
 
 
-@router.get("alarms", response=dict)
+@router.get("alarms", response={200: AlarmListOut, **ERRORS})
 def list_alarms(request: HttpRequest, open: bool = False, limit: int = 50):
     """Return the caller's alarms: her own and those routed to her, newest first."""
     alarms = queries.visible_alarms(request.auth).order_by("-raised_at")
@@ -186,7 +211,7 @@ def list_alarms(request: HttpRequest, open: bool = False, limit: int = 50):
     return {"alarms": [alarm_out(alarm, request.auth) for alarm in alarms]}
 
 
-@router.get("alarms/{int:alarm_id}", response=dict)
+@router.get("alarms/{int:alarm_id}", response={200: AlarmDetailOut, **ERRORS})
 def alarm_detail(request: HttpRequest, alarm_id: int):
     """Return one alarm with who was told, who has seen it, who took it, and its timeline."""
     alarm = _alarm_for(request, alarm_id)
@@ -194,7 +219,7 @@ def alarm_detail(request: HttpRequest, alarm_id: int):
     return alarm_out(alarm, request.auth, detail=True)
 
 
-@router.post("alarms/{int:alarm_id}/acknowledge", response=dict)
+@router.post("alarms/{int:alarm_id}/acknowledge", response={200: AlarmOut, **ERRORS})
 def acknowledge(request: HttpRequest, alarm_id: int):
     """Take the alarm. Repeating it changes nothing; the first one stops escalation."""
     alarm = _alarm_for(request, alarm_id)
@@ -205,7 +230,7 @@ def acknowledge(request: HttpRequest, alarm_id: int):
     return alarm_out(alarm, request.auth)
 
 
-@router.post("alarms/{int:alarm_id}/resolve", response=dict)
+@router.post("alarms/{int:alarm_id}/resolve", response={200: AlarmOut, **ERRORS})
 def resolve(request: HttpRequest, alarm_id: int):
     """Close the alarm with its outcome. Repeating it keeps the first outcome."""
     alarm = _alarm_for(request, alarm_id)
@@ -218,7 +243,7 @@ def resolve(request: HttpRequest, alarm_id: int):
     return alarm_out(alarm, request.auth)
 
 
-@router.post("alarms/{int:alarm_id}/cancel", response=dict)
+@router.post("alarms/{int:alarm_id}/cancel", response={200: AlarmOut, **ERRORS})
 def cancel(request: HttpRequest, alarm_id: int):
     """Call the alarm off (the owner only). See docs/alarms.md on the duress PIN."""
     alarm = _alarm_for(request, alarm_id)
@@ -231,7 +256,7 @@ def cancel(request: HttpRequest, alarm_id: int):
     return alarm_out(alarm, request.auth)
 
 
-@router.post("alarms/{int:alarm_id}/seen", response=dict)
+@router.post("alarms/{int:alarm_id}/seen", response={200: SeenOut, **ERRORS})
 def seen(request: HttpRequest, alarm_id: int):
     """Record that the responder opened the alarm; the sex worker sees who has."""
     alarm = _alarm_for(request, alarm_id)
@@ -249,7 +274,7 @@ def _checkin_for(request: HttpRequest, checkin_id: int) -> CheckIn:
     return get_object_or_404(CheckIn, pk=checkin_id, owner=request.auth)
 
 
-@router.post("checkins", response={200: dict, 201: dict})
+@router.post("checkins", response={200: CheckInOut, 201: CheckInOut, **ERRORS})
 def start_checkin(request: HttpRequest, data: CheckInIn):
     """Start a check-in timer: unless "done" in time (plus grace), an alarm is raised.
 
@@ -273,12 +298,12 @@ def start_checkin(request: HttpRequest, data: CheckInIn):
     return Status(201 if created else 200, checkin_out(checkin))
 
 
-@router.get("checkins", response=dict)
+@router.get("checkins", response={200: CheckInListOut, **ERRORS})
 def list_checkins(request: HttpRequest):
     return {"checkins": [checkin_out(c) for c in queries.running_checkins(request.auth)]}
 
 
-@router.post("checkins/{int:checkin_id}/done", response=dict)
+@router.post("checkins/{int:checkin_id}/done", response={200: CheckInOut, **ERRORS})
 def checkin_done(request: HttpRequest, checkin_id: int):
     """Stop the timer: she is safe (or, with her duress PIN, it only looks so)."""
     checkin = _checkin_for(request, checkin_id)
@@ -291,7 +316,7 @@ def checkin_done(request: HttpRequest, checkin_id: int):
     return checkin_out(checkin)
 
 
-@router.post("checkins/{int:checkin_id}/extend", response=dict)
+@router.post("checkins/{int:checkin_id}/extend", response={200: CheckInOut, **ERRORS})
 def extend_checkin(request: HttpRequest, checkin_id: int, data: ExtendIn):
     checkin = _checkin_for(request, checkin_id)
     try:

@@ -14,11 +14,20 @@ from umbrella.alarms.exceptions import AlarmError
 from umbrella.alarms.models import RoomButton
 from umbrella.alarms.schemas import ButtonIn, ButtonPatchIn, CircleIn, DuressPinIn, button_out
 from umbrella.alarms.schemas import circle_out as _circle_out
+from umbrella.alarms.schemas_out import (
+    ButtonCreatedOut,
+    ButtonListOut,
+    ButtonOut,
+    CircleOut,
+    ErrorOut,
+    ValidationErrorOut,
+)
 from umbrella.notify.auth import session_or_bearer
 
 # Apps send a bearer token; the worker's and responders' pages use their
 # (2FA-verified, CSRF-checked) session.
 router = Router(auth=session_or_bearer)
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
 def _sex_worker(request: HttpRequest):
@@ -27,13 +36,13 @@ def _sex_worker(request: HttpRequest):
     return request.auth
 
 
-@router.get("circle", response=dict)
+@router.get("circle", response={200: CircleOut, **ERRORS})
 def get_circle(request: HttpRequest):
     """Return who is told of the caller's alarms, tier by tier, and her police choice."""
     return _circle_out(queries.circle_with_tiers(_sex_worker(request)))
 
 
-@router.put("circle", response=dict)
+@router.put("circle", response={200: CircleOut, **ERRORS})
 def put_circle(request: HttpRequest, data: CircleIn):
     """Replace the caller's circle. The police tier needs ``police_opt_in`` true."""
     owner = _sex_worker(request)
@@ -53,7 +62,7 @@ def put_circle(request: HttpRequest, data: CircleIn):
     return _circle_out(queries.circle_with_tiers(owner))
 
 
-@router.put("duress-pin", response={204: None})
+@router.put("duress-pin", response={204: None, **ERRORS})
 def put_duress_pin(request: HttpRequest, data: DuressPinIn):
     """Set the duress PIN (4 to 12 digits). It is stored hashed and never shown again."""
     try:
@@ -63,7 +72,7 @@ def put_duress_pin(request: HttpRequest, data: DuressPinIn):
     return Status(204, None)
 
 
-@router.delete("duress-pin", response={204: None})
+@router.delete("duress-pin", response={204: None, **ERRORS})
 def delete_duress_pin(request: HttpRequest):
     actions.clear_duress_pin(_sex_worker(request))
     return Status(204, None)
@@ -79,14 +88,16 @@ def _establishment(request: HttpRequest, organisation_id: int):
     return found
 
 
-@router.get("establishments/{int:organisation_id}/buttons", response=dict)
+@router.get("establishments/{int:organisation_id}/buttons", response={200: ButtonListOut, **ERRORS})
 def list_buttons(request: HttpRequest, organisation_id: int):
     """Return the establishment's room buttons with test figures (tests counted apart)."""
     establishment = _establishment(request, organisation_id)
     return {"buttons": [button_out(b) for b in queries.room_buttons(establishment)]}
 
 
-@router.post("establishments/{int:organisation_id}/buttons", response={201: dict})
+@router.post(
+    "establishments/{int:organisation_id}/buttons", response={201: ButtonCreatedOut, **ERRORS}
+)
 def create_button(request: HttpRequest, organisation_id: int, data: ButtonIn):
     """Register a room button. The answer holds its device key: shown this once only."""
     establishment = _establishment(request, organisation_id)
@@ -109,14 +120,20 @@ def _button(request: HttpRequest, organisation_id: int, button_id: int) -> RoomB
     )
 
 
-@router.patch("establishments/{int:organisation_id}/buttons/{int:button_id}", response=dict)
+@router.patch(
+    "establishments/{int:organisation_id}/buttons/{int:button_id}",
+    response={200: ButtonOut, **ERRORS},
+)
 def patch_button(request: HttpRequest, organisation_id: int, button_id: int, data: ButtonPatchIn):
     """Switch test mode on or off."""
     button = actions.set_test_mode(_button(request, organisation_id, button_id), data.test_mode)
     return button_out(button)
 
 
-@router.delete("establishments/{int:organisation_id}/buttons/{int:button_id}", response={204: None})
+@router.delete(
+    "establishments/{int:organisation_id}/buttons/{int:button_id}",
+    response={204: None, **ERRORS},
+)
 def delete_button(request: HttpRequest, organisation_id: int, button_id: int):
     """Revoke a button: its key stops working at once."""
     actions.revoke_room_button(_button(request, organisation_id, button_id), timezone.now())
