@@ -54,26 +54,26 @@ class AlarmRaisedOut(AlarmOut):
     recipient_count: int
 
 
-class LocationOut(Schema):
+class AlarmLocationOut(Schema):
     lat: float
     lon: float
     accuracy: float | None
 
 
-class AreaOut(Schema):
+class AlarmAreaOut(Schema):
     nis_code: str | None
     zone_code: str | None
     neighbourhood_code: str | None
 
 
-class RecipientOut(Schema):
+class AlarmRecipientOut(Schema):
     username: str
     tier: int
     told_at: Timestamp
     seen_at: Timestamp | None
 
 
-class StepOut(Schema):
+class AlarmStepOut(Schema):
     kind: Literal[tuple(StepKind.values)]
     at: Timestamp
     tier: int | None
@@ -82,15 +82,15 @@ class StepOut(Schema):
 
 
 class AlarmDetailOut(AlarmOut):
-    location: LocationOut | None
+    location: AlarmLocationOut | None
     location_erased_at: Timestamp | None
     note: str
     outcome: str
     resolved_by: str | None
-    area: AreaOut
-    recipients: list[RecipientOut]
+    area: AlarmAreaOut
+    recipients: list[AlarmRecipientOut]
     seen_by: list[str]
-    timeline: list[StepOut]
+    timeline: list[AlarmStepOut]
     seconds_to_acknowledge: float | None
 
 

@@ -96,3 +96,10 @@ def test_invalid_input_is_documented_as_the_422_shape(schema):
         assert set(error["required"]) == {"detail", "errors"}
         item = resolve(schema, error["properties"]["errors"]["items"])
         assert set(item["required"]) == {"field", "message"}
+
+
+def test_component_names_do_not_shadow_each_other(schema):
+    # ninja names components by class name: two apps' "LocationOut" would
+    # silently become one. The locate answer must keep its own fields.
+    locate = answer_schema(schema, "/api/v1/areas/locate", "get", "200")
+    assert {"inside_region", "municipality", "police_zone"} <= set(locate["properties"])
