@@ -56,14 +56,24 @@ def is_open_at(schedule: Schedule, at: datetime) -> bool | None:
     """Answer whether the schedule is open at the aware moment ``at``; ``None`` when unknown."""
     if schedule.temporarily_closed:
         return False
+    return is_open_on(schedule, *wall_clock(at))
+
+
+def wall_clock(at: datetime) -> tuple[date, date, time]:
+    """Return (today, yesterday, time of day) in Brussels for the aware moment ``at``."""
     local = at.astimezone(BRUSSELS)
     today = local.date()
-    yesterday = today - timedelta(days=1)
+    return today, today - timedelta(days=1), local.time().replace(tzinfo=None)
+
+
+def is_open_on(schedule: Schedule, today: date, yesterday: date, now: time) -> bool | None:
+    """Answer ``is_open_at`` for a moment already turned into Brussels wall-clock time."""
+    if schedule.temporarily_closed:
+        return False
     if not schedule.is_known() and not (
         schedule.covers_day(today) or schedule.covers_day(yesterday)
     ):
         return None
-    now = local.time().replace(tzinfo=None)
     for opens, closes in schedule.intervals_on(today):
         if opens < closes:
             if opens <= now < closes:

@@ -32,7 +32,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from umbrella.directory.models import Category, TraffickingReference
-from umbrella.directory.opening import is_open_at, schedule_from_rows
+from umbrella.directory.opening import is_open_at, is_open_on, schedule_from_rows, wall_clock
 from umbrella.directory.snapshot import (
     KINDS,
     SERVICE,
@@ -172,16 +172,19 @@ def find_places(
     at = at or timezone.now()
     viewer = viewer or viewer_for(user)
     snapshot = get_snapshot()
-    candidates = (
-        snapshot.places[kind] if kind else snapshot.places[SERVICE] + snapshot.places[TOILET]
-    )
+    kinds = (kind,) if kind else (SERVICE, TOILET)
     has_point = lat is not None and lon is not None
     if has_point and radius is not None:
-        # Bounding-box prefilter in degrees, then the exact distance.
+        # Bounding-box prefilter in degrees (grid cells, then the box), then
+        # the exact distance on the few that remain.
         dlat = radius / METRES_PER_DEGREE_LAT
         dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
         south, north, west, east = lat - dlat, lat + dlat, lon - dlon, lon + dlon
+        candidates = [p for k in kinds for p in snapshot.near(k, south, north, west, east)]
+    else:
+        candidates = [p for k in kinds for p in snapshot.places[k]]
     needle = fold(text.strip()) if text and text.strip() else None
+    clock = wall_clock(at)
     results: list[Found] = []
     for place in candidates:
         visible = viewer.may_see(place)
@@ -213,7 +216,7 @@ def find_places(
             distance = distance_m(lat, lon, plat, plon)
             if radius is not None and distance > radius:
                 continue
-        is_open = is_open_at(place.schedule, at)
+        is_open = is_open_on(place.schedule, *clock)
         if open_now and is_open is not True:
             continue
         results.append(Found(place, distance, is_open, visible))

@@ -18,7 +18,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
 from django.utils import translation
 
 from umbrella.areas.models import name_in_language
@@ -31,18 +30,61 @@ from umbrella.directory.models import (
     HolidaySchedule,
     Manager,
     OperatingStatus,
+    Phone,
     RegularSchedule,
     ServiceAtLocation,
+    ServiceLanguage,
     TriState,
     is_stale,
 )
 from umbrella.directory.models.translation import pick
-from umbrella.directory.opening import Schedule, schedule_from_rows
+from umbrella.directory.opening import Schedule, ScheduleException
 from umbrella.directory.revision import current_revision
+
+EMPTY = Schedule()
+
+
+def _with_closure(schedule: Schedule, temporarily_closed: bool) -> Schedule:
+    if not temporarily_closed:
+        return schedule
+    return Schedule(schedule.weekly, schedule.exceptions, temporarily_closed=True)
+
 
 TOILET = "toilet"
 SERVICE = "service"
 KINDS = (TOILET, SERVICE)
+
+# Every feature carries every key, so a client reads both kinds alike; what
+# does not apply to a kind is null (or empty).
+SERVICE_ONLY = {
+    "organization": None,
+    "category": None,
+    "category_label": None,
+    "anonymous": None,
+    "no_papers_needed": None,
+    "no_appointment_needed": None,
+    "gender_focus": None,
+    "gender_focus_label": None,
+    "trained_non_stigmatising": None,
+    "languages": [],
+    "phones": [],
+    "url": None,
+    "email": None,
+    "service_id": None,
+}
+TOILET_ONLY = {
+    "facility_kind": None,
+    "kind_label": None,
+    "usable_by_women": None,
+    "all_gender": None,
+    "urinal_only": None,
+    "baby_change": None,
+    "manager": None,
+    "manager_label": None,
+    "manager_name": None,
+    "source": None,
+    "facility_id": None,
+}
 
 
 def fold(text: str) -> str:
@@ -156,11 +198,36 @@ def _labels(choice_label) -> dict[str, str]:
     return labels
 
 
+# Grid cells of the spatial prefilter, in degrees: about 1.1 km by 1 km in Brussels.
+CELL_LAT = 0.01
+CELL_LON = 0.015
+
+
+def cell_of(lat: float, lon: float) -> tuple[int, int]:
+    return int(lat // CELL_LAT), int(lon // CELL_LON)
+
+
 @dataclass(slots=True)
 class Snapshot:
     revision: int
     places: dict[str, list[Place]]
     by_id: dict[str, Place]
+    # Per kind: grid cell → places (not confidential) with a point there;
+    # confidential places apart, since where they count depends on the viewer.
+    grids: dict[str, dict[tuple[int, int], list[Place]]] = field(default_factory=dict)
+    confidential: dict[str, list[Place]] = field(default_factory=dict)
+
+    def near(self, kind: str, south: float, north: float, west: float, east: float):
+        """Return the places of ``kind`` that may lie in the box (a superset, cheap)."""
+        grid = self.grids[kind]
+        (i0, j0), (i1, j1) = cell_of(south, west), cell_of(north, east)
+        found = [
+            place
+            for i in range(i0, i1 + 1)
+            for j in range(j0, j1 + 1)
+            for place in grid.get((i, j), ())
+        ]
+        return found + self.confidential[kind]
 
 
 _LABEL_CACHE: dict[str, dict[str, str]] = {}
@@ -210,13 +277,36 @@ def _location_base(location) -> dict:
     }
 
 
+def _schedules(owner: str) -> dict[int, Schedule]:
+    """Return each owner's weekly hours and exceptions, read in two queries (no instances)."""
+    weekly: dict[int, list] = {}
+    for pk, weekday, opens, closes in (
+        RegularSchedule.objects.filter(**{f"{owner}__isnull": False})
+        .order_by("weekday", "opens_at")
+        .values_list(owner, "weekday", "opens_at", "closes_at")
+    ):
+        weekly.setdefault(pk, []).append((weekday, opens, closes))
+    exceptions: dict[int, list] = {}
+    for pk, starts, ends, closed, opens, closes in (
+        HolidaySchedule.objects.filter(**{f"{owner}__isnull": False})
+        .order_by("starts_on", "pk")
+        .values_list(owner, "starts_on", "ends_on", "closed", "opens_at", "closes_at")
+    ):
+        exceptions.setdefault(pk, []).append(ScheduleException(starts, ends, closed, opens, closes))
+    return {
+        pk: Schedule(tuple(weekly.get(pk, ())), tuple(exceptions.get(pk, ())))
+        for pk in weekly.keys() | exceptions.keys()
+    }
+
+
+def _grouped(queryset) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for key, value in queryset:
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
 def _service_places() -> list[Place]:
-    hours = (
-        Prefetch(
-            "regularschedules", queryset=RegularSchedule.objects.order_by("weekday", "opens_at")
-        ),
-        Prefetch("holidayschedules", queryset=HolidaySchedule.objects.all()),
-    )
     rows = (
         ServiceAtLocation.objects.exclude(service__status=OperatingStatus.INACTIVE)
         .select_related(
@@ -225,13 +315,21 @@ def _service_places() -> list[Place]:
             "location__police_zone",
             "location__neighbourhood",
         )
-        .prefetch_related("service__languages", "service__phones", *hours)
         .order_by("pk")
+    )
+    schedules = _schedules("service_at_location")
+    languages_of = _grouped(
+        ServiceLanguage.objects.order_by("language").values_list("service_id", "language")
+    )
+    phones_of = _grouped(
+        Phone.objects.filter(service__isnull=False)
+        .order_by("pk")
+        .values_list("service_id", "number")
     )
     places = []
     for sal in rows:
         service, location, organization = sal.service, sal.location, sal.service.organization
-        languages = frozenset(lang.language for lang in service.languages.all())
+        languages = frozenset(languages_of.get(service.pk, ()))
         public_lat, public_lon = _public_point(location)
         texts = {
             "name": service.translations("name"),
@@ -250,14 +348,13 @@ def _service_places() -> list[Place]:
             location.municipality and location.municipality.name_fr,
         )
         temporarily_closed = service.status == OperatingStatus.TEMPORARILY_CLOSED
-        schedule = schedule_from_rows(
-            sal.regularschedules.all(), sal.holidayschedules.all(), temporarily_closed
-        )
+        schedule = _with_closure(schedules.get(sal.pk, EMPTY), temporarily_closed)
         to_verify = service.to_verify or location.to_verify or sal.to_verify
         verified = [
             d for d in (service.last_verified_on, location.last_verified_on) if d is not None
         ]
         base = {
+            **TOILET_ONLY,
             "kind": SERVICE,
             "organization": {"name": organization.name, "slug": organization.slug},
             "category": service.category,
@@ -272,7 +369,7 @@ def _service_places() -> list[Place]:
             "gender_focus_labels": _label(GenderFocus, service.gender_focus),
             "trained_non_stigmatising": service.trained_non_stigmatising,
             "languages": sorted(languages),
-            "phones": [p.number for p in service.phones.all()],
+            "phones": phones_of.get(service.pk, []),
             "url": service.url or organization.url or None,
             "email": service.email or organization.email or None,
             **_location_base(location),
@@ -320,23 +417,15 @@ def _toilet_places() -> list[Place]:
         .select_related(
             "location__municipality", "location__police_zone", "location__neighbourhood"
         )
-        .prefetch_related(
-            Prefetch(
-                "regularschedules",
-                queryset=RegularSchedule.objects.order_by("weekday", "opens_at"),
-            ),
-            "holidayschedules",
-        )
         .order_by("pk")
     )
+    schedules = _schedules("facility")
     places = []
     for facility in rows:
         location = facility.location
         public_lat, public_lon = _public_point(location)
         temporarily_closed = facility.status == OperatingStatus.TEMPORARILY_CLOSED
-        schedule = schedule_from_rows(
-            facility.regularschedules.all(), facility.holidayschedules.all(), temporarily_closed
-        )
+        schedule = _with_closure(schedules.get(facility.pk, EMPTY), temporarily_closed)
         texts = {
             "name": location.translations("name"),
             "description": location.translations("description"),
@@ -355,6 +444,7 @@ def _toilet_places() -> list[Place]:
         )
         to_verify = facility.to_verify or location.to_verify
         base = {
+            **SERVICE_ONLY,
             "kind": TOILET,
             "facility_kind": facility.kind,
             "kind_labels": kind_labels,
@@ -424,6 +514,13 @@ def get_snapshot() -> Snapshot:
             places = {TOILET: _toilet_places(), SERVICE: _service_places()}
             by_id = {p.id: p for kind in places.values() for p in kind}
             _snapshot = Snapshot(revision=revision, places=places, by_id=by_id)
+            for kind, rows in places.items():
+                grid: dict[tuple[int, int], list[Place]] = {}
+                for place in rows:
+                    if not place.confidential and place.lat is not None:
+                        grid.setdefault(cell_of(place.lat, place.lon), []).append(place)
+                _snapshot.grids[kind] = grid
+                _snapshot.confidential[kind] = [p for p in rows if p.confidential]
         return _snapshot
 
 
