@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("areas/", include("umbrella.areas.urls")),
     path("accounts/", include("umbrella.accounts.urls")),
     path("alarms/", include("umbrella.alarms.urls")),
+    path("directory/", include("umbrella.directory.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -1,0 +1,136 @@
+/*
+ * The directory's map and "near me" (templates/directory/list.html).
+ *
+ * The page already works without this script: the filters are a GET form
+ * and the places a list. The script draws the listed places on a Leaflet
+ * map (the points come from the list's data- attributes, so the map shows
+ * exactly what the server found), and lets a click on the map, Enter on the
+ * focused map or the browser's own position choose the point to search
+ * from: it fills the form's latitude and longitude and submits it. No
+ * request leaves this site unless the operator configured a tile server.
+ */
+(function () {
+  "use strict";
+
+  // The region's bounding box (data/brussels/SOURCES.md), south-west then north-east.
+  var REGION_BOUNDS = [[50.76368, 4.24376], [50.9139, 4.48227]];
+  var COLOURS = { toilet: "#1d3557", service: "#6a1b9a" };
+
+  function round6(value) {
+    return (Math.round(value * 1e6) / 1e6).toString();
+  }
+
+  function searchFrom(form, lat, lon) {
+    form.elements.lat.value = round6(lat);
+    form.elements.lon.value = round6(lon);
+    // A point wins over a municipality, and a new point starts at page 1.
+    form.elements.near.value = "";
+    form.submit();
+  }
+
+  function startMap(root) {
+    var data = root.dataset;
+    var form = document.getElementById(data.formId);
+    var list = document.getElementById(data.resultsId);
+    var canvas = root.querySelector("[data-map-canvas]");
+    root.hidden = false;
+    var map = L.map(canvas, { zoomControl: false, zoomSnap: 0.25, minZoom: 10 });
+    L.control.zoom({ zoomInTitle: data.zoomIn, zoomOutTitle: data.zoomOut }).addTo(map);
+    map.attributionControl.setPrefix(false);
+    map.attributionControl.addAttribution(data.attribution);
+    if (data.tileUrl) {
+      L.tileLayer(data.tileUrl, { attribution: data.tileAttribution }).addTo(map);
+    }
+    map.fitBounds(REGION_BOUNDS);
+    map.setMaxBounds(L.latLngBounds(REGION_BOUNDS).pad(0.5));
+    root.umbrellaMap = map;
+
+    fetch(data.municipalitiesUrl, { headers: { Accept: "application/geo+json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (collection) {
+        if (collection) {
+          L.geoJSON(collection, {
+            style: { color: "#1d3557", weight: 1, fillColor: "#a8dadc", fillOpacity: 0.12 },
+            interactive: false,
+          }).addTo(map).bringToBack();
+        }
+      })
+      .catch(function () { /* The places still show without the boundaries. */ });
+
+    var points = [];
+    list.querySelectorAll("li[data-lat]").forEach(function (item) {
+      var lat = Number(item.dataset.lat);
+      var lon = Number(item.dataset.lon);
+      var link = item.querySelector("[data-place-name]");
+      var popup = document.createElement("p");
+      popup.className = "directory-popup";
+      var anchor = document.createElement("a");
+      anchor.href = link.getAttribute("href");
+      anchor.textContent = link.textContent;
+      popup.appendChild(anchor);
+      L.circleMarker([lat, lon], {
+        radius: 7, weight: 2, color: "#ffffff", fillColor: COLOURS[item.dataset.kind] || "#1d3557", fillOpacity: 1,
+      }).bindPopup(popup).addTo(map);
+      points.push([lat, lon]);
+    });
+
+    var lat = parseFloat(form.elements.lat.value);
+    var lon = parseFloat(form.elements.lon.value);
+    if (!isNaN(lat) && !isNaN(lon)) {
+      L.circleMarker([lat, lon], {
+        radius: 9, color: "#b00020", weight: 3, fillColor: "#ffffff", fillOpacity: 0.9, interactive: false,
+      }).addTo(map).bindTooltip(data.you);
+      points.push([lat, lon]);
+    }
+    if (points.length) {
+      map.fitBounds(L.latLngBounds(points).pad(0.2), { maxZoom: 16 });
+    }
+
+    map.on("click", function (event) {
+      searchFrom(form, event.latlng.lat, event.latlng.lng);
+    });
+    canvas.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target === canvas) {
+        var centre = map.getCenter();
+        searchFrom(form, centre.lat, centre.lng);
+      }
+    });
+  }
+
+  function startNearMe(root) {
+    var data = root ? root.dataset : {};
+    var button = document.getElementById("near-me");
+    var status = document.getElementById("near-me-status");
+    var form = document.getElementById("directory-filters");
+    if (!button || !form || !("geolocation" in navigator)) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      status.textContent = data.geolocationAsking || "";
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          searchFrom(form, position.coords.latitude, position.coords.longitude);
+        },
+        function () {
+          status.textContent = data.geolocationError || "";
+        },
+        { enableHighAccuracy: false, timeout: 10000, maximumAge: 60000 }
+      );
+    });
+  }
+
+  function start() {
+    var root = document.querySelector("[data-directory-map]");
+    startNearMe(root);
+    if (root && typeof L !== "undefined") {
+      startMap(root);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
