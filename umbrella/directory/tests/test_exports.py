@@ -1,0 +1,157 @@
+"""Open-data exports: HSDS JSON, GeoJSON, CSV; licence lines; confidential locations."""
+
+import csv
+import io
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from umbrella.directory.importers import import_toilets
+from umbrella.directory.models import LanguageCode, TriState
+from umbrella.directory.tests import factories
+from umbrella.testing import sign_in
+
+pytestmark = pytest.mark.django_db
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def directory(db):
+    clinic = factories.service(
+        factories.organization("Clinic org", description_fr="Clinique", description_en="Clinic"),
+        factories.NORTH_STATION,
+        name_nl="Kliniek",
+        name_fr="Clinique",
+        name_en="Clinic",
+        no_papers_needed=True,
+        languages=[LanguageCode.RO],
+        location_fields={"address": "Rue du Nord 1", "postcode": "1210"},
+    )
+    shelter = factories.service(
+        None,
+        (50.8550, 4.3700),
+        name_en="Night shelter",
+        location_fields={
+            "confidential": True,
+            "address": "Secret street 1",
+            "transportation_en": "Bus 61 to the hidden stop",
+        },
+    )
+    toilet = factories.toilet(factories.GRAND_PLACE, free=TriState.YES)
+    return {"clinic": clinic, "shelter": shelter, "toilet": toilet}
+
+
+def _no_secret(text: str) -> None:
+    assert "Secret street" not in text
+    assert "hidden stop" not in text
+    assert "50.855" not in text
+
+
+def test_hsds_has_the_four_tables_in_every_language(client, directory):
+    response = client.get("/en/directory/export/hsds.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert "CC BY 4.0" in body["license"]
+    assert "Umbrella Brussels directory" in body["attribution"]
+    assert {"organizations", "services", "locations", "service_at_locations"} <= body.keys()
+    service = next(s for s in body["services"] if s["id"] == str(directory["clinic"].service_id))
+    assert service["name"] == {"nl": "Kliniek", "fr": "Clinique", "en": "Clinic"}
+    assert service["attributes"]["no_papers_needed"] is True
+    assert service["languages"] == [{"language": "ro"}]
+    sal = next(x for x in body["service_at_locations"] if x["id"] == str(directory["clinic"].pk))
+    assert sal["service_id"] == service["id"]
+    assert sal["regular_schedule"][0] == {"weekday": 1, "opens_at": "00:00", "closes_at": "00:00"}
+    location = next(x for x in body["locations"] if x["id"] == sal["location_id"])
+    assert location["addresses"][0]["address_1"] == "Rue du Nord 1"
+    assert location["municipality"]["nis_code"] == "21015"  # Schaerbeek
+    toilet = next(x for x in body["locations"] if "facility" in x)
+    assert toilet["facility"]["free"] == "yes"
+
+
+def test_hsds_in_one_language(client, directory):
+    body = client.get("/en/directory/export/hsds.json", {"lang": "fr"}).json()
+    names = {s["name"] for s in body["services"]}
+    assert "Clinique" in names
+    assert body["language"] == "fr"
+
+
+def test_confidential_location_exports_only_its_municipality(client, personas, directory):
+    # Exports are public files: the rule holds even for someone allowed to see the address.
+    sign_in(client, personas.admin)
+    for url in ("hsds.json", "places.geojson", "places.csv"):
+        text = client.get(f"/en/directory/export/{url}").content.decode()
+        _no_secret(text)
+    body = client.get("/en/directory/export/hsds.json").json()
+    hidden = next(x for x in body["locations"] if x["location_hidden"])
+    assert hidden["latitude"] is None and hidden["addresses"] == []
+    assert hidden["municipality"]["nis_code"] == "21014"
+
+
+def test_geojson_reuses_the_places_features(client, directory):
+    response = client.get("/fr/directory/export/places.geojson")
+    assert response["Content-Type"] == "application/geo+json"
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    assert body["license"] and body["attribution"]
+    by_id = {f["id"]: f for f in body["features"]}
+    assert by_id[f"service-{directory['clinic'].pk}"]["properties"]["name"] == "Clinique"
+    assert by_id[f"service-{directory['shelter'].pk}"]["geometry"] is None
+    toilets = client.get("/en/directory/export/places.geojson", {"kind": "toilet"}).json()
+    assert [f["id"] for f in toilets["features"]] == [f"toilet-{directory['toilet'].pk}"]
+
+
+def test_csv_starts_with_licence_and_attribution(client, directory):
+    response = client.get("/en/directory/export/places.csv", {"lang": "nl"})
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("# License: ") and "CC BY 4.0" in lines[0]
+    assert lines[1].startswith("# Attribution: ")
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[2:]))))
+    clinic = next(r for r in rows if r["id"] == f"service-{directory['clinic'].pk}")
+    assert clinic["name"] == "Kliniek"
+    assert clinic["no_papers_needed"] == "yes"
+    assert clinic["municipality_nis_code"] == "21015"
+    shelter = next(r for r in rows if r["id"] == f"service-{directory['shelter'].pk}")
+    assert shelter["latitude"] == "" and shelter["address"] == ""
+    assert shelter["location_hidden"] == "yes"
+
+
+def test_osm_rows_bring_the_odbl_line(client, brussels):
+    import_toilets(FIXTURES / "osm_toilets.json", progress_stream=StringIO())
+    for url in ("hsds.json", "places.geojson"):
+        body = client.get(f"/en/directory/export/{url}").json()
+        assert "Open Database License" in body["license"]
+        assert "© OpenStreetMap contributors" in body["attribution"]
+    first = client.get("/en/directory/export/places.csv").content.decode().splitlines()[0]
+    assert "Open Database License" in first
+    osm = client.get("/en/directory/export/places.geojson").json()["features"]
+    assert {f["properties"]["source"] for f in osm} == {"osm"}
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("hsds.json", {"lang": "xx"}),
+        ("places.geojson", {"kind": "shop"}),
+        ("places.csv", {"lang": "de"}),
+    ],
+)
+def test_bad_parameters_answer_400(client, db, url, params):
+    response = client.get(f"/en/directory/export/{url}", params)
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+def test_export_command(directory, tmp_path):
+    target = tmp_path / "out.json"
+    call_command("export_directory", "--format", "hsds", "--lang", "nl", "-o", str(target))
+    body = json.loads(target.read_text())
+    assert "Kliniek" in {s["name"] for s in body["services"]}
+    out = StringIO()
+    call_command("export_directory", "--format", "csv", stdout=out)
+    assert out.getvalue().startswith("# License: ")
+    _no_secret(out.getvalue())
