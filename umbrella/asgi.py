@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django (Channels-ready), plus a lifespan that
-starts the worker watchdog in every web process.
+starts the worker watchdog in every web process and applies the garbage
+collector's policy (``umbrella.core.runtime``).
 
 ``GET /api/v1/alarms/stream`` is served by a plain ASGI app in front of
 Django (``umbrella.notify.stream``): Django's handler gives each request a
@@ -17,6 +18,7 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
+from umbrella.core import runtime  # noqa: E402
 from umbrella.core.watchdog import watch_forever  # noqa: E402
 from umbrella.notify.stream import alarm_stream_app, wants_stream  # noqa: E402
 
@@ -24,21 +26,23 @@ http_app = ProtocolTypeRouter({"http": django_asgi_app})
 
 
 async def application(scope, receive, send):
-    """Serve HTTP; on lifespan, run the watchdog for as long as the process lives."""
+    """Serve HTTP; on lifespan, run the watchdog and the timed collections."""
     if scope["type"] != "lifespan":
         if wants_stream(scope):
             return await alarm_stream_app(scope, receive, send)
         return await http_app(scope, receive, send)
     stop = asyncio.Event()
-    task = None
+    tasks: list[asyncio.Task] = []
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
-            task = asyncio.create_task(watch_forever(stop))
+            tasks.append(asyncio.create_task(watch_forever(stop)))
+            if runtime.settle_heap():
+                tasks.append(asyncio.create_task(runtime.collect_on_a_timer()))
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             stop.set()
-            if task is not None:
+            for task in tasks:
                 task.cancel()
             await send({"type": "lifespan.shutdown.complete"})
             return

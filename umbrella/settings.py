@@ -37,7 +37,9 @@ if not DEBUG and (
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Without SITE_URL, the address `make serve` listens on (PORT, default 8000):
+# the demo's curl line and links in messages must point at the real server.
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_str('PORT', '8000')}")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -97,9 +99,19 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+    DATABASES["default"].setdefault("OPTIONS", {})
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A connection pool per process (psycopg_pool): under ASGI each request
+        # runs in a thread of its own, so persistent connections would be one
+        # per thread, opened and leaked per request; PostgreSQL forks a backend
+        # for every new connection (~5-10 ms on the alarm path). The pool hands
+        # a warm connection to each request and takes it back at the end.
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN", 2, minimum=0),
+            "max_size": env_int("DATABASE_POOL_MAX", 20, minimum=1),
+            "timeout": 10,
+        }
 else:
     DATABASES = {
         "default": {
@@ -253,6 +265,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Umbrella Brussels <noreply@l
 # /healthz answers 503 when the worker's last heartbeat is older than this.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 10, minimum=1)
 WORKER_TICK_SECONDS = 1.0
+# Web and worker processes run full garbage collections on this timer instead
+# of in the middle of a request (umbrella/core/runtime.py); 0 = CPython's default.
+GC_FULL_COLLECTION_SECONDS = env_int("GC_FULL_COLLECTION_SECONDS", 300, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from base64 import b32encode
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -33,6 +32,10 @@ def _next_url(request) -> str:
 
 def _qr_svg(config_url: str) -> str:
     # Drawn on the server as inline SVG: no script, no request to anyone else.
+    # Imported here: segno costs every web process ~12 MB, for a page seen
+    # once per staff member.
+    import segno
+
     svg = segno.make(config_url, error="m").svg_inline(
         scale=5, light="#fff", title=_("QR code to scan with your authenticator app")
     )

@@ -19,6 +19,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from pydantic import ValidationError as PydanticValidationError
 
+from umbrella.accounts.auth import session_or_bearer
 from umbrella.alarms import actions, queries
 from umbrella.alarms.api_setup import router as setup_router
 from umbrella.alarms.exceptions import AlarmError, InvalidState, NotAllowed
@@ -45,7 +46,6 @@ from umbrella.alarms.schemas_out import (
     ValidationErrorOut,
 )
 from umbrella.core.audit import record_read
-from umbrella.notify.auth import session_or_bearer
 
 logger = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
 
+from umbrella.accounts.auth import session_or_bearer
 from umbrella.alarms import actions, queries
 from umbrella.alarms.exceptions import AlarmError
 from umbrella.alarms.models import RoomButton
@@ -22,7 +23,6 @@ from umbrella.alarms.schemas_out import (
     ErrorOut,
     ValidationErrorOut,
 )
-from umbrella.notify.auth import session_or_bearer
 
 # Apps send a bearer token; the worker's and responders' pages use their
 # (2FA-verified, CSRF-checked) session.

@@ -10,6 +10,7 @@ test.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -200,7 +201,10 @@ def establishment(request, pk: int):
     new_key = request.session.pop(NEW_KEY_SESSION, None)
     device_url = None
     if new_key:
-        device_url = request.build_absolute_uri(f"{API_ALARMS}/device/{new_key['key']}")
+        # The configured public address (SITE_URL; by default the PORT that
+        # `make serve` listens on), not this request's Host: behind a proxy
+        # that one may be an internal name a button cannot reach.
+        device_url = f"{settings.SITE_URL.rstrip('/')}{API_ALARMS}/device/{new_key['key']}"
     roster = queries.duty_roster(place, now)
     context = {
         "establishment": place,

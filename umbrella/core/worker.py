@@ -20,6 +20,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from umbrella.core import runtime
 from umbrella.core.actions import forget_heartbeat, record_heartbeat
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,9 @@ def run_forever(stop: threading.Event, name: str | None = None) -> None:
     name = name or worker_name()
     started_at = timezone.now()
     tick = settings.WORKER_TICK_SECONDS
+    # Full collections between ticks, not in the middle of an escalation
+    # step (the command applies the policy: runtime.settle_heap()).
+    collections = runtime.CollectionTimer()
     logger.info("worker %s started with tasks: %s", name, ", ".join(registered_tasks()) or "none")
     try:
         while not stop.is_set():
@@ -77,6 +81,7 @@ def run_forever(stop: threading.Event, name: str | None = None) -> None:
                 logger.exception("worker %s could not record its heartbeat", name)
             busy = run_tasks_once(now)
             if not busy:
+                collections.maybe_collect()
                 stop.wait(tick)
     finally:
         try:

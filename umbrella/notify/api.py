@@ -18,8 +18,8 @@ from django_ratelimit.core import get_usage
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator, model_validator
 
+from umbrella.accounts.auth import session_or_bearer
 from umbrella.notify import actions
-from umbrella.notify.auth import session_or_bearer
 from umbrella.notify.models import ContactKind, ContactPoint
 from umbrella.notify.vapid import vapid_public_key
 

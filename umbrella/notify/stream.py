@@ -40,9 +40,9 @@ from django.db import close_old_connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from umbrella.accounts.auth import stream_user
 from umbrella.core.middleware import security_headers
 from umbrella.notify import views
-from umbrella.notify.auth import stream_user
 
 logger = logging.getLogger(__name__)
 

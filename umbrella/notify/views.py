@@ -17,8 +17,8 @@ from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from umbrella.accounts.auth import release_connection, stream_user
 from umbrella.notify import conf, fanout, queries
-from umbrella.notify.auth import release_connection, stream_user
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ async def event_stream(
     # never lost.
     subscription = hub.subscribe(user_id)
     if stop is not None:
-        stop.add_done_callback(lambda _done: subscription.queue.put_nowait(fanout.CLOSE))
+        stop.add_done_callback(lambda _done: subscription.put(fanout.CLOSE))
     try:
         try:
             async with asyncio.timeout(JOIN_TIMEOUT_SECONDS):
@@ -128,7 +128,7 @@ async def event_stream(
         while True:
             try:
                 async with asyncio.timeout(heartbeat):
-                    event_id, text = await subscription.queue.get()
+                    event_id, text = await subscription.get()
             except TimeoutError:
                 yield KEEPALIVE_FRAME
                 continue

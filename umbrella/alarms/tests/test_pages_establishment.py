@@ -46,7 +46,10 @@ def test_a_plain_member_responder_cannot_manage(client, personas, establishment)
     assert client.get(url(establishment)).status_code == 404
 
 
-def test_manager_registers_a_button_and_sees_its_key_once(client, manager, establishment):
+def test_manager_registers_a_button_and_sees_its_key_once(
+    client, manager, establishment, settings
+):
+    settings.SITE_URL = "http://127.0.0.1:8123"
     sign_in(client, manager)
     assert client.get("/en/alarms/establishments/").status_code == 302
     response = client.post(
@@ -55,7 +58,7 @@ def test_manager_registers_a_button_and_sees_its_key_once(client, manager, estab
     assert response.status_code == 302
     button = RoomButton.objects.get(establishment=establishment)
     page = client.get(url(establishment)).content.decode()
-    assert "curl -X POST http://testserver/api/v1/alarms/device/" in page
+    assert "curl -X POST http://127.0.0.1:8123/api/v1/alarms/device/" in page
     key = page.split("/api/v1/alarms/device/")[1].split("<")[0]
     assert key.startswith(button.device_key_prefix)
     assert actions.button_for_key(key) == button

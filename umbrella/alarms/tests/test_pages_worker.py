@@ -156,3 +156,19 @@ def test_duress_pin_is_stored_hashed(client, worker):
     assert stored.pin_hash != "2468" and check_password("2468", stored.pin_hash)
     client.post("/en/alarms/circle/", {"action": "clear_pin"})
     assert not DuressPin.objects.exists()
+
+
+def test_panic_and_checkin_pages_share_the_installable_app_head(client, worker):
+    sign_in(client, worker)
+    expected = [
+        'rel="manifest" href="/ro/alarms/manifest.webmanifest"',
+        '<meta name="theme-color"',
+        '<meta name="mobile-web-app-capable" content="yes">',
+        'rel="apple-touch-icon"',
+        "/static/alarms/alarms.css",
+    ]
+    for page in ("panic", "checkin"):
+        html = client.get(f"/ro/alarms/{page}/").content.decode()
+        head = html.split("</head>")[0]
+        for tag in expected:
+            assert tag in head, (page, tag)

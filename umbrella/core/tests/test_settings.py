@@ -79,3 +79,24 @@ def test_the_default_sqlite_database_runs_in_wal_mode(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "wal"
+
+
+def _site_url(**env) -> str:
+    full = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "PORT")}
+    full.update(env, DJANGO_SETTINGS_MODULE="umbrella.settings")
+    result = subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SITE_URL)"],
+        env=full,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_site_address_follows_the_port_make_serve_uses():
+    assert _site_url() == "http://127.0.0.1:8000"
+    assert _site_url(PORT="8123") == "http://127.0.0.1:8123"
+    assert _site_url(PORT="8123", SITE_URL="https://umbrella.example") == "https://umbrella.example"

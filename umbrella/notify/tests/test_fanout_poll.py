@@ -31,7 +31,7 @@ def test_an_event_the_layer_missed_arrives_through_the_poll(
             recipient_ids=[responder.pk], tier=1,
         )  # fmt: skip
         async with asyncio.timeout(3):
-            event_id, text = await subscription.queue.get()
+            event_id, text = await subscription.get()
         return event, event_id, text
 
     event, event_id, text = async_to_sync(scenario)()
@@ -49,7 +49,7 @@ def test_the_hub_sends_an_event_once_whichever_path_brings_it(worker, responder)
         )  # fmt: skip
         assert hub.dispatch(message) == 1
         assert hub.dispatch(dict(message)) == 0  # the poll's copy
-        return subscription.queue.qsize()
+        return subscription.size()
 
     assert async_to_sync(scenario)() == 1
 
@@ -65,7 +65,7 @@ def test_a_stream_that_does_not_read_is_closed_not_grown_forever(monkeypatch, re
                 n, "alarm.raised", owner_id=None, recipient_ids=[responder.pk],
                 payload=alarm_payload(n),
             ))  # fmt: skip
-        items = [subscription.queue.get_nowait() for _ in range(subscription.queue.qsize())]
+        items = list(subscription.items)
         return items, hub.stream_count()
 
     items, remaining = async_to_sync(scenario)()

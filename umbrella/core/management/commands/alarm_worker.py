@@ -5,6 +5,7 @@ import threading
 
 from django.core.management.base import BaseCommand
 
+from umbrella.core import runtime
 from umbrella.core.worker import run_forever
 
 
@@ -22,4 +23,5 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
+        runtime.settle_heap()
         run_forever(stop, options.get("name"))

@@ -1,0 +1,75 @@
+"""The garbage-collector policy of the web process, checked in fresh interpreters.
+
+Run in a subprocess: freezing the heap and moving the thresholds of the test
+process itself would change every test after this one.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+DRIVER = r"""
+import asyncio, gc, json, os
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "umbrella.settings")
+before = gc.get_threshold()
+from umbrella.asgi import application
+
+
+async def lifespan():
+    messages = [{"type": "lifespan.startup"}]
+    sent = []
+    started = asyncio.Event()
+
+    async def receive():
+        if messages:
+            return messages.pop(0)
+        await started.wait()
+        return {"type": "lifespan.shutdown"}
+
+    async def send(message):
+        sent.append(message["type"])
+        if message["type"] == "lifespan.startup.complete":
+            started.set()
+
+    await application({"type": "lifespan"}, receive, send)
+    return sent
+
+
+sent = asyncio.run(lifespan())
+print(json.dumps({"sent": sent, "frozen": gc.get_freeze_count(),
+                  "before": before, "after": gc.get_threshold()}))
+"""
+
+
+def _lifespan(**env) -> dict:
+    result = subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "-c", DRIVER],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "WORKER_HEARTBEAT_MAX_AGE": "10", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_startup_freezes_the_loaded_heap_and_times_full_collections():
+    state = _lifespan()
+    assert state["sent"] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    # Django, the URL patterns and every view were loaded, then frozen.
+    assert state["frozen"] > 50_000
+    # Young collections as before; the oldest generation only on the timer.
+    assert state["after"][:2] == state["before"][:2]
+    assert state["after"][2] >= 1_000_000
+
+
+def test_zero_keeps_cpythons_collector_as_it_is():
+    state = _lifespan(GC_FULL_COLLECTION_SECONDS="0")
+    assert state["frozen"] == 0
+    assert state["after"] == state["before"]
