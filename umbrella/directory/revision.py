@@ -22,5 +22,8 @@ def current_revision() -> int:
 
 def bump_revision() -> None:
     """Mark every process's snapshot as old. Call after bulk writes that send no signals."""
+    from umbrella.directory.snapshot import forget_revision_check
+
+    forget_revision_check()
     if not DirectoryRevision.objects.filter(pk=_ROW).update(value=F("value") + 1):
         DirectoryRevision.objects.get_or_create(pk=_ROW, defaults={"value": 1})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from umbrella.directory.revision import bump_revision
@@ -14,6 +15,11 @@ def _bump(sender, **kwargs) -> None:
     if kwargs.get("raw"):
         return
     bump_revision()
+    # This process sees its own write at once; others within a second.
+    from umbrella.directory.snapshot import forget_revision_check
+
+    forget_revision_check()
+    transaction.on_commit(forget_revision_check)
 
 
 for _model in apps.get_app_config("directory").get_models():

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -502,11 +503,28 @@ _snapshot: Snapshot | None = None
 _lock = threading.Lock()
 
 
+# How long a process trusts its snapshot before reading the revision again.
+# A write in this process invalidates it at once (``signals.py``); a write in
+# another process shows here within this delay.
+REVISION_TTL_SECONDS = 1.0
+_checked_at = 0.0
+
+
+def forget_revision_check() -> None:
+    """Make the next search read the revision (after a write in this process)."""
+    global _checked_at
+    _checked_at = 0.0
+
+
 def get_snapshot() -> Snapshot:
     """Return this process's snapshot, rebuilt when the directory's revision moved."""
-    global _snapshot
-    revision = current_revision()
+    global _snapshot, _checked_at
     snapshot = _snapshot
+    now = time.monotonic()
+    if snapshot is not None and now - _checked_at < REVISION_TTL_SECONDS:
+        return snapshot
+    revision = current_revision()
+    _checked_at = now
     if snapshot is not None and snapshot.revision == revision:
         return snapshot
     with _lock:
@@ -529,6 +547,7 @@ def reset_snapshot() -> None:
     global _snapshot
     with _lock:
         _snapshot = None
+    forget_revision_check()
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
