@@ -73,3 +73,25 @@ def test_zero_keeps_cpythons_collector_as_it_is():
     state = _lifespan(GC_FULL_COLLECTION_SECONDS="0")
     assert state["frozen"] == 0
     assert state["after"] == state["before"]
+
+
+def test_the_worker_collects_on_its_timer_only(monkeypatch, settings):
+    from umbrella.core import runtime
+
+    settings.GC_FULL_COLLECTION_SECONDS = 300
+    clock = [1000.0]
+    monkeypatch.setattr(runtime.time, "monotonic", lambda: clock[0])
+    ran = []
+    monkeypatch.setattr(runtime, "collect_fully", lambda: ran.append(clock[0]) or 0.0)
+    timer = runtime.CollectionTimer()
+    clock[0] += 299
+    assert timer.maybe_collect() is False
+    clock[0] += 1
+    assert timer.maybe_collect() is True
+    assert timer.maybe_collect() is False
+    assert ran == [1300.0]
+
+    settings.GC_FULL_COLLECTION_SECONDS = 0
+    clock[0] += 10_000
+    assert runtime.CollectionTimer().maybe_collect() is False
+    assert ran == [1300.0]
