@@ -109,6 +109,12 @@ def test_shifts_keep_brussels_wall_clock_on_the_autumn_dst_sunday(studio):
     assert not on_duty_at(org, datetime(2026, 10, 25, 7, 59, 59, tzinfo=UTC))  # 08:59:59 CET
     assert on_duty_at(org, datetime(2026, 10, 25, 8, 0, 0, tzinfo=UTC))  # 09:00 CET
     assert not on_duty_at(org, datetime(2026, 10, 25, 9, 0, 0, tzinfo=UTC))  # 10:00 CET
+    # The repeated hour: a shift ending at 02:30 covers 02:00-02:30 both times.
+    actions.add_duty_shift(membership, Weekday.SUNDAY, time(1, 0), time(2, 30))
+    assert on_duty_at(org, datetime(2026, 10, 25, 0, 15, 0, tzinfo=UTC))  # 02:15 CEST
+    assert not on_duty_at(org, datetime(2026, 10, 25, 0, 30, 0, tzinfo=UTC))  # 02:30 CEST
+    assert on_duty_at(org, datetime(2026, 10, 25, 1, 15, 0, tzinfo=UTC))  # 02:15 CET
+    assert not on_duty_at(org, datetime(2026, 10, 25, 1, 30, 0, tzinfo=UTC))  # 02:30 CET
 
 
 def test_the_manual_switch_or_a_shift_puts_someone_on_duty(studio):
