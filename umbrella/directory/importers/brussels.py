@@ -78,7 +78,8 @@ def _kind(record: dict) -> str:
         _text(record, key).lower()
         for key in ("category_fr", "category_nl", "category_en", "type_fr", "type_nl", "type_en")
     )
-    if "urin" in described or "address_fr" in record and "location" not in record:
+    # The urinals dataset has an address and a type, not a "location" text.
+    if "urin" in described or ("address_fr" in record and "location" not in record):
         return FacilityKind.URINAL
     return FacilityKind.TOILET
 
