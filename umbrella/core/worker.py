@@ -3,7 +3,9 @@
 Apps register a task with ``@periodic_task``; each task handles at most a
 small batch of due items and returns whether it did any work, so the loop can
 run again at once while there is a backlog and sleep when there is none
-(the healthchecks ``sendalerts`` pattern).
+(the healthchecks ``sendalerts`` pattern). Each task loops on its own lane
+(thread), so a slow delivery never delays an escalation; the main thread
+beats while every lane keeps turning.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -60,32 +63,85 @@ def run_tasks_once(now: datetime) -> bool:
     return busy
 
 
+class Lane:
+    """One periodic task looping on a thread of its own.
+
+    A slow integration (an SMS provider taking seconds to answer) then never
+    holds back an escalation step: deadlines and deliveries do not wait for
+    each other. ``last_loop`` tells the heartbeat the lane is still turning.
+    """
+
+    def __init__(self, name: str, task: Task, stop: threading.Event) -> None:
+        self.name, self.task, self.stop = name, task, stop
+        self.last_loop = time.monotonic()
+        self.thread = threading.Thread(target=self.run, name=f"worker-{name}", daemon=True)
+
+    def run(self) -> None:
+        tick = settings.WORKER_TICK_SECONDS
+        try:
+            while not self.stop.is_set():
+                close_old_connections()
+                try:
+                    busy = self.task(timezone.now())
+                except Exception:
+                    logger.exception("worker task %s failed", self.name)
+                    busy = False
+                self.last_loop = time.monotonic()
+                if not busy:
+                    self.stop.wait(tick)
+        finally:
+            close_old_connections()
+
+    def stalled_for(self) -> float:
+        return time.monotonic() - self.last_loop
+
+
 def run_forever(stop: threading.Event, name: str | None = None) -> None:
-    """Beat and run tasks until ``stop`` is set."""
+    """Beat, and run every task on its own lane, until ``stop`` is set.
+
+    The heartbeat is written only while every lane keeps turning: a lane
+    stuck longer than ``WORKER_HEARTBEAT_MAX_AGE`` stops the beat, so
+    ``/healthz`` and the web watchdog report the stall.
+    """
     # Apps declare their periodic tasks in a ``tasks`` module.
     autodiscover_modules("tasks")
     name = name or worker_name()
     started_at = timezone.now()
     tick = settings.WORKER_TICK_SECONDS
-    # Full collections between ticks, not in the middle of an escalation
-    # step (the command applies the policy: runtime.settle_heap()).
+    max_age = settings.WORKER_HEARTBEAT_MAX_AGE
+    # Full collections between beats (the command applies the policy:
+    # runtime.settle_heap()).
     collections = runtime.CollectionTimer()
+    lanes = [Lane(task_name, task, stop) for task_name, task in registered_tasks().items()]
     logger.info("worker %s started with tasks: %s", name, ", ".join(registered_tasks()) or "none")
     try:
+        _beat(name, started_at)
+        for lane in lanes:
+            lane.thread.start()
         while not stop.is_set():
-            close_old_connections()
-            now = timezone.now()
-            try:
-                record_heartbeat(name, now, started_at)
-            except Exception:
-                logger.exception("worker %s could not record its heartbeat", name)
-            busy = run_tasks_once(now)
-            if not busy:
-                collections.maybe_collect()
-                stop.wait(tick)
+            stuck = [lane.name for lane in lanes if lane.stalled_for() > max_age]
+            if stuck:
+                logger.error("worker %s: task(s) stuck, heartbeat withheld: %s", name, stuck)
+            else:
+                _beat(name, started_at)
+            collections.maybe_collect()
+            stop.wait(tick)
     finally:
+        stop.set()
+        for lane in lanes:
+            if lane.thread.is_alive():
+                lane.thread.join(timeout=max_age)
+        close_old_connections()
         try:
             forget_heartbeat(name)
         except Exception:
             logger.exception("worker %s could not remove its heartbeat", name)
         logger.info("worker %s stopped", name)
+
+
+def _beat(name: str, started_at: datetime) -> None:
+    close_old_connections()
+    try:
+        record_heartbeat(name, timezone.now(), started_at)
+    except Exception:
+        logger.exception("worker %s could not record its heartbeat", name)
