@@ -91,7 +91,11 @@ def create_demo(password: str, escalate_after: int = DEFAULT_ESCALATE_AFTER) -> 
     from umbrella.alarms.demo import set_up_alarms_demo
     from umbrella.directory.demo import set_up_directory_demo
 
-    set_up_directory_demo(result.organisations[POLICE_ORGANISATION])
+    set_up_directory_demo(
+        result.organisations[POLICE_ORGANISATION],
+        result.organisations[PUBLIC_SERVICE_ORGANISATION],
+        result.users["demo-staff"],
+    )
 
     result.device_key = set_up_alarms_demo(
         result.users, result.organisations[OUTREACH_ORGANISATION], escalate_after, timezone.now()

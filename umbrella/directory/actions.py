@@ -104,3 +104,42 @@ def history(instance: models.Model):
     return ChangeLogEntry.objects.filter(
         object_type=instance._meta.label_lower, object_id=str(instance.pk)
     )
+
+
+EDITORS_GROUP = "Directory editors"
+# What an organisation's editors may do in the admin; the admin scopes every
+# one of these to their own organisations' entries.
+_EDITOR_PERMISSIONS = {
+    "organization": ("view", "change"),
+    "service": ("view", "add", "change", "delete"),
+    "location": ("view", "add", "change", "delete"),
+    "serviceatlocation": ("view", "add", "change", "delete"),
+    "regularschedule": ("view", "add", "change", "delete"),
+    "holidayschedule": ("view", "add", "change", "delete"),
+    "phone": ("view", "add", "change", "delete"),
+    "servicelanguage": ("view", "add", "change", "delete"),
+}
+
+
+@transaction.atomic
+def grant_editor(user) -> None:
+    """Let ``user`` edit, in the admin, the entries of the organisations they belong to.
+
+    The person must also be a member of the organisation (``accounts``), and
+    as staff they pass two-step verification like everyone with admin access.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
+    codenames = [
+        f"{action}_{model}"
+        for model, actions_ in _EDITOR_PERMISSIONS.items()
+        for action in actions_
+    ]
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="directory", codename__in=codenames)
+    )
+    user.groups.add(group)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])

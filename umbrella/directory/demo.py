@@ -16,6 +16,7 @@ from umbrella.directory.models import (
     Facility,
     FacilityKind,
     Location,
+    Organization,
     RegularSchedule,
     TraffickingReference,
     TriState,
@@ -27,9 +28,19 @@ DEMO_TOILET_SOURCE = "demo"
 DEMO_TOILET_POINT = (50.8530, 4.3690)
 
 
-def set_up_directory_demo(police_organisation) -> None:
-    """Seed the real organisations, then add (or refresh) the labelled demo rows."""
+def set_up_directory_demo(police_organisation, public_service_organisation=None, staff=None):
+    """Seed the real organisations, then add (or refresh) the labelled demo rows.
+
+    ``staff`` (demo-staff, of the demo OCMW/CPAS Saint-Josse) becomes an editor
+    of the seeded OCMW/CPAS Saint-Josse entry, to show per-organisation editing.
+    """
     load_directory()
+    if public_service_organisation is not None and staff is not None:
+        cpas = Organization.objects.get(slug="ocmw-cpas-21014")
+        if cpas.accounts_organisation_id != public_service_organisation.pk:
+            cpas.accounts_organisation = public_service_organisation
+            actions.save_entry(cpas)
+        actions.grant_editor(staff)
     facility = Facility.objects.filter(source=DEMO_TOILET_SOURCE, source_id="toilet-1").first()
     if facility is None:
         location = Location(

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from umbrella.accounts import actions as accounts_actions
@@ -58,13 +57,9 @@ def test_stale_after_six_months_without_verification(personas):
 def editor(personas):
     """A staff member of Espace Test, given admin access to the directory."""
     own = accounts_actions.ensure_organisation("Espace Test (accounts)", "support_organisation")
-    user = accounts_actions.create_account("espace-editor", "support_worker", is_staff=True)
+    user = accounts_actions.create_account("espace-editor", "service_staff")
     accounts_actions.add_membership(user, own)
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="directory", codename__endswith="service"
-        )
-    )
+    actions.grant_editor(user)
     mine = factories.organization("Espace Test", accounts_organisation=own)
     theirs = factories.organization("Another organisation")
     return user, factories.service(mine).service, factories.service(theirs).service

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from umbrella.accounts.models import User
 from umbrella.areas.models import Municipality
 from umbrella.directory.models import (
     ChangeLogEntry,
@@ -86,3 +87,10 @@ def test_demo_loads_the_seeds_and_labels_its_own_rows(settings):
     call_command("demo", password="demo-password-123")
     assert len(find_places("toilet")) == 1
     assert TraffickingReference.objects.count() == 1
+    # demo-staff edits the seeded OCMW/CPAS Saint-Josse entry, and only that one.
+    staff = User.objects.get(username="demo-staff")
+    assert staff.is_staff and staff.has_perm("directory.change_service")
+    assert not staff.has_perm("directory.change_facility")
+    cpas = Organization.objects.get(slug="ocmw-cpas-21014")
+    assert cpas.accounts_organisation.memberships.filter(user=staff).exists()
+    assert not User.objects.get(username="demo-police").is_staff
