@@ -3,6 +3,7 @@
 from contextlib import nullcontext
 from typing import Annotated
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
@@ -10,7 +11,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from ninja import Query, Router, Status
 
 from umbrella.directory import schemas
-from umbrella.directory.queries import find_places, viewer_for
+from umbrella.directory.queries import PUBLIC, find_places, viewer_for
+from umbrella.directory.snapshot import fresh_snapshot
 from umbrella.directory.validation import InvalidSearch, parse_search
 
 router = Router()
@@ -57,7 +59,7 @@ def _language(lang: str | None):
     url_name="directory_places",
     summary="Toilets and services as GeoJSON, nearest first from a point",
 )
-def places(
+async def places(
     request: HttpRequest,
     kind: _text("`toilet` or `service`; both when absent.", ["toilet"]) = None,
     lat: _text("Latitude of the point to search from (WGS84).", ["50.8530"]) = None,
@@ -99,13 +101,30 @@ def places(
         "q": q,
         "limit": limit,
     }
+    # The public asking while this process's snapshot is fresh needs no
+    # database: answer on the event loop, without a hop to a worker thread.
+    # Anyone else (a token, a session) is answered in a thread, where the
+    # database may be read.
+    snapshot = fresh_snapshot()
+    if snapshot is not None and _anonymous(request):
+        return _answer(request, params, lang, snapshot, public=True)
+    return await sync_to_async(_answer)(request, params, lang, None, public=False)
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    return "Authorization" not in request.headers and (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _answer(request: HttpRequest, params: dict, lang, snapshot, *, public: bool):
     with _language(lang):
         language_code = (translation.get_language() or "en").split("-")[0]
         try:
             search = parse_search(params)
         except InvalidSearch as invalid:
             return Status(422, invalid.as_dict())
-        viewer = viewer_for(viewer_of(request))
+        viewer = PUBLIC if public else viewer_for(viewer_of(request))
         now = timezone.now()
         found = find_places(
             search.kind,
@@ -116,6 +135,7 @@ def places(
             viewer=viewer,
             at=now,
             limit=search.limit,
+            snapshot=snapshot,
             **search.filters,
         )
     today = timezone.localdate(now)

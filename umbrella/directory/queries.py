@@ -38,6 +38,7 @@ from umbrella.directory.snapshot import (
     SERVICE,
     TOILET,
     Place,
+    Snapshot,
     distance_m,
     fold,
     get_snapshot,
@@ -151,6 +152,7 @@ def find_places(
     viewer: Viewer | None = None,
     at: datetime | None = None,
     limit: int | None = None,
+    snapshot: Snapshot | None = None,
 ) -> list[Found]:
     """Return the places that match, nearest first from ``(lat, lon)``, else by name.
 
@@ -171,7 +173,7 @@ def find_places(
         raise ValueError(f"unknown category {category!r}")
     at = at or timezone.now()
     viewer = viewer or viewer_for(user)
-    snapshot = get_snapshot()
+    snapshot = snapshot or get_snapshot()
     kinds = (kind,) if kind else (SERVICE, TOILET)
     has_point = lat is not None and lon is not None
     if has_point and radius is not None:

@@ -516,6 +516,14 @@ def forget_revision_check() -> None:
     _checked_at = 0.0
 
 
+def fresh_snapshot() -> Snapshot | None:
+    """Return the snapshot if it may be used without reading the database, else ``None``."""
+    snapshot = _snapshot
+    if snapshot is not None and time.monotonic() - _checked_at < REVISION_TTL_SECONDS:
+        return snapshot
+    return None
+
+
 def get_snapshot() -> Snapshot:
     """Return this process's snapshot, rebuilt when the directory's revision moved."""
     global _snapshot, _checked_at

@@ -156,3 +156,12 @@ def test_the_openapi_document_shows_the_contract(client):
     names = {p["name"] for p in operation["parameters"]}
     assert {"kind", "lat", "lon", "radius", "open_now", "lang"} <= names
     assert {"200", "422"} <= operation["responses"].keys()
+
+
+def test_a_public_search_reads_no_table_while_the_snapshot_is_fresh(
+    client, places, django_assert_num_queries
+):
+    client.get(URL, {"kind": "toilet"})  # builds this process's snapshot
+    with django_assert_num_queries(0):
+        response = client.get(URL, {"kind": "toilet", "lat": "50.8530", "lon": "4.3690"})
+    assert len(response.json()["features"]) == 3
