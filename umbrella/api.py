@@ -32,9 +32,7 @@ def validation_error(request: HttpRequest, exc: ValidationError):
     ``detail`` is the problem itself when there is one, else a pointer to
     ``errors`` (see umbrella/api_errors.py).
     """
-    fields = [
-        {"field": field_name(error), "message": field_message(error)} for error in exc.errors
-    ]
+    fields = [{"field": field_name(error), "message": field_message(error)} for error in exc.errors]
     return api.create_response(
         request, {"detail": problem_detail(fields), "errors": fields}, status=422
     )

@@ -46,9 +46,7 @@ def test_a_plain_member_responder_cannot_manage(client, personas, establishment)
     assert client.get(url(establishment)).status_code == 404
 
 
-def test_manager_registers_a_button_and_sees_its_key_once(
-    client, manager, establishment, settings
-):
+def test_manager_registers_a_button_and_sees_its_key_once(client, manager, establishment, settings):
     settings.SITE_URL = "http://127.0.0.1:8123"
     sign_in(client, manager)
     assert client.get("/en/alarms/establishments/").status_code == 302
