@@ -438,7 +438,7 @@ def _toilet_places() -> list[Place]:
             *(v for values in texts.values() for v in values.values()),
             *kind_labels.values(),
             *(_labels(FacilityKind.TOILET.label).values() if facility.kind == "urinal" else ()),
-            location.address,
+            None if location.confidential else location.address,
             facility.manager_name,
             location.municipality and location.municipality.name_nl,
             location.municipality and location.municipality.name_fr,
