@@ -41,11 +41,17 @@
     if (data.tileUrl) {
       L.tileLayer(data.tileUrl, { attribution: data.tileAttribution }).addTo(map);
     }
-    map.fitBounds(REGION_BOUNDS);
+    map.fitBounds(REGION_BOUNDS, { animate: false });
     map.setMaxBounds(L.latLngBounds(REGION_BOUNDS).pad(0.5));
     root.umbrellaMap = map;
 
-    fetch(data.municipalitiesUrl, { headers: { Accept: "application/geo+json" } })
+    // The boundaries weigh some 400 kB: skip them when the visitor asked to save data
+    // or the connection is very slow; the places and the list are there either way.
+    var connection = navigator.connection || {};
+    var saveData = connection.saveData || /(^|-)2g$/.test(connection.effectiveType || "");
+    (saveData ? Promise.resolve({ ok: false }) : fetch(data.municipalitiesUrl, {
+      headers: { Accept: "application/geo+json" },
+    }))
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (collection) {
         if (collection) {
@@ -82,8 +88,9 @@
       }).addTo(map).bindTooltip(data.you);
       points.push([lat, lon]);
     }
+    // One fit, not animated: a zoom animation at start would scale the markers for a moment.
     if (points.length) {
-      map.fitBounds(L.latLngBounds(points).pad(0.2), { maxZoom: 16 });
+      map.fitBounds(L.latLngBounds(points).pad(0.2), { maxZoom: 16, animate: false });
     }
 
     map.on("click", function (event) {
