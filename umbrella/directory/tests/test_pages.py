@@ -216,3 +216,14 @@ def test_confidential_address_hidden_from_other_roles(client, personas, shelter,
 def test_navigation_links_to_the_directory(client, db):
     html = client.get("/nl/areas/map/").content.decode()
     assert 'href="/nl/directory/"' in html
+
+
+def test_pages_are_printable(client, places):
+    from django.contrib.staticfiles import finders
+
+    html = client.get(LIST).content.decode()
+    assert "directory/directory.css" in html
+    css = open(finders.find("directory/directory.css"), encoding="utf-8").read()
+    print_rules = css[css.index("@media print") :]
+    # The list prints without the form, the map and the paging.
+    assert ".directory-filters" in print_rules and ".directory-map" in print_rules
