@@ -14,9 +14,13 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from umbrella.directory.models import ChangeLogEntry, Location
+from umbrella.directory.models.locations import SEALED_FIELDS
 
-# Bookkeeping columns that change on every save and say nothing to a reader.
-_NOT_LOGGED = {"id", "created_at", "updated_at"}
+# Bookkeeping columns that change on every save and say nothing to a reader;
+# ``sealed`` is ciphertext (its fields are logged, masked, by name).
+_NOT_LOGGED = {"id", "created_at", "updated_at", "sealed"}
+# Written in the log instead of a confidential location's address or position.
+CONFIDENTIAL_VALUE = "(confidential)"
 
 
 def _value(instance: models.Model, field: models.Field) -> str:
@@ -44,10 +48,17 @@ def save_entry(
         before = type(instance)._default_manager.filter(pk=instance.pk).first()
     instance.save()
     entries = []
+    masked = isinstance(instance, Location) and (
+        instance.confidential or (before is not None and before.confidential)
+    )
     for field in _logged_fields(instance):
         old = _value(before, field) if before is not None else ""
         new = _value(instance, field)
-        if old != new:
+        changed = old != new
+        if changed and masked and field.name in SEALED_FIELDS:
+            # The change log is plain text: it must not keep what the row encrypts.
+            old, new = (CONFIDENTIAL_VALUE if v else "" for v in (old, new))
+        if changed:
             entries.append(
                 ChangeLogEntry(
                     object_type=instance._meta.label_lower,

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from umbrella.core.crypto import EncryptedTextField
 from umbrella.directory.models.common import Maintained, OperatingStatus, TriState
 from umbrella.directory.models.organisations import Organization, Service
 from umbrella.directory.models.translation import Translatable
+
+# What a confidential location keeps encrypted (``Location.sealed``).
+SEALED_FIELDS = ("address", "postcode", "latitude", "longitude")
 
 
 class LocationKind(models.TextChoices):
@@ -93,6 +99,11 @@ class Location(Translatable, Maintained):
         related_name="+",
         verbose_name=_("neighbourhood"),
     )
+    # A confidential location's address, postcode and coordinates, encrypted
+    # at rest (DESIGN.md: precise locations are encrypted). Their own columns
+    # then stay empty in the database; loading the row puts the values back
+    # on the instance, so code reads ``latitude`` and ``address`` as usual.
+    sealed = EncryptedTextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("location")
@@ -113,7 +124,20 @@ class Location(Translatable, Maintained):
         ]
 
     def __str__(self) -> str:
-        return self.translated("name") or self.address or f"#{self.pk}"
+        # Never the address of a confidential location: this text ends up in
+        # lists, logs and the change log.
+        address = "" if self.confidential else self.address
+        return self.translated("name") or address or f"#{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        sealed = instance.__dict__.get("sealed")
+        if sealed:
+            data = json.loads(sealed)
+            for name in SEALED_FIELDS:
+                setattr(instance, name, data.get(name))
+        return instance
 
     def save(self, *args, **kwargs):
         self.stamp_areas()
@@ -123,8 +147,21 @@ class Location(Translatable, Maintained):
                 "municipality",
                 "police_zone",
                 "neighbourhood",
+                "sealed",
+                *SEALED_FIELDS,
             }
-        super().save(*args, **kwargs)
+        if not self.confidential:
+            self.sealed = ""
+            super().save(*args, **kwargs)
+            return
+        kept = {name: getattr(self, name) for name in SEALED_FIELDS}
+        self.sealed = json.dumps(kept)
+        self.address, self.postcode, self.latitude, self.longitude = "", "", None, None
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            for name, value in kept.items():
+                setattr(self, name, value)
 
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from umbrella.accounts import actions as accounts_actions
+from umbrella.directory import actions
 from umbrella.directory.models import Category
 from umbrella.directory.queries import find_places, get_place, may_see_confidential
 from umbrella.directory.tests import factories
@@ -126,3 +127,45 @@ def test_the_api_never_leaks_the_position(client, personas, shelter):
 def test_text_search_does_not_match_a_hidden_address(personas, shelter):
     assert find_places("service", text="secrete") == []
     assert len(find_places("service", text="night shelter")) == 1
+
+
+def _raw_row(pk):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT address, postcode, latitude, longitude, sealed FROM directory_location "
+            "WHERE id = %s",
+            [pk],
+        )
+        return cursor.fetchone()
+
+
+def test_the_address_and_position_are_encrypted_at_rest(personas, shelter):
+    sal, member = shelter
+    address, postcode, lat, lon, sealed = _raw_row(sal.location.pk)
+    assert (address, postcode, lat, lon) == ("", "", None, None)
+    assert "Secrète" not in sealed and "50.856" not in sealed
+    loaded = type(sal.location).objects.get(pk=sal.location.pk)
+    assert (loaded.address, loaded.latitude, loaded.longitude) == (
+        "Rue Secrète 7",
+        SHELTER_POINT[0],
+        SHELTER_POINT[1],
+    )
+    # Stamped from the real point, before it was sealed.
+    assert loaded.municipality.nis_code == "21014"
+    # No longer confidential: back in plain columns.
+    loaded.confidential = False
+    actions.save_entry(loaded, personas.admin)
+    assert _raw_row(loaded.pk)[:4] == ("Rue Secrète 7", "1210", SHELTER_POINT[0], SHELTER_POINT[1])
+
+
+def test_the_change_log_does_not_keep_a_confidential_address(personas, shelter):
+    sal, member = shelter
+    location = type(sal.location).objects.get(pk=sal.location.pk)
+    location.address = "Rue Autre 9"
+    entries = actions.save_entry(location, member)
+    [entry] = [e for e in entries if e.field == "address"]
+    assert (entry.old_value, entry.new_value) == ("(confidential)", "(confidential)")
+    logged = " ".join(f"{e.old_value} {e.new_value}" for e in actions.history(location))
+    assert "Secrète" not in logged and "Autre" not in logged and "50.856" not in logged
