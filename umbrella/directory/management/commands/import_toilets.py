@@ -26,6 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
+            # The bar redraws one line with "\r": it writes to the stream under
+            # OutputWrapper, which would end every write with a newline.
             report = import_toilets(
                 options["file"], options["format"], progress_stream=self.stderr._out
             )
