@@ -32,10 +32,26 @@ Task = Callable[[datetime], bool]
 _TASKS: dict[str, Task] = {}
 
 
-def periodic_task(func: Task) -> Task:
-    """Register ``func(now) -> bool`` to run on every worker tick."""
-    _TASKS[f"{func.__module__}.{func.__qualname__}"] = func
-    return func
+def periodic_task(
+    func: Task | None = None,
+    *,
+    idle_seconds: float | None = None,
+    wake: threading.Event | None = None,
+):
+    """Register ``func(now) -> bool`` to run on every worker tick.
+
+    ``idle_seconds``: how long its lane rests after a run that found no work
+    (default ``WORKER_TICK_SECONDS``); ``wake``: an event that ends the rest
+    early (set when work is queued inside this process).
+    """
+
+    def register(task: Task) -> Task:
+        task.idle_seconds = idle_seconds  # type: ignore[attr-defined]
+        task.wake = wake  # type: ignore[attr-defined]
+        _TASKS[f"{task.__module__}.{task.__qualname__}"] = task
+        return task
+
+    return register(func) if func is not None else register
 
 
 def registered_tasks() -> dict[str, Task]:
@@ -77,7 +93,8 @@ class Lane:
         self.thread = threading.Thread(target=self.run, name=f"worker-{name}", daemon=True)
 
     def run(self) -> None:
-        tick = settings.WORKER_TICK_SECONDS
+        rest = getattr(self.task, "idle_seconds", None) or settings.WORKER_TICK_SECONDS
+        wake: threading.Event | None = getattr(self.task, "wake", None)
         try:
             while not self.stop.is_set():
                 close_old_connections()
@@ -87,8 +104,12 @@ class Lane:
                     logger.exception("worker task %s failed", self.name)
                     busy = False
                 self.last_loop = time.monotonic()
-                if not busy:
-                    self.stop.wait(tick)
+                if busy:
+                    continue
+                if wake is None:
+                    self.stop.wait(rest)
+                elif wake.wait(rest):
+                    wake.clear()
         finally:
             close_old_connections()
 

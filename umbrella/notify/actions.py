@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import threading
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -150,6 +151,11 @@ def is_superseded(delivery: Delivery) -> bool:
     )
 
 
+# Set once deliveries queued in this process are committed: the worker's
+# delivery lane wakes at once (an escalation's SMS) instead of at its next poll.
+deliveries_queued = threading.Event()
+
+
 def _queue_deliveries(event: Event, user_ids: list[int]) -> None:
     if not user_ids:
         return
@@ -177,6 +183,8 @@ def _queue_deliveries(event: Event, user_ids: list[int]) -> None:
         for point in ContactPoint.objects.filter(user_id__in=user_ids, verified=True).order_by("id")
     ]
     Delivery.objects.bulk_create(rows)
+    if rows:
+        transaction.on_commit(deliveries_queued.set)
 
 
 # --- Push subscriptions -------------------------------------------------------

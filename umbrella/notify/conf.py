@@ -67,6 +67,14 @@ def twilio_credentials() -> tuple[str, str, str]:
     )
 
 
+def twilio_api_url() -> str:
+    """Twilio's API root: a regional edge (``https://api.dublin.ie1.twilio.com/2010-04-01``)
+    keeps messages in the EU; a local stand-in serves the benchmarks."""
+    from umbrella.notify.providers import TWILIO_API
+
+    return _setting("TWILIO_API_URL", env_str("TWILIO_API_URL", TWILIO_API))
+
+
 def vapid_file() -> Path:
     default = Path(settings.VAR_DIR) / "vapid.json"
     return Path(_setting("VAPID_FILE", env_str("VAPID_FILE", str(default))))

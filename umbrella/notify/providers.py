@@ -142,5 +142,5 @@ def get_provider() -> Provider:
     if name == "console":
         return ConsoleProvider()
     if name == "twilio":
-        return TwilioProvider(*conf.twilio_credentials())
+        return TwilioProvider(*conf.twilio_credentials(), base_url=conf.twilio_api_url())
     raise ImproperlyConfigured(f"SMS_PROVIDER={name!r} is not one of: console, twilio.")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import queue
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
+from django.db import close_old_connections
 from django.utils import timezone
 
 from umbrella.core.worker import periodic_task, worker_name
 from umbrella.notify import actions
+from umbrella.notify.actions import deliveries_queued
 from umbrella.notify.models import Delivery
 from umbrella.notify.transports import DeliveryError, transport_for
 
@@ -18,9 +21,8 @@ logger = logging.getLogger(__name__)
 
 BATCH = 20
 # Network sends run side by side: one slow SMS gateway (10 s timeout) must not
-# hold back the push messages claimed with it. Only the network I/O runs in
-# these threads; every database write stays in the worker's own thread.
-SEND_THREADS = 8
+# hold back the push messages claimed with it.
+SEND_THREADS = 16
 
 
 def _send(delivery: Delivery) -> tuple[Exception | None, int]:
@@ -72,10 +74,80 @@ def send_deliveries(deliveries: list[Delivery]) -> int:
     )
 
 
-@periodic_task
 def send_due_deliveries(now: datetime) -> bool:
-    """Claim a batch of due deliveries and send them; answer whether there was any."""
+    """Claim a batch of due deliveries, send them and wait for every outcome.
+
+    The synchronous form, for tests and one-off runs; the worker pumps
+    deliveries through ``pump_deliveries`` instead.
+    """
     expired = actions.expire_leases(now)
     claimed = actions.claim_due_deliveries(now, worker_name(), limit=BATCH)
     send_deliveries(claimed)
     return bool(claimed or expired)
+
+
+class Pump:
+    """The worker's senders: a delivery is claimed as soon as a sender is free.
+
+    Claiming a batch and waiting for its slowest send made a new alarm's SMS
+    wait behind the previous batch (a 300 ms provider: up to 300 ms, plus a
+    whole tick when the lane slept). Here the senders only do the network
+    I/O and hand back each outcome; the lane records outcomes as they come
+    (so the database has one writer per worker for deliveries — SQLite's
+    lock is never fought over by eight threads) and claims again whenever
+    fewer than ``SEND_THREADS`` sends are in flight.
+    """
+
+    def __init__(self) -> None:
+        self.in_flight = 0
+        self.outcomes: queue.SimpleQueue = queue.SimpleQueue()
+        self.pool: ThreadPoolExecutor | None = None
+
+    def free(self) -> int:
+        return SEND_THREADS - self.in_flight
+
+    def submit(self, delivery: Delivery) -> None:
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(SEND_THREADS, thread_name_prefix="notify-send")
+        self.in_flight += 1
+        self.pool.submit(self._send, delivery)
+
+    def _send(self, delivery: Delivery) -> None:
+        try:
+            error, duration = _send(delivery)
+        finally:
+            close_old_connections()
+        self.outcomes.put((delivery, error, duration))
+        deliveries_queued.set()
+
+    def record_outcomes(self) -> int:
+        """Record the outcomes the senders handed back (on the lane's thread)."""
+        recorded = 0
+        while True:
+            try:
+                delivery, error, duration = self.outcomes.get_nowait()
+            except queue.Empty:
+                return recorded
+            self.in_flight -= 1
+            recorded += 1
+            try:
+                record_outcome(delivery, error, duration)
+            except Exception:
+                # The row stays claimed; its lease runs out and it is sent again.
+                logger.exception("recording delivery %s failed", delivery.pk)
+
+
+_pump = Pump()
+
+
+@periodic_task(idle_seconds=0.1, wake=deliveries_queued)
+def pump_deliveries(now: datetime) -> bool:
+    """Record finished sends, claim due deliveries for the free senders; answer if any."""
+    recorded = _pump.record_outcomes()
+    expired = actions.expire_leases(now)
+    claimed = []
+    if _pump.free() > 0:
+        claimed = actions.claim_due_deliveries(now, worker_name(), limit=min(BATCH, _pump.free()))
+        for delivery in claimed:
+            _pump.submit(delivery)
+    return bool(recorded or claimed or expired)

@@ -187,3 +187,51 @@ def test_two_concurrent_claimers_on_postgresql_never_share_a_delivery(worker, re
         thread.join(30)
     assert not set(claimed["a"]) & set(claimed["b"])
     assert len(claimed["a"]) + len(claimed["b"]) == 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pump_sends_each_delivery_as_soon_as_a_sender_is_free(
+    worker, responder, outreach, monkeypatch
+):
+    """The worker's pump: a slow SMS does not hold back an e-mail claimed with
+    it; the lane records each outcome as it comes and never waits for a batch."""
+    contact(responder, value="+32470000009")
+    contact(outreach, kind="email", value="o@example.org")
+    release = threading.Event()
+    real_sms = transports.transport_for("sms")
+
+    class SlowSms:
+        def send(self, delivery):
+            assert release.wait(timeout=10)
+            real_sms.send(delivery)
+
+    monkeypatch.setattr(
+        tasks,
+        "transport_for",
+        lambda channel: SlowSms() if channel == "sms" else transports.transport_for(channel),
+    )
+    publish(worker, [responder, outreach])
+
+    from django.utils import timezone
+
+    assert tasks.pump_deliveries(timezone.now()) is True  # returns at once: both handed over
+
+    def status(channel):
+        return Delivery.objects.get(channel=channel).status
+
+    def pump_until(condition):
+        deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=10)
+        while not condition() and dt.datetime.now(dt.UTC) < deadline:
+            actions.deliveries_queued.wait(0.05)
+            actions.deliveries_queued.clear()
+            tasks.pump_deliveries(timezone.now())
+
+    pump_until(lambda: status("email") == DeliveryStatus.SENT)
+    assert status("email") == DeliveryStatus.SENT
+    assert status("sms") == DeliveryStatus.SENDING  # still with its slow provider
+    assert tasks._pump.free() == tasks.SEND_THREADS - 1
+    release.set()
+    pump_until(lambda: status("sms") == DeliveryStatus.SENT)
+    assert status("sms") == DeliveryStatus.SENT
+    assert tasks._pump.free() == tasks.SEND_THREADS
+    assert tasks.pump_deliveries(timezone.now()) is False  # nothing left

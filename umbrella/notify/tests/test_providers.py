@@ -100,3 +100,17 @@ def test_the_setting_chooses_the_provider(settings):
     settings.SMS_PROVIDER = "pigeon"
     with pytest.raises(ImproperlyConfigured):
         providers.get_provider()
+    providers.get_provider.cache_clear()
+
+
+def test_twilio_api_url_chooses_the_edge(settings):
+    settings.SMS_PROVIDER = "twilio"
+    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, settings.TWILIO_FROM = SID, TOKEN, FROM
+    providers.get_provider.cache_clear()
+    assert providers.get_provider().base_url == "https://api.twilio.com/2010-04-01"
+    providers.get_provider.cache_clear()
+    settings.TWILIO_API_URL = "https://api.dublin.ie1.twilio.com/2010-04-01/"
+    try:
+        assert providers.get_provider().base_url == "https://api.dublin.ie1.twilio.com/2010-04-01"
+    finally:
+        providers.get_provider.cache_clear()

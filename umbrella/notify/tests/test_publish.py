@@ -53,6 +53,7 @@ def test_publish_stores_event_recipients_and_deliveries(
     ContactPoint.objects.create(user=outreach, kind="email", value="x@example.org")  # unverified
     subscribe(worker)  # the owner's own browser: never alerted about her own alarm
 
+    actions.deliveries_queued.clear()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         event = publish(worker, [responder, outreach, responder])
 
@@ -67,7 +68,9 @@ def test_publish_stores_event_recipients_and_deliveries(
         (Channel.WEBPUSH, responder.pk, DeliveryStatus.QUEUED, 1),
     ]
     assert deliveries[0].contact_point == sms and deliveries[1].push_subscription == push
-    assert len(callbacks) == 1
+    # After the commit: the broadcast to the streams, and the worker's senders woken.
+    assert len(callbacks) == 2
+    assert actions.deliveries_queued.is_set()
     assert broadcasts == [
         {
             "type": "notify.event",
