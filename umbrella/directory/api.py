@@ -136,6 +136,7 @@ def _answer(request: HttpRequest, params: dict, lang, snapshot, *, public: bool)
             at=now,
             limit=search.limit,
             snapshot=snapshot,
+            lang=language_code,
             **search.filters,
         )
     today = timezone.localdate(now)

@@ -32,6 +32,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from umbrella.directory.models import Category, TraffickingReference
+from umbrella.directory.models.translation import normalise_language
 from umbrella.directory.opening import is_open_at, is_open_on, schedule_from_rows, wall_clock
 from umbrella.directory.snapshot import (
     KINDS,
@@ -153,8 +154,12 @@ def find_places(
     at: datetime | None = None,
     limit: int | None = None,
     snapshot: Snapshot | None = None,
+    lang: str | None = None,
 ) -> list[Found]:
     """Return the places that match, nearest first from ``(lat, lon)``, else by name.
+
+    Without a point, places are sorted by their name in ``lang`` (default:
+    the active language) or its fallback, ignoring case and accents.
 
     ``kind`` is ``"toilet"``, ``"service"`` or ``None`` for both. Filters that
     do not apply to a kind are ignored for it (a toilet has no category and
@@ -225,7 +230,8 @@ def find_places(
     if has_point:
         results.sort(key=lambda f: (f.distance_m, f.place.id))
     else:
-        results.sort(key=lambda f: (f.place.search_text, f.place.id))
+        language = normalise_language(lang)
+        results.sort(key=lambda f: (f.place.sort_name(language), f.place.id))
     return results[:limit] if limit is not None else results
 
 

@@ -130,6 +130,15 @@ class Place:
     _base: dict = field(default_factory=dict)
     _texts: dict = field(default_factory=dict)
     _serialised: dict = field(default_factory=dict)
+    _sort_names: dict = field(default_factory=dict)
+
+    def sort_name(self, language: str) -> str:
+        """Return the name in ``language`` (or its fallback), folded, to sort by."""
+        name = self._sort_names.get(language)
+        if name is None:
+            name = fold(pick(self._texts["name"], language)[0])
+            self._sort_names[language] = name
+        return name
 
     def coordinates_for(self, privileged: bool) -> tuple[float | None, float | None]:
         if privileged or not self.confidential:

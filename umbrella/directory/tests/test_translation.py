@@ -44,3 +44,13 @@ def test_places_serve_each_language_and_name_the_fallback():
     assert labels["fr"] == "Dépistage santé et IST"
     assert labels["nl"] == "Gezondheid en soa-testen"
     assert found.feature("en", None)["properties"]["category_label"] == "Health and STI testing"
+
+
+@pytest.mark.django_db
+def test_without_a_point_places_are_sorted_by_their_name_in_the_language(client):
+    a = factories.service(name_nl="Zeta", name_fr="Alpha", name_en="")
+    b = factories.service(name_nl="Beta", name_fr="Omega", name_en="")
+    assert [f.place.pk for f in find_places("service", lang="nl")] == [b.pk, a.pk]
+    assert [f.place.pk for f in find_places("service", lang="fr")] == [a.pk, b.pk]
+    features = client.get("/api/v1/places", {"kind": "service", "lang": "nl"}).json()["features"]
+    assert [f["properties"]["name"] for f in features] == ["Beta", "Zeta"]
