@@ -74,8 +74,16 @@ lint: $(VENV)/.synced ## Check style, imports, security and i18n rules (ruff) an
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 
-bench: setup ## Run the benchmarks in bench/ and print their figures.
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+BENCH_DATABASE_URL ?= postgres://127.0.0.1:5432/umbrella_bench
+
+bench: setup ## Run the benchmarks in bench/ (SQLite, then PostgreSQL + Redis when they answer).
+	@status=0; for b in bench/*.py; do echo "== $$b"; $(PY) $$b || status=1; done; \
+	if $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1].rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" "$(BENCH_DATABASE_URL)" 2>/dev/null; then \
+	  echo "== bench/alarm_latency.py --postgres-redis"; \
+	  DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/alarm_latency.py --postgres-redis || status=1; \
+	  echo "== bench/deadline_latency.py --database-url $(BENCH_DATABASE_URL)"; \
+	  $(PY) bench/deadline_latency.py --database-url "$(BENCH_DATABASE_URL)" || status=1; \
+	else echo "(PostgreSQL does not answer: its runs are skipped)"; fi; exit $$status
 
 messages: $(VENV)/.synced ## Extract translatable strings into locale/*/LC_MESSAGES/django.po.
 	$(MANAGE) makemessages --all --no-location --ignore=.venv --ignore=node_modules --ignore=var

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import time
 
-from umbrella.areas.models import PoliceZone
+from umbrella.areas.actions import load_brussels
+from umbrella.areas.models import Municipality, PoliceZone
 from umbrella.directory import actions
 from umbrella.directory.models import (
     Facility,
@@ -34,6 +35,10 @@ def set_up_directory_demo(police_organisation, public_service_organisation=None,
     ``staff`` (demo-staff, of the demo OCMW/CPAS Saint-Josse) becomes an editor
     of the seeded OCMW/CPAS Saint-Josse entry, to show per-organisation editing.
     """
+    if Municipality.objects.count() < 19:
+        # The demo stands on its own: `manage.py demo` on a database that
+        # `make setup` has not filled yet loads the shipped geography first.
+        load_brussels()
     load_directory()
     if public_service_organisation is not None and staff is not None:
         cpas = Organization.objects.get(slug="ocmw-cpas-21014")
