@@ -58,3 +58,74 @@ def test_makemessages_leaves_the_catalogues_unchanged(tmp_path):
         shutil.copytree(backup, LOCALE)
     changed = sorted(str(po.relative_to(LOCALE)) for po in after if before.get(po) != after[po])
     assert changed == [], f"run `make messages` and translate: {changed}"
+
+
+# The safety screens (DESIGN.md): the worker's panic, check-in and circle
+# screens with the layout around them, and the API's error sentences.
+SAFETY_SOURCES = [
+    "umbrella/core/templates/core/base.html",
+    "umbrella/alarms/templates/alarms/_pwa_head.html",
+    "umbrella/alarms/templates/alarms/panic.html",
+    "umbrella/alarms/templates/alarms/checkin.html",
+    "umbrella/alarms/templates/alarms/circle.html",
+    "umbrella/alarms/forms.py",
+    "umbrella/alarms/views.py",
+    "umbrella/alarms/views_circle.py",
+    "umbrella/api_errors.py",
+]
+SAFETY_LANGUAGES = ["ro", "bg", "es", "pt"]
+KEYWORDS = [
+    "--keyword=gettext_noop", "--keyword=gettext_lazy", "--keyword=ngettext_lazy:1,2",
+    "--keyword=pgettext:1c,2", "--keyword=pgettext_lazy:1c,2", "--keyword=npgettext:1c,2,3",
+    "--keyword=_", "--keyword=gettext", "--keyword=ngettext:1,2",
+]  # fmt: skip
+
+
+def _safety_template(tmp_path: Path) -> Path:
+    """Extract the messages of the safety screens, as makemessages would, into one .pot."""
+    from django.utils.translation.template import templatize
+
+    pots = []
+    for i, name in enumerate(SAFETY_SOURCES):
+        source = Path(settings.BASE_DIR) / name
+        if name.endswith(".html"):
+            target = tmp_path / f"template{i}.py"
+            target.write_text(templatize(source.read_text(encoding="utf-8"), origin=str(source)))
+        else:
+            target = source
+        pot = tmp_path / f"{i}.pot"
+        subprocess.run(  # noqa: S603 - fixed argv
+            ["xgettext", "-L", "Python", "--from-code=UTF-8", "--no-location",  # noqa: S607
+             "-o", str(pot), *KEYWORDS, str(target)],
+            check=True,
+        )  # fmt: skip
+        if pot.exists():
+            pots.append(str(pot))
+    merged = tmp_path / "safety.pot"
+    subprocess.run(["msgcat", "-o", str(merged), *pots], check=True)  # noqa: S603, S607
+    return merged
+
+
+@pytest.mark.parametrize("lang", SAFETY_LANGUAGES)
+def test_the_safety_screens_are_translated(lang, tmp_path):
+    pot = _safety_template(tmp_path)
+    assert pot.read_text(encoding="utf-8").count("msgid ") > 50  # the screens were found
+    merged = tmp_path / f"{lang}.po"
+    subprocess.run(  # noqa: S603 - fixed argv
+        ["msgmerge", "-q", "--no-fuzzy-matching", "-o", str(merged),  # noqa: S607
+         str(LOCALE / lang / "LC_MESSAGES" / "django.po"), str(pot)],
+        check=True,
+    )  # fmt: skip
+    missing = tmp_path / "missing.po"
+    for flag in ("--untranslated", "--only-fuzzy"):
+        subprocess.run(  # noqa: S603 - fixed argv
+            ["msgattrib", flag, "--no-obsolete", "-o", str(missing), str(merged)],  # noqa: S607
+            check=True,
+        )
+        ids = (
+            re.findall(r'^msgid "(.+)"$', missing.read_text(encoding="utf-8"), re.M)
+            if missing.exists()
+            else []
+        )
+        assert ids == [], f"{lang}: {flag[2:]} on the safety screens: {ids}"
+        missing.unlink(missing_ok=True)
