@@ -39,6 +39,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 RECEIVE_TIMEOUT = 3.0
+GOAL_STREAMS, GOAL_P99_MS, GOAL_RSS_MB = 2000, 50.0, 150.0
 WARM_UP = 3  # an event not seen this long after its trigger counts as lost
 
 SETUP = r"""
@@ -306,7 +307,7 @@ def mount_stream_if_missing(tmp: Path, env: dict) -> bool:
     return True
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )  # noqa: E501
@@ -362,9 +363,11 @@ def main() -> None:
     print(f"   {'streams':>7} {'circle':>6} {'alarms':>6} {'events':>7} {'lost':>5} {'p50 ms':>7} "
           f"{'p99 ms':>7} {'max ms':>7} {'POST p50':>8} {'srv p50':>7} {'srv p99':>7} "
           f"{'connect s':>9} {'RSS MB':>7} {'threads':>7}")  # fmt: skip
+    results = []
     try:
         for n in counts:
             r = asyncio.run(scenario(args, accounts, post_port, stream_port, env, n))
+            results.append(r)
             print(f"   {r['streams']:>7} {r['circle']:>6} {r['alarms']:>6} {r['deliveries']:>7} "
                   f"{r['lost']:>5} {r['p50']:>7.1f} {r['p99']:>7.1f} {r['max']:>7.1f} "
                   f"{r['post_p50']:>8.1f} {r['server_p50']:>7.1f} {r['server_p99']:>7.1f} "
@@ -384,7 +387,22 @@ def main() -> None:
         f"   total {time.perf_counter() - clock:.0f} s. "
         "Goals: p99 ≤ 50 ms and RSS ≤ 150 MB at 2,000 streams."
     )  # noqa: E501
+    at_goal = [r for r in results if r["streams"] >= GOAL_STREAMS]
+    missed = [
+        f"{r['streams']} streams: p99 {r['p99']:.1f} ms, "
+        f"RSS {max(r['rss_streams'], r['rss_after']):.0f} MB, {r['lost']} lost"
+        for r in at_goal
+        if not (r["p99"] <= GOAL_P99_MS and max(r["rss_streams"], r["rss_after"]) <= GOAL_RSS_MB)
+        or r["lost"]
+        or r["post_errors"]
+    ]
+    if missed:
+        print("   goal NOT met: " + "; ".join(missed))
+        return 1
+    if at_goal:
+        print("   goals met")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
