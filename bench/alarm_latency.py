@@ -222,7 +222,11 @@ async def scenario(args, accounts, post_port, stream_port, env, n_streams) -> di
             nonlocal errors
             t0 = time.perf_counter()
             response = await http.post(
-                "/api/v1/alarms", headers={"Authorization": f"Bearer {worker[2]}"}
+                "/api/v1/alarms",
+                headers={"Authorization": f"Bearer {worker[2]}"},
+                # As the panic app sends it: a position (Saint-Josse), which
+                # the server locates (and encrypts) on the alarm path.
+                json={"lat": 50.8531, "lon": 4.3736, "accuracy": 20},
             )
             if response.status_code != 201:
                 errors += 1

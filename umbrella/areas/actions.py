@@ -8,7 +8,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models, transaction
-from shapely.geometry import shape
 
 from umbrella.areas.geojson import reset_geojson_cache
 from umbrella.areas.locate import reset_index
@@ -107,6 +106,8 @@ def _load_municipalities(
 ) -> tuple[dict[str, Municipality], LoadCounts]:
     counts = LoadCounts()
     municipalities = {}
+    from shapely.geometry import shape  # only the loader needs it, not every process
+
     for feature in read_features(path, "municipalities"):
         props = feature["properties"]
         nis_code = str(props["nis_code"])

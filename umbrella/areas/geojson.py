@@ -15,7 +15,6 @@ import json
 import threading
 from dataclasses import dataclass
 
-import shapely
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
@@ -77,6 +76,8 @@ def _label_point(geometry: str) -> dict:
 
     The centroid will not do: Ixelles comes in two parts.
     """
+    import shapely  # loaded when a layer is first drawn, not by every process
+
     point = shapely.point_on_surface(shapely.from_geojson(geometry))
     return {"lat": round(point.y, 6), "lon": round(point.x, 6)}
 
