@@ -204,9 +204,8 @@ def press_device(request: HttpRequest, device_key: str):
 @router.get("alarms", response={200: AlarmListOut, **ERRORS})
 def list_alarms(request: HttpRequest, open: bool = False, limit: int = 50):
     """Return the caller's alarms: her own and those routed to her, newest first."""
-    alarms = queries.visible_alarms(request.auth).order_by("-raised_at")
-    if open:
-        alarms = alarms.filter(status__in=("raised", "acknowledged"))
+    alarms = queries.open_alarms(request.auth) if open else queries.visible_alarms(request.auth)
+    alarms = alarms.order_by("-raised_at")
     alarms = alarms[: max(1, min(limit, 200))]
     return {"alarms": [alarm_out(alarm, request.auth) for alarm in alarms]}
 

@@ -40,6 +40,18 @@ def visible_alarms(user) -> QuerySet[Alarm]:
     return Alarm.objects.filter(own | Q(recipients__user=user)).distinct().select_related(*_RELATED)
 
 
+def open_alarms(user) -> QuerySet[Alarm]:
+    """Return the open alarms ``user`` may see, as her screens know them.
+
+    An alarm she "cancelled" with her duress PIN is still open for her
+    responders, but for her it ended at the cancel: listing it as open would
+    tell whoever holds her phone that help is on its way.
+    """
+    return visible_alarms(user).filter(status__in=(Status.RAISED, Status.ACKNOWLEDGED)).exclude(
+        owner=user, concealed_from_owner=True
+    )
+
+
 def visible_alarm(user, alarm_id: int) -> Alarm | None:
     """Return the alarm if ``user`` may see it, else None."""
     return visible_alarms(user).filter(pk=alarm_id).first()
@@ -82,14 +94,26 @@ def timeline(alarm: Alarm, viewer) -> list[dict]:
     return out
 
 
+def _duress_step(alarm: Alarm) -> AlarmStep | None:
+    return AlarmStep.objects.filter(alarm=alarm, kind=StepKind.DURESS).order_by("at", "pk").first()
+
+
 def _duress_at(alarm: Alarm) -> datetime:
-    at = (
-        AlarmStep.objects.filter(alarm=alarm, kind=StepKind.DURESS)
-        .order_by("at")
-        .values_list("at", flat=True)
-        .first()
-    )
-    return at or alarm.raised_at
+    step = _duress_step(alarm)
+    return step.at if step is not None else alarm.raised_at
+
+
+def current_tier_for(alarm: Alarm, viewer) -> int:
+    """Return the alarm's tier as ``viewer`` may know it.
+
+    Its owner, after a duress cancel, sees the tier it had at the cancel:
+    a tier that keeps climbing on her screen would betray the silent alarm.
+    """
+    if alarm.concealed_from_owner and is_owner(alarm, viewer):
+        step = _duress_step(alarm)
+        if step is not None and step.tier is not None:
+            return step.tier
+    return alarm.current_tier
 
 
 def recipients(alarm: Alarm) -> list[AlarmRecipient]:

@@ -96,7 +96,7 @@ def alarm_out(alarm: Alarm, viewer, *, detail: bool = False) -> dict:
         "owner": alarm.owner.username if alarm.owner else None,
         "is_test": alarm.is_test,
         "is_duress": alarm.is_duress and not concealed,
-        "current_tier": alarm.current_tier,
+        "current_tier": queries.current_tier_for(alarm, viewer),
         "room_label": device.room_label if device else None,
         "establishment": device.establishment.name if device else None,
     }

@@ -55,6 +55,47 @@ def test_cancel_with_the_duress_pin_looks_cancelled_but_goes_on(
     assert responder_view["status"] == "raised" and responder_view["is_duress"]
 
 
+def test_after_a_duress_cancel_her_screens_stay_still_while_responders_see_it_climb(
+    client, personas, circle, duress_pin, published, t0
+):
+    alarm = actions.raise_alarm(personas.worker, Source.APP, t0)
+    headers = auth_header(personas.worker)
+    cancelled = client.post(
+        f"/api/v1/alarms/{alarm.pk}/cancel",
+        {"pin": PIN},
+        content_type="application/json",
+        **headers,
+    ).json()
+    assert cancelled["current_tier"] == 1
+    assert client.get("/api/v1/alarms?open=1", **headers).json()["alarms"] == []
+
+    # Tier 2 is told, then re-alerted: the alarm climbs for everyone but her.
+    assert actions.process_due_deadline(t0 + timedelta(seconds=60), worker="test")
+    assert actions.process_due_deadline(t0 + timedelta(seconds=180), worker="test")
+    alarm.refresh_from_db()
+    assert alarm.current_tier == 2
+    assert published.types()[-2:] == [events.ESCALATED, events.ESCALATED]
+
+    mine = client.get(f"/api/v1/alarms/{alarm.pk}", **headers).json()
+    assert (mine["status"], mine["current_tier"], mine["is_duress"]) == ("cancelled", 1, False)
+    assert [r["username"] for r in mine["recipients"]] == ["responder"]
+    (listed,) = client.get("/api/v1/alarms", **headers).json()["alarms"]
+    assert (listed["id"], listed["status"], listed["current_tier"]) == (alarm.pk, "cancelled", 1)
+    assert client.get("/api/v1/alarms?open=1", **headers).json()["alarms"] == []
+
+    for responder in (personas.responder, personas.outreach):
+        theirs = client.get(f"/api/v1/alarms/{alarm.pk}", **auth_header(responder)).json()
+        assert (theirs["status"], theirs["current_tier"], theirs["is_duress"]) == (
+            "raised",
+            2,
+            True,
+        )
+        assert [
+            a["id"]
+            for a in client.get("/api/v1/alarms?open=1", **auth_header(responder)).json()["alarms"]
+        ] == [alarm.pk]
+
+
 def test_a_second_cancel_cannot_undo_the_duress(personas, circle, duress_pin, published, t0):
     alarm = actions.raise_alarm(personas.worker, Source.APP, t0)
     actions.cancel(alarm, personas.worker, PIN, t0)
