@@ -47,8 +47,10 @@ def open_alarms(user) -> QuerySet[Alarm]:
     responders, but for her it ended at the cancel: listing it as open would
     tell whoever holds her phone that help is on its way.
     """
-    return visible_alarms(user).filter(status__in=(Status.RAISED, Status.ACKNOWLEDGED)).exclude(
-        owner=user, concealed_from_owner=True
+    return (
+        visible_alarms(user)
+        .filter(status__in=(Status.RAISED, Status.ACKNOWLEDGED))
+        .exclude(owner=user, concealed_from_owner=True)
     )
 
 
