@@ -177,8 +177,9 @@ def _over_device_rate(device_key: str) -> bool:
 def press_device(request: HttpRequest, device_key: str):
     """A room button was pressed (no account: the key is the credential).
 
-    Answers 201 with a new alarm, 200 when the press joined one raised less
-    than 10 seconds ago, 404 for an unknown key, 429 when pressed too often.
+    Answers 201 with a new alarm, 200 when the press joined the button's
+    alarm that is still open (raised or acknowledged), 404 for an unknown
+    key, 429 when pressed too often.
     """
     if _over_device_rate(device_key):
         raise HttpError(429, _("Too many presses; the alarm is already raised."))

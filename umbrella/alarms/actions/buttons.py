@@ -11,9 +11,12 @@ from umbrella.accounts.models import Organisation, OrganisationKind, hash_secret
 from umbrella.alarms.actions.alarms import raise_alarm
 from umbrella.alarms.exceptions import NotAllowed
 from umbrella.alarms.models import Alarm, RoomButton, Source
+from umbrella.alarms.models.alarm import OPEN_STATUSES
 
 # Presses of one button closer together than this are one alarm: a person in
-# danger presses again and again, and a flaky button may call twice.
+# danger presses again and again, and a flaky button may call twice. Since a
+# press joins the button's open alarm whatever its age, presses this close
+# together are one alarm as long as nobody has closed it.
 DEDUPE_WINDOW = timedelta(seconds=10)
 KEY_BYTES = 24
 PREFIX_LENGTH = 8
@@ -67,9 +70,15 @@ def revoke_room_button(button: RoomButton, now: datetime) -> RoomButton:
 def press_room_button(device_key: str, now: datetime) -> tuple[Alarm, bool] | None:
     """Raise the room's alarm; return ``(alarm, created)``, or None for an unknown key.
 
-    A press within ``DEDUPE_WINDOW`` of the button's last alarm returns that
-    alarm (``created`` False). The button row is locked first, so two presses
-    arriving together still make one alarm.
+    A press on a button whose alarm is still open (raised or acknowledged)
+    joins that alarm, however old it is (``created`` False): someone pressing
+    again and again, or a flaky button calling twice, is one call for help.
+    Presses within ``DEDUPE_WINDOW`` of each other (measured from the
+    previous press) are therefore one alarm while it is open. A closed alarm
+    is never answered as a press's result: once it is resolved, the next
+    press raises a new alarm. Test-mode and real alarms never join each
+    other, so tests stay counted apart. The button row is locked first, so
+    two presses arriving together still make one alarm.
     """
     button = button_for_key(device_key)
     if button is None:
@@ -80,12 +89,13 @@ def press_room_button(device_key: str, now: datetime) -> tuple[Alarm, bool] | No
         .get(pk=button.pk)
     )
     RoomButton.objects.filter(pk=button.pk).update(last_seen_at=now)
-    recent = (
-        Alarm.objects.filter(device=button, raised_at__gt=now - DEDUPE_WINDOW, raised_at__lte=now)
-        .order_by("-raised_at")
+    button.last_seen_at = now
+    open_alarm = (
+        Alarm.objects.filter(device=button, is_test=button.test_mode, status__in=OPEN_STATUSES)
+        .order_by("-raised_at", "-pk")
         .first()
     )
-    if recent is not None:
-        return recent, False
+    if open_alarm is not None:
+        return open_alarm, False
     alarm = raise_alarm(None, Source.DEVICE, now, device=button, is_test=button.test_mode)
     return alarm, True

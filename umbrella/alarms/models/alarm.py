@@ -115,7 +115,7 @@ class Alarm(models.Model):
                 condition=Q(location_erased_at__isnull=True),
                 name="alarms_alarm_retention",
             ),
-            # Serves the room-button dedupe: device = … AND raised_at > now - 10 s.
+            # Serves the room-button dedupe: device = … (AND status open) ORDER BY raised_at.
             models.Index(fields=["device", "raised_at"], name="alarms_alarm_device_recent"),
         ]
 

@@ -37,16 +37,63 @@ def test_press_raises_the_room_alarm_for_the_on_duty_reference(
 
 
 def test_presses_within_10_seconds_are_one_alarm(client, button_key, published, t0):
+    first = press(client, button_key, t0)
+    assert first.status_code == 201 and first.json()["deduplicated"] is False
+    # Each press is less than 10 s after the previous one (14 s after the
+    # alarm was raised, 5 s after the last press): one alarm while it is open.
+    for seconds in (5, 9, 14):
+        again = press(client, button_key, t0 + timedelta(seconds=seconds))
+        assert again.status_code == 200, seconds
+        assert again.json()["id"] == first.json()["id"]
+        assert again.json()["deduplicated"] is True
+        assert RoomButton.objects.get().last_seen_at == t0 + timedelta(seconds=seconds)
+    assert Alarm.objects.count() == 1
+    assert published.types() == [events.RAISED]
+
+
+def test_a_press_joins_the_open_alarm_whatever_its_age(client, button_key, personas, published, t0):
     first = press(client, button_key, t0).json()
+    alarm = Alarm.objects.get(pk=first["id"])
+    later = press(client, button_key, t0 + timedelta(minutes=10))
+    assert later.status_code == 200 and later.json()["id"] == first["id"]
+    actions.acknowledge(alarm, personas.responder, t0 + timedelta(minutes=11))
+    taken = press(client, button_key, t0 + timedelta(minutes=12))
+    assert taken.status_code == 200 and taken.json()["id"] == first["id"]
+    assert taken.json()["status"] == "acknowledged"
+    assert Alarm.objects.count() == 1
+
+
+def test_a_press_after_the_alarm_was_resolved_raises_a_new_one(
+    client, button_key, personas, published, t0
+):
+    first = press(client, button_key, t0).json()
+    actions.resolve(
+        Alarm.objects.get(pk=first["id"]), personas.responder, "safe", t0 + timedelta(seconds=3)
+    )
+    # Within 10 s of the previous press, but that alarm is closed: a new one.
     again = press(client, button_key, t0 + timedelta(seconds=5))
-    assert again.status_code == 200 and again.json()["id"] == first["id"]
-    assert again.json()["deduplicated"] is True
-    edge = press(client, button_key, t0 + timedelta(seconds=9))
-    assert edge.status_code == 200
-    later = press(client, button_key, t0 + timedelta(seconds=11))
-    assert later.status_code == 201 and later.json()["id"] != first["id"]
+    assert again.status_code == 201
+    body = again.json()
+    assert body["id"] != first["id"]
+    assert (body["status"], body["deduplicated"]) == ("raised", False)
     assert Alarm.objects.count() == 2
-    assert RoomButton.objects.get().last_seen_at == t0 + timedelta(seconds=11)
+    assert published.types()[-1] == events.RAISED
+    # And the new alarm dedupes the presses that follow it.
+    assert press(client, button_key, t0 + timedelta(seconds=8)).json()["id"] == body["id"]
+
+
+def test_test_and_real_alarms_of_one_button_never_join(
+    client, establishment, personas, published, t0
+):
+    button, key = actions.create_room_button(establishment, "Room 2", t0, test_mode=True)
+    test = press(client, key, t0).json()
+    assert test["is_test"] is True
+    actions.set_test_mode(button, False)
+    real = press(client, key, t0 + timedelta(seconds=2))
+    assert real.status_code == 201
+    assert real.json()["is_test"] is False and real.json()["id"] != test["id"]
+    assert queries.alarm_counts(is_test=True) == {"device": 1}
+    assert queries.alarm_counts(is_test=False) == {"device": 1}
 
 
 def test_presses_are_rate_limited_per_key(client, button_key, published, t0):
