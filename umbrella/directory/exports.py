@@ -98,15 +98,15 @@ def _municipality(location: Location, language: str | None) -> dict | None:
 
 def _hsds_location(location: Location, language: str | None) -> dict:
     hidden = location.confidential
+    blank = "" if language else dict.fromkeys(CONTENT_LANGUAGES, "")
     data = {
         "id": str(location.pk),
         "organization_id": str(location.organization_id) if location.organization_id else None,
         "location_type": location.kind,
-        "name": _text(location, "name", language),
+        # A shelter's location is often named after its street or building.
+        "name": blank if hidden else _text(location, "name", language),
         "description": _text(location, "description", language),
-        "transportation": ("" if language else {c: "" for c in CONTENT_LANGUAGES})
-        if hidden
-        else _text(location, "transportation", language),
+        "transportation": blank if hidden else _text(location, "transportation", language),
         "latitude": None if hidden else location.latitude,
         "longitude": None if hidden else location.longitude,
         "addresses": []

@@ -216,7 +216,7 @@ def find_places(
             continue
         if accessible is not None and place.accessible is not accessible:
             continue
-        if needle and needle not in place.search_text:
+        if needle and needle not in (place.search_text if visible else place.public_search_text):
             continue
         distance = None
         if has_point:

@@ -120,7 +120,11 @@ class Place:
     no_appointment: bool | None
     accessible: bool | None
     languages: frozenset[str]
+    # Folded text to search: everything for viewers who may see the
+    # location, and only what the public is shown (no address, location name
+    # or directions) for a confidential one. Both are the same string otherwise.
     search_text: str
+    public_search_text: str
     schedule: Schedule
     to_verify: bool
     last_verified_on: date | None
@@ -173,6 +177,8 @@ class Place:
             properties["postcode"] = None
             properties["transportation"] = ""
             properties["neighbourhood"] = None
+            # A shelter's location is often named after its street or building.
+            properties["location_name"] = ""
         geometry = (
             {"type": "Point", "coordinates": [self.lon, self.lat]}
             if visible and self.lat is not None
@@ -266,6 +272,22 @@ def _folded(*parts) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
+def _search_texts(location, shown: list, texts: dict) -> tuple[str, str]:
+    """Return the search text of every viewer and the one of viewers who may not see the place.
+
+    ``shown`` is what every viewer is shown; the location's name, address
+    and "how to get there" are searched only by viewers who see them, or a
+    public search for a word of the directions would find the shelter.
+    """
+    public = _folded(*shown)
+    where = _folded(
+        *(v for key in ("location_name", "transportation") for v in texts[key].values()),
+        location.address,
+    )
+    full = f"{public} {where}" if where else public
+    return full, (public if location.confidential else full)
+
+
 def _location_texts(location) -> dict:
     return {
         "location_name": location.translations("name"),
@@ -347,15 +369,17 @@ def _service_places() -> list[Place]:
             "notice": service.translations("notice"),
             **_location_texts(location),
         }
-        search = _folded(
-            organization.name,
-            *(v for values in texts.values() for v in values.values()),
-            *(organization.translations("description").values()),
-            *(_label(Category, service.category).values()),
-            # The address helps find a known place; not for hidden ones.
-            None if location.confidential else location.address,
-            location.municipality and location.municipality.name_nl,
-            location.municipality and location.municipality.name_fr,
+        search, public_search = _search_texts(
+            location,
+            [
+                organization.name,
+                *(v for key in ("name", "description", "notice") for v in texts[key].values()),
+                *(organization.translations("description").values()),
+                *(_label(Category, service.category).values()),
+                location.municipality and location.municipality.name_nl,
+                location.municipality and location.municipality.name_fr,
+            ],
+            texts,
         )
         temporarily_closed = service.status == OperatingStatus.TEMPORARILY_CLOSED
         schedule = _with_closure(schedules.get(sal.pk, EMPTY), temporarily_closed)
@@ -409,6 +433,7 @@ def _service_places() -> list[Place]:
                 accessible=_tri(location.wheelchair_accessible),
                 languages=languages,
                 search_text=search,
+                public_search_text=public_search,
                 schedule=schedule,
                 to_verify=to_verify,
                 last_verified_on=min(verified) if len(verified) == 2 else None,
@@ -443,14 +468,17 @@ def _toilet_places() -> list[Place]:
             **_location_texts(location),
         }
         kind_labels = _label(FacilityKind, facility.kind)
-        search = _folded(
-            *(v for values in texts.values() for v in values.values()),
-            *kind_labels.values(),
-            *(_labels(FacilityKind.TOILET.label).values() if facility.kind == "urinal" else ()),
-            None if location.confidential else location.address,
-            facility.manager_name,
-            location.municipality and location.municipality.name_nl,
-            location.municipality and location.municipality.name_fr,
+        search, public_search = _search_texts(
+            location,
+            [
+                *(v for key in ("name", "description", "notice") for v in texts[key].values()),
+                *kind_labels.values(),
+                *(_labels(FacilityKind.TOILET.label).values() if facility.kind == "urinal" else ()),
+                facility.manager_name,
+                location.municipality and location.municipality.name_nl,
+                location.municipality and location.municipality.name_fr,
+            ],
+            texts,
         )
         to_verify = facility.to_verify or location.to_verify
         base = {
@@ -496,6 +524,7 @@ def _toilet_places() -> list[Place]:
                 accessible=_tri(location.wheelchair_accessible),
                 languages=frozenset(),
                 search_text=search,
+                public_search_text=public_search,
                 schedule=schedule,
                 to_verify=to_verify,
                 last_verified_on=facility.last_verified_on,

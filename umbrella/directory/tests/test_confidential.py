@@ -9,7 +9,7 @@ from umbrella.directory import actions
 from umbrella.directory.models import Category
 from umbrella.directory.queries import find_places, get_place, may_see_confidential
 from umbrella.directory.tests import factories
-from umbrella.testing import auth_header
+from umbrella.testing import auth_header, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +169,54 @@ def test_the_change_log_does_not_keep_a_confidential_address(personas, shelter):
     assert (entry.old_value, entry.new_value) == ("(confidential)", "(confidential)")
     logged = " ".join(f"{e.old_value} {e.new_value}" for e in actions.history(location))
     assert "Secrète" not in logged and "Autre" not in logged and "50.856" not in logged
+
+
+@pytest.fixture
+def hidden_house(personas):
+    """A confidential place whose name, address and directions hold words found nowhere else."""
+    return factories.service(
+        None,
+        SHELTER_POINT,
+        category=Category.HOUSING,
+        name_en="Emergency housing",
+        location_fields={
+            "confidential": True,
+            "name_fr": "Maison Tournesol",
+            "address": "Rue Cachée 12",
+            "transportation_fr": "Tram 92, porte jaune à côté de la boulangerie",
+            "transportation_en": "Tram 92, the yellow door next to the bakery",
+        },
+    )
+
+
+WHERE_WORDS = ("yellow door", "porte jaune", "boulangerie", "tournesol", "cachee", "rue cachée")
+
+
+def test_text_search_covers_only_what_the_public_may_see(personas, hidden_house):
+    for words in WHERE_WORDS:
+        assert find_places(text=words) == [], words
+        assert find_places("service", text=words, user=personas.police) == [], words
+        [found] = find_places("service", text=words, user=personas.outreach)
+        assert found.place.pk == hidden_house.pk, words
+    # What the public is shown is still found.
+    [public] = find_places("service", text="emergency housing")
+    assert public.visible is False
+    properties = public.feature("en", None)["properties"]
+    assert properties["transportation"] == "" and properties["location_name"] == ""
+
+
+def test_the_api_and_list_search_do_not_reveal_the_directions(client, personas, hidden_house):
+    for words in WHERE_WORDS:
+        response = client.get("/api/v1/places", {"q": words})
+        assert response.status_code == 200
+        assert response.json()["features"] == [], words
+        page = client.get("/fr/directory/", {"q": words})
+        assert page.status_code == 200
+        assert page.context["items"] == [], words
+        assert "Tournesol" not in page.content.decode()
+    allowed = client.get("/api/v1/places", {"q": "porte jaune"}, **auth_header(personas.outreach))
+    [feature] = allowed.json()["features"]
+    assert feature["properties"]["transportation"].startswith("Tram 92")
+    sign_in(client, personas.outreach)
+    page = client.get("/fr/directory/", {"q": "porte jaune"})
+    assert [item["found"].place.pk for item in page.context["items"]] == [hidden_house.pk]

@@ -36,6 +36,7 @@ def directory(db):
         name_en="Night shelter",
         location_fields={
             "confidential": True,
+            "name_en": "Secret house",
             "address": "Secret street 1",
             "transportation_en": "Bus 61 to the hidden stop",
         },
@@ -46,6 +47,7 @@ def directory(db):
 
 def _no_secret(text: str) -> None:
     assert "Secret street" not in text
+    assert "Secret house" not in text
     assert "hidden stop" not in text
     assert "50.855" not in text
 
