@@ -22,7 +22,7 @@ from pydantic import ValidationError as PydanticValidationError
 from umbrella.accounts.auth import session_or_bearer
 from umbrella.alarms import actions, queries
 from umbrella.alarms.api_setup import router as setup_router
-from umbrella.alarms.exceptions import AlarmError, InvalidState, NotAllowed
+from umbrella.alarms.exceptions import AlarmError, InvalidInput, InvalidState, NotAllowed
 from umbrella.alarms.models import CheckIn, IdempotencyScope, Source
 from umbrella.alarms.schemas import (
     CheckInIn,
@@ -76,6 +76,12 @@ def refused(error: AlarmError) -> HttpError:
     if isinstance(error, InvalidState):
         return HttpError(409, str(error.message))
     return HttpError(422, str(error.message))
+
+
+def invalid_input(error: InvalidInput) -> dict:
+    """Return the 422 body of an out-of-bounds value, shaped like a schema's 422."""
+    message = str(error.message)
+    return {"detail": message, "errors": [{"field": error.field, "message": message}]}
 
 
 def idempotency_key(request: HttpRequest) -> str | None:
@@ -318,9 +324,12 @@ def checkin_done(request: HttpRequest, checkin_id: int):
 
 @router.post("checkins/{int:checkin_id}/extend", response={200: CheckInOut, **ERRORS})
 def extend_checkin(request: HttpRequest, checkin_id: int, data: ExtendIn):
+    """Give the timer more minutes; it may end at most 24 hours from now (else 422)."""
     checkin = _checkin_for(request, checkin_id)
     try:
         checkin = actions.extend_checkin(checkin, request.auth, data.minutes, timezone.now())
+    except InvalidInput as error:
+        return Status(422, invalid_input(error))
     except AlarmError as error:
         raise refused(error) from None
     return checkin_out(checkin)

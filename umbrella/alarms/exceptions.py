@@ -23,3 +23,13 @@ class InvalidState(AlarmError):
     """The object is in a state where the action makes no sense (409)."""
 
     default_message = _("This cannot be done any more.")
+
+
+class InvalidInput(AlarmError):
+    """A value the request sent is out of bounds (422, naming the field)."""
+
+    default_message = _("The request is not valid. Check the fields listed.")
+
+    def __init__(self, message=None, *, field: str = ""):
+        self.field = field
+        super().__init__(message)

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from umbrella.alarms.actions.alarms import raise_alarm
 from umbrella.alarms.actions.pins import PinCheck, check_pin
-from umbrella.alarms.exceptions import InvalidState, NotAllowed
+from umbrella.alarms.exceptions import InvalidInput, InvalidState, NotAllowed
 from umbrella.alarms.models import (
     CheckIn,
     CheckInStatus,
@@ -32,10 +33,27 @@ def _lock(checkin: CheckIn) -> CheckIn:
 
 def _check_minutes(minutes: int) -> None:
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise InvalidState(
+        raise InvalidInput(
             _("Choose between %(min)s and %(max)s minutes.")
-            % {"min": MIN_MINUTES, "max": MAX_MINUTES}
+            % {"min": MIN_MINUTES, "max": MAX_MINUTES},
+            field="data.minutes",
         )
+
+
+def _too_far_ahead(base: datetime, now: datetime) -> InvalidInput:
+    """Return the refusal of an extension past 24 hours, saying how much is left."""
+    left = int((now + timedelta(minutes=MAX_MINUTES) - base).total_seconds() // 60)
+    if left < MIN_MINUTES:
+        message = _(
+            "This check-in already ends 24 hours from now: it cannot be extended any further."
+        )
+    else:
+        message = ngettext(
+            "A check-in can end at most 24 hours from now: extend it by at most %(max)s minute.",
+            "A check-in can end at most 24 hours from now: extend it by at most %(max)s minutes.",
+            left,
+        ) % {"max": left}
+    return InvalidInput(message, field="data.minutes")
 
 
 def _schedule_expiry(checkin: CheckIn, now: datetime) -> Deadline:
@@ -109,9 +127,10 @@ def extend_checkin(checkin: CheckIn, owner, minutes: int, now: datetime) -> Chec
         raise NotAllowed()
     if not checkin.is_running():
         raise InvalidState(_("This check-in has ended; start a new one."))
-    due = max(checkin.due_at, now) + timedelta(minutes=minutes)
+    base = max(checkin.due_at, now)
+    due = base + timedelta(minutes=minutes)
     if due - now > timedelta(minutes=MAX_MINUTES):
-        raise InvalidState(_("A check-in cannot run more than 24 hours ahead."))
+        raise _too_far_ahead(base, now)
     checkin.due_at = due
     checkin.save(update_fields=["due_at"])
     _schedule_expiry(checkin, now)

@@ -1,9 +1,12 @@
 """Bad input answers 422 with a sentence, never 500."""
 
+from datetime import datetime
+
 import pytest
+import time_machine
 
 from umbrella.alarms import actions, events
-from umbrella.alarms.models import Alarm, Deadline, Source
+from umbrella.alarms.models import Alarm, CheckIn, Deadline, Source
 from umbrella.testing import assert_api_error, auth_header
 
 
@@ -147,3 +150,78 @@ def test_messages_say_plurals_and_lengths(client, personas):
     assert assert_api_error(response, 422)["detail"] == (
         "“note” can be at most 1000 characters long."
     )
+
+
+@pytest.fixture
+def running_checkin(client, personas):
+    response = post(client, personas.worker, "/api/v1/checkins", {"minutes": 60})
+    assert response.status_code == 201
+    return response.json()
+
+
+@pytest.mark.parametrize("minutes", [0, 1441])
+def test_extend_out_of_bounds_answers_422(client, personas, running_checkin, minutes):
+    url = f"/api/v1/checkins/{running_checkin['id']}/extend"
+    body = assert_api_error(post(client, personas.worker, url, {"minutes": minutes}), 422)
+    assert body["errors"][0]["field"] == "data.minutes"
+    assert CheckIn.objects.get().due_at.isoformat() == running_checkin["due_at"]
+
+
+def test_extend_past_24_hours_ahead_answers_422_saying_how_much_is_left(
+    client, personas, running_checkin
+):
+    # Due in 60 minutes: 1380 more minutes reach 24 hours exactly; 1381 go past.
+    url = f"/api/v1/checkins/{running_checkin['id']}/extend"
+    headers = {**auth_header(personas.worker), "HTTP_ACCEPT_LANGUAGE": "en"}
+    with time_machine.travel(datetime.fromisoformat(running_checkin["started_at"]), tick=False):
+        response = client.post(url, {"minutes": 1381}, content_type="application/json", **headers)
+        body = assert_api_error(response, 422)
+        said = "A check-in can end at most 24 hours from now: extend it by at most 1380 minutes."
+        assert body == {"detail": said, "errors": [{"field": "data.minutes", "message": said}]}
+        assert CheckIn.objects.get().due_at.isoformat() == running_checkin["due_at"]
+
+        assert (
+            client.post(
+                url, {"minutes": 1380}, content_type="application/json", **headers
+            ).status_code
+            == 200
+        )
+        full = client.post(url, {"minutes": 1}, content_type="application/json", **headers)
+        assert assert_api_error(full, 422)["detail"] == (
+            "This check-in already ends 24 hours from now: it cannot be extended any further."
+        )
+
+
+@pytest.fixture
+def open_alarm(personas, circle, published, t0):
+    return actions.raise_alarm(personas.worker, Source.APP, t0)
+
+
+@pytest.mark.parametrize(
+    ("who", "action"),
+    [
+        ("responder", "resolve"),
+        ("worker", "cancel"),
+        ("worker", "done"),
+        ("worker", "extend"),
+    ],
+)
+def test_malformed_json_on_every_action_answers_422(
+    client, personas, open_alarm, running_checkin, who, action
+):
+    urls = {
+        "resolve": f"/api/v1/alarms/{open_alarm.pk}/resolve",
+        "cancel": f"/api/v1/alarms/{open_alarm.pk}/cancel",
+        "done": f"/api/v1/checkins/{running_checkin['id']}/done",
+        "extend": f"/api/v1/checkins/{running_checkin['id']}/extend",
+    }
+    headers = {**auth_header(getattr(personas, who)), "HTTP_ACCEPT_LANGUAGE": "en"}
+    response = client.post(
+        urls[action], '{"outcome": "safe",', content_type="application/json", **headers
+    )
+    assert assert_api_error(response, 422)["detail"] == "The request body is not valid JSON."
+    # Nothing changed.
+    open_alarm.refresh_from_db()
+    assert open_alarm.status == "raised"
+    assert CheckIn.objects.get().status == "running"
+    assert CheckIn.objects.get().due_at.isoformat() == running_checkin["due_at"]
