@@ -13,7 +13,11 @@ from umbrella.directory.models import Category, LanguageCode
 from umbrella.directory.queries import MAX_RADIUS_M
 from umbrella.directory.snapshot import KINDS
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# ASCII digits only, and few of them: ``str.isdigit`` and ``\d`` accept "²" or
+# "٣", which ``int()`` refuses or reads, and a number of thousands of digits
+# is refused by ``int()``; neither may become a 500.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,9}(?:\.[0-9]{0,9})?|\.[0-9]{1,9})")
+_WHOLE = re.compile(r"[0-9]{1,6}")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 DEFAULT_LIMIT = 1000
@@ -123,7 +127,7 @@ def parse_search(params) -> Search:
 
     limit = (params.get("limit") or "").strip()
     if limit:
-        if limit.isdigit() and 1 <= int(limit) <= MAX_LIMIT:
+        if _WHOLE.fullmatch(limit) and 1 <= int(limit) <= MAX_LIMIT:
             search.limit = int(limit)
         else:
             errors["limit"] = _("limit must be a whole number from 1 to %(max)s.") % {
@@ -132,3 +136,9 @@ def parse_search(params) -> Search:
     if errors:
         raise InvalidSearch(errors)
     return search
+
+
+def parse_page(text: str | None) -> int:
+    """Return the page number asked for; anything but a plain whole number from 1 is page 1."""
+    text = (text or "").strip()
+    return int(text) if _WHOLE.fullmatch(text) and int(text) >= 1 else 1

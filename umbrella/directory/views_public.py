@@ -25,7 +25,7 @@ from umbrella.directory.api import viewer_of
 from umbrella.directory.models import Category, LanguageCode
 from umbrella.directory.queries import find_places, get_place, viewer_for
 from umbrella.directory.snapshot import KINDS
-from umbrella.directory.validation import InvalidSearch, parse_search
+from umbrella.directory.validation import InvalidSearch, parse_page, parse_search
 
 # Query parameters of the list page that find_places reads through parse_search.
 _SEARCH_KEYS = (
@@ -89,8 +89,7 @@ def place_list(request):
             at=now,
             **search.filters,
         )
-        page_text = request.GET.get("page", "1")
-        page_number = int(page_text) if page_text.isdigit() and int(page_text) >= 1 else 1
+        page_number = parse_page(request.GET.get("page"))
         start = (page_number - 1) * pages.PER_PAGE
         found = results[start : start + pages.PER_PAGE]
         has_next = len(results) > start + pages.PER_PAGE

@@ -121,11 +121,34 @@ def test_text_search_across_languages_and_accents(client, places):
         ({"open_now": "maybe"}, "open_now"),
         ({"category": "casino"}, "category"),
         ({"limit": "0"}, "limit"),
+        # Digits str.isdigit() accepts but int() refuses, or thousands of them.
+        ({"limit": "²"}, "limit"),
+        ({"limit": "٣"}, "limit"),
+        ({"limit": "9" * 5000}, "limit"),
+        ({"limit": "1e3"}, "limit"),
+        ({"limit": "-1"}, "limit"),
+        ({"lat": "nan", "lon": "4.35"}, "lat"),
+        ({"lat": "50.85", "lon": "inf"}, "lon"),
+        ({"lat": "1e999", "lon": "4.35"}, "lat"),
+        ({"lat": "50.85", "lon": "-Infinity"}, "lon"),
+        ({"lat": "50.85", "lon": "4.35", "radius": "inf"}, "radius"),
+        ({"lat": "50.85", "lon": "4.35", "radius": "1e999"}, "radius"),
+        ({"lat": "50.85", "lon": "4.35", "radius": "²"}, "radius"),
+        ({"lat": "50.85", "lon": "4.35", "radius": "٣٠٠"}, "radius"),
+        ({"lat": "50.85", "lon": "4.35", "radius": "9" * 5000}, "radius"),
     ],
 )
 def test_bad_input_is_a_readable_422(client, params, field):
     body = assert_api_error(client.get(URL, params), 422)
     assert field in {e["field"] for e in body["errors"]}
+
+
+def test_odd_digits_answer_in_the_requested_language(client):
+    en = assert_api_error(client.get(URL, {"limit": "²", "lang": "en"}), 422)
+    assert "limit must be a whole number from 1 to 5000" in en["detail"]
+    fr = assert_api_error(client.get(URL, {"limit": "²", "lang": "fr"}), 422)
+    assert fr["detail"] != en["detail"]
+    assert client.get(URL, {"limit": "5000"}).status_code == 200
 
 
 def test_422_messages_are_translated(client):

@@ -136,6 +136,30 @@ def test_bad_filters_answer_400_with_a_translated_message(client, places, params
     assert 'role="alert"' in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"lat": "nan", "lon": "4.36"}, "nan"),
+        ({"lat": "50.85", "lon": "inf"}, "inf"),
+        ({"lat": "1e999", "lon": "4.36"}, "1e999"),
+        ({"lat": "50.85", "lon": "9" * 5000}, "9999"),
+    ],
+)
+def test_numbers_that_are_no_coordinates_answer_400(client, db, params, message):
+    response = client.get(LIST, params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert 'role="alert"' in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["²", "٣", "9" * 5000, "-1", "0", "2.5", "abc"])
+def test_a_page_that_is_no_plain_number_shows_the_first_page(client, places, page):
+    response = client.get(LIST, {"page": page})
+    assert response.status_code == 200
+    assert response.context["page_number"] == 1
+    assert len(_ids(response)) == 7
+
+
 def test_pages_of_results(client, db):
     for _n in range(55):
         factories.toilet(factories.GRAND_PLACE)
