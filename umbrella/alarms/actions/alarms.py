@@ -207,7 +207,9 @@ def escalate_or_realert(alarm: Alarm, deadline: Deadline, now: datetime) -> bool
 def _require_recipient(alarm: Alarm, user) -> AlarmRecipient:
     recipient = AlarmRecipient.objects.filter(alarm=alarm, user=user).first()
     if recipient is None:
-        raise NotAllowed()
+        # Only someone who may see the alarm gets here (the API answers 404
+        # to anyone else): its owner, who cannot take her own alarm.
+        raise NotAllowed(_("Only the people this alarm was sent to can do this."))
     return recipient
 
 
@@ -276,7 +278,7 @@ def cancel(alarm: Alarm, owner, pin: str | None, now: datetime) -> Alarm:
     """
     alarm = _lock(alarm)
     if alarm.owner_id is None or alarm.owner_id != owner.pk:
-        raise NotAllowed()
+        raise NotAllowed(_("Only the person who raised this alarm can cancel it."))
     if alarm.concealed_from_owner or alarm.status not in (Status.RAISED, Status.ACKNOWLEDGED):
         return alarm
     if check_pin(owner, pin) == PinCheck.DURESS:

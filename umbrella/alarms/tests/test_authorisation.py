@@ -1,13 +1,19 @@
 """Who may see an alarm: the worker, her responders; nobody else (404, like a missing one)."""
 
+from datetime import timedelta
+
 import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from django.test import AsyncClient, TestCase
 
 from umbrella.accounts import actions as accounts_actions
 from umbrella.accounts.models import Role
 from umbrella.alarms import actions
-from umbrella.alarms.models import Source
+from umbrella.alarms.models import AlarmRecipient, Circle, Source, Status
 from umbrella.core.models import AuditEntry
-from umbrella.testing import auth_header
+from umbrella.notify.models import Delivery, EventRecipient
+from umbrella.notify.tests.helpers import Stream
+from umbrella.testing import api_token_for, assert_api_error, auth_header
 
 
 @pytest.fixture
@@ -107,3 +113,135 @@ def test_the_list_shows_own_and_routed_alarms(client, alarm, personas):
     mine = client.get("/api/v1/alarms", **auth_header(personas.worker)).json()["alarms"]
     routed = client.get("/api/v1/alarms?open=1", **auth_header(personas.responder)).json()["alarms"]
     assert [a["id"] for a in mine] == [a["id"] for a in routed] == [alarm.pk]
+
+
+# --- The matrix: who may do what to the worker's alarm ------------------------
+#
+# Her circle names her responder and a police officer, without the police
+# opt-in: the officer is left out. Anyone the alarm was not routed to gets
+# the 404 of a missing alarm, whatever the action; the worker sees her alarm
+# and may cancel it, but only the people it was sent to take, resolve or
+# open it as responders (403, with a sentence saying so).
+
+ACTIONS = ["detail", "acknowledge", "resolve", "seen", "cancel"]
+EXPECTED = {
+    "worker": {"detail": 200, "acknowledge": 403, "resolve": 403, "seen": 403, "cancel": 200},
+    "responder": {"detail": 200, "acknowledge": 200, "resolve": 200, "seen": 200, "cancel": 403},
+    "other_responder": dict.fromkeys(ACTIONS, 404),
+    "outsider": dict.fromkeys(ACTIONS, 404),
+    "police": dict.fromkeys(ACTIONS, 404),
+}
+# What each action changes when it is allowed.
+STATUS_AFTER = {"acknowledge": "acknowledged", "resolve": "resolved", "cancel": "cancelled"}
+
+
+@pytest.fixture
+def matrix_alarm(personas, published, t0):
+    actions.set_circle(
+        personas.worker,
+        [actions.TierSpec("people", 60, ["responder", "police"])],
+        t0,
+        police_opt_in=False,
+    )
+    return actions.raise_alarm(personas.worker, Source.APP, t0)
+
+
+def _request(client, alarm, action, headers):
+    url = f"/api/v1/alarms/{alarm.pk}"
+    if action == "detail":
+        return client.get(url, **headers)
+    body = {"outcome": "safe"} if action == "resolve" else {}
+    return client.post(f"{url}/{action}", body, content_type="application/json", **headers)
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("who", sorted(EXPECTED))
+def test_the_authorisation_matrix(client, personas, matrix_alarm, other_responder, who, action):
+    person = other_responder if who == "other_responder" else getattr(personas, who)
+    headers = {**auth_header(person), "HTTP_ACCEPT_LANGUAGE": "en"}
+    response = _request(client, matrix_alarm, action, headers)
+    expected = EXPECTED[who][action]
+    assert response.status_code == expected, response.content
+    matrix_alarm.refresh_from_db()
+    if expected == 200:
+        assert matrix_alarm.status == STATUS_AFTER.get(action, Status.RAISED)
+        return
+    assert matrix_alarm.status == Status.RAISED  # a refusal changes nothing
+    body = assert_api_error(response, expected)
+    if expected == 404:
+        assert body == {"detail": "Not found."}  # exactly as a missing alarm
+    else:
+        assert body["detail"] in (
+            "Only the people this alarm was sent to can do this.",
+            "Only the person who raised this alarm can cancel it.",
+        )
+    if who == "police":
+        assert not AlarmRecipient.objects.filter(alarm=matrix_alarm, user=person).exists()
+
+
+# --- A police tier whose opt-in is off ----------------------------------------
+
+
+@pytest.fixture
+def police_tier_switched_off(personas, police_org, t0):
+    """Tier 1 the police zone, tier 2 her responder; then she switched the opt-in off."""
+    actions.set_circle(
+        personas.worker,
+        [
+            actions.TierSpec("police", 60, organisation_id=police_org.pk),
+            actions.TierSpec("people", 60, ["responder"]),
+        ],
+        t0,
+        police_opt_in=True,
+    )
+    Circle.objects.filter(owner=personas.worker).update(police_opt_in=False)
+
+
+@pytest.mark.urls("umbrella.alarms.tests.urls_stream")
+def test_a_police_tier_without_opt_in_tells_the_police_nothing(
+    client, personas, police_tier_switched_off, published, t0
+):
+    police, responder = personas.police, personas.responder
+
+    async def scenario():
+        police_stream = await _open_stream(police)
+        responder_stream = await _open_stream(responder)
+        alarm = await sync_to_async(_raise_committed)(personas.worker, t0)
+        frame = await responder_stream.next_event()
+        police_heard_nothing = await police_stream.nothing_for(0.5)
+        await police_stream.close()
+        await responder_stream.close()
+        return alarm, frame, police_heard_nothing
+
+    alarm, frame, police_heard_nothing = async_to_sync(scenario)()
+    assert frame["json"]["alarm"]["id"] == alarm.pk
+    assert police_heard_nothing
+    # Escalation and re-alerts go on without them too.
+    for seconds in (60, 120, 180):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            actions.process_due_deadline(t0 + timedelta(seconds=seconds), worker="test")
+    assert len(published.calls) >= 3
+    assert all(police.pk not in call["recipient_ids"] for call in published.calls)
+    assert not EventRecipient.objects.filter(user=police).exists()
+    assert EventRecipient.objects.filter(user=responder).count() == len(published.calls)
+    assert not Delivery.objects.filter(recipient=police).exists()
+    assert not AlarmRecipient.objects.filter(alarm=alarm, user=police).exists()
+    response = client.get(f"/api/v1/alarms/{alarm.pk}", **auth_header(police))
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+    assert client.get("/api/v1/alarms", **auth_header(police)).json()["alarms"] == []
+
+
+def _raise_committed(owner, now):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return actions.raise_alarm(owner, Source.APP, now)
+
+
+async def _open_stream(user) -> Stream:
+    token = await sync_to_async(api_token_for)(user)
+    response = await AsyncClient().get(
+        "/api/v1/alarms/stream", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200
+    stream = Stream(response)
+    assert await stream.next() == {"retry": "3000"}  # subscribed from here on
+    return stream
