@@ -167,8 +167,10 @@ def find_places(
     the attribute is known to be true; ``False`` those where it is known to be
     false. ``text`` matches any translation of the name and description, the
     organisation, the category and the municipality, ignoring case and
-    accents. With a point, places without coordinates (phone lines) are left
-    out, and ``radius`` (metres) limits the distance. ``open_now`` keeps places
+    accents. With a point, the places without coordinates (phone lines,
+    places whose door is not known) come after the located ones, by name,
+    with ``distance_m`` ``None``; with a ``radius`` (metres) too, only places
+    known to lie within it are kept, so those without coordinates are not. ``open_now`` keeps places
     known to be open at ``at`` (default: now) in Brussels time; ``open_now``
     in each result is computed at ``at`` either way.
     """
@@ -196,10 +198,9 @@ def find_places(
     for place in candidates:
         visible = viewer.may_see(place)
         plat, plon = (place.lat, place.lon) if visible else (place.public_lat, place.public_lon)
-        if has_point:
-            if plat is None:
-                continue
-            if radius is not None and not (south <= plat <= north and west <= plon <= east):
+        if has_point and radius is not None:
+            # Within a radius means known to be within it.
+            if plat is None or not (south <= plat <= north and west <= plon <= east):
                 continue
         if place.kind == SERVICE:
             if category and place.category != category:
@@ -219,7 +220,7 @@ def find_places(
         if needle and needle not in (place.search_text if visible else place.public_search_text):
             continue
         distance = None
-        if has_point:
+        if has_point and plat is not None:
             distance = distance_m(lat, lon, plat, plon)
             if radius is not None and distance > radius:
                 continue
@@ -227,11 +228,18 @@ def find_places(
         if open_now and is_open is not True:
             continue
         results.append(Found(place, distance, is_open, visible))
+    names_in = normalise_language(lang)
     if has_point:
-        results.sort(key=lambda f: (f.distance_m, f.place.id))
+        # Nearest first; then those whose position is not known, by name.
+        results.sort(
+            key=lambda f: (
+                (0, f.distance_m, f.place.id)
+                if f.distance_m is not None
+                else (1, f.place.sort_name(names_in), f.place.id)
+            )
+        )
     else:
-        language = normalise_language(lang)
-        results.sort(key=lambda f: (f.place.sort_name(language), f.place.id))
+        results.sort(key=lambda f: (f.place.sort_name(names_in), f.place.id))
     return results[:limit] if limit is not None else results
 
 

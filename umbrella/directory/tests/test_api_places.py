@@ -188,3 +188,33 @@ def test_a_public_search_reads_no_table_while_the_snapshot_is_fresh(
     with django_assert_num_queries(0):
         response = client.get(URL, {"kind": "toilet", "lat": "50.8530", "lon": "4.3690"})
     assert len(response.json()["features"]) == 3
+
+
+def test_places_without_a_point_come_after_the_located_ones(client, places):
+    phone_line = factories.service(
+        None, None, name_en="A phone line", location_fields={"kind": "virtual"}
+    )
+    unknown_door = factories.service(None, None, name_en="Door not known")
+    body = client.get(URL, {"kind": "service", "lat": "50.8530", "lon": "4.3690"}).json()
+    assert [f["id"] for f in body["features"]] == [
+        f"service-{places['service'].pk}",
+        f"service-{phone_line.pk}",
+        f"service-{unknown_door.pk}",
+    ]
+    assert [f["properties"]["distance_m"] is None for f in body["features"]] == [
+        False,
+        True,
+        True,
+    ]
+    limited = client.get(
+        URL, {"kind": "service", "lat": "50.8530", "lon": "4.3690", "limit": "2"}
+    ).json()
+    assert len(limited["features"]) == 2
+    within = client.get(
+        URL, {"kind": "service", "lat": "50.8530", "lon": "4.3690", "radius": "50000"}
+    ).json()
+    assert [f["id"] for f in within["features"]] == [f"service-{places['service'].pk}"]
+    page = client.get("/en/directory/", {"kind": "service", "lat": "50.8530", "lon": "4.3690"})
+    html = page.content.decode()
+    assert html.count("By phone or online only") == 1
+    assert html.count("Location not known: ask before you go.") == 1

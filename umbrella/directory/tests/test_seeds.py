@@ -14,6 +14,7 @@ from umbrella.directory.models import (
     TraffickingReference,
 )
 from umbrella.directory.queries import find_places
+from umbrella.directory.seeds import load_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +95,41 @@ def test_demo_loads_the_seeds_and_labels_its_own_rows(settings):
     cpas = Organization.objects.get(slug="ocmw-cpas-21014")
     assert cpas.accounts_organisation.memberships.filter(user=staff).exists()
     assert not User.objects.get(username="demo-police").is_staff
+
+
+SAINT_JOSSE = ("50.8530", "4.3690")
+
+
+def test_from_saint_josse_a_service_needing_no_papers_is_found_on_the_seeds(client):
+    # PAG-ASA's door is not known (DOMAIN.md gives no address): it has no point,
+    # and a search from a point lists it after the located places.
+    load_directory()
+    lat, lon = float(SAINT_JOSSE[0]), float(SAINT_JOSSE[1])
+    [pag_asa] = find_places("service", lat=lat, lon=lon, no_papers=True)
+    assert pag_asa.place.category == "trafficking_support"
+    assert pag_asa.distance_m is None
+    everything = find_places("service", lat=lat, lon=lon)
+    located = [f for f in everything if f.distance_m is not None]
+    assert everything[: len(located)] == located
+    assert [f.distance_m for f in located] == sorted(f.distance_m for f in located)
+    assert pag_asa.place.id in {f.place.id for f in everything[len(located) :]}
+
+    page = client.get("/en/directory/", {"near": "21014", "no_papers": "1"})
+    assert page.status_code == 200
+    assert [item["found"].place.id for item in page.context["items"]] == [pag_asa.place.id]
+    html = page.content.decode()
+    assert "Support for victims of trafficking" in html
+    assert "Location not known: ask before you go." in html
+
+    body = client.get(
+        "/api/v1/places", {"kind": "service", "lat": lat, "lon": lon, "no_papers": "1"}
+    ).json()
+    [feature] = body["features"]
+    assert feature["id"] == pag_asa.place.id
+    assert feature["properties"]["distance_m"] is None and feature["geometry"] is None
+    # A radius asks for places known to lie within it: one without a point cannot.
+    within = client.get(
+        "/api/v1/places",
+        {"kind": "service", "lat": lat, "lon": lon, "radius": "50000", "no_papers": "1"},
+    ).json()
+    assert within["features"] == []
