@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from umbrella.alarms import actions, events
-from umbrella.alarms.models import Alarm, CheckInStatus, Source
+from umbrella.alarms.models import Alarm, CheckInStatus, Deadline, Source
 from umbrella.testing import auth_header
 
 GRACE = 120
@@ -58,9 +58,62 @@ def test_extend_moves_the_expiry(checkin, personas, t0):
     old_expiry = t0 + timedelta(minutes=30, seconds=GRACE)
     new_expiry = old_expiry + timedelta(minutes=15)
     assert run_due_at(old_expiry) == 0
+    assert run_due_at(old_expiry - timedelta(seconds=1)) == 0
+    assert run_due_at(old_expiry + timedelta(seconds=1)) == 0
+    assert not Alarm.objects.exists()
     assert run_due_at(new_expiry - timedelta(seconds=1)) == 0
+    assert not Alarm.objects.exists()
     assert run_due_at(new_expiry) == 1
     assert Alarm.objects.get().source == Source.CHECKIN
+    assert run_due_at(new_expiry + timedelta(seconds=1)) == 0
+    assert Alarm.objects.count() == 1
+
+
+def test_one_second_after_an_extended_expiry_the_alarm_is_raised(checkin, personas, t0):
+    # A late worker (nothing processed at the new expiry itself) still raises it.
+    actions.extend_checkin(checkin, personas.worker, 15, t0 + timedelta(minutes=10))
+    new_expiry = t0 + timedelta(minutes=45, seconds=GRACE)
+    assert run_due_at(new_expiry - timedelta(seconds=1)) == 0
+    assert not Alarm.objects.exists()
+    assert run_due_at(new_expiry + timedelta(seconds=1)) == 1
+    assert Alarm.objects.get().checkin_id == checkin.pk
+    checkin.refresh_from_db()
+    assert checkin.status == CheckInStatus.EXPIRED
+
+
+def test_the_due_time_itself_only_starts_the_grace(checkin, personas, published, t0):
+    due = t0 + timedelta(minutes=30)
+    assert checkin.due_at == due
+    for at in (due - timedelta(seconds=1), due, due + timedelta(seconds=1)):
+        assert run_due_at(at) == 0, at
+    assert not Alarm.objects.exists()
+    checkin.refresh_from_db()
+    assert checkin.status == CheckInStatus.RUNNING
+    grace_end = due + timedelta(seconds=GRACE)
+    assert run_due_at(grace_end - timedelta(seconds=1)) == 0
+    assert run_due_at(grace_end) == 1
+    assert Alarm.objects.count() == 1
+    assert run_due_at(grace_end + timedelta(seconds=1)) == 0
+    assert published.types() == [events.RAISED]
+
+
+def test_done_during_the_grace_cancels_the_expiry(checkin, personas, published, t0):
+    due = t0 + timedelta(minutes=30)
+    grace_end = due + timedelta(seconds=GRACE)
+    assert run_due_at(due + timedelta(seconds=1)) == 0
+    with time_machine.travel(due + timedelta(seconds=60), tick=False):
+        actions.checkin_done(checkin, personas.worker, timezone.now())
+    for at in (
+        grace_end - timedelta(seconds=1),
+        grace_end,
+        grace_end + timedelta(seconds=1),
+    ):
+        assert run_due_at(at) == 0, at
+    assert not Alarm.objects.exists()
+    assert published.calls == []
+    assert not Deadline.objects.filter(checkin=checkin, done_at__isnull=True).exists()
+    checkin.refresh_from_db()
+    assert checkin.status == CheckInStatus.DONE
 
 
 def test_checkin_api(client, personas, circle, t0):

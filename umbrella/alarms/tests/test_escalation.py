@@ -6,9 +6,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from umbrella.accounts.models import Membership
+from umbrella.accounts import actions as accounts_actions
+from umbrella.accounts.models import Membership, Role
 from umbrella.alarms import actions, events
 from umbrella.alarms.models import AlarmRecipient, AlarmStep, Deadline, Source, Status, StepKind
+from umbrella.alarms.routing import DEVICE_REALERT_SECONDS
 from umbrella.alarms.tests.conftest import TIER1_DELAY, TIER2_DELAY
 
 
@@ -139,3 +141,118 @@ def test_a_claim_whose_lease_ran_out_is_taken_over(alarm, published, t0, monkeyp
     assert actions.take_step(pk, "other", due + s(32)) is True
     assert len(published.of(events.ESCALATED)) == 1
     assert Deadline.objects.get(pk=pk).attempt == 2
+
+
+TIER3_DELAY = 30
+
+
+@pytest.fixture
+def three_tier_alarm(personas, outreach_org, published, t0):
+    """Tier 1 her responder (60 s), tier 2 the outreach rota (120 s), tier 3 a friend (30 s)."""
+    friend = accounts_actions.create_account("friend", Role.RESPONDER, password="x" * 12)
+    actions.set_circle(
+        personas.worker,
+        [
+            actions.TierSpec("people", TIER1_DELAY, ["responder"]),
+            actions.TierSpec("organisation_rota", TIER2_DELAY, organisation_id=outreach_org.pk),
+            actions.TierSpec("people", TIER3_DELAY, ["friend"]),
+        ],
+        t0,
+        police_opt_in=False,
+    )
+    return actions.raise_alarm(personas.worker, Source.APP, t0), friend
+
+
+def test_three_tiers_are_told_in_order_each_at_its_delay(three_tier_alarm, personas, published, t0):
+    alarm, friend = three_tier_alarm
+    responder, outreach = personas.responder.pk, personas.outreach.pk
+    tier2_at = t0 + s(TIER1_DELAY)
+    tier3_at = tier2_at + s(TIER2_DELAY)
+    realert_at = tier3_at + s(TIER3_DELAY)
+
+    def told():
+        return [(c["tier"], sorted(c["recipient_ids"])) for c in published.calls]
+
+    assert told() == [(1, [responder])]
+    assert run_due_at(tier2_at - s(1)) == 0
+    assert run_due_at(tier2_at) == 1
+    assert told()[-1] == (2, sorted([responder, outreach]))
+    assert run_due_at(tier2_at + s(1)) == 0
+    assert run_due_at(tier3_at - s(1)) == 0
+    assert len(published.calls) == 2
+    assert run_due_at(tier3_at) == 1
+    assert told()[-1] == (3, sorted([responder, outreach, friend.pk]))
+    assert run_due_at(tier3_at + s(1)) == 0
+    # The last tier is alerted again after its own delay, and only it.
+    assert run_due_at(realert_at - s(1)) == 0
+    assert run_due_at(realert_at) == 1
+    assert published.calls[-1]["payload"]["realert"] is True
+    assert told()[-1] == (3, [friend.pk])
+    assert run_due_at(realert_at + s(1)) == 0
+    alarm.refresh_from_db()
+    assert alarm.current_tier == 3
+    steps = AlarmStep.objects.filter(alarm=alarm).values_list("kind", "tier")
+    assert list(steps) == [
+        (StepKind.RAISED, 1),
+        (StepKind.ESCALATED, 2),
+        (StepKind.ESCALATED, 3),
+        (StepKind.REALERTED, 3),
+    ]
+    tiers = dict(AlarmRecipient.objects.filter(alarm=alarm).values_list("user_id", "tier"))
+    assert tiers == {responder: 1, outreach: 2, friend.pk: 3}
+
+
+def test_a_room_button_alarm_is_alerted_again_every_minute(
+    client, establishment, personas, published, t0
+):
+    assert DEVICE_REALERT_SECONDS == 60
+    _button, key = actions.create_room_button(establishment, "Room 4", t0)
+    with time_machine.travel(t0, tick=False):
+        assert client.post(f"/api/v1/alarms/device/{key}").status_code == 201
+    first = t0 + s(DEVICE_REALERT_SECONDS)
+    assert run_due_at(first - s(1)) == 0
+    assert run_due_at(first) == 1
+    realert = published.calls[-1]
+    assert realert["event_type"] == events.ESCALATED and realert["payload"]["realert"] is True
+    assert realert["recipient_ids"] == [personas.responder.pk]
+    assert run_due_at(first + s(1)) == 0
+    second = first + s(DEVICE_REALERT_SECONDS)
+    assert run_due_at(second - s(1)) == 0
+    assert run_due_at(second) == 1
+    assert len(published.of(events.ESCALATED)) == 2
+    assert run_due_at(second + s(1)) == 0
+
+
+def test_an_alarm_that_reached_nobody_is_looked_at_again_every_minute(
+    personas, outreach_org, published, t0
+):
+    # Her only tier is the outreach rota, and nobody is on duty.
+    Membership.objects.filter(user=personas.outreach).update(on_duty=False)
+    actions.set_circle(
+        personas.worker,
+        [actions.TierSpec("organisation_rota", TIER1_DELAY, organisation_id=outreach_org.pk)],
+        t0,
+        police_opt_in=False,
+    )
+    alarm = actions.raise_alarm(personas.worker, Source.APP, t0)
+    assert alarm.current_tier == 0
+    assert published.calls[0]["recipient_ids"] == []
+    first = t0 + s(DEVICE_REALERT_SECONDS)
+    assert run_due_at(first - s(1)) == 0
+    assert run_due_at(first) == 1  # looked again: still nobody
+    assert len(published.calls) == 1
+    assert Deadline.objects.get(done_at__isnull=True).due_at == first + s(DEVICE_REALERT_SECONDS)
+    assert run_due_at(first + s(1)) == 0
+
+    # Someone comes on duty: the next look tells her.
+    Membership.objects.filter(user=personas.outreach).update(on_duty=True)
+    second = first + s(DEVICE_REALERT_SECONDS)
+    assert run_due_at(second - s(1)) == 0
+    assert len(published.calls) == 1
+    assert run_due_at(second) == 1
+    told = published.calls[-1]
+    assert (told["event_type"], told["tier"]) == (events.ESCALATED, 1)
+    assert told["recipient_ids"] == [personas.outreach.pk]
+    alarm.refresh_from_db()
+    assert alarm.current_tier == 1
+    assert run_due_at(second + s(1)) == 0
