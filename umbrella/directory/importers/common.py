@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import TextIO
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,29 @@ CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 class BadRow(ValueError):
     """The row cannot be imported; the message says why (for the operator)."""
+
+
+# What a row of unexpected shape raises in a parser or the upsert (a number
+# where text is expected, a list too short, a date that does not exist, a
+# value the database refuses): reported as a bad row, and the import goes on.
+ROW_ERRORS = (BadRow, ValueError, TypeError, KeyError, IndexError, AttributeError, DatabaseError)
+SOURCE_ID_LENGTH = Facility._meta.get_field("source_id").max_length
+# How much of an over-long source id the report repeats.
+_REPORTED_ID_LENGTH = 60
+
+
+def reported_id(source_id: str) -> str:
+    """Return ``source_id`` shortened for the report (the row number locates it)."""
+    text = str(source_id)
+    return text if len(text) <= _REPORTED_ID_LENGTH else text[: _REPORTED_ID_LENGTH - 1] + "…"
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, BadRow):
+        return str(error)
+    if isinstance(error, DatabaseError):
+        return f"refused by the database ({type(error).__name__}: {error})"
+    return f"unexpected value ({type(error).__name__}: {error})"
 
 
 @dataclass
@@ -281,23 +304,29 @@ def run_import(
     progress = Progress(total, progress_stream)
     for number, source_id, raw in rows:
         try:
-            record = parse(raw)
-            where = locate(record.lat, record.lon)
-            if not where.inside_region:
-                raise BadRow(
-                    f"outside the 19 municipalities of Brussels ({record.lat}, {record.lon})"
-                )
+            # A savepoint per row: a row the database refuses undoes only its own writes.
             with transaction.atomic():
+                record = parse(raw)
+                if len(record.source_id) > SOURCE_ID_LENGTH:
+                    raise BadRow(
+                        f"source id longer than {SOURCE_ID_LENGTH} characters "
+                        f"({len(record.source_id)})"
+                    )
+                where = locate(record.lat, record.lon)
+                if not where.inside_region:
+                    raise BadRow(
+                        f"outside the 19 municipalities of Brussels ({record.lat}, {record.lon})"
+                    )
                 outcome = upsert_toilet(record)
-        except BadRow as bad:
-            report.bad.append(Problem(number, source_id, str(bad)))
+        except ROW_ERRORS as error:
+            report.bad.append(Problem(number, reported_id(source_id), _reason(error)))
         else:
             setattr(report, outcome, getattr(report, outcome) + 1)
             if record.unread_hours:
                 report.warnings.append(
                     Problem(
                         number,
-                        source_id,
+                        reported_id(source_id),
                         f"opening hours not read, kept as text and marked to verify: "
                         f"{record.unread_hours!r}",
                     )

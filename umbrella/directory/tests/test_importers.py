@@ -272,3 +272,71 @@ def test_command_refuses_unreadable_files(brussels, tmp_path):
         call_command("import_toilets", str(shape), stdout=StringIO(), stderr=StringIO())
     with pytest.raises(ImportFileError):
         import_toilets(FIXTURES / "osm_toilets.json", "csv")
+
+
+# -- rows of unexpected shape --------------------------------------------------------
+
+
+def test_osm_rows_of_unexpected_shape_are_reported_and_the_import_goes_on(brussels):
+    report = import_toilets(FIXTURES / "osm_toilets_odd.json", progress_stream=StringIO())
+    assert report.created == 2
+    assert {
+        _facility("osm", "node/201").location.name_fr,
+        _facility("osm", "node/206").location.name_fr,
+    } == {
+        "Before the odd rows",
+        "After the odd rows",
+    }
+    bad = {p.row: p for p in report.bad}
+    assert sorted(bad) == [2, 3, 4, 5]
+    assert bad[2].source_id == "node/202" and "AttributeError" in bad[2].reason
+    assert bad[3].source_id == "way/203" and bad[3].reason.startswith("coordinates are not")
+    assert bad[4].source_id == "node/204" and "TypeError" in bad[4].reason
+    assert bad[5].reason == "source id longer than 100 characters (205)"
+    assert bad[5].source_id.startswith("node/999") and len(bad[5].source_id) <= 60
+    assert Facility.objects.filter(source="osm").count() == 2
+
+
+def test_brussels_rows_of_unexpected_shape_are_reported_and_the_import_goes_on(brussels):
+    report = import_toilets(FIXTURES / "brussels_toilets_odd.json", progress_stream=StringIO())
+    assert report.created == 2
+    assert _facility("brussels-opendata", "toilet/16").location.name_fr == (
+        "Après les lignes bizarres"
+    )
+    bad = {p.row: p for p in report.bad}
+    assert sorted(bad) == [2, 3, 4, 5]
+    assert bad[2].source_id == "12" and "IndexError" in bad[2].reason
+    assert bad[3].source_id == "13" and "ValueError" in bad[3].reason
+    assert bad[4].reason.startswith("source id longer than 100 characters")
+    assert bad[5].source_id == "15" and bad[5].reason.startswith("coordinates are not numbers")
+    out, err = StringIO(), StringIO()
+    call_command(
+        "import_toilets", str(FIXTURES / "brussels_toilets_odd.json"), stdout=out, stderr=err
+    )
+    assert "0 created, 0 updated, 2 unchanged, 4 bad" in out.getvalue()
+    assert "Skipped row 2 (12): unexpected value (IndexError" in err.getvalue()
+
+
+def test_a_row_the_database_refuses_is_undone_alone_and_reported(brussels, monkeypatch):
+    from django.db import IntegrityError
+
+    from umbrella.directory.importers import common
+
+    real_upsert = common.upsert_toilet
+
+    def refusing(record):
+        outcome = real_upsert(record)
+        if record.source_id == "node/102":
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return outcome
+
+    monkeypatch.setattr(common, "upsert_toilet", refusing)
+    report = import_toilets(FIXTURES / "osm_toilets.json", progress_stream=StringIO())
+    assert report.created == 4
+    refused = next(p for p in report.bad if p.source_id == "node/102")
+    assert refused.row == 2
+    assert refused.reason.startswith("refused by the database (IntegrityError")
+    # Its writes were rolled back with its savepoint; the rows after it were imported.
+    assert not Facility.objects.filter(source="osm", source_id="node/102").exists()
+    assert not ChangeLogEntry.objects.filter(new_value="Noordstation").exists()
+    assert Facility.objects.filter(source="osm", source_id="node/103").exists()
