@@ -218,3 +218,67 @@ def test_places_without_a_point_come_after_the_located_ones(client, places):
     html = page.content.decode()
     assert html.count("By phone or online only") == 1
     assert html.count("Location not known: ask before you go.") == 1
+
+
+@pytest.fixture
+def access(db):
+    """Toilets whose wheelchair access is yes, no and unknown; services with and without a name."""
+
+    def toilet(name, wheelchair):
+        return factories.toilet(
+            factories.GRAND_PLACE,
+            location_fields={"name_en": name, "wheelchair_accessible": wheelchair},
+        )
+
+    return {
+        "ramp": toilet("Ramp", TriState.YES),
+        "stairs": toilet("Stairs", TriState.NO),
+        "unchecked": toilet("Unchecked", TriState.UNKNOWN),
+        "anonymous": factories.service(
+            None,
+            name_en="No name asked",
+            anonymous=True,
+            location_fields={"wheelchair_accessible": TriState.YES},
+        ),
+        "named": factories.service(None, name_en="Name asked", anonymous=False),
+    }
+
+
+def _api_ids(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return {f["id"] for f in response.json()["features"]}
+
+
+def _list_ids(client, **params):
+    response = client.get("/en/directory/", params)
+    assert response.status_code == 200
+    return {item["found"].place.id for item in response.context["items"]}
+
+
+@pytest.mark.parametrize("ids_of", [_api_ids, _list_ids], ids=["api", "list"])
+def test_accessible_and_anonymous_filters(client, access, ids_of):
+    def ids(*names):
+        return {
+            f"toilet-{access[n].pk}"
+            if n in ("ramp", "stairs", "unchecked")
+            else f"service-{access[n].pk}"
+            for n in names
+        }
+
+    # Unknown access matches neither yes nor no.
+    assert ids_of(client, kind="toilet", accessible="1") == ids("ramp")
+    assert ids_of(client, kind="toilet", accessible="0") == ids("stairs")
+    assert ids_of(client, accessible="1") == ids("ramp", "anonymous")
+    assert ids_of(client, kind="service", anonymous="1") == ids("anonymous")
+    # "anonymous" describes services only: the list shows services alone.
+    assert ids_of(client, kind="service", anonymous="0") == ids("named")
+    assert ids_of(client, kind="toilet") == ids("ramp", "stairs", "unchecked")
+
+
+def test_anonymous_without_a_kind(client, access):
+    # The API ignores a service-only filter for toilets; the list shows services only.
+    services = {f"service-{access['anonymous'].pk}"}
+    toilets = {f"toilet-{access[n].pk}" for n in ("ramp", "stairs", "unchecked")}
+    assert _api_ids(client, anonymous="1") == services | toilets
+    assert _list_ids(client, anonymous="1") == services
