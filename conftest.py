@@ -10,3 +10,22 @@ if hasattr(time, "tzset"):
 # Shared fixtures: browser tests (Chromium, axe-core, outside-request guard);
 # personas, sign-in helpers and domain assertions for every app's tests.
 pytest_plugins = ["umbrella.browser", "umbrella.testing"]
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connection_pools(django_db_setup, django_db_blocker):
+    """Close PostgreSQL's connection pools before the test database is dropped.
+
+    The pool (settings: DATABASES OPTIONS "pool") keeps idle connections to
+    the test database open; dropping it would then fail ("being accessed by
+    other users") and leave it behind.
+    """
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            if getattr(connection, "pool", None) is not None:
+                connection.close_pool()
