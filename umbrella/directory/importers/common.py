@@ -256,8 +256,14 @@ def upsert_toilet(record: ToiletRecord) -> str:
     changed = _assign(location, location_values)
     if created or changed:
         actions.save_entry(location)
+    to_verify, last_verified_on = record.hours is None, record.last_verified_on
     if created:
         facility = Facility(location=location, source=record.source, source_id=record.source_id)
+    elif facility.last_verified_on is not None and (
+        record.last_verified_on is None or facility.last_verified_on > record.last_verified_on
+    ):
+        # Someone checked the toilet after the source last did: that check stands.
+        to_verify, last_verified_on = facility.to_verify, facility.last_verified_on
     facility_values = {
         "kind": record.kind,
         "status": record.status,
@@ -268,8 +274,8 @@ def upsert_toilet(record: ToiletRecord) -> str:
         "baby_change": record.baby_change,
         "manager": record.manager,
         "manager_name": record.manager_name[:200],
-        "to_verify": record.hours is None,
-        "last_verified_on": record.last_verified_on,
+        "to_verify": to_verify,
+        "last_verified_on": last_verified_on,
     }
     facility_changed = _assign(facility, facility_values)
     if created or facility_changed:

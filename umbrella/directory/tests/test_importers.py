@@ -169,6 +169,7 @@ def test_osm_import_maps_tags_and_stamps_areas(brussels):
 
 def test_osm_reimport_is_idempotent_and_updates_the_changed_field(brussels):
     import_toilets(FIXTURES / "osm_toilets.json", progress_stream=StringIO())
+    logged = ChangeLogEntry.objects.order_by("pk").last().pk
     again = import_toilets(FIXTURES / "osm_toilets.json", progress_stream=StringIO())
     assert (again.created, again.updated, again.unchanged, len(again.bad)) == (0, 0, 5, 3)
     logged = ChangeLogEntry.objects.count()
@@ -340,3 +341,28 @@ def test_a_row_the_database_refuses_is_undone_alone_and_reported(brussels, monke
     assert not Facility.objects.filter(source="osm", source_id="node/102").exists()
     assert not ChangeLogEntry.objects.filter(new_value="Noordstation").exists()
     assert Facility.objects.filter(source="osm", source_id="node/103").exists()
+
+
+def test_a_reimport_keeps_a_more_recent_check_by_staff(brussels, personas):
+    from umbrella.directory import actions
+
+    import_toilets(FIXTURES / "osm_toilets.json", progress_stream=StringIO())
+    # Hours kept as text, no date from the source: staff checked it on 1 December.
+    unread = _facility("osm", "node/106")
+    assert unread.to_verify is True and unread.last_verified_on is None
+    actions.mark_verified(unread, personas.admin, date(2026, 12, 1))
+    # The source checked this one on 15 September, after the staff's check in August.
+    josse = _facility("osm", "node/101")
+    actions.mark_verified(josse, personas.admin, date(2026, 8, 1))
+
+    logged = ChangeLogEntry.objects.order_by("pk").last().pk
+    again = import_toilets(FIXTURES / "osm_toilets.json", progress_stream=StringIO())
+    assert (again.created, again.updated, again.unchanged) == (0, 1, 4)
+    unread.refresh_from_db()
+    assert (unread.to_verify, unread.last_verified_on) == (False, date(2026, 12, 1))
+    josse.refresh_from_db()
+    assert (josse.to_verify, josse.last_verified_on) == (False, date(2026, 9, 15))
+    # The re-import wrote one change: the source's newer date over the older check.
+    assert list(ChangeLogEntry.objects.filter(pk__gt=logged).values_list("field", "new_value")) == [
+        ("last_verified_on", "2026-09-15")
+    ]
