@@ -335,14 +335,25 @@ CSV_COLUMNS = (
 )
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula
+# (OWASP "CSV injection"); names and phones come from staff and open data.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value) -> str:
+    """Return ``value`` as a CSV cell that no spreadsheet reads as a formula."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, list):
-        return " ".join(str(v) for v in value)
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)  # a number, even negative, is no formula
+    text = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    if text.startswith(_FORMULA_STARTS):
+        text = "'" + text
+    # The writer quotes a cell with "\n" (its line end) but not one with a bare
+    # "\r", which a reader takes for the end of the row.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def csv_text(language: str, kind: str | None = None, now: datetime | None = None) -> str:

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from umbrella.directory.importers import import_toilets
-from umbrella.directory.models import LanguageCode, TriState
+from umbrella.directory.models import LanguageCode, Phone, TriState
 from umbrella.directory.tests import factories
 from umbrella.testing import sign_in
 
@@ -157,3 +157,33 @@ def test_export_command(directory, tmp_path):
     call_command("export_directory", "--format", "csv", stdout=out)
     assert out.getvalue().startswith("# License: ")
     _no_secret(out.getvalue())
+
+
+def test_csv_cells_are_never_formulas(client, db):
+    org = factories.organization("@SUM(1+1)")
+    sal = factories.service(
+        org,
+        factories.NORTH_STATION,
+        name_en='=HYPERLINK("http://example.invalid","click")',
+        location_fields={"address": "-2+3 rue du Calcul", "postcode": "1210"},
+    )
+    Phone.objects.create(service=sal.service, number="+32 2 000 00 00")
+    factories.toilet(
+        factories.GRAND_PLACE, location_fields={"name_en": "\tTab first", "address": "\rCR first"}
+    )
+    text = client.get("/en/directory/export/places.csv").content.decode()
+    # A quoted cell may hold a carriage return: read the CSV, not its lines.
+    rows = list(csv.DictReader(io.StringIO(text.split("\n", 2)[2], newline="")))
+    service = next(r for r in rows if r["id"] == f"service-{sal.pk}")
+    assert service["name"] == '\'=HYPERLINK("http://example.invalid","click")'
+    assert service["organization"] == "'@SUM(1+1)"
+    assert service["address"] == "'-2+3 rue du Calcul"
+    assert service["phones"] == "'+32 2 000 00 00"
+    toilet = next(r for r in rows if r["id"].startswith("toilet-"))
+    assert toilet["name"] == "'\tTab first"
+    assert toilet["address"] == "'\nCR first"  # a bare CR would end the row
+    # Numbers stay numbers; no other cell starts with a formula character.
+    assert float(service["latitude"]) == factories.NORTH_STATION[0]
+    for row in rows:
+        for column, value in row.items():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (column, value)
