@@ -129,6 +129,8 @@ _EDITOR_PERMISSIONS = {
     "holidayschedule": ("view", "add", "change", "delete"),
     "phone": ("view", "add", "change", "delete"),
     "servicelanguage": ("view", "add", "change", "delete"),
+    # Read-only, and only the rows of their own entries (``admin.py``).
+    "changelogentry": ("view",),
 }
 
 

@@ -103,6 +103,17 @@ _SCOPES = {
 }
 
 
+# Every kind of entry an editor writes, and its path to the editing organisation:
+# the change log rows an editor may read.
+_LOGGED_SCOPES = {
+    **_SCOPES,
+    RegularSchedule: "service_at_location__service__organization__accounts_organisation",
+    HolidaySchedule: "service_at_location__service__organization__accounts_organisation",
+    Phone: "service__organization__accounts_organisation",
+    ServiceLanguage: "service__organization__accounts_organisation",
+}
+
+
 class ScheduleInline(admin.TabularInline):
     extra = 0
 
@@ -160,6 +171,14 @@ class LocationAdmin(LoggedAdmin):
     search_fields = ("name_nl", "name_fr", "name_en", "address")
     readonly_fields = ("municipality", "police_zone", "neighbourhood")
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not request.user.is_superuser and "organization" in form.base_fields:
+            # A location without an organisation would be out of its editor's
+            # reach (and scope) the moment it is saved.
+            form.base_fields["organization"].required = True
+        return form
+
     def get_readonly_fields(self, request, obj=None):
         # Without coordinates the municipality is set by hand.
         if obj is not None and not obj.has_point():
@@ -198,8 +217,26 @@ class ChangeLogEntryAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ChangeLogEntry._meta.fields]
 
     def has_view_permission(self, request, obj=None):
-        # Old values may hold confidential addresses of any organisation.
-        return request.user.is_superuser
+        # Old values may hold confidential addresses of any organisation:
+        # an editor reads the log of their own organisations' entries only.
+        if request.user.is_superuser:
+            return True
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        mine = request.user.memberships.values_list("organisation_id", flat=True)
+        own = models.Q(pk__in=[])
+        for model, path in _LOGGED_SCOPES.items():
+            ids = model.objects.filter(**{f"{path}__in": mine}).values_list("pk", flat=True)
+            own |= models.Q(
+                object_type=model._meta.label_lower, object_id__in=[str(pk) for pk in ids]
+            )
+        return queryset.filter(own)
 
     def has_add_permission(self, request):
         return False

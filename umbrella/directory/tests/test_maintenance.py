@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from umbrella.accounts import actions as accounts_actions
 from umbrella.directory import actions
-from umbrella.directory.models import ChangeLogEntry, Organization, Service, stale_filter
+from umbrella.directory.models import (
+    ChangeLogEntry,
+    Location,
+    Organization,
+    Service,
+    stale_filter,
+)
 from umbrella.directory.queries import find_places
 from umbrella.directory.tests import factories
 from umbrella.testing import sign_in
@@ -95,8 +101,10 @@ def test_staff_edit_their_own_entries_only_and_each_save_is_logged(client, edito
     entry = ChangeLogEntry.objects.get(object_id=str(mine.pk), field="name_fr")
     assert entry.new_value == "Nom corrigé" and entry.changed_by == user
     assert entry.changed_at <= timezone.now()
-    # The change log itself is for platform administrators only.
-    assert client.get("/en/admin/directory/changelogentry/").status_code == 403
+    # The change log: the editor reads their own entries' rows, read-only.
+    log = client.get("/en/admin/directory/changelogentry/")
+    assert log.status_code == 200
+    assert entry in log.context["cl"].result_list
 
 
 def test_organisation_choices_are_scoped(client, editor):
@@ -106,3 +114,85 @@ def test_organisation_choices_are_scoped(client, editor):
     choices = [str(o) for o in page.context["adminform"].form.fields["organization"].queryset]
     assert choices == ["Espace Test"]
     assert Organization.objects.count() == 2
+
+
+def _logged_objects(response) -> set[tuple[str, str]]:
+    return {(e.object_type, e.object_id) for e in response.context["cl"].result_list}
+
+
+def test_editors_read_the_change_log_of_their_own_entries_only(client, editor, personas):
+    user, mine, theirs = editor
+    theirs.name_fr = "Pas pour vous"
+    actions.save_entry(theirs, personas.admin)
+    mine_sal = mine.service_at_locations.get()
+    own = {
+        ("directory.organization", str(mine.organization_id)),
+        ("directory.service", str(mine.pk)),
+        ("directory.location", str(mine_sal.location_id)),
+    }
+    sign_in(client, user)
+    log = client.get("/en/admin/directory/changelogentry/", {"all": ""})
+    assert log.status_code == 200
+    assert _logged_objects(log) == own
+    assert "Pas pour vous" not in log.content.decode()
+    mine_entry = ChangeLogEntry.objects.filter(
+        object_type="directory.service", object_id=str(mine.pk)
+    ).first()
+    their_entry = ChangeLogEntry.objects.get(
+        object_type="directory.service", object_id=str(theirs.pk), field="name_fr"
+    )
+    page = client.get(f"/en/admin/directory/changelogentry/{mine_entry.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()  # read-only: nothing to save
+    other = client.get(f"/en/admin/directory/changelogentry/{their_entry.pk}/change/")
+    assert other.status_code == 302  # not in their scope: back to the admin index
+    assert (
+        client.post(
+            f"/en/admin/directory/changelogentry/{mine_entry.pk}/change/", {"field": "x"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.get(f"/en/admin/directory/changelogentry/{mine_entry.pk}/delete/").status_code == 403
+    )
+    # Without the editors' permissions, no change log at all.
+    sign_in(client, personas.staff)
+    response = client.get("/en/admin/directory/changelogentry/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def _location_form(client, url: str) -> dict:
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    return {k: v for k, v in data.items() if v not in (None, False)}
+
+
+def test_a_location_created_by_an_editor_belongs_to_their_organisation(client, editor):
+    user, mine, theirs = editor
+    sign_in(client, user)
+    url = "/en/admin/directory/location/add/"
+    data = {**_location_form(client, url), "name_en": "New door"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "organization" in response.context["adminform"].form.errors
+    assert not Location.objects.filter(name_en="New door").exists()
+    # Another organisation's is no choice either.
+    response = client.post(url, {**data, "organization": theirs.organization_id})
+    assert "organization" in response.context["adminform"].form.errors
+    response = client.post(url, {**data, "organization": mine.organization_id})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = Location.objects.get(name_en="New door")
+    assert created.organization_id == mine.organization_id
+    assert ChangeLogEntry.objects.filter(
+        object_type="directory.location", object_id=str(created.pk), changed_by=user
+    ).exists()
+
+
+def test_a_superuser_may_still_create_a_location_without_organisation(client, db):
+    from umbrella.accounts.models import User
+
+    root = User.objects.create_superuser("root-directory", password="not-used-here-123")
+    sign_in(client, root)
+    url = "/en/admin/directory/location/add/"
+    form = client.get(url).context["adminform"].form
+    assert form.fields["organization"].required is False
