@@ -79,11 +79,13 @@ async def places(
 ):
     """Return matching places as a GeoJSON FeatureCollection.
 
-    With `lat` and `lon` the nearest come first (`distance_m` in metres);
-    without, they are sorted by name. A confidential address (a shelter) has
-    no geometry and no address unless the bearer token or session belongs to
-    someone allowed to see it; the public sees its municipality only. Bad
-    input answers 422 with a readable `detail`.
+    With `lat` and `lon` the nearest come first (`distance_m` in metres),
+    then the places without a known position (`distance_m` null), which a
+    `radius` leaves out; without a point, they are sorted by name. A
+    confidential address (a shelter) has no geometry and no address unless
+    the bearer token or session belongs to someone allowed to see it; the
+    public sees its municipality only. Bad input answers 422 with a readable
+    `detail`.
     """
     params = {
         "kind": kind,
