@@ -19,6 +19,21 @@ from django.core.management.base import BaseCommand, CommandError
 RESTART_PAUSE_SECONDS = 1.0
 
 
+def web_command(host: str, port: int, workers: int = 1) -> list[str]:
+    """Return the argv of the web server.
+
+    Its access log stays on: a room button's device key in the request path
+    is masked by the filter the alarms app attaches to ``uvicorn.access``
+    when Django starts in each web process (``umbrella/alarms/log_filters.py``).
+    """
+    return [
+        sys.executable, "-m", "uvicorn", "umbrella.asgi:application",
+        "--host", host, "--port", str(port),
+        "--workers", str(workers),
+        "--no-server-header", "--proxy-headers",
+    ]  # fmt: skip
+
+
 class Command(BaseCommand):
     help = "Serve the web app (uvicorn, ASGI) and the alarm worker until interrupted."
 
@@ -35,12 +50,7 @@ class Command(BaseCommand):
             raise CommandError(f"PORT must be a number, not {options['port']!r}.") from exc
         python = sys.executable
         manage = str(settings.BASE_DIR / "manage.py")
-        web_cmd = [
-            python, "-m", "uvicorn", "umbrella.asgi:application",
-            "--host", options["host"], "--port", str(port),
-            "--workers", str(options["workers"]),
-            "--no-server-header", "--proxy-headers",
-        ]  # fmt: skip
+        web_cmd = web_command(options["host"], port, options["workers"])
         worker_cmd = [python, manage, "alarm_worker"]
         env = os.environ.copy()
 
