@@ -225,3 +225,43 @@ def test_malformed_json_on_every_action_answers_422(
     assert open_alarm.status == "raised"
     assert CheckIn.objects.get().status == "running"
     assert CheckIn.objects.get().due_at.isoformat() == running_checkin["due_at"]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "fr",
+            "Un minuteur de sécurité peut se terminer au plus tard dans 24 heures : "
+            "prolongez-le de 1380 minutes au maximum.",
+        ),
+        (
+            "ro",
+            "Un temporizator se poate încheia cel târziu peste 24 de ore: "
+            "prelungiți-l cu cel mult 1380 de minute.",
+        ),
+    ],
+)
+def test_extend_past_24_hours_is_refused_in_the_requests_language(
+    client, personas, running_checkin, language, said
+):
+    url = f"/api/v1/checkins/{running_checkin['id']}/extend"
+    headers = {**auth_header(personas.worker), "HTTP_ACCEPT_LANGUAGE": language}
+    with time_machine.travel(datetime.fromisoformat(running_checkin["started_at"]), tick=False):
+        response = client.post(url, {"minutes": 1381}, content_type="application/json", **headers)
+    assert assert_api_error(response, 422)["detail"] == said
+
+
+@pytest.mark.parametrize("language", ["ro", "bg", "es", "pt"])
+def test_the_call_112_answer_is_in_the_workers_language(
+    client, personas, circle, monkeypatch, language
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("notify is down")
+
+    monkeypatch.setattr(events, "notify_publish", lambda: broken)
+    headers = {**auth_header(personas.worker), "HTTP_ACCEPT_LANGUAGE": language}
+    response = client.post("/api/v1/alarms", {}, content_type="application/json", **headers)
+    detail = assert_api_error(response, 503)["detail"]
+    assert "112" in detail
+    assert detail != "The alarm could not be raised. Call 112 now, then try again."
