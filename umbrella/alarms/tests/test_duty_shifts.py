@@ -134,9 +134,13 @@ def test_room_alarms_fall_back_to_every_reference_person_when_nobody_is_on_duty(
     with time_machine.travel(local(2026, 1, 5, 12, 0, 0), tick=False):
         alarm, _ = actions.press_room_button(key, timezone.now())
     assert set(actions.told_ids(alarm)) == {membership.user_id}
+    # Closed, so the evening press raises an alarm of its own (an open one
+    # would be joined).
+    actions.resolve(alarm, membership.user, "test", local(2026, 1, 5, 12, 5, 0))
     with time_machine.travel(local(2026, 1, 5, 18, 0, 0), tick=False):
-        alarm, _ = actions.press_room_button(key, timezone.now())
-    assert set(actions.told_ids(alarm)) == {membership.user_id, personas.responder.pk}
+        evening, created = actions.press_room_button(key, timezone.now())
+    assert created and evening.pk != alarm.pk
+    assert set(actions.told_ids(evening)) == {membership.user_id, personas.responder.pk}
 
 
 def test_an_empty_shift_is_refused(studio):
