@@ -197,15 +197,21 @@ def police_tier_switched_off(personas, police_org, t0):
     Circle.objects.filter(owner=personas.worker).update(police_opt_in=False)
 
 
+# Committed for real: two streams held open each take a connection of their
+# own, which PostgreSQL's per-test transaction would not allow.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.urls("umbrella.alarms.tests.urls_stream")
 def test_a_police_tier_without_opt_in_tells_the_police_nothing(
-    client, personas, police_tier_switched_off, published, t0
+    client, personas, police_tier_switched_off, published, t0, settings
 ):
+    settings.NOTIFY_POLL_SECONDS = 0  # the fan-out alone delivers, as in notify's tests
     police, responder = personas.police, personas.responder
 
+    police_token, responder_token = api_token_for(police), api_token_for(responder)
+
     async def scenario():
-        police_stream = await _open_stream(police)
-        responder_stream = await _open_stream(responder)
+        police_stream = await _open_stream(police_token)
+        responder_stream = await _open_stream(responder_token)
         alarm = await sync_to_async(_raise_committed)(personas.worker, t0)
         frame = await responder_stream.next_event()
         police_heard_nothing = await police_stream.nothing_for(0.5)
@@ -236,8 +242,7 @@ def _raise_committed(owner, now):
         return actions.raise_alarm(owner, Source.APP, now)
 
 
-async def _open_stream(user) -> Stream:
-    token = await sync_to_async(api_token_for)(user)
+async def _open_stream(token: str) -> Stream:
     response = await AsyncClient().get(
         "/api/v1/alarms/stream", headers={"Authorization": f"Bearer {token}"}
     )
