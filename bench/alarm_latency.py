@@ -35,6 +35,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -328,7 +329,8 @@ def main() -> int:
     # connection in memory (connection.queries_log) and the figures would
     # measure that. A throw-away key: this run's data is thrown away too.
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="umbrella.settings", DEBUG="0",
-               SECRET_KEY=secrets.token_urlsafe(48), LOG_LEVEL="WARNING",
+               SECRET_KEY=secrets.token_urlsafe(48),
+               FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(), LOG_LEVEL="WARNING",
                UMBRELLA_VAR_DIR=str(tmp), API_RATE="100000/s")  # fmt: skip
     if args.postgres_redis:
         env["DATABASE_URL"] = os.environ.get(
@@ -346,6 +348,7 @@ def main() -> int:
     shim = mount_stream_if_missing(tmp, env)
     clock = time.perf_counter()
     run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env)
+    run([PY, "manage.py", "load_brussels"], env)  # alarms are stamped with their areas
     n_workers = len(counts) * (int(args.rate * args.seconds) + WARM_UP)
     args.worker_offset = 0
     accounts = json.loads(run([PY, "-c", SETUP, str(max(counts)), str(n_workers)], env))

@@ -73,6 +73,16 @@ def _libc_malloc_trim():
 _malloc_trim = _libc_malloc_trim()
 
 
+def give_back_freed_memory() -> None:
+    """Hand back to the system the pages a burst of temporary objects left free.
+
+    For one-off builds (the area index allocates ~57 MB of temporary
+    geometries and keeps ~10 MB): without it the process keeps the rest.
+    """
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
 def collect_fully() -> float:
     """Run one full collection, then give freed memory back; return the time taken (ms).
 
@@ -81,8 +91,7 @@ def collect_fully() -> float:
     """
     started = time.perf_counter()
     gc.collect()
-    if _malloc_trim is not None:
-        _malloc_trim(0)
+    give_back_freed_memory()
     took = (time.perf_counter() - started) * 1000
     logger.debug("timed full collection took %.1f ms", took)
     return took
