@@ -30,6 +30,15 @@ def signed_in_context(browser, server, user, outside_requests, locale):
     return context
 
 
+def open_panic(context, server, language: str):
+    """Open the panic screen in ``language`` and wait until its button is ready."""
+    panic = context.new_page()
+    panic.set_default_timeout(15_000)
+    panic.goto(f"{server.url}/{language}/alarms/panic/")
+    panic.wait_for_selector("#panic-button:not([disabled])")
+    return panic
+
+
 def hold(page, selector: str, ms: int = HOLD_MS) -> None:
     box = page.locator(selector).bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -58,11 +67,8 @@ def test_worker_alarm_rings_the_console_and_she_sees_who_is_coming(
         console.click("#console-sound")  # the user gesture that allows sound
         assert_no_axe_violations(console)
 
-        panic = worker_context.new_page()
-        panic.set_default_timeout(15_000)
-        panic.goto(f"{server.url}/ro/alarms/panic/")
+        panic = open_panic(worker_context, server, "ro")
         assert panic.locator("html").get_attribute("lang") == "ro"
-        panic.wait_for_selector("#panic-button:not([disabled])")
         assert_no_axe_violations(panic)
 
         # One short tap does nothing: a pocket must not send an alarm.
@@ -122,10 +128,7 @@ def test_keyboard_hold_sends_and_cancel_looks_the_same_with_the_duress_pin(
     server = asgi_live_server
     context = signed_in_context(browser, server, personas.worker, outside_requests, "en-GB")
     try:
-        panic = context.new_page()
-        panic.set_default_timeout(15_000)
-        panic.goto(f"{server.url}/en/alarms/panic/")
-        panic.wait_for_selector("#panic-button:not([disabled])")
+        panic = open_panic(context, server, "en")
         panic.focus("#panic-button")
         panic.keyboard.down("Space")
         panic.wait_for_timeout(HOLD_MS)

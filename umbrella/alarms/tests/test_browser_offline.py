@@ -16,7 +16,7 @@ from django.test import Client
 
 from umbrella.alarms.models import Alarm, IdempotencyKey, Status
 from umbrella.alarms.tests.asgi_server import asgi_live_server  # noqa: F401 -- fixture
-from umbrella.alarms.tests.test_browser_journey import hold, signed_in_context
+from umbrella.alarms.tests.test_browser_journey import hold, open_panic, signed_in_context
 from umbrella.browser import assert_no_axe_violations
 from umbrella.testing import sign_in
 
@@ -33,10 +33,7 @@ def test_a_press_while_offline_is_queued_and_raises_one_alarm_when_back_online(
     server = asgi_live_server
     context = signed_in_context(browser, server, personas.worker, outside_requests, "en-GB")
     try:
-        panic = context.new_page()
-        panic.set_default_timeout(15_000)
-        panic.goto(f"{server.url}/en/alarms/panic/")
-        panic.wait_for_selector("#panic-button:not([disabled])")
+        panic = open_panic(context, server, "en")
         # The service worker is in charge of this page before the network drops.
         panic.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
@@ -84,10 +81,7 @@ def test_offline_the_panic_screen_offers_112_and_a_text_to_the_saved_contact(
     server = asgi_live_server
     context = signed_in_context(browser, server, personas.worker, outside_requests, "en-GB")
     try:
-        panic = context.new_page()
-        panic.set_default_timeout(15_000)
-        panic.goto(f"{server.url}/en/alarms/panic/")
-        panic.wait_for_selector("#panic-button:not([disabled])")
+        panic = open_panic(context, server, "en")
         # Before a contact is saved, there is no text-message link to offer.
         assert panic.locator("#panic-offline [data-sms-item]").is_hidden()
 
@@ -124,10 +118,7 @@ def test_a_single_tap_sends_nothing_and_a_double_tap_sends_the_alarm(
     server = asgi_live_server
     context = _touch_context(browser, server, personas.worker, outside_requests)
     try:
-        panic = context.new_page()
-        panic.set_default_timeout(15_000)
-        panic.goto(f"{server.url}/en/alarms/panic/")
-        panic.wait_for_selector("#panic-button:not([disabled])")
+        panic = open_panic(context, server, "en")
 
         panic.tap("#panic-button")
         panic.wait_for_selector(
