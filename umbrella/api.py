@@ -9,8 +9,11 @@ from umbrella.accounts.api import router as auth_router
 from umbrella.alarms.api import router as alarms_router
 from umbrella.api_errors import field_message, field_name, problem_detail
 from umbrella.areas.api import router as areas_router
+from umbrella.consultation.api import router as consultation_router
 from umbrella.directory.api import router as directory_router
 from umbrella.notify.api import router as notify_router
+from umbrella.reports.api import router as reports_router
+from umbrella.training.api import router as training_router
 
 api = NinjaAPI(
     title="Umbrella Brussels API",
@@ -60,3 +63,6 @@ api.add_router("/areas/", areas_router, tags=["areas"])
 api.add_router("/", alarms_router, tags=["alarms"])
 api.add_router("/notify/", notify_router, tags=["notify"])
 api.add_router("/", directory_router, tags=["directory"])
+api.add_router("/", reports_router, tags=["reports"])
+api.add_router("/", consultation_router, tags=["consultation"])
+api.add_router("/training/", training_router, tags=["training"])

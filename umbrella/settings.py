@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "umbrella.notify",
     "umbrella.alarms",
     "umbrella.directory",
+    "umbrella.reports",
+    "umbrella.consultation",
+    "umbrella.training",
 ]
 
 MIDDLEWARE = [

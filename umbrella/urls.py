@@ -14,6 +14,7 @@ urlpatterns = [
     # so it sits in front of the ninja API that owns the rest of /api/v1/.
     path("api/v1/alarms/stream", alarm_stream, name="alarm-stream"),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("umbrella.reports.open311_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
@@ -23,6 +24,9 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("umbrella.accounts.urls")),
     path("alarms/", include("umbrella.alarms.urls")),
     path("directory/", include("umbrella.directory.urls")),
+    path("reports/", include("umbrella.reports.urls")),
+    path("platform/", include("umbrella.consultation.urls")),
+    path("training/", include("umbrella.training.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

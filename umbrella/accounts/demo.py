@@ -89,7 +89,10 @@ def create_demo(password: str, escalate_after: int = DEFAULT_ESCALATE_AFTER) -> 
         result.users[username] = user
 
     from umbrella.alarms.demo import set_up_alarms_demo
+    from umbrella.consultation.demo import set_up_consultation_demo
     from umbrella.directory.demo import set_up_directory_demo
+    from umbrella.reports.demo import set_up_reports_demo
+    from umbrella.training.demo import set_up_training_demo
 
     set_up_directory_demo(
         result.organisations[POLICE_ORGANISATION],
@@ -100,4 +103,7 @@ def create_demo(password: str, escalate_after: int = DEFAULT_ESCALATE_AFTER) -> 
     result.device_key = set_up_alarms_demo(
         result.users, result.organisations[OUTREACH_ORGANISATION], escalate_after, timezone.now()
     )
+    set_up_reports_demo(result)
+    set_up_consultation_demo(result)
+    set_up_training_demo(result)
     return result

@@ -10,16 +10,25 @@ from django.conf import settings
 from django.core.management import call_command
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
+# The project's catalogue, then one per app that keeps its own (makemessages
+# puts an app's strings in the app's ``locale`` directory when it has one).
+LOCALE_DIRS = [LOCALE, *sorted(Path(settings.BASE_DIR).glob("umbrella/*/locale"))]
 COMPLETE = ["nl", "fr"]
 
 
 def _catalogues() -> list[Path]:
-    return sorted(LOCALE.glob("*/LC_MESSAGES/*.po"))
+    return sorted(po for locale in LOCALE_DIRS for po in locale.glob("*/LC_MESSAGES/*.po"))
+
+
+def _catalogues_of(lang: str, domain: str = "django") -> list[Path]:
+    return [
+        po for locale in LOCALE_DIRS if (po := locale / lang / "LC_MESSAGES" / f"{domain}.po").exists()
+    ]
 
 
 @pytest.mark.parametrize("lang", COMPLETE)
 def test_msgfmt_reports_no_untranslated_or_fuzzy_message(lang):
-    files = sorted((LOCALE / lang / "LC_MESSAGES").glob("*.po"))
+    files = sorted(po for locale in LOCALE_DIRS for po in (locale / lang / "LC_MESSAGES").glob("*.po"))
     assert files, f"no catalogue for {lang}"
     for po in files:
         result = subprocess.run(  # noqa: S603 - fixed argv
@@ -40,8 +49,9 @@ def _normalised(path: Path) -> str:
 
 def test_makemessages_leaves_the_catalogues_unchanged(tmp_path):
     before = {po: _normalised(po) for po in _catalogues()}
-    backup = tmp_path / "locale"
-    shutil.copytree(LOCALE, backup)
+    backups = {locale: tmp_path / f"locale{i}" for i, locale in enumerate(LOCALE_DIRS)}
+    for locale, backup in backups.items():
+        shutil.copytree(locale, backup)
     try:
         for domain in ("django", "djangojs"):
             call_command(
@@ -54,9 +64,11 @@ def test_makemessages_leaves_the_catalogues_unchanged(tmp_path):
             )
         after = {po: _normalised(po) for po in _catalogues()}
     finally:
-        shutil.rmtree(LOCALE)
-        shutil.copytree(backup, LOCALE)
-    changed = sorted(str(po.relative_to(LOCALE)) for po in after if before.get(po) != after[po])
+        for locale, backup in backups.items():
+            shutil.rmtree(locale)
+            shutil.copytree(backup, locale)
+    base = Path(settings.BASE_DIR)
+    changed = sorted(str(po.relative_to(base)) for po in after if before.get(po) != after[po])
     assert changed == [], f"run `make messages` and translate: {changed}"
 
 
@@ -131,10 +143,16 @@ def _msgids(po_text: str) -> list[str]:
 def test_the_safety_screens_are_translated(lang, tmp_path):
     pot = _safety_template(tmp_path)
     assert pot.read_text(encoding="utf-8").count("msgid ") > 50  # the screens were found
+    # The project's catalogue first, as Django looks it up (LOCALE_PATHS before apps).
+    catalogue = tmp_path / f"{lang}-all.po"
+    subprocess.run(  # noqa: S603 - fixed argv
+        ["msgcat", "--use-first", "-o", str(catalogue), *map(str, _catalogues_of(lang))],  # noqa: S607
+        check=True,
+    )
     merged = tmp_path / f"{lang}.po"
     subprocess.run(  # noqa: S603 - fixed argv
         ["msgmerge", "-q", "--no-fuzzy-matching", "-o", str(merged),  # noqa: S607
-         str(LOCALE / lang / "LC_MESSAGES" / "django.po"), str(pot)],
+         str(catalogue), str(pot)],
         check=True,
     )  # fmt: skip
     missing = tmp_path / "missing.po"

@@ -1,0 +1,5 @@
+"""The reports app's JSON API routes (mounted in umbrella/api.py)."""
+
+from ninja import Router
+
+router = Router()
