@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class ConsultationConfig(AppConfig):
     name = "umbrella.consultation"
     label = "consultation"
     verbose_name = _("Consultation platform")
+
+    def ready(self) -> None:
+        # Apps provide live figures for the recommendations tracker in an
+        # ``indicators`` module (see registry.py).
+        autodiscover_modules("indicators")
