@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("reports/", include("umbrella.reports.urls")),
     path("platform/", include("umbrella.consultation.urls")),
     path("training/", include("umbrella.training.urls")),
+    path("verify/", include("umbrella.training.verify_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

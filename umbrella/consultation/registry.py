@@ -5,7 +5,7 @@ An app provides figures in an ``indicators`` module (found by
 
     from umbrella.consultation.registry import Figure, indicator
 
-    @indicator("directory.zones_with_trafficking_reference", _("Police zones with a trafficking reference person"))
+    @indicator("directory.zones_with_reference", _("Police zones with a trafficking reference"))
     def zones_with_reference(now):
         return Figure(value=4, denominator=6, unit=Unit.COUNT, as_of=now)
 

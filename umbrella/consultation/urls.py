@@ -1,9 +1,7 @@
-from django.urls import path
-
-from umbrella.consultation import views
+from umbrella.consultation import urls_meetings, urls_tracker
 
 app_name = "consultation"
 
-urlpatterns = [
-    path("", views.index, name="index"),
-]
+# One namespace, two halves: meetings and members (urls_meetings, with the
+# overview at ``index``), the recommendations tracker and municipal rules (urls_tracker).
+urlpatterns = urls_meetings.urlpatterns + urls_tracker.urlpatterns

@@ -1,9 +1,7 @@
-from django.urls import path
-
-from umbrella.training import views
+from umbrella.training import urls_courses, urls_feedback
 
 app_name = "training"
 
-urlpatterns = [
-    path("", views.index, name="index"),
-]
+# One namespace, two halves: courses, quizzes, cohorts, certificates and
+# coverage (urls_courses, with ``index``), and sex workers' service feedback (urls_feedback).
+urlpatterns = urls_courses.urlpatterns + urls_feedback.urlpatterns

@@ -1,0 +1,5 @@
+"""The consultation API: meetings."""
+
+from ninja import Router
+
+router = Router()

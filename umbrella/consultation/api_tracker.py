@@ -1,0 +1,5 @@
+"""The consultation API: tracker."""
+
+from ninja import Router
+
+router = Router()
