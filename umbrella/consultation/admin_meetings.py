@@ -1,0 +1,1 @@
+"""Admin: platform bodies, members, meetings, minutes, decisions."""

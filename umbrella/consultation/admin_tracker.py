@@ -1,0 +1,1 @@
+"""Admin: recommendations, milestones, municipal rules."""

@@ -1,0 +1,1 @@
+"""Admin: courses, modules, lessons, questions, cohorts, certificates."""
