@@ -1,0 +1,69 @@
+"""Rate limits on new reports, per client, storing no IP address.
+
+The caller passes a ``client_key``: a keyed hash of the client address with
+a key that changes every day (``client_key_for(request)``), so even the
+cache never holds an address, and yesterday's keys cannot be linked to
+today's. Counters live in the cache (Redis in production, shared by every
+web process) and expire on their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+HOURLY_LIMIT_SETTING = "REPORTS_PER_CLIENT_PER_HOUR"
+DAILY_LIMIT_SETTING = "REPORTS_PER_CLIENT_PER_DAY"
+
+
+def client_key_for(request, now: datetime | None = None) -> str:
+    """Return a rate-limit key for the client of ``request``: never the address itself."""
+    address = request.META.get("REMOTE_ADDR", "")
+    day = timezone.localdate(now or timezone.now()).isoformat()
+    daily_key = hmac.new(settings.SECRET_KEY.encode(), f"reports-rate|{day}".encode(), "sha256")
+    return hmac.new(daily_key.digest(), address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _limits() -> tuple[int, int]:
+    return (
+        int(getattr(settings, HOURLY_LIMIT_SETTING, 10)),
+        int(getattr(settings, DAILY_LIMIT_SETTING, 30)),
+    )
+
+
+def _keys(client_key: str, now: datetime) -> tuple[str, str]:
+    digest = hashlib.sha256(client_key.encode()).hexdigest()[:24]
+    local = timezone.localtime(now)
+    return (
+        f"reports:rate:h:{local:%Y%m%d%H}:{digest}",
+        f"reports:rate:d:{local:%Y%m%d}:{digest}",
+    )
+
+
+def is_limited(client_key: str, now: datetime) -> bool:
+    """Answer whether this client reached its hourly or daily number of reports."""
+    if not client_key:
+        return False
+    hourly, daily = _limits()
+    hour_key, day_key = _keys(client_key, now)
+    counts = cache.get_many([hour_key, day_key])
+    return counts.get(hour_key, 0) >= hourly or counts.get(day_key, 0) >= daily
+
+
+def count(client_key: str, now: datetime) -> None:
+    """Count one accepted report for this client."""
+    if not client_key:
+        return
+    hour_key, day_key = _keys(client_key, now)
+    for key, ttl in ((hour_key, 3600), (day_key, 86400)):
+        if cache.add(key, 1, ttl):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, ttl)
