@@ -1,0 +1,656 @@
+"""Every change to bodies, members, meetings, minutes and decisions; each one transaction.
+
+An action refuses with ``ConsultationError`` (or its ``NotAllowed``) whose
+message is a translated sentence the page or API shows as it is.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from umbrella.accounts.models import hash_secret
+from umbrella.consultation import queries_meetings as queries
+from umbrella.consultation.models import (
+    MINUTES_TRANSITIONS,
+    AgendaDocument,
+    AgendaItem,
+    Body,
+    BodyKind,
+    Decision,
+    FeedToken,
+    Meeting,
+    Member,
+    MemberCategory,
+    Minutes,
+    MinutesComment,
+    MinutesStatus,
+    Participation,
+    Position,
+    Reminder,
+    ReminderStatus,
+    Visibility,
+)
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# Extension → the first bytes a real file of that type starts with (None: plain text).
+DOCUMENT_TYPES: dict[str, tuple[str, bytes | None]] = {
+    ".pdf": ("application/pdf", b"%PDF-"),
+    ".odt": ("application/vnd.oasis.opendocument.text", b"PK\x03\x04"),
+    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", b"PK\x03\x04"),
+    ".odp": ("application/vnd.oasis.opendocument.presentation", b"PK\x03\x04"),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        b"PK\x03\x04",
+    ),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
+    ".pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        b"PK\x03\x04",
+    ),
+    ".png": ("image/png", b"\x89PNG\r\n\x1a\n"),
+    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".txt": ("text/plain; charset=utf-8", None),
+    ".csv": ("text/csv; charset=utf-8", None),
+}
+MAX_AGENDA_MINUTES = 600
+MAX_COMMENT_LENGTH = 4000
+
+
+class ConsultationError(Exception):
+    """A refusal; ``message`` is a translated sentence for the person who asked."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(ConsultationError):
+    """The person may not do this."""
+
+
+def _require_manager(user) -> None:
+    if not queries.can_manage(user):
+        raise NotAllowed(_("Only the platform's secretary or chair may do this."))
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+# --- Bodies and members ------------------------------------------------------
+
+
+@transaction.atomic
+def ensure_body(
+    slug: str,
+    kind: str,
+    *,
+    name_nl: str,
+    name_fr: str,
+    name_en: str,
+    parent: Body | None = None,
+    description_nl: str = "",
+    description_fr: str = "",
+    description_en: str = "",
+) -> Body:
+    """Create or update the body with this short name (idempotent; for set-up and the demo)."""
+    body, _created = Body.objects.update_or_create(
+        slug=slug,
+        defaults={
+            "kind": kind,
+            "parent": parent,
+            "name_nl": name_nl,
+            "name_fr": name_fr,
+            "name_en": name_en,
+            "description_nl": description_nl,
+            "description_fr": description_fr,
+            "description_en": description_en,
+        },
+    )
+    return body
+
+
+@transaction.atomic
+def add_member(
+    body: Body,
+    *,
+    by,
+    organisation,
+    representative,
+    category: str,
+    position: str = Position.MEMBER,
+    today: date | None = None,
+) -> Member:
+    """Give ``organisation`` a seat at ``body``, represented by ``representative``."""
+    _require_manager(by)
+    if category not in MemberCategory.values:
+        raise ConsultationError(_("Choose one of the member categories."), "category")
+    if position not in Position.values:
+        raise ConsultationError(_("Choose one of the positions."), "position")
+    today = today or timezone.localdate()
+    seat = queries.active_members(today).filter(body=body, representative=representative).first()
+    if seat is not None:
+        if seat.organisation_id != organisation.pk:
+            raise ConsultationError(
+                _("This person already represents another organisation in this body."),
+                "representative",
+            )
+        seat.position, seat.category = position, category
+        seat.save(update_fields=["position", "category"])
+        return seat
+    return Member.objects.create(
+        body=body,
+        organisation=organisation,
+        representative=representative,
+        category=category,
+        position=position,
+        joined_on=today,
+    )
+
+
+@transaction.atomic
+def end_membership(member: Member, *, by, today: date | None = None) -> Member:
+    _require_manager(by)
+    member.left_on = today or timezone.localdate()
+    member.save(update_fields=["left_on"])
+    member.feed_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return member
+
+
+# --- Meetings ----------------------------------------------------------------
+
+
+def _check_titles(titles: dict[str, str]) -> dict[str, str]:
+    titles = {key: (value or "").strip() for key, value in titles.items()}
+    if not any(titles.values()):
+        raise ConsultationError(_("Give the meeting a title in at least one language."), "title_en")
+    return titles
+
+
+@transaction.atomic
+def create_meeting(
+    body: Body,
+    *,
+    by,
+    starts_at: datetime,
+    ends_at: datetime,
+    title_nl: str = "",
+    title_fr: str = "",
+    title_en: str = "",
+    place: str = "",
+    online_url: str = "",
+    visibility: str = Visibility.PUBLIC,
+    now: datetime | None = None,
+) -> Meeting:
+    """Plan a meeting of ``body``; it needs a place or an online link."""
+    _require_manager(by)
+    now = _now(now)
+    titles = _check_titles({"title_nl": title_nl, "title_fr": title_fr, "title_en": title_en})
+    if ends_at <= starts_at:
+        raise ConsultationError(_("The meeting must end after it starts."), "ends_at")
+    if not (place or "").strip() and not (online_url or "").strip():
+        raise ConsultationError(_("Give a place, an online link, or both."), "place")
+    if visibility not in Visibility.values:
+        raise ConsultationError(_("Choose who may see the meeting."), "visibility")
+    return Meeting.objects.create(
+        body=body,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=(place or "").strip(),
+        online_url=(online_url or "").strip(),
+        visibility=visibility,
+        created_by=by,
+        created_at=now,
+        updated_at=now,
+        **titles,
+    )
+
+
+@transaction.atomic
+def add_agenda_item(
+    meeting: Meeting,
+    *,
+    by,
+    duration_minutes: int,
+    title_nl: str = "",
+    title_fr: str = "",
+    title_en: str = "",
+    parent: AgendaItem | None = None,
+) -> AgendaItem:
+    """Add a point (or, with ``parent``, a sub-point) at the end of the agenda."""
+    _require_manager(by)
+    titles = {"title_nl": title_nl, "title_fr": title_fr, "title_en": title_en}
+    titles = {key: (value or "").strip() for key, value in titles.items()}
+    if not any(titles.values()):
+        raise ConsultationError(
+            _("Give the agenda item a title in at least one language."), "title_en"
+        )
+    if not (0 < duration_minutes <= MAX_AGENDA_MINUTES):
+        raise ConsultationError(
+            _("The duration must be between 1 and %(max)d minutes.") % {"max": MAX_AGENDA_MINUTES},
+            "duration_minutes",
+        )
+    if parent is not None:
+        if parent.meeting_id != meeting.pk:
+            raise ConsultationError(_("Choose a point of this meeting's agenda."), "parent")
+        if parent.parent_id is not None:
+            raise ConsultationError(_("Sub-points cannot have sub-points of their own."), "parent")
+    siblings = meeting.agenda_items.filter(parent=parent)
+    order = (siblings.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    return AgendaItem.objects.create(
+        meeting=meeting, parent=parent, order=order, duration_minutes=duration_minutes, **titles
+    )
+
+
+def _checked_upload(upload) -> tuple[str, str]:
+    """Return ``(extension, content type)`` of an accepted upload, or refuse it."""
+    extension = PurePath(upload.name or "").suffix.lower()
+    if extension not in DOCUMENT_TYPES:
+        raise ConsultationError(
+            _(
+                "This kind of file is not accepted. Attach a PDF, an OpenDocument or Office "
+                "document, a PNG or JPEG image, or a text or CSV file."
+            ),
+            "file",
+        )
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ConsultationError(_("The file is larger than 10 MB."), "file")
+    if upload.size == 0:
+        raise ConsultationError(_("The file is empty."), "file")
+    content_type, magic = DOCUMENT_TYPES[extension]
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    if magic is not None and not head.startswith(magic):
+        raise ConsultationError(_("The file's content does not match its name."), "file")
+    if magic is None:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            # The 2048 bytes may cut a character in two: allow that one case.
+            if error.start < len(head) - 3:
+                raise ConsultationError(_("A text file must be in UTF-8."), "file") from error
+    return extension, content_type
+
+
+@transaction.atomic
+def attach_document(
+    item: AgendaItem,
+    *,
+    by,
+    title: str,
+    upload=None,
+    url: str = "",
+    now: datetime | None = None,
+) -> AgendaDocument:
+    """Attach an uploaded file (checked for type and size) or a link to an agenda item."""
+    _require_manager(by)
+    title = (title or "").strip()
+    if not title:
+        raise ConsultationError(_("Give the document a title."), "title")
+    url = (url or "").strip()
+    if upload is None and not url:
+        raise ConsultationError(_("Choose a file or give a link."), "file")
+    if upload is not None and url:
+        raise ConsultationError(_("Choose a file or give a link, not both."), "url")
+    document = AgendaDocument(agenda_item=item, title=title, url=url, added_at=_now(now))
+    if upload is not None:
+        extension, content_type = _checked_upload(upload)
+        document.content_type = content_type
+        document.size = upload.size
+        # A random name: the original may carry a person's name, and the file
+        # is only ever served through the document view.
+        document.file.save(f"{uuid.uuid4().hex}{extension}", upload, save=False)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def invite_members(meeting: Meeting, *, by, now: datetime | None = None) -> int:
+    """Invite every active member of the meeting's body; return how many were newly invited."""
+    _require_manager(by)
+    now = _now(now)
+    invited = 0
+    for member in queries.active_members(timezone.localdate(now)).filter(body=meeting.body):
+        participation, created = Participation.objects.get_or_create(
+            meeting=meeting, member=member, defaults={"invited_at": now}
+        )
+        if created:
+            invited += 1
+        elif participation.invited_at is None:
+            participation.invited_at = now
+            participation.save(update_fields=["invited_at"])
+            invited += 1
+    return invited
+
+
+def _seat_for(meeting: Meeting, user, today: date) -> Member | None:
+    seats = queries.member_seats(user, today)
+    return (
+        seats.filter(body=meeting.body).first()
+        or seats.filter(body__kind=BodyKind.PLATFORM).first()
+    )
+
+
+@transaction.atomic
+def register(meeting: Meeting, *, user, now: datetime | None = None) -> Participation:
+    """Register ``user``'s seat for a meeting that has not started."""
+    now = _now(now)
+    member = _seat_for(meeting, user, timezone.localdate(now))
+    if member is None:
+        raise NotAllowed(_("Only members of the platform can register for its meetings."))
+    if meeting.starts_at <= now:
+        raise ConsultationError(_("This meeting has already started."))
+    participation, _created = Participation.objects.get_or_create(meeting=meeting, member=member)
+    if participation.registered_at is None:
+        participation.registered_at = now
+        participation.save(update_fields=["registered_at"])
+    return participation
+
+
+@transaction.atomic
+def cancel_registration(meeting: Meeting, *, user, now: datetime | None = None) -> bool:
+    now = _now(now)
+    member = _seat_for(meeting, user, timezone.localdate(now))
+    if member is None:
+        return False
+    return bool(
+        Participation.objects.filter(
+            meeting=meeting, member=member, registered_at__isnull=False
+        ).update(registered_at=None)
+    )
+
+
+@transaction.atomic
+def record_attendance(
+    meeting: Meeting, *, by, present: Iterable[int], now: datetime | None = None
+) -> int:
+    """Record who was present (member ids); every other participant is marked absent."""
+    _require_manager(by)
+    now = _now(now)
+    if meeting.starts_at > now:
+        raise ConsultationError(_("Attendance can be recorded once the meeting has started."))
+    present_ids = set(present)
+    allowed = set(meeting.body.members.values_list("pk", flat=True))
+    if not present_ids <= allowed:
+        raise ConsultationError(_("Choose members of this body."), "present")
+    for member_id in present_ids:
+        Participation.objects.get_or_create(meeting=meeting, member_id=member_id)
+    Participation.objects.filter(meeting=meeting, member_id__in=present_ids).update(attended=True)
+    Participation.objects.filter(meeting=meeting).exclude(member_id__in=present_ids).update(
+        attended=False
+    )
+    return len(present_ids)
+
+
+# --- Minutes -------------------------------------------------------------------
+
+
+def _transition(minutes: Minutes, to: str) -> None:
+    if to not in MINUTES_TRANSITIONS[minutes.status]:
+        raise ConsultationError(
+            _("Minutes that are %(current)s cannot become %(target)s.")
+            % {
+                "current": MinutesStatus(minutes.status).label,
+                "target": MinutesStatus(to).label,
+            }
+        )
+    minutes.status = to
+
+
+@transaction.atomic
+def save_minutes(
+    meeting: Meeting,
+    *,
+    by,
+    text_nl: str = "",
+    text_fr: str = "",
+    text_en: str = "",
+    now: datetime | None = None,
+) -> Minutes:
+    """Write or rewrite the draft minutes of a meeting that has started."""
+    _require_manager(by)
+    now = _now(now)
+    if meeting.starts_at > now:
+        raise ConsultationError(_("Minutes can be written once the meeting has started."))
+    texts = {"text_nl": text_nl, "text_fr": text_fr, "text_en": text_en}
+    texts = {key: (value or "").strip() for key, value in texts.items()}
+    if not any(texts.values()):
+        raise ConsultationError(_("Write the minutes in at least one language."), "text_en")
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    if minutes is None:
+        return Minutes.objects.create(meeting=meeting, updated_at=now, **texts)
+    if minutes.status != MinutesStatus.DRAFT:
+        raise ConsultationError(_("Only draft minutes can be changed."))
+    for key, value in texts.items():
+        setattr(minutes, key, value)
+    minutes.updated_at = now
+    minutes.save()
+    return minutes
+
+
+def _locked(minutes: Minutes) -> Minutes:
+    return Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+
+
+@transaction.atomic
+def approve_minutes(
+    minutes: Minutes, *, by, at_meeting: Meeting, now: datetime | None = None
+) -> Minutes:
+    """Approve draft minutes at a later meeting of the same body, once that one has started."""
+    _require_manager(by)
+    now = _now(now)
+    minutes = _locked(minutes)
+    if at_meeting.body_id != minutes.meeting.body_id or (
+        at_meeting.starts_at <= minutes.meeting.starts_at
+    ):
+        raise ConsultationError(
+            _("Minutes are approved by a later meeting of the same body."), "at_meeting"
+        )
+    if at_meeting.starts_at > now:
+        raise ConsultationError(
+            _("Minutes can be approved once the approving meeting has started."), "at_meeting"
+        )
+    _transition(minutes, MinutesStatus.APPROVED)
+    minutes.approved_at = now
+    minutes.approved_by_meeting = at_meeting
+    minutes.updated_at = now
+    minutes.save()
+    return minutes
+
+
+@transaction.atomic
+def publish_minutes(minutes: Minutes, *, by, now: datetime | None = None) -> Minutes:
+    _require_manager(by)
+    now = _now(now)
+    minutes = _locked(minutes)
+    _transition(minutes, MinutesStatus.PUBLISHED)
+    minutes.published_at = now
+    minutes.updated_at = now
+    minutes.save()
+    return minutes
+
+
+@transaction.atomic
+def reopen_minutes(minutes: Minutes, *, by, now: datetime | None = None) -> Minutes:
+    """Send approved (not yet published) minutes back to draft."""
+    _require_manager(by)
+    now = _now(now)
+    minutes = _locked(minutes)
+    _transition(minutes, MinutesStatus.DRAFT)
+    minutes.approved_at = None
+    minutes.approved_by_meeting = None
+    minutes.updated_at = now
+    minutes.save()
+    return minutes
+
+
+@transaction.atomic
+def comment_on_minutes(
+    minutes: Minutes, *, user, text: str, now: datetime | None = None
+) -> MinutesComment:
+    """Let a member comment on draft minutes."""
+    now = _now(now)
+    member = _seat_for(minutes.meeting, user, timezone.localdate(now))
+    if member is None:
+        raise NotAllowed(_("Only members of the platform can comment on minutes."))
+    if minutes.status != MinutesStatus.DRAFT:
+        raise ConsultationError(_("Comments are taken on draft minutes only."))
+    text = (text or "").strip()
+    if not text:
+        raise ConsultationError(_("Write your comment."), "text")
+    if len(text) > MAX_COMMENT_LENGTH:
+        raise ConsultationError(
+            _("A comment can be at most %(max)d characters long.") % {"max": MAX_COMMENT_LENGTH},
+            "text",
+        )
+    return MinutesComment.objects.create(minutes=minutes, member=member, text=text, created_at=now)
+
+
+# --- Decisions -----------------------------------------------------------------
+
+
+@transaction.atomic
+def record_decision(
+    meeting: Meeting,
+    *,
+    by,
+    text_nl: str = "",
+    text_fr: str = "",
+    text_en: str = "",
+    agenda_item: AgendaItem | None = None,
+    moves=(),
+    now: datetime | None = None,
+) -> Decision:
+    """Record a decision of ``meeting`` and move the recommendations it decides on.
+
+    ``moves`` lists ``(recommendation, status | None, progress | None)``; each
+    becomes a recommendation change pointing at the decision, in this same
+    transaction (so a refused move leaves no decision behind).
+    """
+    _require_manager(by)
+    now = _now(now)
+    texts = {"text_nl": text_nl, "text_fr": text_fr, "text_en": text_en}
+    texts = {key: (value or "").strip() for key, value in texts.items()}
+    if not any(texts.values()):
+        raise ConsultationError(_("Write the decision in at least one language."), "text_en")
+    if meeting.starts_at > now:
+        raise ConsultationError(_("Decisions are recorded once the meeting has started."))
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise ConsultationError(_("Choose a point of this meeting's agenda."), "agenda_item")
+    decision = Decision.objects.create(
+        meeting=meeting, agenda_item=agenda_item, decided_at=now, recorded_by=by, **texts
+    )
+    moves = list(moves)
+    if moves:
+        from umbrella.consultation.actions_tracker import update_recommendation
+
+        for recommendation, status, progress in moves:
+            try:
+                update_recommendation(
+                    recommendation,
+                    by=by,
+                    status=status,
+                    progress=progress,
+                    decision=decision,
+                    now=now,
+                )
+            except ValidationError as refusal:
+                # Raised inside this transaction: the decision is rolled back with it.
+                field = next(iter(getattr(refusal, "error_dict", {}) or {}), None)
+                raise ConsultationError(" ".join(refusal.messages), field) from refusal
+    return decision
+
+
+# --- Calendar feed tokens --------------------------------------------------------
+
+
+@transaction.atomic
+def issue_feed_token(member: Member, *, now: datetime | None = None) -> tuple[FeedToken, str]:
+    """Give the member a new secret feed address (earlier ones stop working); return it once."""
+    now = _now(now)
+    member.feed_tokens.filter(revoked_at__isnull=True).update(revoked_at=now)
+    plaintext = secrets.token_urlsafe(32)
+    token = FeedToken.objects.create(
+        member=member, key_hash=hash_secret(plaintext), prefix=plaintext[:6], created_at=now
+    )
+    return token, plaintext
+
+
+@transaction.atomic
+def revoke_feed_tokens(member: Member, *, now: datetime | None = None) -> int:
+    return member.feed_tokens.filter(revoked_at__isnull=True).update(revoked_at=_now(now))
+
+
+# --- Reminders -----------------------------------------------------------------
+
+
+def reminder_text(meeting: Meeting) -> tuple[str, str]:
+    """Return (subject, body) of a meeting reminder, in Dutch, French and English."""
+    subjects, paragraphs = [], []
+    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    for language in ("nl", "fr", "en"):
+        with translation.override(language):
+            local = timezone.localtime(meeting.starts_at)
+            title = meeting.title
+            subjects.append(_("Reminder: %(title)s") % {"title": title})
+            where = meeting.place or meeting.online_url
+            paragraphs.append(
+                _(
+                    "Reminder: the meeting “%(title)s” of the consultation platform starts on "
+                    "%(date)s at %(time)s (Brussels time). Where: %(where)s. Details: %(url)s"
+                )
+                % {
+                    "title": title,
+                    "date": local.strftime("%d/%m/%Y"),
+                    "time": local.strftime("%H:%M"),
+                    "where": where,
+                    "url": site + reverse("consultation:meeting", args=[meeting.pk]),
+                }
+            )
+    return " / ".join(dict.fromkeys(subjects)), "\n\n".join(paragraphs)
+
+
+@transaction.atomic
+def send_reminder(participation: Participation, *, now: datetime | None = None) -> Reminder | None:
+    """E-mail one reminder of a meeting to one member, once; return its row (``None`` if an
+    earlier run already sent it).
+
+    The row is written first: the unique (meeting, member) constraint makes a
+    second worker wait and then find it, so nobody receives two reminders.
+    """
+    now = _now(now)
+    reminder, created = Reminder.objects.get_or_create(
+        meeting=participation.meeting,
+        member=participation.member,
+        defaults={"status": ReminderStatus.SENT, "sent_at": now},
+    )
+    if not created:
+        return None
+    address = (participation.member.representative.email or "").strip()
+    if not address:
+        reminder.status = ReminderStatus.NO_ADDRESS
+        reminder.save(update_fields=["status"])
+        return reminder
+    subject, body = reminder_text(participation.meeting)
+    try:
+        send_mail(subject, body, None, [address])
+    except Exception as error:
+        reminder.status = ReminderStatus.FAILED
+        reminder.error = f"{type(error).__name__}: {error}"[:300]
+        reminder.save(update_fields=["status", "error"])
+    return reminder
