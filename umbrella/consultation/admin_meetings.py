@@ -1,1 +1,89 @@
-"""Admin: platform bodies, members, meetings, minutes, decisions."""
+"""Admin: platform bodies, members, meetings, minutes, decisions.
+
+The secretary works on the site's own pages (which go through the actions);
+the admin is for platform administrators to correct records. Minutes and
+decisions are read-only here: their life cycle and their links to the
+recommendations belong to the actions.
+"""
+
+from django.contrib import admin
+
+from umbrella.consultation.models import (
+    AgendaDocument,
+    AgendaItem,
+    Body,
+    Decision,
+    Meeting,
+    Member,
+    Minutes,
+    Participation,
+    Reminder,
+)
+
+
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "kind", "slug", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name_nl", "name_fr", "name_en", "slug"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "representative", "body", "category", "position", "left_on"]
+    list_filter = ["body", "category", "position"]
+    search_fields = ["organisation__name", "representative__username"]
+    autocomplete_fields = ["organisation", "representative"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["order", "parent", "title_nl", "title_fr", "title_en", "duration_minutes"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "body", "starts_at", "visibility"]
+    list_filter = ["body", "visibility"]
+    date_hierarchy = "starts_at"
+    search_fields = ["title_nl", "title_fr", "title_en", "place"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    inlines = [AgendaItemInline]
+
+
+@admin.register(AgendaDocument)
+class AgendaDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "agenda_item", "content_type", "size", "added_at"]
+    readonly_fields = ["file", "content_type", "size", "added_at"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "member", "invited_at", "registered_at", "attended"]
+    list_filter = ["meeting__body", "attended"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Minutes)
+class MinutesAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "status", "approved_by_meeting", "published_at"]
+    list_filter = ["status"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "meeting", "agenda_item", "decided_at", "recorded_by"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "member", "status", "sent_at"]
+    list_filter = ["status"]
