@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -145,6 +145,8 @@ def issue_certificate_if_complete(user, course: Course, now: datetime) -> Certif
 
 @transaction.atomic
 def issue_certificate(user, course: Course, now: datetime) -> Certificate:
+    # In UTC: durations are exact (730 × 24 h), whatever DST does in Brussels meanwhile.
+    now = now.astimezone(UTC)
     valid_until = now + timedelta(days=course.certificate_valid_days)
     return Certificate.objects.create(
         user=user,

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from umbrella.accounts.models import Membership, Organisation
-from umbrella.training.models import Attempt, Certificate, Course, Module
+from umbrella.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind
+from umbrella.training.models import Attempt, Certificate, Cohort, CohortMember, Course, Module
 from umbrella.training.models.courses import STIGMA_COURSE_SLUG
 
 
@@ -131,3 +131,243 @@ def is_course_complete(user, course: Course, since: datetime | None = None) -> b
 
 def expiring_within(at: datetime, days: int = 60) -> QuerySet[Certificate]:
     return valid_certificates(at).filter(valid_until__lte=at + timedelta(days=days))
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    module: Module
+    passed: bool
+    best_score: int | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    course: Course
+    modules: list[ModuleProgress]
+    certificate: Certificate | None
+    refresher_due: bool
+
+    @property
+    def passed_count(self) -> int:
+        return sum(m.passed for m in self.modules)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.modules) and self.passed_count == len(self.modules)
+
+
+def course_progress(user, course: Course, at: datetime) -> CourseProgress:
+    """Return the person's progress through ``course`` at ``at``.
+
+    A module counts as passed when a quiz was passed in the current completion
+    window (after the refresher became due, for a holder who must refresh).
+    """
+    modules = list(course_modules(course))
+    certificate = current_certificate(user, course, at) if user.is_authenticated else None
+    refresher_due = certificate is not None and certificate.is_refresher_due_at(at)
+    since = certificate.refresher_due_at if refresher_due else None
+    passed = passed_module_ids(user, course, since)
+    stats: dict[int, tuple[int, int | None]] = {}
+    if user.is_authenticated:
+        for module_id, score in Attempt.objects.filter(
+            user=user, module__course=course, finished_at__isnull=False
+        ).values_list("module_id", "score"):
+            count, best = stats.get(module_id, (0, None))
+            stats[module_id] = (count + 1, score if best is None else max(best, score or 0))
+    return CourseProgress(
+        course=course,
+        modules=[
+            ModuleProgress(
+                module=m,
+                passed=m.pk in passed,
+                best_score=stats.get(m.pk, (0, None))[1],
+                attempts=stats.get(m.pk, (0, None))[0],
+            )
+            for m in modules
+        ],
+        certificate=certificate,
+        refresher_due=refresher_due,
+    )
+
+
+def courses_for_learners() -> QuerySet[Course]:
+    """Return the courses with at least one module, for the course list and the API."""
+    return Course.objects.filter(modules__retired=False).distinct().order_by("slug")
+
+
+def user_certificates(user) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(user=user).select_related("course").order_by("-issued_at")
+
+
+def open_attempt(user, module: Module) -> Attempt | None:
+    """Return the person's unfinished attempt at the module's quiz, if any."""
+    return (
+        Attempt.objects.filter(user=user, module=module, finished_at__isnull=True)
+        .order_by("-started_at")
+        .first()
+    )
+
+
+# --- Cohorts and enrolment ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    """Where a cohort member stands: done (a valid certificate), overdue, or still to do."""
+
+    user: object
+    certificate: Certificate | None
+    passed_modules: int
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    cohort: Cohort
+    certified: bool
+    overdue: bool
+
+
+def is_overdue(cohort: Cohort, certified: bool, at: datetime) -> bool:
+    """A member is overdue once the deadline's day has passed without a valid certificate."""
+    return not certified and timezone.localdate(at) > cohort.deadline
+
+
+def user_cohorts(user, at: datetime) -> list[CohortRow]:
+    rows = []
+    for membership in (
+        CohortMember.objects.filter(user=user)
+        .select_related("cohort__organisation", "cohort__course")
+        .order_by("cohort__deadline")
+    ):
+        cohort = membership.cohort
+        certified = current_certificate(user, cohort.course, at) is not None
+        rows.append(CohortRow(cohort, certified, is_overdue(cohort, certified, at)))
+    return rows
+
+
+def managed_organisations(user) -> QuerySet[Organisation]:
+    """Return the organisations where the person is a manager (the training admin)."""
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role=MembershipRole.MANAGER
+    ).order_by("name")
+
+
+def is_manager(user, organisation: Organisation) -> bool:
+    return (
+        getattr(user, "is_authenticated", False)
+        and Membership.objects.filter(
+            user=user, organisation=organisation, role=MembershipRole.MANAGER
+        ).exists()
+    )
+
+
+def cohort_members(cohort: Cohort, at: datetime) -> list[MemberStatus]:
+    modules = set(course_modules(cohort.course).values_list("pk", flat=True))
+    rows = []
+    for member in cohort.members.select_related("user").order_by("user__username"):
+        certificate = current_certificate(member.user, cohort.course, at)
+        passed = len(modules & passed_module_ids(member.user, cohort.course))
+        rows.append(
+            MemberStatus(
+                user=member.user,
+                certificate=certificate,
+                passed_modules=passed,
+                overdue=is_overdue(cohort, certificate is not None, at),
+            )
+        )
+    return rows
+
+
+# --- Coverage per organisation, municipality and region -------------------------
+
+EXPIRING_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Staff, how many hold a valid certificate, how many of those expire soon."""
+
+    staff: int
+    certified: int
+    expiring: int
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.staff == 0 else round(100.0 * self.certified / self.staff, 1)
+
+    def __add__(self, other: Coverage) -> Coverage:
+        return Coverage(
+            self.staff + other.staff,
+            self.certified + other.certified,
+            self.expiring + other.expiring,
+        )
+
+
+EMPTY = Coverage(0, 0, 0)
+
+
+def organisation_coverage(organisation: Organisation, at: datetime) -> Coverage:
+    """Return the organisation's coverage at ``at`` for the stigma course.
+
+    ``expiring``: members whose valid certificates all lapse within 60 days
+    (someone who already renewed is not counted).
+    """
+    share = certified_share(organisation, at)
+    course = stigma_course()
+    if course is None or share.certified == 0:
+        return Coverage(share.staff, share.certified, 0)
+    members = staff_memberships(organisation).values("user_id")
+    horizon = at + timedelta(days=EXPIRING_DAYS)
+    valid = valid_certificates(at, course).filter(user_id__in=members)
+    lasting = valid.filter(valid_until__gt=horizon).values("user_id")
+    expiring = valid.exclude(user_id__in=lasting).values("user_id").distinct().count()
+    return Coverage(share.staff, share.certified, expiring)
+
+
+def public_services() -> QuerySet[Organisation]:
+    """Return the OCMW/CPAS, Actiris offices and other public services with a municipality."""
+    return Organisation.objects.filter(kind=OrganisationKind.PUBLIC_SERVICE).exclude(nis_code="")
+
+
+@dataclass(frozen=True)
+class MunicipalityCoverage:
+    nis_code: str
+    name: str
+    organisations: list[tuple[Organisation, Coverage]]
+    total: Coverage
+
+
+def municipality_coverage(at: datetime) -> list[MunicipalityCoverage]:
+    """Return, per municipality (NIS code), each public service's coverage and the total."""
+    from umbrella.areas.models import Municipality
+
+    names = {
+        m.nis_code: m.name
+        for m in Municipality.objects.only("nis_code", "name_nl", "name_fr").filter(
+            nis_code__in=public_services().values("nis_code")
+        )
+    }
+    by_code: dict[str, list[tuple[Organisation, Coverage]]] = {}
+    for organisation in public_services().order_by("nis_code", "name"):
+        by_code.setdefault(organisation.nis_code, []).append(
+            (organisation, organisation_coverage(organisation, at))
+        )
+    return [
+        MunicipalityCoverage(
+            nis_code=code,
+            name=names.get(code, code),
+            organisations=organisations,
+            total=sum((c for _o, c in organisations), EMPTY),
+        )
+        for code, organisations in sorted(by_code.items())
+    ]
+
+
+def region_coverage(at: datetime) -> Coverage:
+    """Return the coverage of every public service of the region together."""
+    return sum(
+        (organisation_coverage(o, at) for o in public_services()),
+        EMPTY,
+    )

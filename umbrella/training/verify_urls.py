@@ -1,3 +1,11 @@
 """The public certificate check at /<lang>/verify/<code> (the QR code of a certificate)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from umbrella.training import views_courses
+
+app_name = "verify"
+
+urlpatterns = [
+    path("<str:code>", views_courses.verify, name="certificate"),
+]
