@@ -1,9 +1,24 @@
 from django.urls import path
 
-from umbrella.reports import views
+from umbrella.reports import views, views_bodies, views_follow_up, views_staff
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new/", views.new_report, name="new"),
+    path("new/duplicates/", views.duplicates, name="duplicates"),
+    path("new/thanks/", views.thanks, name="thanks"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/photo/", views.photo, name="photo"),
+    path("follow-up/<str:code>/", views_follow_up.follow_up, name="follow_up"),
+    path("mine/", views_follow_up.mine, name="mine"),
+    path("mine/<int:pk>/", views_follow_up.my_report, name="my_report"),
+    path("staff/", views_staff.inbox, name="inbox"),
+    path("staff/moderation/", views_staff.moderation, name="moderation"),
+    path("staff/moderation/<int:pk>/release/", views_staff.release, name="release"),
+    path("staff/<int:pk>/", views_staff.staff_report, name="staff_report"),
+    path("staff/<int:pk>/photo/", views_staff.staff_photo, name="staff_photo"),
+    path("bodies/", views_bodies.comparison, name="comparison"),
+    path("bodies/<slug:slug>/", views_bodies.body, name="body"),
 ]

@@ -1,6 +1,205 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Public report pages: report a problem, thank-you, the public list and map, one report.
+
+Thin views: they validate with ``forms``, call one action or query, and render. Every page
+works without JavaScript; ``static/reports/reports.js`` adds the map, "use my location" and
+the duplicate suggestions (an htmx partial). The follow-up pages are in
+``views_follow_up.py``, the staff pages in ``views_staff.py``, the body pages in
+``views_bodies.py``.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from umbrella.reports import actions, queries
+from umbrella.reports.actions.ratelimit import client_key_for
+from umbrella.reports.forms import HONEYPOT, DuplicatesForm, FilterForm, ReportForm
+from umbrella.reports.models import Category
+from umbrella.reports.views_common import add_errors, language, private
+
+PER_PAGE = 50
+# Where the thank-you page finds what to show once: the code is in no URL and no log.
+SUBMITTED_SESSION_KEY = "reports.submitted"
 
 
+def _categories_by_code() -> dict[str, Category]:
+    return {c.code: c for c in Category.objects.filter(active=True)}
+
+
+@require_http_methods(["GET", "POST"])
+def new_report(request: HttpRequest) -> HttpResponse:
+    """Report a problem: the form, and on POST the report (no account needed)."""
+    categories = _categories_by_code()
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                submitted = actions.submit_report(
+                    category=categories[data["category"]],
+                    lat=data["lat"],
+                    lon=data["lon"],
+                    description=data["description"],
+                    reporter_kind=data["reporter_kind"],
+                    email=data["email"] or None,
+                    photo=data["photo"],
+                    user=request.user if request.user.is_authenticated else None,
+                    wants_police=data["wants_police"],
+                    wants_victim_support=data["wants_victim_support"],
+                    language=language(),
+                    client_key=client_key_for(request),
+                    honeypot=request.POST.get(HONEYPOT, ""),
+                )
+            except actions.ReportInvalid as invalid:
+                add_errors(form, invalid)
+            else:
+                request.session[SUBMITTED_SESSION_KEY] = {
+                    "report": submitted.report.pk,
+                    "code": submitted.follow_up_code,
+                    "explanation": submitted.guard_explanation or "",
+                }
+                return redirect("reports:thanks")
+        status = 400
+    else:
+        initial = {}
+        if request.GET.get("category") in categories:
+            initial["category"] = request.GET["category"]
+        form = ReportForm(initial=initial)
+        status = 200
+    context = {
+        "form": form,
+        "categories": categories.values(),
+        "category_flags": {
+            c.code: {
+                "police": c.offers_police,
+                "victim_support": c.offers_victim_support,
+                "confidential": c.confidential,
+            }
+            for c in categories.values()
+        },
+    }
+    return private(render(request, "reports/new.html", context, status=status))
+
+
+@require_GET
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """The htmx partial of the report form: recent reports like this one, close by."""
+    form = DuplicatesForm(request.GET)
+    found = []
+    if form.is_valid():
+        category = Category.objects.filter(code=form.cleaned_data["category"]).first()
+        if category is not None and not category.confidential:
+            found = queries.likely_duplicates(
+                category, form.cleaned_data["lat"], form.cleaned_data["lon"], timezone.now()
+            )
+    return private(render(request, "reports/_duplicates.html", {"duplicates": found}))
+
+
+@require_GET
+def thanks(request: HttpRequest) -> HttpResponse:
+    """Thank the reporter and give her the follow-up link, once."""
+    submitted = request.session.pop(SUBMITTED_SESSION_KEY, None)
+    if not submitted:
+        return render(request, "reports/thanks_gone.html", status=410)
+    report = queries.report_by_id(submitted["report"])
+    if report is None:
+        raise Http404
+    follow_up_url = request.build_absolute_uri(
+        reverse("reports:follow_up", kwargs={"code": submitted["code"]})
+    )
+    toilets = _toilets(report) if report.category.shows_toilets else []
+    context = {
+        "report": report,
+        "code": submitted["code"],
+        "follow_up_url": follow_up_url,
+        "explanation": submitted["explanation"],
+        "toilets": toilets,
+    }
+    return private(render(request, "reports/thanks.html", context))
+
+
+def _toilets(report) -> list[dict]:
+    """Return the nearest public toilets as the thank-you page lists them."""
+    from umbrella.directory.views_public import display_name
+
+    today = timezone.localdate()
+    toilets = []
+    for found in queries.nearest_toilets(report.lat, report.lon):
+        properties = found.feature(language(), today)["properties"]
+        toilets.append(
+            {
+                "name": display_name(properties),
+                "url": reverse("directory:detail", kwargs={"place_id": found.place.id}),
+                "distance": _distance(found.distance_m),
+            }
+        )
+    return toilets
+
+
+def _distance(metres: float | None) -> str:
+    """Return a walking distance as people read it: metres, rounded to ten."""
+    if metres is None:
+        return ""
+    return _("%(metres)s m") % {"metres": int(round(metres, -1))}
+
+
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/index.html")
+    """List and map the public (non-confidential) reports, newest first, with filters."""
+    form = FilterForm(request.GET)
+    if form.is_valid():
+        filters = {key: value for key, value in form.cleaned_data.items() if value}
+        reports = queries.public_reports(**filters)
+        status = 200
+    else:
+        reports = queries.public_reports().none()
+        status = 400
+    page = Paginator(reports, PER_PAGE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    items = [
+        {"report": r, "location": queries.public_location(r), "age": now - r.created_at}
+        for r in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "items": items,
+        "page": page,
+        "query": query.urlencode(),
+    }
+    return render(request, "reports/index.html", context, status=status)
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one public report and its public updates; a confidential one does not exist here."""
+    report = queries.public_report(pk)
+    if report is None:
+        raise Http404
+    has_public_photo = queries.public_photo(report) is not None
+    context = {
+        "report": report,
+        "location": queries.public_location(report),
+        "updates": queries.public_updates(report),
+        "photo_url": reverse("reports:photo", kwargs={"pk": pk}) if has_public_photo else "",
+    }
+    return render(request, "reports/detail.html", context)
+
+
+@require_GET
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve a public report's photo, only once staff marked it as showing nobody."""
+    report = queries.public_report(pk)
+    found = queries.public_photo(report) if report is not None else None
+    if found is None:
+        raise Http404
+    response = HttpResponse(bytes(found.data), content_type=found.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
