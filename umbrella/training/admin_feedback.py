@@ -1,1 +1,25 @@
-"""Admin: service feedback and its moderation."""
+"""Admin: service feedback, read-only and without the free text.
+
+The free texts are read on the moderation page only (``views_feedback.moderation``),
+where every read is audited; the admin shows the answers and where each text stands.
+"""
+
+from django.contrib import admin
+
+from umbrella.training.models import ServiceFeedback
+
+
+@admin.register(ServiceFeedback)
+class ServiceFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["service", "week_of", "respect", "real_name", "refused", "text_status"]
+    list_filter = ["text_status", "respect", "refused", "real_name"]
+    fields = ["service", "week_of", "respect", "real_name", "refused", "text_status"]
+    readonly_fields = fields
+    list_select_related = ["service__organization"]
+    ordering = ["-week_of"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
