@@ -371,3 +371,12 @@ def region_coverage(at: datetime) -> Coverage:
         (organisation_coverage(o, at) for o in public_services()),
         EMPTY,
     )
+
+
+def ocmw_cpas() -> QuerySet[Organisation]:
+    """Return the OCMW/CPAS among the public services.
+
+    Organisations have no sub-kind: an OCMW/CPAS is a public service with a
+    municipality whose name says OCMW or CPAS (as every one of the 19 does).
+    """
+    return public_services().filter(Q(name__icontains="OCMW") | Q(name__icontains="CPAS"))
