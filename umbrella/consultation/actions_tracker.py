@@ -10,6 +10,7 @@ changed.
 
 from __future__ import annotations
 
+import html
 import logging
 import threading
 from datetime import date, datetime, timedelta
@@ -578,8 +579,10 @@ def _notice_mail(notice: Notice) -> tuple[str, str, str, str] | None:
     change = notice.change
     with translation.override(language):
         title = change.recommendation.translated("title", language)
+        sentence = render_to_string("consultation/tracker_change.html", {"change": change})
         context = {
             "change": change,
+            "sentence": html.unescape(" ".join(sentence.split())),
             "title": title,
             "url": _absolute(change.recommendation.get_absolute_url()),
             "unsubscribe_url": _absolute(unsubscribe),

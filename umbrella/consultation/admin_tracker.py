@@ -1,1 +1,117 @@
-"""Admin: recommendations, milestones, municipal rules."""
+"""Admin: recommendations, milestones, municipal rules.
+
+Status, progress and milestones are changed on the tracker's own pages
+(``update_recommendation``, ``save_milestone``) so that every change leaves a
+trace; here they are read-only. Editing a parent or a weight recomputes the
+roll-up. E-mail followers are not listed: their addresses stay out of sight.
+"""
+
+from django.contrib import admin
+
+from umbrella.consultation.actions_tracker import recompute_tree
+from umbrella.consultation.models import (
+    Milestone,
+    MunicipalityRecord,
+    MunicipalRule,
+    Notice,
+    Recommendation,
+    RecommendationChange,
+    RecommendationIndicator,
+    Responsibility,
+)
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = Responsibility
+    extra = 1
+
+
+class IndicatorInline(admin.TabularInline):
+    model = RecommendationIndicator
+    extra = 1
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    can_delete = False
+    readonly_fields = ("due_on", "title_nl", "title_fr", "title_en", "evidence_url", "done")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ("number", "title_en", "status", "progress", "parent", "highlighted")
+    list_filter = ("status", "highlighted", "as_reported")
+    search_fields = ("title_nl", "title_fr", "title_en", "slug")
+    readonly_fields = ("status", "progress", "updated_at", "created_at")
+    inlines = (ResponsibilityInline, IndicatorInline, MilestoneInline)
+
+    def save_model(self, request, obj, form, change):
+        from django.utils import timezone
+
+        old_parent = None
+        if change:
+            old_parent = (
+                Recommendation.objects.filter(pk=obj.pk).values_list("parent_id", flat=True).first()
+            )
+        if not obj.updated_at:
+            obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        if not change or {"parent", "weight"} & set(form.changed_data):
+            recompute_tree(obj, by=request.user)
+            if old_parent and old_parent != obj.parent_id:
+                recompute_tree(Recommendation.objects.get(pk=old_parent), by=request.user)
+
+
+@admin.register(RecommendationChange)
+class RecommendationChangeAdmin(admin.ModelAdmin):
+    list_display = (
+        "recommendation",
+        "kind",
+        "changed_by",
+        "changed_at",
+        "old_progress",
+        "new_progress",
+    )
+    list_filter = ("kind",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ("pk", "channel", "status", "attempts", "created_at", "sent_at", "last_error")
+    list_filter = ("channel", "status")
+    fields = ("change", "channel", "status", "attempts", "created_at", "sent_at", "last_error")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+
+class RuleInline(admin.StackedInline):
+    model = MunicipalRule
+    extra = 0
+
+
+@admin.register(MunicipalityRecord)
+class MunicipalityRecordAdmin(admin.ModelAdmin):
+    list_display = ("nis_code", "name_fr", "name_nl", "no_rule_known", "to_verify")
+    list_filter = ("no_rule_known", "to_verify")
+    inlines = (RuleInline,)
+
+
+@admin.register(MunicipalRule)
+class MunicipalRuleAdmin(admin.ModelAdmin):
+    list_display = ("municipality", "kind", "title_en", "status", "date", "to_verify")
+    list_filter = ("kind", "status", "to_verify")

@@ -78,6 +78,10 @@ class MunicipalityRecord(Translatable):
     def name(self) -> str:
         return name_in_language(self.name_nl, self.name_fr)
 
+    @property
+    def note_pair(self) -> tuple[str, str]:
+        return self.translated_with_language("note")
+
 
 class MunicipalRule(Translatable):
     """A municipal rule on sex work: its kind, date, legal status and source."""
@@ -115,6 +119,14 @@ class MunicipalRule(Translatable):
 
     def __str__(self) -> str:
         return f"{self.municipality.nis_code} {self.get_kind_display()}: {self.translated('title')}"
+
+    @property
+    def title_pair(self) -> tuple[str, str]:
+        return self.translated_with_language("title")
+
+    @property
+    def summary_pair(self) -> tuple[str, str]:
+        return self.translated_with_language("summary")
 
     def date_display(self) -> str:
         """Return the date as far as it is known ("2011", "2017-03", "2017-03-14"), or ""."""

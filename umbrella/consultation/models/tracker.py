@@ -145,6 +145,15 @@ class Recommendation(Translatable):
     def get_absolute_url(self) -> str:
         return reverse("consultation:recommendation", args=[self.slug])
 
+    @property
+    def title_pair(self) -> tuple[str, str]:
+        """``(title, language)`` in the active language or its fallback (for ``lang``)."""
+        return self.translated_with_language("title")
+
+    @property
+    def summary_pair(self) -> tuple[str, str]:
+        return self.translated_with_language("summary")
+
     def is_abandoned(self) -> bool:
         return self.status == TrackerStatus.ABANDONED
 
@@ -209,6 +218,10 @@ class Milestone(Translatable):
 
     def __str__(self) -> str:
         return f"{self.due_on}: {self.translated('title')}"
+
+    @property
+    def title_pair(self) -> tuple[str, str]:
+        return self.translated_with_language("title")
 
 
 class RecommendationIndicator(models.Model):
