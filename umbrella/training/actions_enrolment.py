@@ -152,3 +152,20 @@ def accept_invitation(user, invitation: Invitation, now: datetime) -> CohortMemb
         invitation.email = ""
         invitation.save(update_fields=["accepted_at", "accepted_by", "email"])
     return member
+
+
+@transaction.atomic
+def ensure_cohort(organisation: Organisation, course: Course, name: str, deadline: date) -> Cohort:
+    """Return the organisation's cohort with this name, created or updated (for the demo)."""
+    cohort = Cohort.objects.filter(organisation=organisation, name=name).first()
+    if cohort is None:
+        return Cohort.objects.create(
+            organisation=organisation,
+            course=course,
+            name=name,
+            deadline=deadline,
+            join_code=new_join_code(),
+        )
+    cohort.course, cohort.deadline = course, deadline
+    cohort.save(update_fields=["course", "deadline"])
+    return cohort

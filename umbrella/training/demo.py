@@ -1,8 +1,47 @@
 """The training part of ``manage.py demo``, called by ``umbrella.accounts.demo.create_demo``
-inside its transaction with the demo's result (users and organisations)."""
+inside its transaction with the demo's result (users and organisations).
+
+It loads the course from its content files (``load_training``), forms a demo
+cohort "Demo group" at "OCMW/CPAS Saint-Josse (demo)" and enrols demo-staff in
+it. demo-staff starts from scratch on every run: their earlier attempts and
+certificates are removed, so the journey (lessons, quizzes, certificate) can be
+shown again.
+"""
 
 from __future__ import annotations
+
+import sys
+from datetime import timedelta
+
+from django.utils import timezone
+
+from umbrella.training import actions_enrolment
+from umbrella.training.content_loader import CONTENT_DIR, ContentError, load_course
+from umbrella.training.models import Attempt, Certificate, CohortMember
+from umbrella.training.models.courses import STIGMA_COURSE_SLUG
+
+DEMO_ORGANISATION = "OCMW/CPAS Saint-Josse (demo)"
+DEMO_COHORT = "Demo group"
 
 
 def set_up_training_demo(result) -> None:
     """Create or reset the training app's demo rows; safe to run again."""
+    try:
+        course = load_course(CONTENT_DIR / STIGMA_COURSE_SLUG).course
+    except ContentError as error:
+        # The demo's other parts still work; say why training has no course.
+        sys.stderr.write(f"Training demo skipped: the course does not load: {error}\n")
+        return
+    organisation = result.organisations[DEMO_ORGANISATION]
+    staff = result.users["demo-staff"]
+    now = timezone.now()
+    Attempt.objects.filter(user=staff).delete()
+    Certificate.objects.filter(user=staff).delete()
+    cohort = actions_enrolment.ensure_cohort(
+        organisation,
+        course,
+        DEMO_COHORT,
+        deadline=timezone.localdate(now) + timedelta(days=90),
+    )
+    CohortMember.objects.filter(user=staff).exclude(cohort=cohort).delete()
+    actions_enrolment.join_cohort(staff, cohort, now)
