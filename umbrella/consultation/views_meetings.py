@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from umbrella.accounts.models import hash_secret
@@ -313,7 +314,11 @@ def meeting_manage(request, pk: int):
             if which == "invite":
                 count = actions.invite_members(meeting, by=request.user)
                 messages.success(
-                    request, _("Invitations recorded: %(count)d new.") % {"count": count}
+                    request,
+                    ngettext(
+                        "%(count)d member newly invited.", "%(count)d members newly invited.", count
+                    )
+                    % {"count": count},
                 )
             else:
                 minutes = get_object_or_404(Minutes, meeting=meeting)

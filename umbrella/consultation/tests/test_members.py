@@ -130,3 +130,12 @@ def test_member_form_is_for_managers(client, personas, seats, secretary):
     assert "No one has this user name." in response.content.decode()
     # The input is kept.
     assert 'value="nobody-has-this-name"' in response.content.decode()
+
+
+def test_the_representation_speaks_dutch_and_french(client, seats):
+    dutch = client.get("/nl/platform/members/").content.decode()
+    assert "Vertegenwoordigers van sekswerkers: 1 zetel ingenomen." in dutch
+    assert "Wijkcomités" in dutch
+    french = client.get("/fr/platform/members/").content.decode()
+    assert "Représentant·es des travailleur·ses du sexe : 1 siège occupé." in french
+    assert "Comités de quartier" in french
