@@ -44,7 +44,7 @@ class FeedbackForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
             "max_length": _(
-                "Your text is too long: keep it under %(limit_value)d characters "
+                "Your text is too long: write at most %(limit_value)d characters "
                 "(it has %(show_value)d)."
             ),
         },

@@ -65,7 +65,7 @@ def _service_names(service: Service) -> dict:
 def give(request, service_id: int):
     """The form: three questions and an optional text, no account, nothing about the person."""
     service = get_object_or_404(_open_services(), pk=service_id)
-    form = FeedbackForm(request.POST or None)
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
     status, limited = 200, False
     if request.method == "POST":
         if ratelimits_feedback.is_limited(request, service.pk):

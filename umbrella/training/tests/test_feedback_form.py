@@ -180,3 +180,27 @@ def test_the_choice_page_finds_services_by_name(client):
     body = response.content.decode()
     assert response.status_code == 200
     assert "Legal clinic" in body and "Harm reduction van" not in body
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "reassurance"),
+    [
+        ("nl", "Werd je met respect behandeld?", "we bewaren je adres niet"),
+        ("fr", "a-t-il été respectueux avec vous ?", "nous ne gardons pas votre adresse"),
+        ("en", "Were you treated with respect?", "we do not keep your address"),
+        ("ro", "Te-au tratat cu respect?", "nu îți păstrăm adresa"),
+        ("bg", "Отнесоха ли се с вас с уважение?", "не пазим адреса ви"),
+        ("es", "¿Te trataron con respeto?", "no guardamos tu dirección"),
+        ("pt", "Trataram você com respeito?", "não guardamos o seu endereço"),
+    ],
+)
+def test_the_worker_screens_speak_seven_languages(client, lang, question, reassurance):
+    service = make.service()
+    body = client.get(_url(service, lang)).content.decode()
+    assert f'lang="{lang}"' in body
+    assert question in body and reassurance in body
+    errors = _post(client, service, {}, lang=lang).content.decode()
+    with translation.override(lang):
+        sentence = translation.gettext("Choose yes or no.")
+    assert sentence != "Choose yes or no." or lang == "en"
+    assert sentence in errors
