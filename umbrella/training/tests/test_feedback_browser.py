@@ -1,0 +1,64 @@
+"""A sex worker leaves feedback in Bulgarian, without an account, in a real browser:
+accessible (axe-core), first-party only, and it works without JavaScript too."""
+
+import pytest
+
+from umbrella.browser import assert_no_axe_violations
+from umbrella.training.models import ServiceFeedback, TextStatus
+from umbrella.training.tests import feedback_factories as make
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _leave_feedback(page, base_url, service):
+    page.goto(f"{base_url}/bg/training/feedback/service/{service.pk}/")
+    assert page.locator("html").get_attribute("lang") == "bg"
+    assert page.locator("h1").inner_text() == "Как се отнесоха с вас?"
+    assert "не пазим адреса ви" in page.locator(".feedback-reassure").inner_text()
+    assert_no_axe_violations(page)
+    # Sent with a question left out: the error is in Bulgarian and the text is kept.
+    page.check("#id_respect_1")  # "Отчасти"
+    page.check("#id_real_name_1")  # "Не"
+    page.fill("#id_text", "Чакахме дълго, но бяха любезни.")
+    with page.expect_navigation():
+        page.click("form.feedback-form button[type=submit]")
+    assert "Изберете да или не." in page.locator("form.feedback-form").inner_text()
+    assert page.input_value("#id_text") == "Чакахме дълго, но бяха любезни."
+    assert page.is_checked("#id_respect_1")
+    assert_no_axe_violations(page)
+    page.check("#id_refused_1")  # "Не"
+    with page.expect_navigation():
+        page.click("form.feedback-form button[type=submit]")
+    assert page.locator("h1").inner_text() == "Благодарим ви"
+    assert "Никой не може да разбере" in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+
+
+def test_a_worker_leaves_feedback_in_bulgarian_without_an_account(
+    live_server, page, outside_requests
+):
+    service = make.service(name_en="Social desk")
+    _leave_feedback(page, live_server.url, service)
+    row = ServiceFeedback.objects.get()
+    assert (row.respect, row.real_name, row.refused) == ("partly", "no", "no")
+    assert row.text_status == TextStatus.PENDING
+    assert outside_requests.urls == []
+
+
+def test_the_form_works_without_javascript(live_server, browser):
+    service = make.service(name_en="Social desk")
+    context = browser.new_context(java_script_enabled=False, locale="bg-BG")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/bg/training/feedback/?q=Social")
+        with page.expect_navigation():
+            page.click("text=Social desk")
+        page.check("#id_respect_0")
+        page.check("#id_real_name_1")
+        page.check("#id_refused_1")
+        with page.expect_navigation():
+            page.click("form.feedback-form button[type=submit]")
+        assert page.locator("h1").inner_text() == "Благодарим ви"
+    finally:
+        context.close()
+    assert ServiceFeedback.objects.filter(service=service, respect="yes").count() == 1
