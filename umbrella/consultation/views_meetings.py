@@ -53,9 +53,15 @@ def _require_manager(request) -> None:
         raise PermissionDenied(_("Only the platform's secretary or chair may do this."))
 
 
-def _apply_error(form, error: actions.ConsultationError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+def _apply_error(form, error: actions.ConsultationError, request=None) -> None:
+    """Show an action's refusal next to its field, or at the top of the page (where it is
+    seen even when the form itself is not on the page)."""
+    if error.field in form.fields:
+        form.add_error(error.field, error.message)
+    elif request is not None:
+        messages.error(request, error.message)
+    else:
+        form.add_error(None, error.message)
 
 
 @require_GET
@@ -340,7 +346,7 @@ def meeting_manage(request, pk: int):
             try:
                 done = _run_manage_action(request, meeting, which, form)
             except actions.ConsultationError as error:
-                _apply_error(form, error)
+                _apply_error(form, error, request)
             else:
                 messages.success(request, done)
                 return redirect("consultation:manage", pk=meeting.pk)

@@ -249,3 +249,47 @@ def test_a_member_can_cancel_a_registration(client, personas, seats, public_meet
     actions.register(public_meeting, user=personas.police)
     assert actions.cancel_registration(public_meeting, user=personas.police)
     assert Participation.objects.get(meeting=public_meeting).registered_at is None
+
+
+def test_the_overview_links_to_the_tracker_the_rules_and_the_table(client, public_meeting):
+    response = client.get("/nl/platform/")
+    html = response.content.decode()
+    assert 'href="/nl/platform/recommendations/"' in html
+    assert 'href="/nl/platform/rules/"' in html
+    assert 'href="/nl/platform/members/"' in html
+    assert "Het gewestelijk overlegplatform" in html
+    assert "Open plenary (nl)" in html
+
+
+def test_odd_posts_answer_4xx_not_500(client, personas, seats, secretary, public_meeting):
+    sign_in(client, secretary)
+    manage = f"/en/platform/meetings/{public_meeting.pk}/manage/"
+    assert client.post(manage, {"form": "nonsense"}).status_code == 404
+    assert client.post(manage, {}).status_code == 404
+    bad_parent = client.post(
+        manage, {"form": "agenda", "title_en": "x", "duration_minutes": "10", "parent": "999"}
+    )
+    assert bad_parent.status_code == 200
+    assert "Select a valid choice." in bad_parent.content.decode()
+    too_long = client.post(
+        manage, {"form": "agenda", "title_en": "x", "duration_minutes": "100000"}
+    )
+    assert too_long.status_code == 200
+    assert "less than or equal to 600" in too_long.content.decode()
+    # Minutes of a meeting that has not started: refused with a sentence, input kept.
+    early = client.post(manage, {"form": "minutes", "text_en": "Early words"})
+    assert early.status_code == 200
+    assert "Minutes can be written once the meeting has started." in early.content.decode()
+    detail = f"/en/platform/meetings/{public_meeting.pk}/"
+    assert client.post(detail, {"action": "dance"}).status_code == 404
+    client.logout()
+    anonymous = client.post(detail, {"action": "register"})
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    assert client.get("/en/platform/meetings/999999/").status_code == 404
+    assert client.get("/en/platform/documents/999999/").status_code == 404
+
+
+def test_attendance_only_of_members_of_the_body(personas, seats, secretary, public_meeting):
+    with time_machine.travel(public_meeting.starts_at, tick=False):
+        with pytest.raises(actions.ConsultationError):
+            actions.record_attendance(public_meeting, by=secretary, present=[999999])
