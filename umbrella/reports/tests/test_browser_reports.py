@@ -64,19 +64,34 @@ def test_report_on_the_map_follow_it_up_and_see_the_update(
 ):
     # A confidential signal exists already: it must never show in public.
     secret, _code = make_report(world.trafficking, text="Young women locked in a house at night.")
+    # So does a litter report 20 m away: the form suggests it before she sends hers.
+    earlier, _code = make_report(world.litter, point=(50.8531, 4.3692), client_key="neighbour")
 
     # 1. Anonymous, in French: the pin on the map, a category, a description, who she is.
     page.goto(f"{live_server.url}/fr/reports/new/")
     assert page.locator("html").get_attribute("lang") == "fr"
     page.wait_for_selector("#report-map-canvas path", state="attached")
     assert_no_axe_violations(page)
+    # Harassment offers "also tell the police"; litter offers neither extra choice.
+    page.select_option("#id_category", "harassment")
+    assert page.locator("[data-option=police]").is_visible()
+    assert page.locator("[data-option=victim_support]").is_hidden()
     page.select_option("#id_category", "litter")
-    # The harassment and trafficking choices are hidden for litter.
     assert page.locator("[data-option=police]").is_hidden()
     assert page.locator("[data-option=victim_support]").is_hidden()
+    # "Use my location" drops the pin where the browser says she is, across the street…
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 50.85255, "longitude": 4.36855})
+    page.click("#use-my-location")
+    page.wait_for_function("document.querySelector('#id_lat').value === '50.85255'")
+    # …and a click on the map moves it to where the needles are.
     _click_map_at(page, *PRAIRIE)
     assert page.input_value("#id_lat").startswith("50.85")
     assert page.input_value("#id_lon").startswith("4.36")
+    duplicates = page.locator("#report-duplicates")
+    duplicates.locator(f"a[href='/fr/reports/{earlier.pk}/']").wait_for()
+    assert "Déjà signalé à proximité" in duplicates.inner_text()
+    assert_no_axe_violations(page)
     page.fill("#id_description", "Des seringues dans le parterre devant l'école.")
     page.check("input[name=reporter_kind][value=resident]")
     with page.expect_navigation():
@@ -87,7 +102,7 @@ def test_report_on_the_map_follow_it_up_and_see_the_update(
     follow_up_url = page.locator("#follow-up-url").get_attribute("href")
     assert re.search(r"/fr/reports/follow-up/[^/]+/$", follow_up_url)
     assert_no_axe_violations(page)
-    report = Report.objects.exclude(pk=secret.pk).get()
+    report = Report.objects.exclude(pk__in=[secret.pk, earlier.pk]).get()
     assert report.municipality.nis_code == "21014"
 
     # 3. The public list: her report, never the confidential one.
