@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from umbrella.consultation.models.bodies import Body, Member, translated_text
@@ -63,7 +64,8 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+        # The Brussels date: a meeting at 23:30 is on that day, not the next one in UTC.
+        return f"{self.title} ({timezone.localtime(self.starts_at):%Y-%m-%d})"
 
     @property
     def title(self) -> str:

@@ -11,7 +11,7 @@ from umbrella.consultation import actions_meetings as actions
 from umbrella.consultation import queries_meetings as queries
 from umbrella.consultation.models import AgendaDocument, Meeting, Participation, Visibility
 from umbrella.consultation.tests.test_meetings_helpers import *  # noqa: F403 -- fixtures
-from umbrella.consultation.tests.test_meetings_helpers import NOW, meeting
+from umbrella.consultation.tests.test_meetings_helpers import NOW, aware, meeting
 from umbrella.testing import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -293,3 +293,8 @@ def test_attendance_only_of_members_of_the_body(personas, seats, secretary, publ
     with time_machine.travel(public_meeting.starts_at, tick=False):
         with pytest.raises(actions.ConsultationError):
             actions.record_attendance(public_meeting, by=secretary, present=[999999])
+
+
+def test_a_meeting_is_named_by_its_brussels_date(platform, secretary):
+    late = meeting(platform, secretary, starts_at=aware(2026, 12, 5, 0, 30), title="Late")
+    assert str(late) == "Late (2026-12-05)"  # 23:30 UTC on the 4th
