@@ -73,6 +73,7 @@ def test_staff_takes_the_course_in_dutch_and_the_certificate_verifies(
             page.click("form.training-quiz button[type=submit]")
             page.wait_for_selector("[data-passed]")
             assert page.get_attribute("[data-passed]", "data-passed") == "true"
+            assert "U bent geslaagd." in page.content()  # the page speaks Dutch
             if number == 0:
                 assert_no_axe_violations(page)
 
