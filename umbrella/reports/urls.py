@@ -17,8 +17,10 @@ urlpatterns = [
     path("staff/", views_staff.inbox, name="inbox"),
     path("staff/moderation/", views_staff.moderation, name="moderation"),
     path("staff/moderation/<int:pk>/release/", views_staff.release, name="release"),
+    path("staff/moderation/<int:pk>/dismiss/", views_staff.dismiss, name="dismiss"),
     path("staff/<int:pk>/", views_staff.staff_report, name="staff_report"),
     path("staff/<int:pk>/photo/", views_staff.staff_photo, name="staff_photo"),
+    path("staff/<int:pk>/photo/review/", views_staff.review_photo, name="review_photo"),
     path("bodies/", views_bodies.comparison, name="comparison"),
     path("bodies/<slug:slug>/", views_bodies.body, name="body"),
 ]

@@ -81,7 +81,8 @@ def staff_report(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report,
         "updates": queries.all_updates(report),
-        "has_photo": ReportPhoto.objects.filter(report=report).exists(),
+        "photo": ReportPhoto.objects.filter(report=report).only("public", "reviewed_at").first(),
+        "may_update": may_update,
         "form": form,
         "done": request.GET.get("done") == "1",
     }
@@ -98,16 +99,46 @@ def moderation(request: HttpRequest) -> HttpResponse:
     return private(render(request, "reports/staff/moderation.html", {"reports": reports}))
 
 
-@require_POST
-@login_required
-def release(request: HttpRequest, pk: int) -> HttpResponse:
-    """Release a flagged report from moderation to its routing (to the police only if asked)."""
+def _held_report(request: HttpRequest, pk: int) -> Report:
     queue = queries.moderation_queue_for(request.user)
     if queue is None:
         raise Http404
     report = queue.filter(pk=pk).first()
     if report is None:
         raise Http404
+    return report
+
+
+@require_POST
+@login_required
+def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a held report without routing it: it was about people's presence, not a situation."""
+    report = _held_report(request, pk)
+    actions.dismiss_from_moderation(report, by=request.user, text=request.POST.get("text", ""))
+    return redirect(reverse("reports:moderation") + "?dismissed=1")
+
+
+@require_POST
+@login_required
+def review_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish a report's photo once a staff member saw it shows nobody, or keep it private."""
+    report = _report_for(request, pk)
+    if not queries.can_update(request.user, report):
+        raise Http404
+    found = ReportPhoto.objects.filter(report=report).first()
+    if found is None:
+        raise Http404
+    actions.review_photo(
+        found, by=request.user, shows_nobody=request.POST.get("shows_nobody") == "1"
+    )
+    return redirect(reverse("reports:staff_report", kwargs={"pk": pk}) + "?done=1")
+
+
+@require_POST
+@login_required
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    """Release a flagged report from moderation to its routing (to the police only if asked)."""
+    report = _held_report(request, pk)
     actions.release_from_moderation(
         report, by=request.user, route_to_police=request.POST.get("route_to_police") == "1"
     )

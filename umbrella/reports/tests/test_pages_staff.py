@@ -284,3 +284,96 @@ def test_staff_pages_keep_the_point_precise_and_public_pages_rounded(
         _as(client, personas.municipality).get(f"/en/reports/staff/{report.pk}/").content.decode()
     )
     assert f"{SAINT_JOSSE[0]:.5f}" in staff
+
+
+def test_a_dismissed_report_leaves_the_queue_and_goes_nowhere(client, personas, world):
+    held, _ = make_report(world.litter, text="There are prostitutes always here, remove them.")
+    _as(client, personas.outreach)
+    response = client.post(
+        f"/en/reports/staff/moderation/{held.pk}/dismiss/", {"text": "About presence only."}
+    )
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.status == ReportStatus.CLOSED and not held.is_public
+    queue = client.get("/en/reports/staff/moderation/").content.decode()
+    assert f"/en/reports/staff/{held.pk}/" not in queue
+
+
+# -- Photos ------------------------------------------------------------------------------------
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_photo_is_published_only_after_staff_saw_it_shows_nobody(client, personas, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = SimpleUploadedFile("glass.png", _png(), content_type="image/png")
+    response = client.post(
+        "/en/reports/new/",
+        {
+            "category": "litter",
+            "lat": str(SAINT_JOSSE[0]),
+            "lon": str(SAINT_JOSSE[1]),
+            "description": "Broken glass all over the pavement.",
+            "reporter_kind": "merchant",
+            "photo": photo,
+        },
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    # Not public yet: no image on the public page, and its address answers 404.
+    assert "<img" not in client.get(f"/en/reports/{report.pk}/").content.decode()
+    assert client.get(f"/en/reports/{report.pk}/photo/").status_code == 404
+    # Another body's staff cannot see it, nor publish it.
+    _as(client, world.other_officer)
+    assert client.get(f"/en/reports/staff/{report.pk}/photo/").status_code == 404
+    assert (
+        client.post(
+            f"/en/reports/staff/{report.pk}/photo/review/", {"shows_nobody": "1"}
+        ).status_code
+        == 404
+    )
+    client.logout()
+    # The routed body sees it and publishes it.
+    _as(client, personas.municipality)
+    staff_photo = client.get(f"/en/reports/staff/{report.pk}/photo/")
+    assert staff_photo.status_code == 200 and staff_photo["Content-Type"].startswith("image/")
+    review = client.post(f"/en/reports/staff/{report.pk}/photo/review/", {"shows_nobody": "1"})
+    assert review.status_code == 302
+    client.logout()
+    assert (
+        f'src="/en/reports/{report.pk}/photo/"'
+        in client.get(f"/en/reports/{report.pk}/").content.decode()
+    )
+    public = client.get(f"/en/reports/{report.pk}/photo/")
+    assert public.status_code == 200 and public["Content-Type"].startswith("image/")
+
+
+def test_a_file_that_is_not_an_image_is_refused_with_the_rest_kept(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        "/en/reports/new/",
+        {
+            "category": "litter",
+            "lat": str(SAINT_JOSSE[0]),
+            "lon": str(SAINT_JOSSE[1]),
+            "description": "Broken glass all over the pavement.",
+            "reporter_kind": "resident",
+            "photo": SimpleUploadedFile("notes.txt", b"not an image", content_type="text/plain"),
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This file is not a photo." in html
+    assert "Broken glass all over the pavement." in html
+    assert "choose it again" in html
+    assert not Report.objects.exists()
