@@ -6,10 +6,12 @@ message is a translated sentence the page or API shows as it is.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import partial
 from pathlib import PurePath
 
 from django.conf import settings
@@ -42,6 +44,8 @@ from umbrella.consultation.models import (
     ReminderStatus,
     Visibility,
 )
+
+logger = logging.getLogger(__name__)
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # Extension → the first bytes a real file of that type starts with (None: plain text).
@@ -324,18 +328,64 @@ def invite_members(meeting: Meeting, *, by, now: datetime | None = None) -> int:
     """Invite every active member of the meeting's body; return how many were newly invited."""
     _require_manager(by)
     now = _now(now)
-    invited = 0
-    for member in queries.active_members(timezone.localdate(now)).filter(body=meeting.body):
+    addresses = []
+    for member in (
+        queries.active_members(timezone.localdate(now))
+        .filter(body=meeting.body)
+        .select_related("representative")
+    ):
         participation, created = Participation.objects.get_or_create(
             meeting=meeting, member=member, defaults={"invited_at": now}
         )
-        if created:
-            invited += 1
-        elif participation.invited_at is None:
+        if not created and participation.invited_at is not None:
+            continue
+        if not created:
             participation.invited_at = now
             participation.save(update_fields=["invited_at"])
-            invited += 1
-    return invited
+        addresses.append((member.representative.email or "").strip())
+    # After the commit: nobody is invited by a change that was rolled back.
+    recipients = [address for address in addresses if address]
+    if recipients:
+        transaction.on_commit(partial(_send_invitations, meeting.pk, recipients))
+    return len(addresses)
+
+
+def invitation_text(meeting: Meeting) -> tuple[str, str]:
+    """Return (subject, body) of an invitation, in Dutch, French and English."""
+    subjects, paragraphs = [], []
+    site = settings.SITE_URL.rstrip("/")
+    for language in ("nl", "fr", "en"):
+        with translation.override(language):
+            local = timezone.localtime(meeting.starts_at)
+            subjects.append(_("Invitation: %(title)s") % {"title": meeting.title})
+            paragraphs.append(
+                _(
+                    "Your organisation is invited to the meeting “%(title)s” of the "
+                    "consultation platform on %(date)s at %(time)s (Brussels time). Where: "
+                    "%(where)s. Register and read the agenda: %(url)s"
+                )
+                % {
+                    "title": meeting.title,
+                    "date": local.strftime("%d/%m/%Y"),
+                    "time": local.strftime("%H:%M"),
+                    "where": meeting.place or meeting.online_url,
+                    "url": site + reverse("consultation:meeting", args=[meeting.pk]),
+                }
+            )
+    return " / ".join(dict.fromkeys(subjects)), "\n\n".join(paragraphs)
+
+
+def _send_invitations(meeting_id: int, recipients: list[str]) -> None:
+    """E-mail the invitation to each address on its own (no one sees the others' address)."""
+    meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
+    subject, body = invitation_text(meeting)
+    for address in recipients:
+        try:
+            send_mail(subject, body, None, [address])
+        except Exception:
+            # The invitation stands (the member sees it on the meeting's page and is
+            # reminded the day before); a mail server down must not undo it.
+            logger.exception("invitation to meeting %s could not be e-mailed", meeting_id)
 
 
 def _seat_for(meeting: Meeting, user, today: date) -> Member | None:

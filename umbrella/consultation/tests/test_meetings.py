@@ -298,3 +298,25 @@ def test_attendance_only_of_members_of_the_body(personas, seats, secretary, publ
 def test_a_meeting_is_named_by_its_brussels_date(platform, secretary):
     late = meeting(platform, secretary, starts_at=aware(2026, 12, 5, 0, 30), title="Late")
     assert str(late) == "Late (2026-12-05)"  # 23:30 UTC on the 4th
+
+
+def test_invitations_are_e_mailed_once_after_the_commit(
+    personas, seats, secretary, public_meeting, django_capture_on_commit_callbacks, mailoutbox
+):
+    personas.staff.email = "staff@cpas.example"
+    personas.staff.save()
+    personas.police.email = "police@zone5344.example"
+    personas.police.save()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert actions.invite_members(public_meeting, by=secretary) == 4
+    assert mailoutbox == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert sorted(m.to[0] for m in mailoutbox) == ["police@zone5344.example", "staff@cpas.example"]
+    message = mailoutbox[0]
+    assert len(message.to) == 1
+    assert "Open plenary (nl)" in message.body and "Open plenary (fr)" in message.body
+    assert f"/fr/platform/meetings/{public_meeting.pk}/" in message.body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.invite_members(public_meeting, by=secretary) == 0
+    assert len(mailoutbox) == 2
