@@ -1,0 +1,55 @@
+"""The tracker's admin: lists open, status and progress are read-only there, and a changed
+weight recomputes the parent's roll-up (with a trace)."""
+
+import pytest
+from django.urls import reverse
+
+from umbrella.consultation import seeds_tracker
+from umbrella.consultation.models import ChangeKind, Recommendation
+from umbrella.testing import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, personas):
+    seeds_tracker.load()
+    return sign_in(client, personas.admin)
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["recommendation", "recommendationchange", "municipalityrecord", "municipalrule", "notice"],
+)
+def test_the_admin_lists_open(admin_client, model):
+    assert admin_client.get(reverse(f"admin:consultation_{model}_changelist")).status_code == 200
+
+
+def test_status_and_progress_are_read_only_in_the_admin(admin_client):
+    rec = Recommendation.objects.get(slug="public-toilets")
+    html = admin_client.get(
+        reverse("admin:consultation_recommendation_change", args=[rec.pk])
+    ).content.decode()
+    assert 'name="progress"' not in html and 'name="status"' not in html
+
+
+def test_a_new_weight_recomputes_the_parent(admin_client, personas):
+    from umbrella.consultation.actions_tracker import update_recommendation
+
+    health = Recommendation.objects.get(slug="action-plan-health")
+    update_recommendation(health, by=personas.admin, status="in_progress", progress=70)
+    plan = Recommendation.objects.get(slug="action-plan")
+    plan.refresh_from_db()
+    assert plan.progress == 30  # (70 + 10 + 10) / 3
+    url = reverse("admin:consultation_recommendation_change", args=[health.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    data.update({"weight": 4, "parent": plan.pk})
+    for prefix in ("responsibilities", "indicator_links", "milestones"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan.refresh_from_db()
+    assert plan.progress == 50  # (4*70 + 10 + 10) / 6
+    last = plan.changes.filter(kind=ChangeKind.ROLLUP).first()
+    assert (last.old_progress, last.new_progress, last.changed_by) == (30, 50, personas.admin)
