@@ -18,5 +18,6 @@ def send_meeting_reminders(now: datetime) -> bool:
         actions_meetings.send_reminder(participation, now=now)
     return bool(due)
 
+
 # The recommendations tracker registers its own tasks (notices to followers).
 from umbrella.consultation import tasks_tracker  # noqa: E402, F401
