@@ -62,3 +62,15 @@ def test_the_form_works_without_javascript(live_server, browser):
     finally:
         context.close()
     assert ServiceFeedback.objects.filter(service=service, respect="yes").count() == 1
+
+
+def test_from_the_service_page_of_the_directory(live_server, page, outside_requests):
+    from umbrella.directory.tests import factories
+
+    place = factories.service(None, None, name_en="Health desk")  # no position needed
+    page.goto(f"{live_server.url}/bg/directory/place/service-{place.pk}/")
+    with page.expect_navigation():
+        page.click("text=Кажете ни как се отнесоха с вас")
+    assert page.url.endswith(f"/bg/training/feedback/service/{place.service.pk}/")
+    assert "Health desk" in page.locator(".feedback-service").inner_text()
+    assert outside_requests.urls == []
