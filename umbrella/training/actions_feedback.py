@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from umbrella.core.audit import record_read
 from umbrella.training.models import ServiceFeedback, TextStatus
-from umbrella.training.queries_feedback import label_decisions, week_of
+from umbrella.training.queries_feedback import label_decisions, published_weeks, week_of
 
 
 @transaction.atomic
@@ -89,3 +89,14 @@ def refresh_directory_labels(now: datetime, services=None) -> list[int]:
         save_entry(service, now=now)
         changed.append(service.pk)
     return changed
+
+
+@transaction.atomic
+def forget_old_feedback(now: datetime) -> int:
+    """Delete the answers (and texts) no figure counts any more; return how many.
+
+    An answer leaves the 52-week window for good, so it is kept no longer.
+    """
+    first, _last = published_weeks(now)
+    deleted, _per_model = ServiceFeedback.objects.filter(week_of__lt=first).delete()
+    return deleted

@@ -144,3 +144,19 @@ def test_the_worker_refreshes_the_labels():
     make.answers(svc, LAST_WEEK, 5)
     assert task(NOW) is False  # it rests after one pass
     assert Service.objects.get(pk=svc.pk).trained_non_stigmatising
+
+
+@pytest.mark.django_db
+def test_answers_that_left_the_window_are_deleted_by_the_worker():
+    import umbrella.training.tasks  # noqa: F401
+    from umbrella.core.worker import registered_tasks
+    from umbrella.training.models import ServiceFeedback
+    from umbrella.training.queries_feedback import published_weeks
+
+    first, _last = published_weeks(NOW)
+    svc = make.service()
+    make.answers(svc, first, 2, text="still counted")
+    make.answers(svc, first - timedelta(weeks=1), 3, text="no longer counted")
+    registered_tasks()["umbrella.training.tasks_feedback.refresh_labels"](NOW)
+    assert ServiceFeedback.objects.count() == 2
+    assert {f.text for f in ServiceFeedback.objects.all()} == {"still counted"}
