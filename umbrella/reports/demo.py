@@ -1,8 +1,40 @@
 """The reports part of ``manage.py demo``, called by ``umbrella.accounts.demo.create_demo``
-inside its transaction with the demo's result (users and organisations)."""
+inside its transaction with the demo's result (users and organisations).
+
+It seeds the routing matrix (``seeds.load_reports``) and makes the demo
+organisations the staff of two bodies: the municipality officer
+``demo-municipality`` handles reports routed to Saint-Josse-ten-Noode (21014),
+and the trafficking reference ``demo-police`` those routed to zone 5344.
+"""
 
 from __future__ import annotations
+
+from umbrella.areas.actions import load_brussels
+from umbrella.areas.models import Municipality
+from umbrella.reports.models import Body, BodyKind
+from umbrella.reports.seeds import load_reports
+
+MUNICIPALITY_ORGANISATION = "Saint-Josse-ten-Noode (demo)"
+POLICE_ORGANISATION = "Police zone Bruxelles-Nord 5344 (demo)"
+
+
+def _staff(body: Body, organisation) -> None:
+    if organisation is not None and body.organisation_id != organisation.pk:
+        body.organisation = organisation
+        body.save(update_fields=["organisation"])
 
 
 def set_up_reports_demo(result) -> None:
     """Create or reset the reports app's demo rows; safe to run again."""
+    if Municipality.objects.count() < 19:
+        load_brussels()
+    load_reports()
+    organisations = getattr(result, "organisations", {})
+    _staff(
+        Body.objects.get(kind=BodyKind.MUNICIPALITY, municipality__nis_code="21014"),
+        organisations.get(MUNICIPALITY_ORGANISATION),
+    )
+    _staff(
+        Body.objects.get(kind=BodyKind.POLICE_ZONE, police_zone__code="5344"),
+        organisations.get(POLICE_ORGANISATION),
+    )

@@ -37,8 +37,9 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
-from umbrella.accounts.models import Membership, Role
+from umbrella.accounts.models import Role
 from umbrella.areas.models import Municipality, name_in_language
+from umbrella.reports.access import _organisation_ids, acting_bodies
 from umbrella.reports.actions.common import bodies_of, hash_code, round_point
 from umbrella.reports.actions.moderation import may_moderate
 from umbrella.reports.actions.updates import ASKABLE, REOPENABLE
@@ -284,52 +285,6 @@ def nearest_toilets(lat: float, lon: float, limit: int = 3) -> list:
 # --- authorisation ------------------------------------------------------------
 
 
-def _recipient_bodies(report: Report) -> list[Body]:
-    return list(Body.objects.filter(pk__in=report.deliveries_to.values("body_id")))
-
-
-def _reference_organisation_ids(zone_code: str) -> set[int]:
-    from umbrella.directory.queries import reference_for_zone
-
-    reference = reference_for_zone(zone_code)
-    if reference is None or reference.accounts_organisation_id is None:
-        return set()
-    return {reference.accounts_organisation_id}
-
-
-def _authorised_body(user, report: Report, body: Body, organisation_ids: set[int]) -> bool:
-    """Answer whether ``user`` acts for ``body`` on this report."""
-    if not report.confidential:
-        return body.organisation_id in organisation_ids
-    if body.kind == BodyKind.POLICE_ZONE:
-        # Confidential signals reach the zone's trafficking reference function only.
-        if user.role != Role.POLICE_REFERENCE:
-            return False
-        allowed = {body.organisation_id} if body.organisation_id else set()
-        if body.police_zone_id:
-            allowed |= _reference_organisation_ids(body.police_zone.code)
-        return bool(allowed & organisation_ids)
-    return body.organisation_id in organisation_ids
-
-
-def _organisation_ids(user) -> set[int]:
-    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
-
-
-def acting_bodies(user, report: Report) -> list[Body]:
-    """Return the bodies that received ``report`` for which ``user`` may act."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    organisation_ids = _organisation_ids(user)
-    if not organisation_ids:
-        return []
-    return [
-        body
-        for body in _recipient_bodies(report)
-        if _authorised_body(user, report, body, organisation_ids)
-    ]
-
-
 def can_view(user, report: Report) -> bool:
     """Answer whether ``user`` may read the whole report (text, precise point, history).
 
@@ -384,29 +339,35 @@ def fixed_question_due(report: Report, now: datetime) -> bool:
     return report.fixed_question_due_at is not None and report.fixed_question_due_at <= now
 
 
+def _reference_zone_bodies(user, organisation_ids: set[int]) -> list[int]:
+    """Return the police-zone bodies whose trafficking reference is this person's organisation."""
+    if user.role != Role.POLICE_REFERENCE or not organisation_ids:
+        return []
+    from umbrella.directory.models import TraffickingReference
+
+    zone_ids = TraffickingReference.objects.filter(
+        accounts_organisation_id__in=organisation_ids
+    ).values_list("police_zone_id", flat=True)
+    return list(
+        Body.objects.filter(kind=BodyKind.POLICE_ZONE, police_zone_id__in=zone_ids).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def inbox_for(user) -> QuerySet | None:
     """Return the reports this person may act on, newest first; ``None`` if no body's staff."""
-    bodies = bodies_of(user)
-    if not bodies:
+    if not getattr(user, "is_authenticated", False):
         return None
-    organisation_ids = _organisation_ids(user)
+    bodies = bodies_of(user)
+    reference_bodies = _reference_zone_bodies(user, _organisation_ids(user))
+    if not bodies and not reference_bodies:
+        return None
     body_ids = [b.pk for b in bodies]
     ordinary = Q(confidential=False, deliveries_to__body_id__in=body_ids)
     confidential_bodies = [
         b.pk for b in bodies if b.kind != BodyKind.POLICE_ZONE or user.role == Role.POLICE_REFERENCE
-    ]
-    if user.role == Role.POLICE_REFERENCE:
-        # The zones whose trafficking reference function is this person's organisation.
-        from umbrella.directory.models import TraffickingReference
-
-        zone_ids = TraffickingReference.objects.filter(
-            accounts_organisation_id__in=organisation_ids
-        ).values_list("police_zone_id", flat=True)
-        confidential_bodies += list(
-            Body.objects.filter(kind=BodyKind.POLICE_ZONE, police_zone_id__in=zone_ids).values_list(
-                "pk", flat=True
-            )
-        )
+    ] + reference_bodies
     confidential = Q(confidential=True, deliveries_to__body_id__in=confidential_bodies)
     ids = Report.objects.filter(ordinary | confidential).values("pk")
     return _with_relations(Report.objects.filter(pk__in=ids)).order_by("-created_at", "-id")

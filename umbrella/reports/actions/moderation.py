@@ -37,7 +37,7 @@ def may_moderate(user) -> bool:
 def _held(report: Report, by) -> Report:
     if not may_moderate(by):
         raise ReportInvalid.one(NON_FIELD, _("Only moderators can do this."))
-    report = Report.objects.select_for_update().select_related("category").get(pk=report.pk)
+    report = Report.objects.select_for_update().get(pk=report.pk)
     if report.moderation_status != ModerationStatus.PENDING:
         raise ReportInvalid.one(NON_FIELD, _("This report is no longer waiting for moderation."))
     return report

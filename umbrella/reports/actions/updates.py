@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from umbrella.reports.actions.common import FIXED_QUESTION_AFTER_DAYS, bodies_of, hash_code
+from umbrella.reports.actions.common import FIXED_QUESTION_AFTER_DAYS, hash_code
 from umbrella.reports.actions.errors import NON_FIELD, ReportInvalid
 from umbrella.reports.actions.notifying import queue_notifications
 from umbrella.reports.models import (
@@ -49,7 +49,11 @@ def can_transition(from_status: str, to_status: str) -> bool:
 
 
 def _lock(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("category", "body").get(pk=report.pk)
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("category", "body")
+        .get(pk=report.pk)
+    )
 
 
 def _apply_status(report: Report, to_status: str, now: datetime) -> None:
@@ -72,11 +76,10 @@ def _apply_status(report: Report, to_status: str, now: datetime) -> None:
 
 
 def _acting_body(user, report: Report) -> Body | None:
-    recipient_ids = set(report.deliveries_to.values_list("body_id", flat=True))
-    for body in bodies_of(user):
-        if body.pk in recipient_ids:
-            return body
-    return None
+    from umbrella.reports.access import acting_bodies
+
+    bodies = acting_bodies(user, report)
+    return bodies[0] if bodies else None
 
 
 def post_update(
