@@ -93,7 +93,17 @@ def representation(request):
         "rows": rows,
         "sex_workers": sex_workers,
         "missing": [row for row in rows if row.filled == 0],
-        "groups": [(group, queries.representation(group)) for group in groups],
+        "groups": [
+            (
+                group,
+                [
+                    (seat, row.label)
+                    for row in queries.representation(group)
+                    for seat in row.members
+                ],
+            )
+            for group in groups
+        ],
     }
     return render(request, "consultation/representation.html", context)
 

@@ -139,3 +139,30 @@ def test_the_representation_speaks_dutch_and_french(client, seats):
     french = client.get("/fr/platform/members/").content.decode()
     assert "Représentant·es des travailleur·ses du sexe : 1 siège occupé." in french
     assert "Comités de quartier" in french
+
+
+def test_working_groups_on_the_representation_page(client, personas, platform, seats):
+    from umbrella.consultation.models import BodyKind
+
+    health = actions.ensure_body(
+        "health",
+        BodyKind.WORKING_GROUP,
+        parent=platform,
+        name_nl="Gezondheid",
+        name_fr="Santé",
+        name_en="Health",
+    )
+    actions.ensure_body(
+        "safety",
+        BodyKind.WORKING_GROUP,
+        parent=platform,
+        name_nl="Veiligheid",
+        name_fr="Sécurité",
+        name_en="Safety",
+    )
+    seat(health, personas.staff, MemberCategory.OCMW_CPAS, Position.CHAIR)
+    html = client.get("/en/platform/members/").content.decode()
+    assert "Working group: Health" in html
+    assert "OCMW/CPAS Saint-Josse (test) — OCMW/CPAS, Chair" in html
+    assert "Working group: Safety" in html
+    assert "No member has joined this working group yet." in html
