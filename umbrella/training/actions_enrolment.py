@@ -169,3 +169,16 @@ def ensure_cohort(organisation: Organisation, course: Course, name: str, deadlin
     cohort.course, cohort.deadline = course, deadline
     cohort.save(update_fields=["course", "deadline"])
     return cohort
+
+
+@transaction.atomic
+def erase_expired_invitation_addresses(now: datetime) -> int:
+    """Erase the e-mail address of invitations that expired unused; return how many."""
+    return (
+        Invitation.objects.filter(
+            accepted_at__isnull=True,
+            created_at__lte=now - timedelta(days=INVITATION_VALID_DAYS),
+        )
+        .exclude(email="")
+        .update(email="")
+    )

@@ -132,3 +132,22 @@ def test_join_page(client, cohort, staff):
     assert ok.status_code == 302
     assert CohortMember.objects.filter(cohort=cohort, user=staff).exists()
     assert "Social workers" in client.get("/nl/training/").content.decode()
+
+
+@pytest.mark.django_db
+def test_addresses_of_invitations_expired_unused_are_erased(manager, cohort):
+    from umbrella.core.worker import registered_tasks
+    from umbrella.training import tasks_courses
+
+    now = timezone.now()
+    old = actions_enrolment.invite_by_email(manager, cohort, "old@example.org", now)
+    new = actions_enrolment.invite_by_email(
+        manager, cohort, "new@example.org", now + timedelta(days=1)
+    )
+    task = tasks_courses.erase_expired_invitation_addresses
+    assert task in registered_tasks().values()
+    assert task(now + timedelta(days=30)) is True
+    assert task(now + timedelta(days=30)) is False
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.email, new.email) == ("", "new@example.org")
