@@ -57,6 +57,11 @@ def _at(day, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
+def _weekday(day):
+    """Return ``day``, or the Monday after it when it falls on a weekend."""
+    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
 def set_up_consultation_demo(result) -> None:
     """Create or reset the consultation app's demo rows; safe to run again."""
     call_command("load_consultation", verbosity=0)
@@ -99,9 +104,13 @@ def _reset_demo_meetings(platform, secretary) -> None:
 
     now = timezone.now()
     today = timezone.localdate(now)
-    past = _meeting(platform, secretary, PAST_TITLE, today - timedelta(days=42), now)
-    approving = _meeting(platform, secretary, APPROVING_TITLE, today - timedelta(days=14), now)
-    upcoming = _meeting(platform, secretary, UPCOMING_TITLE, today + timedelta(days=10), now)
+    past = _meeting(platform, secretary, PAST_TITLE, _weekday(today - timedelta(days=42)), now)
+    approving = _meeting(
+        platform, secretary, APPROVING_TITLE, _weekday(today - timedelta(days=14)), now
+    )
+    upcoming = _meeting(
+        platform, secretary, UPCOMING_TITLE, _weekday(today + timedelta(days=10)), now
+    )
     for held in (past, approving, upcoming):
         actions.add_agenda_item(
             held,
