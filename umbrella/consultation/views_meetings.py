@@ -382,8 +382,13 @@ def document(request, pk: int):
         raise Http404
     if not doc.file:
         return redirect(doc.url)
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError as missing:
+        # The row outlived its file (a restore without the media folder).
+        raise Http404 from missing
     response = FileResponse(
-        doc.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=f"document-{doc.pk}{doc.file.name[doc.file.name.rfind('.') :]}",
         content_type=doc.content_type or "application/octet-stream",

@@ -183,6 +183,8 @@ def test_documents_follow_the_meeting_visibility(
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
+    document.file.storage.delete(document.file.name)
+    assert client.get(url).status_code == 404  # a lost file is not a server error
 
 
 def test_upload_through_the_manage_page(client, secretary, public_meeting):
