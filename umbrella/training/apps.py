@@ -6,3 +6,9 @@ class TrainingConfig(AppConfig):
     name = "umbrella.training"
     label = "training"
     verbose_name = _("Training")
+
+    def ready(self):
+        # A feedback page's access-log line would tie an address and a minute to a service.
+        from umbrella.training import log_filters_feedback
+
+        log_filters_feedback.install()

@@ -204,3 +204,24 @@ def test_the_worker_screens_speak_seven_languages(client, lang, question, reassu
         sentence = translation.gettext("Choose yes or no.")
     assert sentence != "Choose yes or no." or lang == "en"
     assert sentence in errors
+
+
+def test_the_access_logs_keep_no_line_about_a_feedback_page(client, caplog):
+    import logging
+
+    access = logging.getLogger("uvicorn.access")
+    with caplog.at_level(logging.INFO, logger="uvicorn.access"):
+        # As uvicorn logs a request: '%s - "%s %s HTTP/%s" %d'.
+        access.info(
+            '%s - "%s %s HTTP/%s" %d', IP, "POST", "/bg/training/feedback/service/12/", "1.1", 302
+        )
+        access.info('%s - "%s %s HTTP/%s" %d', IP, "GET", "/bg/directory/", "1.1", 200)
+    lines = [record.getMessage() for record in caplog.records]
+    assert lines == [f'{IP} - "GET /bg/directory/ HTTP/1.1" 200']
+    # Django's own warning (no address) keeps the line but not the service.
+    service = make.service()
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        _post(client, service, {})
+    warnings = [r.getMessage() for r in caplog.records if r.name == "django.request"]
+    assert warnings and all(f"/service/{service.pk}/" not in line for line in warnings)
+    assert any("/training/feedback/service/[service]/" in line for line in warnings)
