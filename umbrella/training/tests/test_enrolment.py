@@ -151,3 +151,28 @@ def test_addresses_of_invitations_expired_unused_are_erased(manager, cohort):
     old.refresh_from_db()
     new.refresh_from_db()
     assert (old.email, new.email) == ("", "new@example.org")
+
+
+@pytest.mark.django_db
+def test_accept_page_joins_the_group(
+    client, manager, cohort, resident, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions_enrolment.invite_by_email(manager, cohort, "r@example.org", now)
+    token = re.search(r"/invitations/([^/]+)/", mail.outbox[-1].body).group(1)
+    sign_in(client, resident)
+    url = f"/en/training/invitations/{token}/"
+    page = client.get(url)
+    assert page.status_code == 200 and "Social workers" in page.content.decode()
+    assert client.post(url).status_code == 302
+    assert CohortMember.objects.filter(cohort=cohort, user=resident).exists()
+    assert client.get("/en/training/invitations/not-a-token/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_training_page_lists_my_certificates(client, staff):
+    certificate = issue_certificate(staff, make_course(), timezone.now())
+    sign_in(client, staff)
+    html = client.get("/en/training/").content.decode()
+    assert f"/en/training/certificates/{certificate.code}.pdf" in html
