@@ -161,6 +161,17 @@ def test_meeting_to_public_progress(live_server, browser, outside_requests, worl
         assert "The decision was recorded." in page.inner_text("body")
         assert_no_axe_violations(page)
         context.close()
+
+        # The member reads the draft and comments on it, in Dutch.
+        context, page = _context(browser, server, world["officer"], outside_requests, "nl-BE")
+        page.goto(f"{server.url}/nl/platform/meetings/{meeting.pk}/")
+        assert "Het platform besliste tien toiletten te financieren." in page.inner_text("main")
+        page.fill("#id_text", "Graag ook de openingsuren vermelden.")
+        with page.expect_navigation():
+            page.click("text=Mijn opmerking toevoegen")
+        assert "Graag ook de openingsuren vermelden." in page.inner_text("main")
+        assert_no_axe_violations(page)
+        context.close()
     world["toilets"].refresh_from_db()
     assert world["toilets"].progress == 40
 
@@ -193,6 +204,7 @@ def test_meeting_to_public_progress(live_server, browser, outside_requests, worl
             main = page.inner_text("main")
             assert decision_text in main
             assert "40 %" in main  # the recommendation it moved, with its new progress
+            assert "openingsuren" not in main  # members' comments stay with members
             assert_no_axe_violations(page)
             page.goto(f"{server.url}/{language}/platform/recommendations/public-toilets/")
             main = page.inner_text("main")
