@@ -134,6 +134,9 @@ def display_name(user) -> str:
 def issue_certificate_if_complete(user, course: Course, now: datetime) -> Certificate | None:
     """Issue a certificate when the course is complete and none is held that is
     still valid and not yet due for a refresher. Return the new certificate or None."""
+    # Serialise a person's completions: two last quizzes submitted at once
+    # (two tabs) must not issue two certificates.
+    type(user).objects.select_for_update().filter(pk=user.pk).first()
     since = queries.completion_window_start(user, course, now)
     current = queries.current_certificate(user, course, now)
     if current is not None and not current.is_refresher_due_at(now):
