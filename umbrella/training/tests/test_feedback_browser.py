@@ -74,3 +74,56 @@ def test_from_the_service_page_of_the_directory(live_server, page, outside_reque
     assert page.url.endswith(f"/bg/training/feedback/service/{place.service.pk}/")
     assert "Health desk" in page.locator(".feedback-service").inner_text()
     assert outside_requests.urls == []
+
+
+def _signed_in_page(browser, live_server, outside_requests, person):
+    from django.test import Client
+
+    from umbrella.testing import sign_in
+
+    session = sign_in(Client(), person).cookies["sessionid"].value
+    context = browser.new_context(locale="nl-BE")
+    context.on("request", outside_requests.record)
+    context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    return context
+
+
+def test_moderation_and_the_organisations_page_are_accessible(
+    live_server, browser, outside_requests, personas
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from umbrella.accounts.models import Organisation
+    from umbrella.training.queries_feedback import week_of
+
+    cpas = Organisation.objects.get(name="OCMW/CPAS Saint-Josse (test)")
+    service = make.service(cpas, name_en="Social desk")
+    last_week = week_of(timezone.now()) - timedelta(weeks=1)
+    make.answers(service, last_week, 6)
+    make.answers(service, last_week, 2, respect="partly", refused="yes")
+    make.answers(service, last_week, 1, text="Vriendelijk onthaal.", text_status=TextStatus.PENDING)
+
+    context = _signed_in_page(browser, live_server, outside_requests, personas.admin)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/nl/training/feedback/moderation/")
+        assert "Vriendelijk onthaal." in page.locator("main").inner_text()
+        assert_no_axe_violations(page)
+        with page.expect_navigation():
+            page.click("button[value=approve]")
+        assert "Er wacht geen tekst op moderatie." in page.locator("main").inner_text()
+    finally:
+        context.close()
+
+    context = _signed_in_page(browser, live_server, outside_requests, personas.staff)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/nl/training/feedback/organisation/")
+        main = page.locator("main").inner_text()
+        assert "9 antwoorden." in main and "Vriendelijk onthaal." in main
+        assert_no_axe_violations(page)
+    finally:
+        context.close()
+    assert outside_requests.urls == []
