@@ -28,21 +28,21 @@ router = Router()
 MAX_LIMIT = 500
 
 
-class Translated(Schema):
+class MeetingText(Schema):
     nl: str
     fr: str
     en: str
 
 
-class BodyOut(Schema):
+class MeetingBody(Schema):
     slug: str
     kind: Literal["platform", "working_group"]
-    name: Translated
+    name: MeetingText
 
 
 class AgendaItemOut(Schema):
     id: int
-    title: Translated
+    title: MeetingText
     duration_minutes: int
     sub_items: list[AgendaItemOut] = Field(description="Sub-points (one level of nesting).")
 
@@ -53,15 +53,15 @@ AgendaItemOut.model_rebuild()
 class MinutesOut(Schema):
     status: Literal["draft", "approved", "published"]
     published_at: datetime | None
-    text: Translated | None = Field(
+    text: MeetingText | None = Field(
         description="Published minutes for everyone; drafts and approved minutes for members."
     )
 
 
 class MeetingOut(Schema):
     id: int
-    body: BodyOut
-    title: Translated
+    body: MeetingBody
+    title: MeetingText
     starts_at: datetime = Field(description="ISO 8601 with the Brussels offset.")
     ends_at: datetime
     place: str
