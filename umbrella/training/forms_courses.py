@@ -17,6 +17,8 @@ class QuizForm(forms.Form):
     question, checkboxes for a multiple-choice one. Every question needs an answer."""
 
     def __init__(self, items: list[AttemptItem], language: str, *args, **kwargs):
+        # A question ends with its own "?": no ":" after it.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.items = items
         for number, item in enumerate(items, start=1):
