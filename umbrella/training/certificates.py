@@ -15,7 +15,7 @@ from pathlib import Path
 import segno
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -87,8 +87,11 @@ def certificate_pdf(certificate: Certificate, language: str) -> bytes:
     code = format_code(certificate.code)
     with translation.override(language):
         course_title = certificate.course.translated("title", language)
-        issued = formats.date_format(certificate.issued_at, "DATE_FORMAT")
-        valid_until = formats.date_format(certificate.valid_until, "DATE_FORMAT")
+        # Dates as in Brussels (the stored values are UTC).
+        issued = formats.date_format(timezone.localtime(certificate.issued_at), "DATE_FORMAT")
+        valid_until = formats.date_format(
+            timezone.localtime(certificate.valid_until), "DATE_FORMAT"
+        )
         pdf = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=1)
         pdf.setTitle(_("Training certificate"))
         pdf.setSubject(course_title)

@@ -134,3 +134,8 @@ def test_the_pdf_is_a_one_page_pdf_with_the_code_and_the_verification_link(staff
     assert f"({url}) Tj" in text
     assert f"/URI ({url})".encode() in pdf  # the QR code area links there too
     assert certificate.code.encode() in pdf  # also in the document's keywords
+    # Issued at 00:30 in Brussels (23:30 UTC the day before): the Brussels date is printed.
+    late = issue_certificate(
+        staff, certificate.course, datetime(2026, 6, 2, 0, 30, tzinfo=BRUSSELS)
+    )
+    assert "(Datum: 2 juni 2026) Tj" in _pdf_text(certificate_pdf(late, "nl"))
