@@ -6,7 +6,7 @@ text is not attached yet, so each is marked ``as_reported`` and stays
 editable. The seeded status is a starting point, not an assessment: every
 recommendation starts "not started" except the three parts of the regional
 action plan, which safe.brussels is reported to be drafting ("in
-preparation", recorded as a change row with its source).
+preparation", recorded as a change row with its source), and so is the plan itself.
 
 The municipal rules are the three municipalities DOMAIN.md names (Schaerbeek,
 Saint-Josse-ten-Noode, City of Brussels); every other municipality is
@@ -52,6 +52,12 @@ TOILETS_WHERE_SEX_WORK = "directory.toilets_in_visible_sex_work_neighbourhoods"
 ACK_WITHIN_60S = "alarms.acknowledged_within_60s"
 # The training app's coverage figure, when that app registers it.
 STAFF_TRAINED = "training.ocmw_cpas_staff_trained"
+
+
+DRAFTING_NOTE = (
+    "safe.brussels (Brussels Prevention & Security) is reported to be drafting the regional "
+    "action plan (DOMAIN.md, to verify)."
+)
 
 
 @dataclass
@@ -115,6 +121,7 @@ RECOMMENDATIONS: list[Seed] = [
             "en": "A regional action plan covering health, social inclusion and safety.",
         },
         [Actor.REGION, Actor.SAFE_BRUSSELS],
+        start=(TrackerStatus.IN_PREPARATION, DRAFTING_NOTE),
     ),
     *[
         Seed(
@@ -124,11 +131,7 @@ RECOMMENDATIONS: list[Seed] = [
             summary,
             [Actor.SAFE_BRUSSELS, Actor.REGION],
             parent="action-plan",
-            start=(
-                TrackerStatus.IN_PREPARATION,
-                "safe.brussels (Brussels Prevention & Security) is reported to be drafting the "
-                "regional action plan (DOMAIN.md, to verify).",
-            ),
+            start=(TrackerStatus.IN_PREPARATION, DRAFTING_NOTE),
         )
         for n, (key, title, summary) in enumerate(
             [
@@ -447,6 +450,7 @@ def load_recommendations(now=None) -> dict[str, int]:
 
     now = now or timezone.now()
     created = links = 0
+    starts = []
     by_slug = {r.slug: r for r in Recommendation.objects.all()}
     for position, seed in enumerate(RECOMMENDATIONS, start=1):
         rec = by_slug.get(seed.slug)
@@ -470,13 +474,16 @@ def load_recommendations(now=None) -> dict[str, int]:
                 for n, actor in enumerate(seed.actors)
             )
             if seed.start is not None:
-                status, note = seed.start
-                update_recommendation(rec, by=None, status=status, note=note, now=now)
+                starts.append((seed, rec))
         for n, key in enumerate(seed.indicators):
             _link, made = RecommendationIndicator.objects.get_or_create(
                 recommendation=rec, key=key, defaults={"position": n}
             )
             links += made
+    # Parts first, so that a parent's progress is their roll-up, not a status default.
+    for seed, rec in sorted(starts, key=lambda pair: pair[0].parent == ""):
+        status, note = seed.start
+        update_recommendation(rec, by=None, status=status, note=note, now=now)
     return {"recommendations": created, "indicator_links": links}
 
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from umbrella.core.crypto import EncryptedTextField
 from umbrella.directory.models.translation import Translatable
@@ -43,11 +44,12 @@ AS_REPORTED_NOTE = _("As reported in the press — official text to be attached.
 
 
 class TrackerStatus(models.TextChoices):
-    NOT_STARTED = "not_started", _("Not started")
-    IN_PREPARATION = "in_preparation", _("In preparation")
-    IN_PROGRESS = "in_progress", _("In progress")
-    IMPLEMENTED = "implemented", _("Implemented")
-    ABANDONED = "abandoned", _("Abandoned")
+    # With a context: other catalogues translate "In progress" for reports, not recommendations.
+    NOT_STARTED = "not_started", pgettext_lazy("recommendation status", "Not started")
+    IN_PREPARATION = "in_preparation", pgettext_lazy("recommendation status", "In preparation")
+    IN_PROGRESS = "in_progress", pgettext_lazy("recommendation status", "In progress")
+    IMPLEMENTED = "implemented", pgettext_lazy("recommendation status", "Implemented")
+    ABANDONED = "abandoned", pgettext_lazy("recommendation status", "Abandoned")
 
 
 # The progress a status sets when no figure is given with it. ABANDONED has
@@ -449,7 +451,7 @@ class NoticeStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
-    READ = "read", _("Read")
+    READ = "read", pgettext_lazy("notice status", "Read")
 
 
 class Notice(models.Model):

@@ -95,7 +95,8 @@ def test_the_detail_shows_responsible_status_milestones_history_parts_and_live_f
     plan = seeded["action-plan"]
     html = client.get(url("recommendation", str(plan.pk))).content.decode()  # by id
     assert "Action plan: health" in html and "Parts" in html
-    assert "Progress recomputed from its parts: 0 % → 10 %." in html
+    assert "Progress recomputed from its parts: 7 % → 10 %." in html
+    assert "Status: Not started → In preparation." in html
 
 
 def test_an_unknown_recommendation_is_404(client, db):

@@ -68,8 +68,14 @@ def test_the_action_plan_rolls_up_from_its_three_parts_with_a_trace():
     assert all(p.status == TrackerStatus.IN_PREPARATION and p.progress == 10 for p in parts)
     assert plan.progress == 10
     assert all("safe.brussels" in p.changes.get().note for p in parts)
-    # Each part is created then moved, so the plan moved once: 0 → 10.
-    assert list(plan.changes.values_list("kind", "new_progress")) == [(ChangeKind.ROLLUP, 10)]
+    assert plan.status == TrackerStatus.IN_PREPARATION
+    # The parts moved first, one by one: the plan's 10 % is their roll-up, then its status.
+    assert list(plan.changes.order_by("pk").values_list("kind", "new_status", "new_progress")) == [
+        (ChangeKind.ROLLUP, TrackerStatus.NOT_STARTED, 3),
+        (ChangeKind.ROLLUP, TrackerStatus.NOT_STARTED, 7),
+        (ChangeKind.ROLLUP, TrackerStatus.NOT_STARTED, 10),
+        (ChangeKind.UPDATE, TrackerStatus.IN_PREPARATION, 10),
+    ]
 
 
 def test_an_edited_recommendation_is_not_overwritten():
