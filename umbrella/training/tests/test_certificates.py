@@ -130,6 +130,7 @@ def test_the_pdf_is_a_one_page_pdf_with_the_code_and_the_verification_link(staff
     text = _pdf_text(pdf)
     code = "-".join(certificate.code[i : i + 4] for i in range(0, 20, 4))
     assert f"({code}) Tj" in text
+    assert "(Ana Dobrescu) Tj" in text  # the holder's display name
     url = f"https://umbrella.example.brussels/nl/verify/{certificate.code}"
     assert f"({url}) Tj" in text
     assert f"/URI ({url})".encode() in pdf  # the QR code area links there too
