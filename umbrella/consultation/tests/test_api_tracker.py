@@ -87,6 +87,14 @@ def test_labels_follow_lang(client, seeded):
     body = client.get("/api/v1/recommendations?lang=fr").json()
     toilets = next(i for i in body if i["slug"] == "public-toilets")
     assert toilets["responsible"][0]["name"] == "Communes"
+    [indicator] = toilets["indicators"]
+    assert (
+        indicator["label"]
+        == "Toilettes publiques dans les quartiers où le travail du sexe est visible"
+    )
+    assert indicator["note"].startswith(
+        "Toilettes publiques ouvertes (hors urinoirs) au quartier Nord : 0"
+    )
 
 
 def test_an_indicator_nobody_provides_yet_is_listed_as_not_available(client, seeded):
