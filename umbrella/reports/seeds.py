@@ -228,11 +228,12 @@ CATEGORIES: tuple[CategorySeed, ...] = (
             "Harassment of or violence against sex workers",
         ),
         _t(
-            "Gaat naar de outreachteams van de ondersteuningsorganisaties; naar de politie "
-            "alleen als u dat vraagt.",
-            "Va aux équipes de terrain des associations de soutien ; à la police seulement si "
-            "vous le demandez.",
-            "Goes to the support organisations' outreach teams; to the police only if you ask.",
+            "Vertrouwelijk. Gaat naar de outreachteams van de ondersteuningsorganisaties; naar "
+            "de politie alleen als u dat vraagt.",
+            "Confidentiel. Va aux équipes de terrain des associations de soutien ; à la police "
+            "seulement si vous le demandez.",
+            "Confidential. Goes to the support organisations' outreach teams; to the police "
+            "only if you ask.",
         ),
         (
             (B, "espace-p", ALWAYS),
@@ -240,6 +241,9 @@ CATEGORIES: tuple[CategorySeed, ...] = (
             (B, "alias", ALWAYS),
             (Z, None, RoutingCondition.REPORTER_ASKS_POLICE),
         ),
+        # Confidential although the issue does not ask it: a public pin of
+        # violence against sex workers shows where they work, to anyone.
+        confidential=True,
         guarded=False,
         offers_police=True,
     ),

@@ -37,7 +37,7 @@ Every action raises ``ReportInvalid`` for what a person can correct:
 translated sentences.
 """
 
-from umbrella.reports.actions.errors import NON_FIELD, ReportInvalid
+from umbrella.reports.actions.errors import NON_FIELD, RateLimited, ReportInvalid
 from umbrella.reports.actions.maintenance import ask_fixed_question, due_questions, erase_expired
 from umbrella.reports.actions.moderation import (
     dismiss_from_moderation,
@@ -65,6 +65,7 @@ from umbrella.reports.actions.updates import (
 __all__ = [
     "NON_FIELD",
     "REOPENABLE",
+    "RateLimited",
     "TRANSITIONS",
     "ReportInvalid",
     "Submitted",

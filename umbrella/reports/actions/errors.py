@@ -26,3 +26,7 @@ class ReportInvalid(Exception):
     @classmethod
     def one(cls, field: str, message: str | Promise) -> ReportInvalid:
         return cls({field: [str(message)]})
+
+
+class RateLimited(ReportInvalid):
+    """The client sent too many reports recently (an API answers 429)."""

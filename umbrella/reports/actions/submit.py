@@ -22,7 +22,7 @@ from umbrella.reports.actions.common import (
     round_point,
     site_language,
 )
-from umbrella.reports.actions.errors import NON_FIELD, ReportInvalid
+from umbrella.reports.actions.errors import NON_FIELD, RateLimited, ReportInvalid
 from umbrella.reports.actions.notifying import queue_notifications
 from umbrella.reports.models import (
     Category,
@@ -133,7 +133,7 @@ def submit_report(
     if errors:
         raise ReportInvalid(errors)
     if ratelimit.is_limited(client_key, now):
-        raise ReportInvalid.one(
+        raise RateLimited.one(
             NON_FIELD,
             _("You have sent many reports in a short time. Please wait an hour and try again."),
         )

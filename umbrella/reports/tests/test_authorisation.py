@@ -154,3 +154,15 @@ def test_the_reporter_follows_up_with_the_code_only(matrix):
     assert queries.report_for_code(submitted.follow_up_code[:-1]) is None
     assert queries.report_for_code("") is None
     assert queries.report_of_reporter(matrix.people.resident, submitted.report.pk) is None
+
+
+def test_harassment_of_sex_workers_is_seen_by_outreach_and_by_police_only_if_asked(matrix):
+    text = "A man threatens the sex workers with a knife."
+    quiet = submit(code="sex-worker-harassment", description=text).report
+    asked = submit(code="sex-worker-harassment", description=text, wants_police=True).report
+    outreach, police = matrix.people.outreach, matrix.people.police
+    assert queries.can_view(outreach, quiet) and queries.can_update(outreach, quiet)
+    assert not queries.can_view(police, quiet)
+    assert queries.can_view(police, asked)
+    assert not queries.can_view(matrix.people.municipality, asked)
+    assert queries.public_report(quiet.pk) is None

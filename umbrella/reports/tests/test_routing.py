@@ -63,6 +63,8 @@ def test_harassment_of_sex_workers_goes_to_outreach_and_not_the_police(matrix):
     }
     assert report.report.body == matrix.espace_p
     assert report.guard_explanation is None
+    # Confidential: a public pin would show where sex workers work.
+    assert report.report.confidential and not report.report.is_public
 
 
 def test_harassment_goes_to_the_police_too_when_the_reporter_asks(matrix):
