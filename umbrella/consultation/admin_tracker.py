@@ -65,6 +65,18 @@ class RecommendationAdmin(admin.ModelAdmin):
             if old_parent and old_parent != obj.parent_id:
                 recompute_tree(Recommendation.objects.get(pk=old_parent), by=request.user)
 
+    def delete_model(self, request, obj):
+        parent = obj.parent
+        super().delete_model(request, obj)
+        if parent is not None:
+            recompute_tree(parent, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        parents = {r.parent_id for r in queryset if r.parent_id}
+        super().delete_queryset(request, queryset)
+        for parent in Recommendation.objects.filter(pk__in=parents):
+            recompute_tree(parent, by=request.user)
+
 
 @admin.register(RecommendationChange)
 class RecommendationChangeAdmin(admin.ModelAdmin):

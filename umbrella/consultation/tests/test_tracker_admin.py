@@ -53,3 +53,26 @@ def test_a_new_weight_recomputes_the_parent(admin_client, personas):
     assert plan.progress == 50  # (4*70 + 10 + 10) / 6
     last = plan.changes.filter(kind=ChangeKind.ROLLUP).first()
     assert (last.old_progress, last.new_progress, last.changed_by) == (30, 50, personas.admin)
+
+
+def test_a_part_with_a_history_cannot_be_deleted_and_one_without_recomputes_its_parent(
+    admin_client, personas
+):
+    from umbrella.consultation.actions_tracker import recompute_tree, update_recommendation
+    from umbrella.consultation.tests import tracker_factories as make
+
+    health = Recommendation.objects.get(slug="action-plan-health")
+    update_recommendation(health, by=personas.admin, status="implemented")
+    plan = Recommendation.objects.get(slug="action-plan")
+    extra = make.recommendation(parent=plan)
+    recompute_tree(plan, by=personas.admin)
+    plan.refresh_from_db()
+    assert plan.progress == 30  # (100 + 10 + 10 + 0) / 4
+    # Its changes are the trace: the admin refuses to delete them with it.
+    url = reverse("admin:consultation_recommendation_delete", args=[health.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert Recommendation.objects.filter(pk=health.pk).exists()
+    url = reverse("admin:consultation_recommendation_delete", args=[extra.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.progress == 40  # (100 + 10 + 10) / 3
