@@ -86,9 +86,9 @@ class NotAllowed(ConsultationError):
     """The person may not do this."""
 
 
-def _require_manager(user) -> None:
-    if not queries.can_manage(user):
-        raise NotAllowed(_("Only the platform's secretary or chair may do this."))
+def _require_manager(user, body: Body) -> None:
+    if not queries.can_manage(user, body):
+        raise NotAllowed(_("Only the platform's secretary or the chair of this body may do this."))
 
 
 def _now(now: datetime | None) -> datetime:
@@ -140,7 +140,7 @@ def add_member(
     today: date | None = None,
 ) -> Member:
     """Give ``organisation`` a seat at ``body``, represented by ``representative``."""
-    _require_manager(by)
+    _require_manager(by, body)
     if category not in MemberCategory.values:
         raise ConsultationError(_("Choose one of the member categories."), "category")
     if position not in Position.values:
@@ -168,7 +168,7 @@ def add_member(
 
 @transaction.atomic
 def end_membership(member: Member, *, by, today: date | None = None) -> Member:
-    _require_manager(by)
+    _require_manager(by, member.body)
     member.left_on = today or timezone.localdate()
     member.save(update_fields=["left_on"])
     member.feed_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
@@ -201,7 +201,7 @@ def create_meeting(
     now: datetime | None = None,
 ) -> Meeting:
     """Plan a meeting of ``body``; it needs a place or an online link."""
-    _require_manager(by)
+    _require_manager(by, body)
     now = _now(now)
     titles = _check_titles({"title_nl": title_nl, "title_fr": title_fr, "title_en": title_en})
     if ends_at <= starts_at:
@@ -236,7 +236,7 @@ def add_agenda_item(
     parent: AgendaItem | None = None,
 ) -> AgendaItem:
     """Add a point (or, with ``parent``, a sub-point) at the end of the agenda."""
-    _require_manager(by)
+    _require_manager(by, meeting.body)
     titles = {"title_nl": title_nl, "title_fr": title_fr, "title_en": title_en}
     titles = {key: (value or "").strip() for key, value in titles.items()}
     if not any(titles.values()):
@@ -302,7 +302,7 @@ def attach_document(
     now: datetime | None = None,
 ) -> AgendaDocument:
     """Attach an uploaded file (checked for type and size) or a link to an agenda item."""
-    _require_manager(by)
+    _require_manager(by, item.meeting.body)
     title = (title or "").strip()
     if not title:
         raise ConsultationError(_("Give the document a title."), "title")
@@ -326,7 +326,7 @@ def attach_document(
 @transaction.atomic
 def invite_members(meeting: Meeting, *, by, now: datetime | None = None) -> int:
     """Invite every active member of the meeting's body; return how many were newly invited."""
-    _require_manager(by)
+    _require_manager(by, meeting.body)
     now = _now(now)
     addresses = []
     for member in (
@@ -430,7 +430,7 @@ def record_attendance(
     meeting: Meeting, *, by, present: Iterable[int], now: datetime | None = None
 ) -> int:
     """Record who was present (member ids); every other participant is marked absent."""
-    _require_manager(by)
+    _require_manager(by, meeting.body)
     now = _now(now)
     if meeting.starts_at > now:
         raise ConsultationError(_("Attendance can be recorded once the meeting has started."))
@@ -473,7 +473,7 @@ def save_minutes(
     now: datetime | None = None,
 ) -> Minutes:
     """Write or rewrite the draft minutes of a meeting that has started."""
-    _require_manager(by)
+    _require_manager(by, meeting.body)
     now = _now(now)
     if meeting.starts_at > now:
         raise ConsultationError(_("Minutes can be written once the meeting has started."))
@@ -502,7 +502,7 @@ def approve_minutes(
     minutes: Minutes, *, by, at_meeting: Meeting, now: datetime | None = None
 ) -> Minutes:
     """Approve draft minutes at a later meeting of the same body, once that one has started."""
-    _require_manager(by)
+    _require_manager(by, minutes.meeting.body)
     now = _now(now)
     minutes = _locked(minutes)
     if at_meeting.body_id != minutes.meeting.body_id or (
@@ -525,7 +525,7 @@ def approve_minutes(
 
 @transaction.atomic
 def publish_minutes(minutes: Minutes, *, by, now: datetime | None = None) -> Minutes:
-    _require_manager(by)
+    _require_manager(by, minutes.meeting.body)
     now = _now(now)
     minutes = _locked(minutes)
     _transition(minutes, MinutesStatus.PUBLISHED)
@@ -538,7 +538,7 @@ def publish_minutes(minutes: Minutes, *, by, now: datetime | None = None) -> Min
 @transaction.atomic
 def reopen_minutes(minutes: Minutes, *, by, now: datetime | None = None) -> Minutes:
     """Send approved (not yet published) minutes back to draft."""
-    _require_manager(by)
+    _require_manager(by, minutes.meeting.body)
     now = _now(now)
     minutes = _locked(minutes)
     _transition(minutes, MinutesStatus.DRAFT)
@@ -592,7 +592,7 @@ def record_decision(
     becomes a recommendation change pointing at the decision, in this same
     transaction (so a refused move leaves no decision behind).
     """
-    _require_manager(by)
+    _require_manager(by, meeting.body)
     now = _now(now)
     texts = {"text_nl": text_nl, "text_fr": text_fr, "text_en": text_en}
     texts = {key: (value or "").strip() for key, value in texts.items()}

@@ -31,6 +31,12 @@ class MeetingForm(forms.Form):
         label=_("Who may see it"), choices=Visibility.choices, initial=Visibility.PUBLIC
     )
 
+    def __init__(self, *args, bodies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if bodies is not None:
+            # A chair plans meetings of the body she chairs only.
+            self.fields["body"].queryset = bodies
+
 
 class AgendaItemForm(forms.Form):
     title_nl = forms.CharField(label=_("Title in Dutch"), max_length=200, required=False)
@@ -177,11 +183,13 @@ class MemberForm(forms.Form):
     category = forms.ChoiceField(label=_("Member category"))
     position = forms.ChoiceField(label=_("Position"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, bodies=None, **kwargs):
         from umbrella.accounts.models import Organisation
         from umbrella.consultation.models import MemberCategory, Position
 
         super().__init__(*args, **kwargs)
+        if bodies is not None:
+            self.fields["body"].queryset = bodies
         self.fields["organisation"].queryset = Organisation.objects.all()
         self.fields["category"].choices = MemberCategory.choices
         self.fields["position"].choices = Position.choices

@@ -78,11 +78,24 @@ def is_member(user) -> bool:
     return is_secretary(user) or member_seats(user).exists()
 
 
-def can_manage(user) -> bool:
-    """Answer whether ``user`` manages meetings and minutes: the secretary or a chair."""
+def managed_bodies(user) -> QuerySet[Body]:
+    """Return the bodies ``user`` manages: every one for the secretary; for a chair, the
+    body (the platform or a working group) whose chair she is, and no other."""
+    if is_secretary(user):
+        return Body.objects.all()
+    chaired = member_seats(user).filter(position=Position.CHAIR).values("body_id")
+    return Body.objects.filter(pk__in=chaired)
+
+
+def can_manage(user, body: Body | None = None) -> bool:
+    """Answer whether ``user`` manages the meetings, minutes and members of ``body`` (without a
+    body: of at least one body): the secretary all of them, a chair the body she chairs."""
     if is_secretary(user):
         return True
-    return member_seats(user).filter(position=Position.CHAIR).exists()
+    bodies = managed_bodies(user)
+    if body is None:
+        return bodies.exists()
+    return bodies.filter(pk=body.pk).exists()
 
 
 def regional_platform() -> Body | None:

@@ -48,9 +48,11 @@ def _visible_meeting(request, pk: int) -> Meeting:
     return meeting
 
 
-def _require_manager(request) -> None:
-    if not queries.can_manage(request.user):
-        raise PermissionDenied(_("Only the platform's secretary or chair may do this."))
+def _require_manager(request, body=None) -> None:
+    if not queries.can_manage(request.user, body):
+        raise PermissionDenied(
+            _("Only the platform's secretary or the chair of this body may do this.")
+        )
 
 
 def _apply_error(form, error: actions.ConsultationError, request=None) -> None:
@@ -180,7 +182,7 @@ def meeting_detail(request, pk: int):
         "member": member,
         "participation": queries.participation(meeting, member),
         "has_started": meeting.starts_at <= timezone.now(),
-        "can_manage": queries.can_manage(request.user),
+        "can_manage": queries.can_manage(request.user, meeting.body),
         "attendance": list(
             meeting.participations.filter(attended=True).select_related("member__organisation")
         ),
@@ -192,7 +194,7 @@ def meeting_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def meeting_new(request):
     _require_manager(request)
-    form = forms.MeetingForm(request.POST or None)
+    form = forms.MeetingForm(request.POST or None, bodies=queries.managed_bodies(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -324,6 +326,7 @@ def meeting_manage(request, pk: int):
     """The secretary's page of one meeting: agenda, documents, attendance, minutes, decisions."""
     _require_manager(request)
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+    _require_manager(request, meeting.body)
     which = request.POST.get("form") if request.method == "POST" else None
     if request.method == "POST" and which in ("publish", "reopen", "invite"):
         try:
@@ -454,7 +457,7 @@ def my_feed(request):
 def member_new(request):
     """Give an organisation a seat (secretary or chair)."""
     _require_manager(request)
-    form = forms.MemberForm(request.POST or None)
+    form = forms.MemberForm(request.POST or None, bodies=queries.managed_bodies(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,0 +1,87 @@
+"""A chair manages the body she chairs and no other; the secretary manages every body."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import translation
+
+from umbrella.consultation import actions_meetings as actions
+from umbrella.consultation import queries_meetings as queries
+from umbrella.consultation.models import BodyKind, MemberCategory, Position
+from umbrella.consultation.tests.test_meetings_helpers import *  # noqa: F403 -- fixtures
+from umbrella.consultation.tests.test_meetings_helpers import NOW, meeting, seat
+from umbrella.testing import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def health(platform, personas):
+    group = actions.ensure_body(
+        "health",
+        BodyKind.WORKING_GROUP,
+        parent=platform,
+        name_nl="Gezondheid",
+        name_fr="Santé",
+        name_en="Health",
+    )
+    # The OCMW/CPAS staff chairs the Health group and is an ordinary member of the platform.
+    seat(group, personas.staff, MemberCategory.OCMW_CPAS, Position.CHAIR)
+    return group
+
+
+def test_a_working_group_chair_manages_her_group_only(personas, seats, health, platform, secretary):
+    assert queries.can_manage(personas.staff, health)
+    assert not queries.can_manage(personas.staff, platform)
+    assert list(queries.managed_bodies(personas.staff)) == [health]
+    # The platform's chair (police) does not manage the Health group either.
+    assert queries.can_manage(personas.police, platform)
+    assert not queries.can_manage(personas.police, health)
+    # The secretary manages both.
+    assert queries.can_manage(secretary, platform) and queries.can_manage(secretary, health)
+    assert set(queries.managed_bodies(secretary)) == {platform, health}
+
+
+def test_the_actions_refuse_a_chair_outside_her_body(personas, seats, health, platform):
+    start = NOW + timedelta(days=5)
+    with translation.override("en"), pytest.raises(actions.NotAllowed) as refusal:
+        meeting(platform, personas.staff, starts_at=start)
+    assert refusal.value.message == (
+        "Only the platform's secretary or the chair of this body may do this."
+    )
+    group_meeting = meeting(health, personas.staff, starts_at=start, title="Health group")
+    assert group_meeting.body == health
+    with pytest.raises(actions.NotAllowed):
+        actions.add_agenda_item(
+            group_meeting, by=personas.police, duration_minutes=10, title_en="Intrusion"
+        )
+
+
+def test_the_pages_refuse_a_chair_outside_her_body(
+    client, personas, seats, health, platform, secretary
+):
+    plenary = meeting(platform, secretary, starts_at=NOW + timedelta(days=5))
+    sign_in(client, personas.staff)
+    response = client.get(f"/fr/platform/meetings/{plenary.pk}/manage/")
+    assert response.status_code == 403
+    assert "secrétariat de la plateforme ou la présidence de cet organe" in (
+        response.content.decode()
+    )
+    # Her own group's meetings only in the form; another body posted is refused.
+    form = client.get("/en/platform/meetings/new/").content.decode()
+    assert "Health" in form and "Regional consultation platform" not in form
+    response = client.post(
+        "/en/platform/meetings/new/",
+        {
+            "body": platform.pk,
+            "title_en": "Not mine",
+            "starts_at": "2030-01-10T10:00",
+            "ends_at": "2030-01-10T12:00",
+            "place": "Room 2",
+            "visibility": "public",
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert "Not mine" in response.content.decode()  # the input is kept
+    assert not platform.meetings.filter(title_en="Not mine").exists()
