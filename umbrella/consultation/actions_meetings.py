@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
-from functools import partial
+from datetime import date, datetime, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -32,7 +32,10 @@ from umbrella.consultation.models import (
     BodyKind,
     Decision,
     FeedToken,
+    MailKind,
+    MailStatus,
     Meeting,
+    MeetingMail,
     Member,
     MemberCategory,
     Minutes,
@@ -70,6 +73,12 @@ DOCUMENT_TYPES: dict[str, tuple[str, bytes | None]] = {
     ".csv": ("text/csv; charset=utf-8", None),
 }
 MAX_AGENDA_MINUTES = 600
+# E-mails to members (invitations, reminders): attempts in all, and how long a claimed
+# attempt is held before another worker may take it (a worker that died mid-send).
+MAIL_ATTEMPTS = 5
+MAIL_LEASE = timedelta(minutes=5)
+# Set when mail is queued in this process: the worker's mail lane wakes up.
+mail_queued = threading.Event()
 MAX_COMMENT_LENGTH = 4000
 
 
@@ -328,7 +337,7 @@ def invite_members(meeting: Meeting, *, by, now: datetime | None = None) -> int:
     """Invite every active member of the meeting's body; return how many were newly invited."""
     _require_manager(by, meeting.body)
     now = _now(now)
-    addresses = []
+    invited = []
     for member in (
         queries.active_members(timezone.localdate(now))
         .filter(body=meeting.body)
@@ -342,12 +351,33 @@ def invite_members(meeting: Meeting, *, by, now: datetime | None = None) -> int:
         if not created:
             participation.invited_at = now
             participation.save(update_fields=["invited_at"])
-        addresses.append((member.representative.email or "").strip())
-    # After the commit: nobody is invited by a change that was rolled back.
-    recipients = [address for address in addresses if address]
-    if recipients:
-        transaction.on_commit(partial(_send_invitations, meeting.pk, recipients))
-    return len(addresses)
+        invited.append(member)
+    # One queued row per member with an address; sent by the worker (and right after the
+    # commit, so nobody is e-mailed about an invitation that was rolled back).
+    MeetingMail.objects.bulk_create(
+        MeetingMail(
+            meeting=meeting,
+            member=member,
+            kind=MailKind.INVITATION,
+            created_at=now,
+            due_at=now,
+        )
+        for member in invited
+        if (member.representative.email or "").strip()
+    )
+    transaction.on_commit(lambda: _send_invitations_now(meeting.pk))
+    return len(invited)
+
+
+def _send_invitations_now(meeting_id: int) -> None:
+    """Send a meeting's queued invitations right after the commit; what fails here is
+    retried by the worker (a row per attempt)."""
+    now = timezone.now()
+    for mail in MeetingMail.objects.filter(
+        meeting_id=meeting_id, kind=MailKind.INVITATION, status=MailStatus.QUEUED, due_at__lte=now
+    ).select_related("meeting__body", "member__representative"):
+        deliver_mail(mail, now=now)
+    mail_queued.set()
 
 
 def invitation_text(meeting: Meeting) -> tuple[str, str]:
@@ -373,19 +403,6 @@ def invitation_text(meeting: Meeting) -> tuple[str, str]:
                 }
             )
     return " / ".join(dict.fromkeys(subjects)), "\n\n".join(paragraphs)
-
-
-def _send_invitations(meeting_id: int, recipients: list[str]) -> None:
-    """E-mail the invitation to each address on its own (no one sees the others' address)."""
-    meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
-    subject, body = invitation_text(meeting)
-    for address in recipients:
-        try:
-            send_mail(subject, body, None, [address])
-        except Exception:
-            # The invitation stands (the member sees it on the meeting's page and is
-            # reminded the day before); a mail server down must not undo it.
-            logger.exception("invitation to meeting %s could not be e-mailed", meeting_id)
 
 
 def _seat_for(meeting: Meeting, user, today: date) -> Member | None:
@@ -677,11 +694,12 @@ def reminder_text(meeting: Meeting) -> tuple[str, str]:
 
 @transaction.atomic
 def send_reminder(participation: Participation, *, now: datetime | None = None) -> Reminder | None:
-    """E-mail one reminder of a meeting to one member, once; return its row (``None`` if an
-    earlier run already sent it).
+    """Remind one member of a meeting, once; return its row (``None`` if an earlier run
+    already did).
 
     The row is written first: the unique (meeting, member) constraint makes a
-    second worker wait and then find it, so nobody receives two reminders.
+    second worker wait and then find it, so nobody is reminded twice. The e-mail
+    itself is a ``MeetingMail`` attempt, sent now and retried by the worker if it fails.
     """
     now = _now(now)
     reminder, created = Reminder.objects.get_or_create(
@@ -696,11 +714,106 @@ def send_reminder(participation: Participation, *, now: datetime | None = None) 
         reminder.status = ReminderStatus.NO_ADDRESS
         reminder.save(update_fields=["status"])
         return reminder
-    subject, body = reminder_text(participation.meeting)
-    try:
-        send_mail(subject, body, None, [address])
-    except Exception as error:
-        reminder.status = ReminderStatus.FAILED
-        reminder.error = f"{type(error).__name__}: {error}"[:300]
-        reminder.save(update_fields=["status", "error"])
+    attempt = MeetingMail.objects.create(
+        meeting=participation.meeting,
+        member=participation.member,
+        kind=MailKind.REMINDER,
+        created_at=now,
+        due_at=now,
+    )
+    deliver_mail(attempt, now=now)
+    reminder.refresh_from_db()
     return reminder
+
+
+def mail_retry_delay(attempt: int) -> timedelta:
+    """How long after failed attempt ``attempt`` the next one is due: 2, 4, 8, 16 minutes."""
+    return timedelta(minutes=2**attempt)
+
+
+def _claim(mail: MeetingMail, now: datetime) -> bool:
+    """Compare-and-set: only one worker's update matches a due queued row."""
+    return bool(
+        MeetingMail.objects.filter(pk=mail.pk, status=MailStatus.QUEUED, due_at__lte=now).update(
+            due_at=now + MAIL_LEASE
+        )
+    )
+
+
+def claim_due_mail(now: datetime, limit: int = 20) -> list[MeetingMail]:
+    """Claim up to ``limit`` due e-mails to members (two workers never share one)."""
+    ids = list(
+        MeetingMail.objects.filter(status=MailStatus.QUEUED, due_at__lte=now)
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    claimed = [
+        pk
+        for pk in ids
+        if MeetingMail.objects.filter(pk=pk, status=MailStatus.QUEUED, due_at__lte=now).update(
+            due_at=now + MAIL_LEASE
+        )
+    ]
+    return list(
+        MeetingMail.objects.filter(pk__in=claimed)
+        .select_related("meeting__body", "member__representative")
+        .order_by("due_at", "pk")
+    )
+
+
+def _mail_text(mail: MeetingMail) -> tuple[str, str]:
+    if mail.kind == MailKind.INVITATION:
+        return invitation_text(mail.meeting)
+    return reminder_text(mail.meeting)
+
+
+def deliver_mail(mail: MeetingMail, *, now: datetime | None = None, claimed: bool = False) -> bool:
+    """Send one attempt and record its outcome; a failure queues the next attempt (while
+    the meeting has not started and attempts remain). Answer whether it went out."""
+    now = _now(now)
+    if not claimed and not _claim(mail, now):
+        return False
+    address = (mail.member.representative.email or "").strip()
+    error = ""
+    if not address:
+        error = "no e-mail address"
+    else:
+        subject, body = _mail_text(mail)
+        try:
+            send_mail(subject, body, None, [address])
+        except Exception as exc:  # SMTP errors are many classes; every one is retried
+            error = f"{type(exc).__name__}: {exc}"[:300]
+    with transaction.atomic():
+        if not error:
+            MeetingMail.objects.filter(pk=mail.pk).update(
+                status=MailStatus.SENT, sent_at=now, due_at=None, error=""
+            )
+            if mail.kind == MailKind.REMINDER:
+                Reminder.objects.filter(meeting=mail.meeting, member=mail.member).update(
+                    status=ReminderStatus.SENT, sent_at=now, error=""
+                )
+            return True
+        MeetingMail.objects.filter(pk=mail.pk).update(
+            status=MailStatus.FAILED, due_at=None, error=error
+        )
+        if mail.kind == MailKind.REMINDER:
+            Reminder.objects.filter(meeting=mail.meeting, member=mail.member).update(
+                status=ReminderStatus.FAILED, error=error
+            )
+        retry_at = now + mail_retry_delay(mail.attempt)
+        if address and mail.attempt < MAIL_ATTEMPTS and retry_at < mail.meeting.starts_at:
+            MeetingMail.objects.create(
+                meeting=mail.meeting,
+                member=mail.member,
+                kind=mail.kind,
+                attempt=mail.attempt + 1,
+                created_at=now,
+                due_at=retry_at,
+            )
+    logger.warning("%s %s to member %s not sent: %s", mail.kind, mail.pk, mail.member_id, error)
+    return False
+
+
+def send_due_mail(now: datetime, limit: int = 20) -> int:
+    """Claim and send due e-mails to members; return how many went out."""
+    return sum(deliver_mail(mail, now=now, claimed=True) for mail in claim_due_mail(now, limit))

@@ -14,6 +14,7 @@ from umbrella.consultation.models import (
     Body,
     Decision,
     Meeting,
+    MeetingMail,
     Member,
     Minutes,
     Participation,
@@ -87,3 +88,11 @@ class DecisionAdmin(ReadOnlyAdmin):
 class ReminderAdmin(ReadOnlyAdmin):
     list_display = ["meeting", "member", "status", "sent_at"]
     list_filter = ["status"]
+
+
+@admin.register(MeetingMail)
+class MeetingMailAdmin(ReadOnlyAdmin):
+    """Every attempt to e-mail an invitation or a reminder (retries are new rows)."""
+
+    list_display = ["meeting", "member", "kind", "attempt", "status", "due_at", "sent_at", "error"]
+    list_filter = ["kind", "status"]

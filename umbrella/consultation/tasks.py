@@ -1,4 +1,5 @@
-"""Worker task of the consultation platform: e-mail reminders before meetings."""
+"""Worker tasks of the consultation platform: e-mail reminders before meetings, and the
+invitations and reminders to (re)send."""
 
 from __future__ import annotations
 
@@ -17,6 +18,16 @@ def send_meeting_reminders(now: datetime) -> bool:
     for participation in due:
         actions_meetings.send_reminder(participation, now=now)
     return bool(due)
+
+
+@periodic_task(idle_seconds=30, wake=actions_meetings.mail_queued)
+def send_meeting_mail(now: datetime) -> bool:
+    """Send the invitations and reminders that are due, retries included."""
+    actions_meetings.mail_queued.clear()
+    claimed = actions_meetings.claim_due_mail(now, limit=BATCH)
+    for mail in claimed:
+        actions_meetings.deliver_mail(mail, now=now, claimed=True)
+    return bool(claimed)
 
 
 # The recommendations tracker registers its own tasks (notices to followers).

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from umbrella.consultation.models.bodies import Body, Member, translated_text
 
@@ -18,6 +19,9 @@ __all__ = [
     "MinutesComment",
     "MinutesStatus",
     "MINUTES_TRANSITIONS",
+    "MailKind",
+    "MailStatus",
+    "MeetingMail",
     "Participation",
     "Reminder",
     "ReminderStatus",
@@ -320,3 +324,61 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"reminder {self.meeting_id} → {self.member_id}"
+
+
+class MailKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    REMINDER = "reminder", _("Reminder")
+
+
+class MailStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("e-mail", "Queued")
+    SENT = "sent", pgettext_lazy("e-mail", "Sent")
+    FAILED = "failed", pgettext_lazy("e-mail", "Failed")
+
+
+class MeetingMail(models.Model):
+    """One attempt to e-mail an invitation or a reminder of a meeting to one member.
+
+    A failed attempt stays as it is; the retry is a new row with ``attempt + 1``
+    due after a growing delay (as notify's deliveries), so every attempt is kept.
+    The worker sends the rows that are due (``tasks.send_meeting_mail``).
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="mails", verbose_name=_("meeting")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("member")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=MailKind.choices)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    status = models.CharField(
+        _("status"), max_length=8, choices=MailStatus.choices, default=MailStatus.QUEUED
+    )
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"))
+    # Serves the worker's claim: status = queued AND due_at <= now.
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail to a member")
+        verbose_name_plural = _("e-mails to members")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(status="queued"),
+                name="consultation_mail_due",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member", "kind", "attempt"],
+                name="consultation_mail_attempt_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.attempt} {self.meeting_id} → {self.member_id}: {self.status}"

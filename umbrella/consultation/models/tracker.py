@@ -260,6 +260,14 @@ class ChangeKind(models.TextChoices):
     UPDATE = "update", _("Status or progress updated")
     ROLLUP = "rollup", _("Progress recomputed from its parts")
     MILESTONE = "milestone", _("Milestone changed")
+    EDIT = "edit", _("Text or responsible actors edited")
+
+
+# Edits made in the admin that are not fields of the recommendation itself.
+EDIT_RELATED_LABELS = {
+    "responsibilities": _("responsible actors"),
+    "indicator_links": _("indicators"),
+}
 
 
 class RecommendationChange(models.Model):
@@ -333,6 +341,21 @@ class RecommendationChange(models.Model):
     def status_changed(self) -> bool:
         return self.old_status != self.new_status
 
+    def edited_fields(self) -> list[str]:
+        """The edited fields of an ``edit`` change, as labels in the active language."""
+        if self.kind != ChangeKind.EDIT:
+            return []
+        labels = []
+        for name in filter(None, (self.note or "").split(",")):
+            if name in EDIT_RELATED_LABELS:
+                labels.append(str(EDIT_RELATED_LABELS[name]))
+                continue
+            try:
+                labels.append(str(Recommendation._meta.get_field(name).verbose_name))
+            except Exception:  # a field since removed: show its code
+                labels.append(name)
+        return labels
+
     def progress_changed(self) -> bool:
         return self.old_progress != self.new_progress
 
@@ -389,6 +412,9 @@ class Follower(models.Model):
         verbose_name=_("person"),
     )
     created_at = models.DateTimeField(_("since"))
+    # The language the person used when she last chose to follow (the accounts keep none):
+    # her e-mail notices are written in it.
+    language = models.CharField(_("language"), max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("follower")

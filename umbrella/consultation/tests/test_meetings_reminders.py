@@ -9,9 +9,9 @@ from django.core import mail
 from django.utils import timezone
 
 from umbrella.consultation import actions_meetings as actions
-from umbrella.consultation.models import Reminder, ReminderStatus
+from umbrella.consultation.models import MailKind, MailStatus, MeetingMail, Reminder, ReminderStatus
 from umbrella.consultation.queries_meetings import REMIND_BEFORE
-from umbrella.consultation.tasks import send_meeting_reminders
+from umbrella.consultation.tasks import send_meeting_mail, send_meeting_reminders
 from umbrella.consultation.tests.test_meetings_helpers import *  # noqa: F403 -- fixtures
 from umbrella.consultation.tests.test_meetings_helpers import NOW, meeting
 from umbrella.core.worker import registered_tasks
@@ -78,13 +78,120 @@ def test_no_reminder_after_the_meeting_started(invited):
     assert mail.outbox == []
 
 
-def test_a_failed_send_is_recorded_and_not_repeated(invited, monkeypatch):
+def _mail_at(moment) -> bool:
+    with time_machine.travel(moment, tick=False):
+        return send_meeting_mail(timezone.now())
+
+
+def test_the_mail_task_is_registered_with_the_worker():
+    assert "umbrella.consultation.tasks.send_meeting_mail" in registered_tasks()
+
+
+def test_a_failed_reminder_is_retried_with_backoff_a_row_per_attempt(invited, seats, monkeypatch):
+    real_send = actions.send_mail
+
     def broken(*args, **kwargs):
         raise OSError("mail server down")
 
     monkeypatch.setattr(actions, "send_mail", broken)
-    _run_at(invited.starts_at - timedelta(hours=2))
+    first = invited.starts_at - timedelta(hours=20)
+    _run_at(first)
     failed = Reminder.objects.filter(status=ReminderStatus.FAILED)
     assert failed.count() == 2
     assert "mail server down" in failed.first().error
-    assert _run_at(invited.starts_at - timedelta(hours=1)) is False
+    # The reminder itself is not repeated; its e-mail is retried, 2 minutes later.
+    assert _run_at(first + timedelta(minutes=1)) is False
+    staff = MeetingMail.objects.filter(member=seats["staff"], kind=MailKind.REMINDER)
+    assert [(m.attempt, m.status) for m in staff.order_by("attempt")] == [
+        (1, MailStatus.FAILED),
+        (2, MailStatus.QUEUED),
+    ]
+    assert staff.get(attempt=2).due_at == first + timedelta(minutes=2)
+    assert _mail_at(first + timedelta(minutes=1)) is False  # not due yet
+    # Still failing: attempt 3 is due 4 minutes after attempt 2.
+    assert _mail_at(first + timedelta(minutes=2)) is True
+    assert staff.get(attempt=3).due_at == first + timedelta(minutes=6)
+    # The server is back: attempt 3 goes out, and the reminder reads sent.
+    monkeypatch.setattr(actions, "send_mail", real_send)
+    assert _mail_at(first + timedelta(minutes=6)) is True
+    assert sorted(m.to[0] for m in mail.outbox) == ["officer@stjosse.example", "staff@cpas.example"]
+    assert [m.status for m in staff.order_by("attempt")] == [
+        MailStatus.FAILED,
+        MailStatus.FAILED,
+        MailStatus.SENT,
+    ]
+    row = Reminder.objects.get(member=seats["staff"])
+    assert row.status == ReminderStatus.SENT and row.error == ""
+    assert _mail_at(first + timedelta(hours=1)) is False  # nothing left
+
+
+def test_retries_stop_after_the_last_attempt_or_when_the_meeting_starts(
+    invited, seats, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(actions, "send_mail", broken)
+    first = invited.starts_at - timedelta(hours=20)
+    _run_at(first)
+    moment = first
+    for _attempt in range(2, actions.MAIL_ATTEMPTS + 1):
+        moment += timedelta(hours=1)
+        assert _mail_at(moment) is True
+    staff = MeetingMail.objects.filter(member=seats["staff"], kind=MailKind.REMINDER)
+    assert staff.count() == actions.MAIL_ATTEMPTS
+    assert not staff.filter(status=MailStatus.QUEUED).exists()
+    assert _mail_at(moment + timedelta(hours=1)) is False
+    # A reminder failing 1 minute before the meeting is not retried after it started.
+    late = meeting(
+        invited.body, invited.created_by, starts_at=invited.starts_at + timedelta(days=2)
+    )
+    with time_machine.travel(late.starts_at - timedelta(days=3), tick=False):
+        actions.register(late, user=seats["staff"].representative)
+    _run_at(late.starts_at - timedelta(minutes=1))
+    rows = MeetingMail.objects.filter(meeting=late, member=seats["staff"])
+    assert [(m.attempt, m.status) for m in rows] == [(1, MailStatus.FAILED)]
+
+
+def test_failed_invitations_are_rows_retried_by_the_worker(
+    personas, seats, secretary, public_meeting, django_capture_on_commit_callbacks, monkeypatch
+):
+    personas.staff.email = "staff@cpas.example"
+    personas.staff.save()
+    real_send = actions.send_mail
+
+    def broken(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(actions, "send_mail", broken)
+    invited_at = NOW
+    with time_machine.travel(invited_at, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.invite_members(public_meeting, by=secretary)
+    rows = MeetingMail.objects.filter(member=seats["staff"], kind=MailKind.INVITATION)
+    assert [(m.attempt, m.status) for m in rows.order_by("attempt")] == [
+        (1, MailStatus.FAILED),
+        (2, MailStatus.QUEUED),
+    ]
+    assert "mail server down" in rows.get(attempt=1).error
+    assert mail.outbox == []
+    monkeypatch.setattr(actions, "send_mail", real_send)
+    assert _mail_at(invited_at + timedelta(minutes=2)) is True
+    assert [m.to[0] for m in mail.outbox] == ["staff@cpas.example"]
+    assert "Open plenary" in mail.outbox[0].subject
+    assert rows.get(attempt=2).status == MailStatus.SENT
+
+
+def test_two_workers_never_send_the_same_attempt(invited, seats):
+    due = invited.starts_at - timedelta(hours=20)
+    row = MeetingMail.objects.create(
+        meeting=invited,
+        member=seats["staff"],
+        kind=MailKind.INVITATION,
+        created_at=due,
+        due_at=due,
+    )
+    with time_machine.travel(due, tick=False):
+        first = actions.claim_due_mail(timezone.now())
+        second = actions.claim_due_mail(timezone.now())
+    assert [m.pk for m in first] == [row.pk] and second == []
