@@ -274,6 +274,30 @@ def recompute_tree(recommendation: Recommendation, *, by, now: datetime | None =
 # --- milestones -----------------------------------------------------------------------
 
 
+@transaction.atomic
+def record_edit(
+    recommendation: Recommendation, *, by, fields: list[str], now: datetime | None = None
+) -> RecommendationChange | None:
+    """Trace an edit of a recommendation's text, responsible actors, indicators or place
+    (made in the admin): who, which fields, when. Status and progress are unchanged (they
+    move through ``update_recommendation`` only). Nothing is written when nothing changed."""
+    fields = [name for name in dict.fromkeys(fields) if name]
+    if not fields:
+        return None
+    recommendation.refresh_from_db(fields=["status", "progress"])
+    return RecommendationChange.objects.create(
+        recommendation=recommendation,
+        kind=ChangeKind.EDIT,
+        changed_by=by,
+        changed_at=now or timezone.now(),
+        old_status=recommendation.status,
+        new_status=recommendation.status,
+        old_progress=recommendation.progress,
+        new_progress=recommendation.progress,
+        note=",".join(fields),
+    )
+
+
 def _milestone_change(milestone: Milestone, *, by, note: str, now) -> RecommendationChange:
     recommendation = milestone.recommendation
     change = RecommendationChange.objects.create(

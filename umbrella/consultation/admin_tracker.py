@@ -8,7 +8,7 @@ roll-up. E-mail followers are not listed: their addresses stay out of sight.
 
 from django.contrib import admin
 
-from umbrella.consultation.actions_tracker import recompute_tree
+from umbrella.consultation.actions_tracker import recompute_tree, record_edit
 from umbrella.consultation.models import (
     Milestone,
     MunicipalityRecord,
@@ -64,6 +64,20 @@ class RecommendationAdmin(admin.ModelAdmin):
             recompute_tree(obj, by=request.user)
             if old_parent and old_parent != obj.parent_id:
                 recompute_tree(Recommendation.objects.get(pk=old_parent), by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            return  # a new recommendation: its creation is in the admin log
+        # Every edit leaves a change row in the recommendation's history (who, what, when),
+        # not only Django's admin log.
+        fields = [name for name in form.changed_data if name not in self.readonly_fields]
+        for formset in formsets:
+            if formset.model is Milestone:
+                continue  # read-only here; milestones are traced by save_milestone
+            if formset.new_objects or formset.changed_objects or formset.deleted_objects:
+                fields.append(formset.fk.remote_field.related_name)
+        record_edit(form.instance, by=request.user, fields=fields)
 
     def delete_model(self, request, obj):
         parent = obj.parent
