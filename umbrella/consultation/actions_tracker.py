@@ -366,11 +366,33 @@ def save_milestone(
 
 
 @transaction.atomic
-def follow(recommendation: Recommendation, user, *, now: datetime | None = None) -> Follower:
-    """Make ``user`` follow ``recommendation`` (again: nothing changes)."""
-    follower, _created = Follower.objects.get_or_create(
-        recommendation=recommendation, user=user, defaults={"created_at": now or timezone.now()}
+def _site_language(language: str | None) -> str:
+    code = (language or "").split("-")[0].lower()
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def follow(
+    recommendation: Recommendation,
+    user,
+    *,
+    language: str | None = None,
+    now: datetime | None = None,
+) -> Follower:
+    """Make ``user`` follow ``recommendation`` (again: only her language is renewed).
+
+    Her e-mails are written in ``language`` (by default the language of the page she
+    followed from): the accounts do not record a person's language.
+    """
+    language = _site_language(language or translation.get_language())
+    follower, created = Follower.objects.get_or_create(
+        recommendation=recommendation,
+        user=user,
+        defaults={"created_at": now or timezone.now(), "language": language},
     )
+    if not created and follower.language != language:
+        follower.language = language
+        follower.save(update_fields=["language"])
     return follower
 
 
@@ -594,7 +616,12 @@ def _notice_mail(notice: Notice) -> tuple[str, str, str, str] | None:
         )
     else:
         address = notice.user.email
-        language = getattr(notice.user, "language", "") or settings.LANGUAGE_CODE
+        # The language she followed in (the accounts keep no language of their own).
+        language = _site_language(
+            Follower.objects.filter(recommendation=notice.change.recommendation, user=notice.user)
+            .values_list("language", flat=True)
+            .first()
+        )
         if not address:
             return None
         unsubscribe = reverse(

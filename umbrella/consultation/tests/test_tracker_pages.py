@@ -288,3 +288,29 @@ def test_csv_open_data_of_recommendations(client, seeded):
     )
     assert len(lines) == 3 + Recommendation.objects.count()
     assert any("directory.zones_with_trafficking_reference=" in line for line in lines)
+
+
+def test_a_follower_is_e_mailed_in_the_language_she_followed_in(
+    client, seeded, secretary, personas, mailoutbox
+):
+    from django.utils import timezone
+
+    from umbrella.consultation.actions_tracker import send_due_notices
+    from umbrella.consultation.models import Follower
+
+    staff = personas.staff
+    staff.email = "staff@example.org"
+    staff.save()
+    rec = seeded["training-first-line-staff"]
+    sign_in(client, staff)
+    assert client.post(f"/fr/platform/recommendations/{rec.slug}/follow/").status_code == 302
+    assert Follower.objects.get(user=staff).language == "fr"
+    update_recommendation(rec, by=secretary, status=TrackerStatus.IN_PROGRESS)
+    assert send_due_notices(timezone.now()) == 1
+    assert "Statut : Pas commencé → En cours." in mailoutbox[-1].body
+    # Following again from a Dutch page renews the language.
+    assert client.post(f"/nl/platform/recommendations/{rec.slug}/follow/").status_code == 302
+    assert Follower.objects.get(user=staff).language == "nl"
+    update_recommendation(rec, by=secretary, progress=40)
+    assert send_due_notices(timezone.now()) == 1
+    assert "Vooruitgang: 50 % → 40 %." in mailoutbox[-1].body
