@@ -1,7 +1,8 @@
 """The consultation API: ``GET /api/v1/meetings``.
 
 The public gets public meetings; a member of the platform who sends a bearer
-token also gets members-only meetings. A token that is not valid answers 401
+token, or whose browser session is signed in (after two-step verification where
+her role requires it), also gets members-only meetings. A token that is not valid answers 401
 rather than silently showing less.
 """
 
@@ -19,7 +20,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from umbrella.accounts.auth import BearerTokenAuth
+from umbrella.accounts.auth import BearerTokenAuth, VerifiedSessionAuth
 from umbrella.areas.schemas import Error
 from umbrella.consultation import queries_meetings as queries
 from umbrella.consultation.models import Meeting, Minutes
@@ -130,7 +131,9 @@ def _out(user, meeting: Meeting) -> dict:
 def _viewer(request: HttpRequest):
     header = request.headers.get("Authorization", "")
     if not header:
-        return None
+        # The browser's session, as session_or_bearer takes it: staff roles only after
+        # two-step verification; anyone else is the public.
+        return VerifiedSessionAuth().authenticate(request, None)
     scheme, _sep, token = header.partition(" ")
     user = (
         BearerTokenAuth().authenticate(request, token.strip())
@@ -160,7 +163,8 @@ def meetings(
     """Return the meetings you may see.
 
     Without a token: public meetings. With `Authorization: Bearer <token>` of a
-    member of the platform: members-only meetings too, and minutes that are not
+    member of the platform, or her signed-in browser session (verified by two-step
+    verification where her role requires it): members-only meetings too, and minutes that are not
     published yet. Each meeting has its agenda (nested, with durations) and its
     minutes when you may read them. Times are in Brussels time (ISO 8601).
     """

@@ -106,3 +106,29 @@ def test_documented_in_openapi(client):
     meeting_schema = schema["components"]["schemas"]["MeetingOut"]
     for field in ("id", "title", "starts_at", "ends_at", "visibility", "agenda", "minutes"):
         assert field in meeting_schema["properties"]
+
+
+def test_a_member_signed_in_in_the_browser_sees_members_only_meetings(
+    client, personas, seats, public_meeting, closed_meeting
+):
+    from umbrella.testing import sign_in
+
+    assert personas.staff.requires_two_factor()
+    sign_in(client, personas.staff)  # past two-step verification
+    assert _ids(client.get(URL)) == [public_meeting.pk, closed_meeting.pk]
+
+
+def test_a_session_without_two_step_verification_is_the_public(
+    client, personas, seats, public_meeting, closed_meeting
+):
+    client.force_login(personas.staff)  # signed in, two-step verification not passed
+    assert _ids(client.get(URL)) == [public_meeting.pk]
+
+
+def test_a_signed_in_person_without_a_seat_is_the_public(
+    client, personas, seats, public_meeting, closed_meeting
+):
+    from umbrella.testing import sign_in
+
+    sign_in(client, personas.resident)
+    assert _ids(client.get(URL)) == [public_meeting.pk]
