@@ -238,3 +238,27 @@ def test_no_text_describes_people_with_a_stigmatising_word():
         for match in STIGMATISING.finditer(text)
     ]
     assert not found, "\n".join(found)
+
+
+# The French text writes gender-inclusive forms in one style, the middle dot
+# ("travailleur·euses du sexe", "un·e collègue"), not doublets in some modules.
+FRENCH_DOUBLETS = re.compile(
+    r"travailleuses? (?:et|ou) (?:de |un |quel |tous les )?travailleurs?"
+    r"|\bune ou un\b|\bun ou une\b",
+    re.IGNORECASE,
+)
+
+
+def test_the_french_text_writes_inclusive_forms_in_one_style():
+    found = [
+        f"{name} {where}: {match.group(0)}"
+        for name, where, language, text in _all_texts()
+        if language == "fr"
+        for match in FRENCH_DOUBLETS.finditer(text)
+    ]
+    assert found == []
+    middle_dot = [
+        name for name, _w, language, text in _all_texts() if language == "fr" and "·" in text
+    ]
+    # Every module and the course title use the style.
+    assert {"course.toml", *(p.name for p in _module_paths())} <= set(middle_dot)
