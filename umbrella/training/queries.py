@@ -283,6 +283,14 @@ def cohort_members(cohort: Cohort, at: datetime) -> list[MemberStatus]:
 # --- Coverage per organisation, municipality and region -------------------------
 
 EXPIRING_DAYS = 60
+# The public coverage page shows no figure about fewer staff than this: "0 of 1"
+# would tell anyone whether one named person at a small service is trained.
+MIN_STAFF_SHOWN = 5
+
+
+def is_small(staff: int) -> bool:
+    """Answer whether a count of staff is too small to publish figures about (1 to 4)."""
+    return 0 < staff < MIN_STAFF_SHOWN
 
 
 @dataclass(frozen=True)
@@ -297,6 +305,11 @@ class Coverage:
     def percent(self) -> float | None:
         return None if self.staff == 0 else round(100.0 * self.certified / self.staff, 1)
 
+    @property
+    def shown(self) -> bool:
+        """Whether the public page may show this organisation's figures (5 staff or more)."""
+        return self.staff >= MIN_STAFF_SHOWN
+
     def __add__(self, other: Coverage) -> Coverage:
         return Coverage(
             self.staff + other.staff,
@@ -306,6 +319,20 @@ class Coverage:
 
 
 EMPTY = Coverage(0, 0, 0)
+
+
+def small_staff(parts) -> int:
+    """Return the staff of the parts whose figures are withheld (1 to 4 staff each)."""
+    return sum(c.staff for c in parts if is_small(c.staff))
+
+
+def total_is_shown(total: Coverage, withheld: int) -> bool:
+    """Answer whether a total may be published next to the parts that are shown.
+
+    The total minus the parts shown gives the withheld parts together: the total
+    is published only when those number 0 or at least ``MIN_STAFF_SHOWN`` staff.
+    """
+    return total.staff >= MIN_STAFF_SHOWN and not is_small(withheld)
 
 
 def organisation_coverage(organisation: Organisation, at: datetime) -> Coverage:
@@ -327,8 +354,8 @@ def organisation_coverage(organisation: Organisation, at: datetime) -> Coverage:
 
 
 def public_services() -> QuerySet[Organisation]:
-    """Return the OCMW/CPAS, Actiris offices and other public services with a municipality."""
-    return Organisation.objects.filter(kind=OrganisationKind.PUBLIC_SERVICE).exclude(nis_code="")
+    """Return the OCMW/CPAS, Actiris and other public services (with or without a municipality)."""
+    return Organisation.objects.filter(kind=OrganisationKind.PUBLIC_SERVICE)
 
 
 @dataclass(frozen=True)
@@ -338,19 +365,29 @@ class MunicipalityCoverage:
     organisations: list[tuple[Organisation, Coverage]]
     total: Coverage
 
+    @property
+    def withheld(self) -> int:
+        """Staff of this municipality's organisations whose figures are withheld."""
+        return small_staff(c for _o, c in self.organisations)
+
+    @property
+    def total_shown(self) -> bool:
+        return total_is_shown(self.total, self.withheld)
+
 
 def municipality_coverage(at: datetime) -> list[MunicipalityCoverage]:
     """Return, per municipality (NIS code), each public service's coverage and the total."""
     from umbrella.areas.models import Municipality
 
+    local = public_services().exclude(nis_code="")
     names = {
         m.nis_code: m.name
         for m in Municipality.objects.only("nis_code", "name_nl", "name_fr").filter(
-            nis_code__in=public_services().values("nis_code")
+            nis_code__in=local.values("nis_code")
         )
     }
     by_code: dict[str, list[tuple[Organisation, Coverage]]] = {}
-    for organisation in public_services().order_by("nis_code", "name"):
+    for organisation in local.order_by("nis_code", "name"):
         by_code.setdefault(organisation.nis_code, []).append(
             (organisation, organisation_coverage(organisation, at))
         )
@@ -365,6 +402,15 @@ def municipality_coverage(at: datetime) -> list[MunicipalityCoverage]:
     ]
 
 
+def regional_coverage(at: datetime) -> list[tuple[Organisation, Coverage]]:
+    """Return the coverage of the public services of the whole region (no municipality),
+    such as Actiris."""
+    return [
+        (organisation, organisation_coverage(organisation, at))
+        for organisation in public_services().filter(nis_code="").order_by("name")
+    ]
+
+
 def region_coverage(at: datetime) -> Coverage:
     """Return the coverage of every public service of the region together."""
     return sum(
@@ -373,10 +419,24 @@ def region_coverage(at: datetime) -> Coverage:
     )
 
 
+def region_withheld(
+    municipalities: list[MunicipalityCoverage], regional: list[tuple[Organisation, Coverage]]
+) -> int:
+    """Return the staff that the region's total would reveal once the figures shown are
+    subtracted: the withheld organisations of municipalities whose total is withheld too,
+    and the withheld regional services."""
+    hidden = sum(row.withheld for row in municipalities if not row.total_shown)
+    return hidden + small_staff(c for _o, c in regional)
+
+
 def ocmw_cpas() -> QuerySet[Organisation]:
     """Return the OCMW/CPAS among the public services.
 
     Organisations have no sub-kind: an OCMW/CPAS is a public service with a
     municipality whose name says OCMW or CPAS (as every one of the 19 does).
     """
-    return public_services().filter(Q(name__icontains="OCMW") | Q(name__icontains="CPAS"))
+    return (
+        public_services()
+        .exclude(nis_code="")
+        .filter(Q(name__icontains="OCMW") | Q(name__icontains="CPAS"))
+    )

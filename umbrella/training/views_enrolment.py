@@ -148,14 +148,26 @@ def cohort(request: HttpRequest, pk: int, cohort: int) -> HttpResponse:
 
 
 def coverage(request: HttpRequest) -> HttpResponse:
-    """The region-wide view: every public service's share of staff trained."""
+    """The public, region-wide view: every public service's share of staff trained.
+
+    Figures about fewer than 5 staff are withheld (and totals that would give them away):
+    the organisation's managers see their own exact figures on the organisation's page.
+    """
     now = timezone.now()
+    municipalities = queries.municipality_coverage(now)
+    regional = queries.regional_coverage(now)
+    region = queries.region_coverage(now)
     return render(
         request,
         "training/coverage.html",
         {
-            "region": queries.region_coverage(now),
-            "municipalities": queries.municipality_coverage(now),
+            "region": region,
+            "region_shown": queries.total_is_shown(
+                region, queries.region_withheld(municipalities, regional)
+            ),
+            "municipalities": municipalities,
+            "regional": regional,
+            "min_staff": queries.MIN_STAFF_SHOWN,
             "expiring_days": queries.EXPIRING_DAYS,
             "now": now,
         },
