@@ -7,9 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.views.decorators.http import require_POST
 
-from umbrella.training import actions_courses, queries
+from umbrella.training import actions_courses, queries, queries_feedback
 from umbrella.training.certificates import certificate_pdf
 from umbrella.training.forms_courses import QuizForm
 from umbrella.training.models import Attempt, Course, Module
@@ -37,6 +36,11 @@ def index(request: HttpRequest) -> HttpResponse:
         "cohorts": queries.user_cohorts(user, now) if user.is_authenticated else [],
         "managed": queries.managed_organisations(user) if user.is_authenticated else [],
         "now": now,
+        # The stigma loop: where staff read what sex workers say, and who moderates it.
+        "feedback_reader": user.is_authenticated
+        and user.is_staff_role()
+        and user.memberships.exists(),
+        "feedback_moderator": queries_feedback.is_moderator(user),
     }
     return render(request, "training/index.html", context)
 
@@ -109,9 +113,12 @@ def lesson_detail(request: HttpRequest, course: str, module: str, lesson: str) -
 
 
 @login_required
-@require_POST
 def start_quiz(request: HttpRequest, course: str, module: str) -> HttpResponse:
     module_obj = _module(course, module)
+    if request.method != "POST":
+        # Someone sent to sign in from the "start the quiz" button comes back here with a
+        # GET: show the module, whose button starts the quiz.
+        return redirect("training:module", course=course, module=module)
     try:
         attempt = actions_courses.start_attempt(request.user, module_obj, timezone.now())
     except actions_courses.QuizError as error:

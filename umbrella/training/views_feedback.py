@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
 
 from umbrella.directory.models import OperatingStatus, Service
 from umbrella.training import actions_feedback, queries_feedback, ratelimits_feedback
 from umbrella.training.forms_feedback import FeedbackForm
+from umbrella.training.http import allow
 from umbrella.training.models import ServiceFeedback, TextStatus
 from umbrella.training.queries import certified_share
 
@@ -35,7 +35,7 @@ def _private(response):
     return response
 
 
-@require_GET
+@allow("GET", "HEAD")
 def choose(request):
     """Let the worker find the service she wants to tell about (a GET form; no script)."""
     q = request.GET.get("q", "").strip()[:100]
@@ -61,7 +61,7 @@ def _service_names(service: Service) -> dict:
     return {"service": service, "name": name or service.organization.name, "lang": language}
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow("GET", "HEAD", "POST")
 def give(request, service_id: int):
     """The form: three questions and an optional text, no account, nothing about the person."""
     service = get_object_or_404(_open_services(), pk=service_id)
@@ -90,7 +90,7 @@ def give(request, service_id: int):
     return _private(render(request, "training/feedback_form.html", context, status=status))
 
 
-@require_GET
+@allow("GET", "HEAD")
 def thanks(request):
     return _private(render(request, "training/feedback_thanks.html"))
 
@@ -99,7 +99,7 @@ def thanks(request):
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow("GET", "HEAD", "POST")
 def moderation(request):
     """The moderator approves or rejects the free texts; every text shown is an audited read."""
     if not queries_feedback.is_moderator(request.user):
@@ -140,7 +140,7 @@ def _uuid_or_404(value):
 
 
 @login_required
-@require_GET
+@allow("GET", "HEAD")
 def organisation(request):
     """Show a member of an organisation the feedback about their own services, and only theirs."""
     user = request.user
