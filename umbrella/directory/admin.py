@@ -8,6 +8,7 @@ a member of: their organisation, its services and locations, and their hours.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils import timezone
@@ -28,6 +29,7 @@ from umbrella.directory.models import (
     TraffickingReference,
     stale_filter,
 )
+from umbrella.training.queries_feedback import LABEL_DATE_HELP, LABEL_SOURCE_HELP
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -152,9 +154,22 @@ class OrganizationAdmin(LoggedAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class ServiceAdminForm(forms.ModelForm):
+    class Meta:
+        # Shown under the read-only label fields: where their value comes from.
+        help_texts = {
+            "trained_non_stigmatising": LABEL_SOURCE_HELP,
+            "trained_on": LABEL_DATE_HELP,
+        }
+
+
 @admin.register(Service)
 class ServiceAdmin(LoggedAdmin):
     organisation_path = "organization__accounts_organisation"
+    form = ServiceAdminForm
+    # The training app's hourly refresh sets the label (training.actions_feedback):
+    # a hand-ticked box would be overwritten within the hour.
+    readonly_fields = ("trained_non_stigmatising", "trained_on")
     list_display = ("__str__", "category", "status", "to_verify", "last_verified_on")
     list_filter = ("category", "status", "to_verify", StaleFilter, "anonymous", "free")
     list_select_related = ("organization",)

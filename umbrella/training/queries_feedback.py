@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from umbrella.accounts.models import Organisation
 from umbrella.training.models import Respect, ServiceFeedback, TextStatus, YesNo
@@ -29,6 +30,13 @@ from umbrella.training.models import Respect, ServiceFeedback, TextStatus, YesNo
 MIN_ANSWERS = 5
 # How many ended weeks the aggregates and the label look back on.
 WINDOW_WEEKS = 52
+# What the directory's admin says about the label: it is computed, not typed.
+LABEL_SOURCE_HELP = gettext_lazy(
+    "Set every hour by the training app: on when at least 80 per cent of the service's "
+    "organisation's staff hold a valid certificate and the sex workers' feedback is good "
+    "(see docs/training.md); off otherwise. It cannot be changed by hand."
+)
+LABEL_DATE_HELP = gettext_lazy("The day the training app last gave the service the label.")
 # The label's thresholds, in percent (see label_rule and docs/training.md).
 LABEL_MIN_CERTIFIED = 80
 LABEL_MIN_RESPECT_YES = 80
