@@ -1,0 +1,59 @@
+"""A page asked for with a method it does not take answers 405 with a translated sentence;
+the "start the quiz" address reached by GET (back from signing in) shows the module."""
+
+from __future__ import annotations
+
+import pytest
+
+from umbrella.testing import sign_in
+from umbrella.training.models import Attempt
+from umbrella.training.tests import feedback_factories as make
+from umbrella.training.tests.factories import make_course
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/{lang}/training/feedback/"),
+        ("post", "/{lang}/training/feedback/thanks/"),
+        ("put", "/{lang}/training/feedback/service/{service}/"),
+        ("delete", "/{lang}/training/feedback/service/{service}/"),
+    ],
+)
+def test_a_method_a_page_does_not_take_gets_a_sentence(client, method, path):
+    service = make.service()
+    url = path.format(lang="nl", service=service.pk)
+    response = getattr(client, method)(url)
+    assert response.status_code == 405
+    assert "GET" in response["Allow"]
+    body = response.content.decode()
+    assert "Deze pagina kan dat niet" in body
+    response = getattr(client, method)(path.format(lang="bg", service=service.pk))
+    assert response.status_code == 405
+    assert 'lang="bg"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_pages_for_signed_in_people_answer_405_with_a_sentence(client, platform_admin):
+    sign_in(client, platform_admin)
+    response = client.post("/fr/training/feedback/organisation/")
+    assert response.status_code == 405
+    assert "Cette page ne peut pas faire cela" in response.content.decode()
+    response = client.put("/en/training/feedback/moderation/")
+    assert response.status_code == 405
+    assert "This page cannot do that" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_quiz_start_address_by_get_shows_the_module(client, staff):
+    course = make_course(modules=1, questions=6, per_quiz=5)
+    module = course.modules.get()
+    url = f"/nl/training/courses/{course.slug}/{module.slug}/quiz/"
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    sign_in(client, staff)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/nl/training/courses/{course.slug}/{module.slug}/"
+    assert not Attempt.objects.filter(module=module).exists()
