@@ -64,9 +64,11 @@ def test_the_pages_refuse_a_chair_outside_her_body(
     sign_in(client, personas.staff)
     response = client.get(f"/fr/platform/meetings/{plenary.pk}/manage/")
     assert response.status_code == 403
-    assert "secrétariat de la plateforme ou la présidence de cet organe" in (
-        response.content.decode()
+    html = response.content.decode()
+    assert "Seul le secrétariat de la plateforme ou la présidence de cet organe peut le faire." in (
+        html
     )
+    assert '<html lang="fr"' in html  # the site's own page, with 112 and the quick exit
     # Her own group's meetings only in the form; another body posted is refused.
     form = client.get("/en/platform/meetings/new/").content.decode()
     assert "Health" in form and "Regional consultation platform" not in form
@@ -85,3 +87,19 @@ def test_the_pages_refuse_a_chair_outside_her_body(
     assert "Select a valid choice" in response.content.decode()
     assert "Not mine" in response.content.decode()  # the input is kept
     assert not platform.meetings.filter(title_en="Not mine").exists()
+
+
+def test_refusals_and_missing_pages_are_explained_in_the_readers_language(
+    client, personas, seats, closed_meeting
+):
+    response = client.get(f"/nl/platform/meetings/{closed_meeting.pk}/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Deze pagina bestaat niet, of ze is niet openbaar." in html
+    assert "Closed session" not in html and "Meeting" not in html
+    assert client.get("/fr/platform/meetings/999999/").status_code == 404
+    sign_in(client, personas.resident)
+    response = client.get("/fr/platform/calendar/")
+    assert response.status_code == 403
+    assert "Niet toegestaan" not in response.content.decode()
+    assert "Non autorisé" in response.content.decode()

@@ -1,0 +1,37 @@
+"""Refusals the person can read: a consultation page that refuses (403) or finds nothing to
+show (404) answers with a translated sentence on the site's own page, not a bare error.
+
+The project has no 403/404 templates of its own; ``urls.py`` wraps every view of the app.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+def explained(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as refusal:
+            context = {
+                "heading": _("Not allowed"),
+                "message": str(refusal) or _("You may not do this."),
+            }
+            return render(request, "consultation/refused.html", context, status=403)
+        except Http404:
+            # Not the exception's text: it names models, and the public is not told
+            # whether a members-only meeting exists.
+            context = {
+                "heading": _("Page not found"),
+                "message": _("This page does not exist, or it is not public."),
+            }
+            return render(request, "consultation/refused.html", context, status=404)
+
+    return wrapper
