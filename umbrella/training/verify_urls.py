@@ -3,9 +3,10 @@
 from django.urls import path
 
 from umbrella.training import views_courses
+from umbrella.training.http import with_sentences
 
 app_name = "verify"
 
 urlpatterns = [
-    path("<str:code>", views_courses.verify, name="certificate"),
+    path("<str:code>", with_sentences(views_courses.verify), name="certificate"),
 ]

@@ -57,3 +57,25 @@ def test_the_quiz_start_address_by_get_shows_the_module(client, staff):
     assert response.status_code == 302
     assert response["Location"] == f"/nl/training/courses/{course.slug}/{module.slug}/"
     assert not Attempt.objects.filter(module=module).exists()
+
+
+@pytest.mark.django_db
+def test_a_page_not_found_or_not_yours_answers_with_a_translated_sentence(client, staff, worker):
+    response = client.get("/bg/training/feedback/service/999999/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Тази страница не съществува" in body and 'lang="bg"' in body
+    sign_in(client, staff)
+    organisation = staff.memberships.get().organisation  # a member, not a manager
+    response = client.get(f"/nl/training/organisations/{organisation.pk}/")
+    assert response.status_code == 404
+    assert "Deze pagina bestaat niet, of ze is niet voor u." in response.content.decode()
+    response = client.get("/fr/training/invitations/no-such-token/")
+    assert response.status_code == 404
+    assert "Cette page n&#x27;existe pas" in response.content.decode()
+    client.logout()
+    sign_in(client, worker)
+    response = client.get("/en/training/feedback/moderation/")
+    assert response.status_code == 403
+    assert "This page is not open to your account." in response.content.decode()
+    assert response["Cache-Control"] == "private, no-store"
