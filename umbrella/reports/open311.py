@@ -27,13 +27,15 @@ neighbourhood and municipality, never a street number.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -41,9 +43,14 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from umbrella.areas.models import Municipality, Neighbourhood, name_in_language
+from umbrella.directory.models.translation import pick
 from umbrella.reports import actions
+from umbrella.reports.actions.common import public_version
 from umbrella.reports.models import (
+    Body,
     Category,
+    CloseReason,
     Report,
     ReporterKind,
     ReportPhoto,
@@ -142,8 +149,11 @@ def _absolute(path: str) -> str:
     return getattr(settings, "SITE_URL", "").rstrip("/") + path
 
 
-def _when(value: datetime | None) -> str | None:
-    return None if value is None else timezone.localtime(value).isoformat(timespec="seconds")
+def _when(value: datetime | None, zone=None) -> str | None:
+    """Return a W3C date-time in Brussels time (``zone``: the current one, looked up once)."""
+    if value is None:
+        return None
+    return value.astimezone(zone or timezone.get_current_timezone()).isoformat(timespec="seconds")
 
 
 # --- discovery and services ------------------------------------------------------
@@ -244,87 +254,156 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 # --- requests ------------------------------------------------------------------------
 
 
-def _status_notes(report: Report) -> str | None:
-    if report.status == ReportStatus.CLOSED and report.close_reason:
-        return report.get_close_reason_display()
-    if report.status == ReportStatus.REFERRED and report.referred_to_id:
-        return _("Referred to %(body)s.") % {"body": report.referred_to.name}
-    if report.status in (ReportStatus.IN_PROGRESS, ReportStatus.FIXED):
-        return report.get_status_display()
+@dataclass(frozen=True)
+class Names:
+    """Names and codes looked up once per request instead of joined per row."""
+
+    categories: dict[int, tuple[str, str]]
+    bodies: dict[int, str]
+    places: dict[str, dict[int, str]]
+    statuses: dict[str, str]
+    reasons: dict[str, str]
+
+    @classmethod
+    def load(cls) -> Names:
+        language = translation.get_language() or "en"
+
+        def name(nl: str, fr: str, en: str) -> str:
+            return pick({"nl": nl, "fr": fr, "en": en}, language)[0]
+
+        return cls(
+            categories={
+                pk: (code, name(nl, fr, en))
+                for pk, code, nl, fr, en in Category.objects.values_list(
+                    "pk", "code", "name_nl", "name_fr", "name_en"
+                )
+            },
+            bodies={
+                pk: name(nl, fr, en)
+                for pk, nl, fr, en in Body.objects.values_list(
+                    "pk", "name_nl", "name_fr", "name_en"
+                )
+            },
+            places=_place_names(language),
+            statuses=dict(ReportStatus.choices),
+            reasons=dict(CloseReason.choices),
+        )
+
+
+_PLACE_NAMES: dict[str, dict[str, dict[int, str]]] = {}
+
+
+def _place_names(language: str, reload: bool = False) -> dict[str, dict[int, str]]:
+    """Return municipality and neighbourhood names by id (the geography changes only on load)."""
+    language = "nl" if language.startswith("nl") else "fr"
+    if reload or language not in _PLACE_NAMES:
+        _PLACE_NAMES[language] = {
+            "municipality": {
+                pk: name_in_language(nl, fr, language)
+                for pk, nl, fr in Municipality.objects.values_list("pk", "name_nl", "name_fr")
+            },
+            "neighbourhood": {
+                pk: name_in_language(nl, fr, language)
+                for pk, nl, fr in Neighbourhood.objects.values_list("pk", "name_nl", "name_fr")
+            },
+        }
+    return _PLACE_NAMES[language]
+
+
+ROW_FIELDS = (
+    "id",
+    "status",
+    "close_reason",
+    "referred_to_id",
+    "category_id",
+    "body_id",
+    "description",
+    "created_at",
+    "updated_at",
+    "public_lat",
+    "public_lon",
+    "municipality_id",
+    "neighbourhood_id",
+)
+
+
+def _status_notes(row: dict, names: Names) -> str | None:
+    status = row["status"]
+    if status == ReportStatus.CLOSED and row["close_reason"]:
+        return str(names.reasons.get(row["close_reason"], ""))
+    if status == ReportStatus.REFERRED and row["referred_to_id"]:
+        return _("Referred to %(body)s.") % {"body": names.bodies.get(row["referred_to_id"], "")}
+    if status in (ReportStatus.IN_PROGRESS, ReportStatus.FIXED):
+        return str(names.statuses[status])
     return None
 
 
-def _address(report: Report) -> str:
-    parts = [
-        report.neighbourhood.name if report.neighbourhood_id else "",
-        report.municipality.name if report.municipality_id else "",
-    ]
-    return ", ".join(part for part in parts if part)
-
-
-def _media_url(report: Report) -> str | None:
-    if not getattr(report, "has_public_photo", False):
-        return None
+def _media_url(report_id: int) -> str | None:
     with translation.override("en"):
         try:
-            return _absolute(reverse("reports:photo", kwargs={"pk": report.pk}))
+            return _absolute(reverse("reports:photo", kwargs={"pk": report_id}))
         except NoReverseMatch:
             return None
 
 
-def _request_item(report: Report) -> dict:
-    return {
-        "service_request_id": str(report.pk),
-        "status": "open" if report.status in OPEN else "closed",
-        "status_notes": _status_notes(report),
-        "service_name": report.category.name,
-        "service_code": report.category.code,
-        "description": report.description,
-        "agency_responsible": report.body.name if report.body_id else None,
-        "service_notice": None,
-        "requested_datetime": _when(report.created_at),
-        "updated_datetime": _when(report.updated_at),
-        "expected_datetime": None,
-        "address": _address(report),
-        "address_id": None,
-        "zipcode": None,
-        "lat": report.public_lat,
-        "long": report.public_lon,
-        "media_url": _media_url(report),
-    }
+def _items(rows: list[dict]) -> list[dict]:
+    """Return the spec's service request objects for report rows (``ROW_FIELDS``)."""
+    if not rows:
+        return []
+    names = Names.load()
+    with_photo = set(
+        ReportPhoto.objects.filter(report_id__in=[r["id"] for r in rows], public=True).values_list(
+            "report_id", flat=True
+        )
+    )
+    places = names.places
+    if any(
+        (row["municipality_id"] and row["municipality_id"] not in places["municipality"])
+        or (row["neighbourhood_id"] and row["neighbourhood_id"] not in places["neighbourhood"])
+        for row in rows
+    ):
+        # The geography was loaded again since the names were read.
+        places = _place_names(translation.get_language() or "en", reload=True)
+    municipalities, neighbourhoods = places["municipality"], places["neighbourhood"]
+    zone = timezone.get_current_timezone()
+    items = []
+    for row in rows:
+        code, service_name = names.categories.get(row["category_id"], ("", ""))
+        address = ", ".join(
+            name
+            for name in (
+                neighbourhoods.get(row["neighbourhood_id"], ""),
+                municipalities.get(row["municipality_id"], ""),
+            )
+            if name
+        )
+        items.append(
+            {
+                "service_request_id": str(row["id"]),
+                "status": "open" if row["status"] in OPEN else "closed",
+                "status_notes": _status_notes(row, names),
+                "service_name": service_name,
+                "service_code": code,
+                "description": row["description"],
+                "agency_responsible": names.bodies.get(row["body_id"]),
+                "service_notice": None,
+                "requested_datetime": _when(row["created_at"], zone),
+                "updated_datetime": _when(row["updated_at"], zone),
+                "expected_datetime": None,
+                "address": address,
+                "address_id": None,
+                "zipcode": None,
+                "lat": row["public_lat"],
+                "long": row["public_lon"],
+                "media_url": _media_url(row["id"]) if row["id"] in with_photo else None,
+            }
+        )
+    return items
 
 
 def _public_requests():
-    photo = ReportPhoto.objects.filter(report=OuterRef("pk"), public=True)
-    return (
-        Report.objects.filter(is_public=True, confidential=False)
-        .select_related("category", "body", "referred_to", "municipality", "neighbourhood")
-        .only(
-            "id",
-            "status",
-            "close_reason",
-            "description",
-            "created_at",
-            "updated_at",
-            "public_lat",
-            "public_lon",
-            "category__code",
-            "category__name_nl",
-            "category__name_fr",
-            "category__name_en",
-            "body__name_nl",
-            "body__name_fr",
-            "body__name_en",
-            "referred_to__name_nl",
-            "referred_to__name_fr",
-            "referred_to__name_en",
-            "municipality__name_nl",
-            "municipality__name_fr",
-            "neighbourhood__name_nl",
-            "neighbourhood__name_fr",
-        )
-        .annotate(has_public_photo=Exists(photo))
-    )
+    # is_public is never true for a confidential report (the actions keep it so).
+    return Report.objects.filter(is_public=True)
 
 
 def _parse_when(name: str, value: str, end: bool = False) -> datetime:
@@ -371,8 +450,10 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
             raise Open311Error(
                 400, _("service_request_id must be one or more numbers, separated by commas.")
             ) from None
-        rows = queryset.filter(pk__in=wanted).order_by("-created_at", "-id")
-        return _response([_request_item(r) for r in rows], fmt, "service_requests")
+        rows = list(
+            queryset.filter(pk__in=wanted).order_by("-created_at", "-id").values(*ROW_FIELDS)
+        )
+        return _response(_items(rows), fmt, "service_requests")
     codes = [c.strip() for c in request.GET.get("service_code", "").split(",") if c.strip()]
     if codes:
         queryset = queryset.filter(category__code__in=codes)
@@ -406,11 +487,21 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     size = int(_number(request, "page_size", 1, MAX_PAGE_SIZE) or DEFAULT_PAGE_SIZE)
     queryset = queryset.order_by("-created_at", "-id")
     if lat is None:
-        rows = list(queryset[(page - 1) * size : page * size])
+        rows = list(queryset.values(*ROW_FIELDS)[(page - 1) * size : page * size])
     else:
-        near = [r for r in queryset if distance_m(lat, lon, r.public_lat, r.public_lon) <= radius]
-        rows = near[(page - 1) * size : page * size]
-    return _response([_request_item(r) for r in rows], fmt, "service_requests")
+        # Distances on the rounded points first, then the text of one page only.
+        # Newest first, stopping as soon as the page is full.
+        near: list[int] = []
+        candidates = queryset.values_list("id", "public_lat", "public_lon")
+        for pk, plat, plon in candidates.iterator(chunk_size=500):
+            if distance_m(lat, lon, plat, plon) <= radius:
+                near.append(pk)
+                if len(near) >= page * size:
+                    break
+        wanted = near[(page - 1) * size : page * size]
+        found = {r["id"]: r for r in Report.objects.filter(pk__in=wanted).values(*ROW_FIELDS)}
+        rows = [found[pk] for pk in wanted if pk in found]
+    return _response(_items(rows), fmt, "service_requests")
 
 
 def _attribute(request: HttpRequest, code: str) -> str:
@@ -472,12 +563,40 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
     return _response([item], fmt, "service_requests", status=201)
 
 
+def _cached(request: HttpRequest, fmt: str, build) -> HttpResponse:
+    """Serve a public GET from the cache while the public data has not changed.
+
+    Keyed by the data version (``public_data_changed`` starts a new one after
+    every change an action commits), the format, the language and the query;
+    ``REPORTS_OPEN311_CACHE_SECONDS`` bounds how long an entry lives, which
+    is also the most a process with a cache of its own (locmem) can lag.
+    """
+    seconds = getattr(settings, "REPORTS_OPEN311_CACHE_SECONDS", 10)
+    if not seconds:
+        return build()
+    query = "&".join(sorted(f"{k}={v}" for k, v in request.GET.items()))
+    path_hash = hashlib.sha256(request.path.encode()).hexdigest()[:16]
+    query_hash = hashlib.sha256(query.encode()).hexdigest()
+    language = translation.get_language()
+    key = f"reports:open311:{public_version()}:{fmt}:{language}:{path_hash}:{query_hash}"
+    hit = cache.get(key)
+    if hit is not None:
+        status, body = hit
+        response = HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    response = build()
+    if response.status_code == 200:
+        cache.set(key, (response.status_code, response.content), seconds)
+    return response
+
+
 @csrf_exempt
 @_endpoint
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     """GET: the public reports; POST: a new report."""
     if request.method == "GET":
-        return _list_requests(request, fmt)
+        return _cached(request, fmt, lambda: _list_requests(request, fmt))
     if request.method == "POST":
         return _create_request(request, fmt)
     raise Open311Error(405, _("Use GET or POST."))
@@ -488,7 +607,15 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
     """One public report, as a list of one (the spec's shape)."""
     if request.method != "GET":
         raise Open311Error(405, _("Use GET."))
-    report = _public_requests().filter(pk=int(request_id)).first() if request_id.isdigit() else None
-    if report is None:
+    return _cached(request, fmt, lambda: _one_request(request_id, fmt))
+
+
+def _one_request(request_id: str, fmt: str) -> HttpResponse:
+    rows = (
+        list(_public_requests().filter(pk=int(request_id)).values(*ROW_FIELDS))
+        if request_id.isdigit()
+        else []
+    )
+    if not rows:
         raise Open311Error(404, _("There is no public request %(id)s.") % {"id": request_id[:20]})
-    return _response([_request_item(report)], fmt, "service_requests")
+    return _response(_items(rows), fmt, "service_requests")

@@ -52,3 +52,34 @@ def bodies_of(user) -> list[Body]:
         "organisation_id", flat=True
     )
     return list(Body.objects.filter(organisation_id__in=organisation_ids, active=True))
+
+
+PUBLIC_VERSION_KEY = "reports:public-version"
+
+
+def public_version() -> int:
+    """Return the version of the public reports data (responses cached under it)."""
+    from django.core.cache import cache
+
+    return cache.get(PUBLIC_VERSION_KEY) or 0
+
+
+def public_data_changed() -> None:
+    """Start a new version of the public reports data, now and again after the commit.
+
+    Now, so that this process (and a test) never reads its own change from an
+    older cached answer; after the commit, so that an answer another request
+    cached in between, from data before the commit, is never served again.
+    """
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def bump() -> None:
+        if not cache.add(PUBLIC_VERSION_KEY, 1, None):
+            try:
+                cache.incr(PUBLIC_VERSION_KEY)
+            except ValueError:
+                cache.set(PUBLIC_VERSION_KEY, 1, None)
+
+    bump()
+    transaction.on_commit(bump)

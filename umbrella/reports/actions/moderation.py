@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from umbrella.reports import routing
-from umbrella.reports.actions.common import bodies_of
+from umbrella.reports.actions.common import bodies_of, public_data_changed
 from umbrella.reports.actions.errors import NON_FIELD, ReportInvalid
 from umbrella.reports.actions.notifying import queue_notifications
 from umbrella.reports.models import (
@@ -89,6 +89,7 @@ def release_from_moderation(
             created_at=now,
         )
         queue_notifications(report, new_bodies, NotificationEvent.NEW_REPORT, now=now)
+        public_data_changed()
     return report
 
 
@@ -120,6 +121,7 @@ def dismiss_from_moderation(
             close_reason=CloseReason.NO_FURTHER_ACTION,
             created_at=now,
         )
+        public_data_changed()
     return report
 
 
@@ -130,5 +132,6 @@ def review_photo(photo: ReportPhoto, *, by, shows_nobody: bool, now: datetime | 
     ReportPhoto.objects.filter(pk=photo.pk).update(
         public=bool(shows_nobody), reviewed_by=by, reviewed_at=now
     )
+    public_data_changed()
     photo.refresh_from_db()
     return photo

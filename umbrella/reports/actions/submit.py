@@ -19,6 +19,7 @@ from umbrella.reports.actions import ratelimit
 from umbrella.reports.actions.common import (
     FIXED_QUESTION_AFTER_DAYS,
     new_code,
+    public_data_changed,
     round_point,
     site_language,
 )
@@ -222,6 +223,7 @@ def submit_report(
                 report=report, data=cleaned.data, width=cleaned.width, height=cleaned.height
             )
         queue_notifications(report, route.bodies(), NotificationEvent.NEW_REPORT, now=now)
+        public_data_changed()
     ratelimit.count(client_key, now)
     return Submitted(
         report=report,

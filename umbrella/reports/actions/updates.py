@@ -8,7 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from umbrella.reports.actions.common import FIXED_QUESTION_AFTER_DAYS, hash_code
+from umbrella.reports.actions.common import (
+    FIXED_QUESTION_AFTER_DAYS,
+    hash_code,
+    public_data_changed,
+)
 from umbrella.reports.actions.errors import NON_FIELD, ReportInvalid
 from umbrella.reports.actions.notifying import queue_notifications
 from umbrella.reports.models import (
@@ -172,6 +176,7 @@ def post_update(
             queue_notifications(
                 report, [referred_to], NotificationEvent.REFERRED, now=now, update=update
             )
+        public_data_changed()
     return update
 
 
@@ -226,6 +231,7 @@ def reopen_report(
             queue_notifications(
                 report, [report.body], NotificationEvent.REOPENED, now=now, update=update
             )
+        public_data_changed()
     return update
 
 
@@ -260,6 +266,7 @@ def answer_fixed_question(
         if fixed:
             _apply_status(report, S.FIXED, now)
         report.save()
+        public_data_changed()
         return ReportUpdate.objects.create(
             report=report,
             kind=UpdateKind.FIXED_ANSWER,

@@ -180,7 +180,19 @@ class Report(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             # The public list and Open311 requests.json: public reports, newest first.
-            models.Index(fields=["is_public", "-created_at"], name="reports_public_recent"),
+            # A partial index: Django writes the filter as a bare boolean column, which
+            # SQLite matches against the index's condition but not as an equality.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(is_public=True),
+                name="reports_public_newest",
+            ),
+            # Open311 requests.json around a point: public reports in a box.
+            models.Index(
+                fields=["public_lat", "public_lon"],
+                condition=Q(is_public=True),
+                name="reports_public_box",
+            ),
             # Duplicate suggestions: same category, near, recent.
             models.Index(fields=["category", "created_at"], name="reports_category_recent"),
             # Erasing precise points after the retention period.
