@@ -1,5 +1,6 @@
-"""Refusals the person can read: a consultation page that refuses (403) or finds nothing to
-show (404) answers with a translated sentence on the site's own page, not a bare error.
+"""Refusals the person can read: a consultation page that gets a request it cannot handle
+(400), refuses (403) or finds nothing to show (404) answers with a translated sentence on
+the site's own page, not a bare error.
 
 The project has no 403/404 templates of its own; ``urls.py`` wraps every view of the app.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import functools
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -19,6 +20,12 @@ def explained(view):
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
+        except BadRequest as refusal:
+            context = {
+                "heading": _("This request cannot be handled"),
+                "message": str(refusal) or _("Reload the page and try again."),
+            }
+            return render(request, "consultation/refused.html", context, status=400)
         except PermissionDenied as refusal:
             context = {
                 "heading": _("Not allowed"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -154,7 +154,7 @@ def meeting_detail(request, pk: int):
                     messages.success(request, _("Your comment was added to the draft minutes."))
                     return redirect("consultation:meeting", pk=meeting.pk)
             else:
-                raise Http404
+                raise BadRequest(_("This form does not exist; reload the page and try again."))
         except actions.NotAllowed as refusal:
             raise PermissionDenied(refusal.message) from refusal
         except actions.ConsultationError as error:
@@ -354,7 +354,7 @@ def meeting_manage(request, pk: int):
     if request.method == "POST":
         form = manage_forms.get(which)
         if form is None:
-            raise Http404
+            raise BadRequest(_("This form does not exist; reload the page and try again."))
         if form.is_valid():
             try:
                 done = _run_manage_action(request, meeting, which, form)

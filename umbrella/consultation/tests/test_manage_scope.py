@@ -103,3 +103,16 @@ def test_refusals_and_missing_pages_are_explained_in_the_readers_language(
     assert response.status_code == 403
     assert "Niet toegestaan" not in response.content.decode()
     assert "Non autorisé" in response.content.decode()
+
+
+def test_an_unknown_form_is_a_400_with_a_sentence(client, personas, seats, secretary):
+    plenary = meeting(seats["staff"].body, secretary, starts_at=NOW + timedelta(days=5))
+    sign_in(client, personas.staff)
+    for data in ({}, {"action": "nonsense"}):
+        response = client.post(f"/nl/platform/meetings/{plenary.pk}/", data)
+        assert response.status_code == 400
+        assert "Dit formulier bestaat niet" in response.content.decode()
+    sign_in(client, secretary)
+    response = client.post(f"/fr/platform/meetings/{plenary.pk}/manage/", {"form": "nonsense"})
+    assert response.status_code == 400
+    assert "Ce formulaire n&#x27;existe pas" in response.content.decode()

@@ -266,8 +266,8 @@ def test_the_overview_links_to_the_tracker_the_rules_and_the_table(client, publi
 def test_odd_posts_answer_4xx_not_500(client, personas, seats, secretary, public_meeting):
     sign_in(client, secretary)
     manage = f"/en/platform/meetings/{public_meeting.pk}/manage/"
-    assert client.post(manage, {"form": "nonsense"}).status_code == 404
-    assert client.post(manage, {}).status_code == 404
+    assert client.post(manage, {"form": "nonsense"}).status_code == 400
+    assert client.post(manage, {}).status_code == 400
     bad_parent = client.post(
         manage, {"form": "agenda", "title_en": "x", "duration_minutes": "10", "parent": "999"}
     )
@@ -283,7 +283,7 @@ def test_odd_posts_answer_4xx_not_500(client, personas, seats, secretary, public
     assert early.status_code == 200
     assert "Minutes can be written once the meeting has started." in early.content.decode()
     detail = f"/en/platform/meetings/{public_meeting.pk}/"
-    assert client.post(detail, {"action": "dance"}).status_code == 404
+    assert client.post(detail, {"action": "dance"}).status_code == 400
     client.logout()
     anonymous = client.post(detail, {"action": "register"})
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
