@@ -473,3 +473,26 @@ def test_the_is_it_fixed_question_comes_after_four_weeks(client, world, time_mac
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.fixed_answer == "fixed"
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "explanation"),
+    [
+        ("ro", "Care este problema?", "legală în Belgia"),
+        ("bg", "Какъв е проблемът?", "законна в Белгия"),
+        ("es", "¿Cuál es el problema?", "legal en Bélgica"),
+        ("pt", "Qual é o problema?", "legal na Bélgica"),
+    ],
+)
+def test_the_form_thank_you_page_and_guard_speak_the_safety_languages(
+    client, world, language, label, explanation
+):
+    form = client.get(f"/{language}/reports/new/").content.decode()
+    assert label in form
+    response = client.post(
+        f"/{language}/reports/new/",
+        _form(description="There are prostitutes always here, remove them."),
+    )
+    assert response.status_code == 302
+    thanks = client.get(f"/{language}/reports/new/thanks/").content.decode()
+    assert explanation in thanks

@@ -377,3 +377,19 @@ def test_a_file_that_is_not_an_image_is_refused_with_the_rest_kept(client, world
     assert "Broken glass all over the pavement." in html
     assert "choose it again" in html
     assert not Report.objects.exists()
+
+
+def test_the_body_a_report_is_referred_to_then_sees_it(client, personas, world, litter):
+    report, _code = litter
+    _as(client, personas.municipality).post(
+        f"/en/reports/staff/{report.pk}/",
+        {
+            "new_status": ReportStatus.REFERRED,
+            "referred_to": str(world.schaerbeek.pk),
+            "text": "Yours.",
+        },
+    )
+    client.logout()
+    _as(client, world.other_officer)
+    assert client.get(f"/en/reports/staff/{report.pk}/").status_code == 200
+    assert f"/en/reports/staff/{report.pk}/" in client.get("/en/reports/staff/").content.decode()
