@@ -3,7 +3,9 @@ inside its transaction with the demo's result (users and organisations).
 
 It loads the course from its content files (``load_training``), forms a demo
 cohort "Demo group" at "OCMW/CPAS Saint-Josse (demo)" and enrols demo-staff in
-it. demo-staff starts from scratch on every run: their earlier attempts and
+it. demo-staff is also the organisation's training manager (the demo has no
+other account there), so the organisation's page, its groups, join code and
+invitations can be shown. demo-staff starts from scratch on every run: their earlier attempts and
 certificates are removed, so the journey (lessons, quizzes, certificate) can be
 shown again.
 """
@@ -15,6 +17,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from umbrella.accounts.actions import add_membership
+from umbrella.accounts.models import MembershipRole
 from umbrella.training import actions_enrolment
 from umbrella.training.content_loader import CONTENT_DIR, ContentError, load_course
 from umbrella.training.models import Attempt, Certificate, CohortMember
@@ -45,3 +49,4 @@ def set_up_training_demo(result) -> None:
     )
     CohortMember.objects.filter(user=staff).exclude(cohort=cohort).delete()
     actions_enrolment.join_cohort(staff, cohort, now)
+    add_membership(staff, organisation, role=MembershipRole.MANAGER)

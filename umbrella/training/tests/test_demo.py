@@ -22,6 +22,8 @@ def test_demo_enrols_demo_staff_and_resets_their_progress(settings):
     assert member.cohort.organisation.name == "OCMW/CPAS Saint-Josse (demo)"
     assert member.cohort.course == course
     assert member.cohort.deadline > timezone.localdate()
+    # demo-staff manages the demo organisation's training (its page can be shown).
+    assert staff.memberships.get(organisation=member.cohort.organisation).role == "manager"
     pass_course(staff, course, timezone.now())
     assert staff.training_certificates.count() == 1
     call_command("demo", "--password", "pw")
