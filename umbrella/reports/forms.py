@@ -15,12 +15,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from umbrella.areas.models import Municipality, Neighbourhood
+from umbrella.reports.actions.updates import can_transition
 from umbrella.reports.models import Body, Category, ReporterKind, ReportStatus
 
 # The honeypot's name: a field people never see and robots like to fill in.
 HONEYPOT = "website"
-DESCRIPTION_MAX = 4000
-UPDATE_MAX = 4000
+DESCRIPTION_MAX = 5000  # as actions.submit_report
+UPDATE_MAX = 5000  # as actions.post_update
 
 
 def category_choices(*, include_confidential: bool = True) -> list[tuple[str, str]]:
@@ -202,10 +203,11 @@ class UpdateForm(forms.Form):
 
     def __init__(self, *args, report=None, close_reasons=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_status"].choices = [
-            ("", _("Keep the current status")),
-            *ReportStatus.choices,
-        ]
+        statuses = ReportStatus.choices
+        if report is not None:
+            # Only the moves the report's current status allows (actions.updates.TRANSITIONS).
+            statuses = [(v, label) for v, label in statuses if can_transition(report.status, v)]
+        self.fields["new_status"].choices = [("", _("Keep the current status")), *statuses]
         self.fields["close_reason"].choices = [("", _("No reason")), *close_reasons]
         bodies = Body.objects.all()
         if report is not None and getattr(report, "body_id", None):

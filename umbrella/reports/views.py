@@ -161,11 +161,7 @@ def index(request: HttpRequest) -> HttpResponse:
         reports = queries.public_reports().none()
         status = 400
     page = Paginator(reports, PER_PAGE).get_page(request.GET.get("page"))
-    now = timezone.now()
-    items = [
-        {"report": r, "location": queries.public_location(r), "age": now - r.created_at}
-        for r in page.object_list
-    ]
+    items = [{"report": r, "location": queries.public_location(r)} for r in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
