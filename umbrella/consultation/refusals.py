@@ -13,6 +13,7 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 def explained(view):
@@ -22,13 +23,13 @@ def explained(view):
             return view(request, *args, **kwargs)
         except BadRequest as refusal:
             context = {
-                "heading": _("This request cannot be handled"),
+                "heading": pgettext("refusal page", "This request cannot be handled"),
                 "message": str(refusal) or _("Reload the page and try again."),
             }
             return render(request, "consultation/refused.html", context, status=400)
         except PermissionDenied as refusal:
             context = {
-                "heading": _("Not allowed"),
+                "heading": pgettext("refusal page", "Not allowed"),
                 "message": str(refusal) or _("You may not do this."),
             }
             return render(request, "consultation/refused.html", context, status=403)
@@ -36,7 +37,7 @@ def explained(view):
             # Not the exception's text: it names models, and the public is not told
             # whether a members-only meeting exists.
             context = {
-                "heading": _("Page not found"),
+                "heading": pgettext("refusal page", "Page not found"),
                 "message": _("This page does not exist, or it is not public."),
             }
             return render(request, "consultation/refused.html", context, status=404)
