@@ -186,6 +186,21 @@ class FilterForm(forms.Form):
             field.error_messages["invalid_choice"] = _("Choose a value from the list.")
 
 
+class InboxFilterForm(forms.Form):
+    """The staff inbox's filter: one status, or every report including the finished ones."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    include_closed = forms.BooleanField(label=_("Also fixed and closed reports"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            ("", _("Every status still to handle")),
+            *ReportStatus.choices,
+        ]
+        self.fields["status"].error_messages["invalid_choice"] = _("Choose a value from the list.")
+
+
 class UpdateForm(forms.Form):
     """A staff member's update: a public text, a state, and what a state needs."""
 

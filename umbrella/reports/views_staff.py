@@ -15,9 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from umbrella.core.audit import record_read
 from umbrella.reports import actions, queries
-from umbrella.reports.forms import UpdateForm
-from umbrella.reports.models import Body, CloseReason, Report, ReportPhoto
+from umbrella.reports.forms import InboxFilterForm, UpdateForm
+from umbrella.reports.models import Body, CloseReason, Report, ReportPhoto, ReportStatus
 from umbrella.reports.views_common import add_errors, private
+
+# Left out of the inbox unless asked for: nothing more to do on them.
+CLOSED_STATUSES = (ReportStatus.FIXED, ReportStatus.CLOSED)
 
 
 def _report_for(request: HttpRequest, pk: int) -> Report:
@@ -34,11 +37,21 @@ def inbox(request: HttpRequest) -> HttpResponse:
     reports = queries.inbox_for(request.user)
     if reports is None:
         raise Http404
+    form = InboxFilterForm(request.GET)
+    status = 200
+    if form.is_valid():
+        if form.cleaned_data["status"]:
+            reports = reports.filter(status=form.cleaned_data["status"])
+        elif not form.cleaned_data["include_closed"]:
+            reports = reports.exclude(status__in=CLOSED_STATUSES)
+    else:
+        reports, status = reports.none(), 400
     context = {
+        "form": form,
         "reports": reports,
         "moderates": queries.moderation_queue_for(request.user) is not None,
     }
-    return private(render(request, "reports/staff/inbox.html", context))
+    return private(render(request, "reports/staff/inbox.html", context, status=status))
 
 
 @require_http_methods(["GET", "POST"])

@@ -393,3 +393,25 @@ def test_the_body_a_report_is_referred_to_then_sees_it(client, personas, world, 
     _as(client, world.other_officer)
     assert client.get(f"/en/reports/staff/{report.pk}/").status_code == 200
     assert f"/en/reports/staff/{report.pk}/" in client.get("/en/reports/staff/").content.decode()
+
+
+def test_the_inbox_leaves_finished_reports_out_unless_asked(client, personas, world, litter):
+    report, _code = litter
+    done, _ = make_report(world.litter, text="A mattress on the pavement.")
+    actions.post_update(
+        done, author=personas.municipality, text="Taken away.", new_status=ReportStatus.FIXED
+    )
+    _as(client, personas.municipality)
+
+    def listed(**query):
+        response = client.get("/en/reports/staff/", query)
+        html = response.content.decode()
+        return response.status_code, {
+            r.pk for r in (report, done) if f"/en/reports/staff/{r.pk}/" in html
+        }
+
+    assert listed() == (200, {report.pk})
+    assert listed(include_closed="on") == (200, {report.pk, done.pk})
+    assert listed(status="fixed") == (200, {done.pk})
+    status, found = listed(status="nonsense")
+    assert status == 400 and found == set()
