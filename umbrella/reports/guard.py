@@ -16,6 +16,7 @@ tried whatever the report's language: people mix languages.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ def fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", stripped))
 
 
+@functools.lru_cache(maxsize=4096)
 def term_pattern(term: str) -> re.Pattern[str]:
     """Return the regular expression of a term: whole words, ``*`` for any ending."""
     prefix = term.strip().endswith("*")
@@ -49,21 +51,23 @@ def term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"\b" + body + (r"\w*" if prefix else r"\b"))
 
 
-def _matches(folded: str, terms: list[GuardTerm]) -> list[str]:
-    return [t.term for t in terms if term_pattern(t.term).search(folded)]
+def _matches(folded: str, terms: list[str]) -> list[str]:
+    return [term for term in terms if term_pattern(term).search(folded)]
 
 
 def check(text: str, category: Category) -> GuardResult:
     """Answer whether ``text`` (a report about ``category``) targets sex workers as such."""
     if not category.guarded:
         return GuardResult(False)
-    terms = list(GuardTerm.objects.filter(active=True))
+    by_kind: dict[str, list[str]] = {kind: [] for kind in GuardTermKind.values}
+    for kind, term in GuardTerm.objects.filter(active=True).values_list("kind", "term"):
+        by_kind.setdefault(kind, []).append(term)
     folded = fold(text)
-    always = _matches(folded, [t for t in terms if t.kind == GuardTermKind.ALWAYS])
+    always = _matches(folded, by_kind[GuardTermKind.ALWAYS])
     if always:
         return GuardResult(True, always)
-    people = _matches(folded, [t for t in terms if t.kind == GuardTermKind.PERSON])
-    presence = _matches(folded, [t for t in terms if t.kind == GuardTermKind.PRESENCE])
+    people = _matches(folded, by_kind[GuardTermKind.PERSON])
+    presence = _matches(folded, by_kind[GuardTermKind.PRESENCE])
     if people and presence:
         return GuardResult(True, people + presence)
     return GuardResult(False)
