@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from umbrella.consultation.models import Body, Visibility
 
@@ -13,7 +14,11 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class MeetingForm(forms.Form):
-    body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.all(), empty_label=None)
+    body = forms.ModelChoiceField(
+        label=pgettext_lazy("consultation body", "Body"),
+        queryset=Body.objects.all(),
+        empty_label=None,
+    )
     title_nl = forms.CharField(label=_("Title in Dutch"), max_length=200, required=False)
     title_fr = forms.CharField(label=_("Title in French"), max_length=200, required=False)
     title_en = forms.CharField(label=_("Title in English"), max_length=200, required=False)
@@ -177,7 +182,11 @@ class DecisionForm(forms.Form):
 class MemberForm(forms.Form):
     """Give an organisation a seat (secretary or chair)."""
 
-    body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.all(), empty_label=None)
+    body = forms.ModelChoiceField(
+        label=pgettext_lazy("consultation body", "Body"),
+        queryset=Body.objects.all(),
+        empty_label=None,
+    )
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
     representative = forms.CharField(label=_("Representative's user name"), max_length=150)
     category = forms.ChoiceField(label=_("Member category"))

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import translation
 
 from umbrella.consultation import actions_meetings as actions
@@ -116,3 +117,19 @@ def test_an_unknown_form_is_a_400_with_a_sentence(client, personas, seats, secre
     response = client.post(f"/fr/platform/meetings/{plenary.pk}/manage/", {"form": "nonsense"})
     assert response.status_code == 400
     assert "Ce formulaire n&#x27;existe pas" in response.content.decode()
+
+
+def test_short_labels_are_not_taken_from_another_catalogue(
+    client, personas, seats, secretary, public_meeting
+):
+    """ "Minutes" and "Body" mean something else elsewhere (minutes of time, a service)."""
+    html = client.get(f"/nl/platform/meetings/{public_meeting.pk}/").content.decode()
+    assert "<dt>Orgaan</dt>" in html and "<dt>Dienst</dt>" not in html
+    html = client.get(f"/fr/platform/meetings/{public_meeting.pk}/").content.decode()
+    assert "<dt>Organe</dt>" in html
+    sign_in(client, secretary)
+    with time_machine.travel(public_meeting.starts_at + timedelta(hours=1), tick=False):
+        html = client.get(f"/nl/platform/meetings/{public_meeting.pk}/manage/").content.decode()
+    assert ">Notulen</h2>" in html and ">Minuten</h2>" not in html
+    html = client.get("/nl/platform/meetings/new/").content.decode()
+    assert '<label for="id_body">Orgaan' in html
