@@ -125,7 +125,13 @@ def test_report_on_the_map_follow_it_up_and_see_the_update(
     assert_no_axe_violations(staff)
     staff.click(f"a[href='/nl/reports/staff/{report.pk}/']")
     assert_no_axe_violations(staff)
+    # The reason to close and the body to refer to show only when they apply.
+    assert staff.locator("#id_close_reason").is_hidden()
+    staff.select_option("#id_new_status", ReportStatus.CLOSED)
+    assert staff.locator("#id_close_reason").is_visible()
+    assert staff.locator("#id_referred_to").is_hidden()
     staff.select_option("#id_new_status", ReportStatus.IN_PROGRESS)
+    assert staff.locator("#id_close_reason").is_hidden()
     staff.fill("#id_text", "De veegploeg haalt de spuiten vandaag nog weg.")
     with staff.expect_navigation():
         staff.click("form.reports-form button[type=submit]")

@@ -200,8 +200,24 @@
     }
   }
 
+  // -- The staff update form: the reason to close and the body to refer to, only when they apply.
+
+  function startUpdateForm(form) {
+    var select = form.querySelector("select[name=new_status]");
+    var parts = form.querySelectorAll("[data-for-status]");
+    function update() {
+      parts.forEach(function (part) {
+        // A part with an error stays in view, whatever the status.
+        part.hidden = part.dataset.forStatus !== select.value && !part.querySelector(".errorlist");
+      });
+    }
+    select.addEventListener("change", update);
+    update();
+  }
+
   function start() {
     startCategoryOptions();
+    document.querySelectorAll("[data-update-form]").forEach(startUpdateForm);
     if (typeof L === "undefined") {
       return;
     }
