@@ -131,6 +131,8 @@ class ReportForm(forms.Form):
             ("", _("No neighbourhood")),
             *neighbourhood_choices(),
         ]
+        for name in ("category", "neighbourhood", "reporter_kind"):
+            self.fields[name].error_messages["invalid_choice"] = _("Choose a value from the list.")
 
     def clean(self):
         cleaned = super().clean()

@@ -496,3 +496,13 @@ def test_the_form_thank_you_page_and_guard_speak_the_safety_languages(
     assert response.status_code == 302
     thanks = client.get(f"/{language}/reports/new/thanks/").content.decode()
     assert explanation in thanks
+
+
+def test_a_choice_that_is_not_offered_is_refused_in_her_language(client, world):
+    response = client.post("/fr/reports/new/", _form(category="nonsense", reporter_kind="police"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    for field in ("category", "reporter_kind"):
+        inline = re.search(rf'id="id_{field}_error">(.*?)</ul>', html, re.S).group(1)
+        assert "Choisissez une valeur dans la liste." in inline
+    assert not Report.objects.exists()
