@@ -1,17 +1,20 @@
-"""The training journey in a real browser, in Dutch: a staff member of the OCMW/CPAS reads
-the shipped course, passes every quiz, downloads the certificate, and the public
-verification page confirms it. axe-core finds nothing on any page; no request leaves
-127.0.0.1."""
+"""The training journey in a real browser, in Dutch: the demo's staff member (demo-staff
+of "OCMW/CPAS Saint-Josse (demo)", created by ``manage.py demo``) reads the shipped
+course, passes every quiz, downloads the certificate, and the public verification page
+confirms it. axe-core finds nothing on any page; no request leaves 127.0.0.1."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
+from umbrella.accounts.models import User
 from umbrella.browser import assert_no_axe_violations
 from umbrella.testing import sign_in
-from umbrella.training.content_loader import CONTENT_DIR, load_course
-from umbrella.training.models import Attempt, Certificate
+from umbrella.training.models import Attempt, Certificate, Course
 from umbrella.training.models.courses import STIGMA_COURSE_SLUG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,10 +27,13 @@ def answer_right(page, attempt: Attempt) -> None:
             page.check(f"input[name='q{item.question_id}'][value='{choice.pk}']")
 
 
-def test_staff_takes_the_course_in_dutch_and_the_certificate_verifies(
-    live_server, browser, outside_requests, staff
+def test_demo_staff_takes_the_course_in_dutch_and_the_certificate_verifies(
+    live_server, browser, outside_requests
 ):
-    course = load_course(CONTENT_DIR / STIGMA_COURSE_SLUG).course
+    # The demo loads the shipped course and enrols demo-staff in the demo group.
+    call_command("demo", "--password", "demo-pw", "--force", stdout=io.StringIO())
+    staff = User.objects.get(username="demo-staff")
+    course = Course.objects.get(slug=STIGMA_COURSE_SLUG)
     modules = list(course.modules.filter(retired=False).order_by("position"))
     assert modules
     session = sign_in(Client(), staff).cookies["sessionid"].value
