@@ -126,7 +126,19 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("Choose…")), *category_choices()]
+        confidential = set(
+            Category.objects.filter(active=True, confidential=True).values_list("code", flat=True)
+        )
+        self.fields["category"].choices = [
+            ("", _("Choose…")),
+            *(
+                (
+                    code,
+                    _("%(name)s (confidential)") % {"name": name} if code in confidential else name,
+                )
+                for code, name in category_choices()
+            ),
+        ]
         self.fields["neighbourhood"].choices = [
             ("", _("No neighbourhood")),
             *neighbourhood_choices(),

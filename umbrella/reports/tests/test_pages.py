@@ -209,6 +209,9 @@ def test_the_form_offers_every_category_and_the_who_are_you_choices(client, worl
     # The fallback without script: coordinates and neighbourhoods; the honeypot is there.
     assert 'name="lat"' in html and 'name="lon"' in html and 'name="neighbourhood"' in html
     assert 'name="website"' in html
+    # A confidential category says so before she chooses it.
+    assert "Soupçon de traite ou d&#x27;exploitation (confidentiel)" in html
+    assert "Déchets et seringues (confidentiel)" not in html
     assert (
         response["Cache-Control"].startswith("private") or "no-store" in response["Cache-Control"]
     )
