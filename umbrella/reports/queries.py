@@ -76,9 +76,10 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def _with_relations(queryset: QuerySet) -> QuerySet:
+    # The areas' boundaries are large GeoJSON texts no report page needs.
     return queryset.select_related(
         "category", "body", "municipality", "neighbourhood", "police_zone"
-    )
+    ).defer("municipality__geometry", "neighbourhood__geometry", "police_zone__geometry")
 
 
 def report_by_id(pk: int) -> Report | None:

@@ -92,6 +92,10 @@ def _validate(category, lat, lon, description, reporter_kind, email) -> dict[str
     return errors
 
 
+def _area_id(model, **lookup) -> int | None:
+    return model.objects.filter(**lookup).values_list("pk", flat=True).first()
+
+
 def submit_report(
     *,
     category: Category,
@@ -186,12 +190,11 @@ def submit_report(
             precise_lon=lon,
             public_lat=public_lat,
             public_lon=public_lon,
-            municipality=Municipality.objects.filter(nis_code=nis_code).first()
-            if nis_code
-            else None,
-            police_zone=PoliceZone.objects.filter(code=zone_code).first() if zone_code else None,
-            neighbourhood=(
-                Neighbourhood.objects.filter(code=where.neighbourhood.code).first()
+            # Ids only: the area rows carry their boundaries, large texts not needed here.
+            municipality_id=_area_id(Municipality, nis_code=nis_code) if nis_code else None,
+            police_zone_id=_area_id(PoliceZone, code=zone_code) if zone_code else None,
+            neighbourhood_id=(
+                _area_id(Neighbourhood, code=where.neighbourhood.code)
                 if where.neighbourhood
                 else None
             ),
