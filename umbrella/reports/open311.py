@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from xml.sax.saxutils import escape
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -46,7 +47,7 @@ from django.views.decorators.csrf import csrf_exempt
 from umbrella.areas.models import Municipality, Neighbourhood, name_in_language
 from umbrella.directory.models.translation import pick
 from umbrella.reports import actions
-from umbrella.reports.actions.common import public_version
+from umbrella.reports.actions.common import PUBLIC_VERSION_KEY, public_version
 from umbrella.reports.models import (
     Body,
     Category,
@@ -563,6 +564,35 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
     return _response([item], fmt, "service_requests", status=201)
 
 
+def _cache_seconds() -> int:
+    return getattr(settings, "REPORTS_OPEN311_CACHE_SECONDS", 10)
+
+
+def _cache_key(request: HttpRequest, fmt: str, language: str, version: int) -> str:
+    query = "&".join(sorted(f"{k}={v}" for k, v in request.GET.items()))
+    path_hash = hashlib.sha256(request.path.encode()).hexdigest()[:16]
+    query_hash = hashlib.sha256(query.encode()).hexdigest()
+    return f"reports:open311:{version}:{fmt}:{language}:{path_hash}:{query_hash}"
+
+
+def _cached_response(body: bytes, status: int, fmt: str) -> HttpResponse:
+    response = HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+async def _cache_hit(request: HttpRequest, fmt: str) -> HttpResponse | None:
+    """Answer a public GET from the cache on the event loop (no hop to a thread), if cached."""
+    if request.method != "GET" or fmt not in CONTENT_TYPES or not _cache_seconds():
+        return None
+    version = await cache.aget(PUBLIC_VERSION_KEY) or 0
+    hit = await cache.aget(_cache_key(request, fmt, _locale(request), version))
+    if hit is None:
+        return None
+    status, body = hit
+    return _cached_response(body, status, fmt)
+
+
 def _cached(request: HttpRequest, fmt: str, build) -> HttpResponse:
     """Serve a public GET from the cache while the public data has not changed.
 
@@ -571,29 +601,22 @@ def _cached(request: HttpRequest, fmt: str, build) -> HttpResponse:
     ``REPORTS_OPEN311_CACHE_SECONDS`` bounds how long an entry lives, which
     is also the most a process with a cache of its own (locmem) can lag.
     """
-    seconds = getattr(settings, "REPORTS_OPEN311_CACHE_SECONDS", 10)
+    seconds = _cache_seconds()
     if not seconds:
         return build()
-    query = "&".join(sorted(f"{k}={v}" for k, v in request.GET.items()))
-    path_hash = hashlib.sha256(request.path.encode()).hexdigest()[:16]
-    query_hash = hashlib.sha256(query.encode()).hexdigest()
-    language = translation.get_language()
-    key = f"reports:open311:{public_version()}:{fmt}:{language}:{path_hash}:{query_hash}"
+    key = _cache_key(request, fmt, translation.get_language(), public_version())
     hit = cache.get(key)
     if hit is not None:
         status, body = hit
-        response = HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
+        return _cached_response(body, status, fmt)
     response = build()
     if response.status_code == 200:
         cache.set(key, (response.status_code, response.content), seconds)
     return response
 
 
-@csrf_exempt
 @_endpoint
-def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+def _requests(request: HttpRequest, fmt: str) -> HttpResponse:
     """GET: the public reports; POST: a new report."""
     if request.method == "GET":
         return _cached(request, fmt, lambda: _list_requests(request, fmt))
@@ -603,7 +626,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @_endpoint
-def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
+def _request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     """One public report, as a list of one (the spec's shape)."""
     if request.method != "GET":
         raise Open311Error(405, _("Use GET."))
@@ -619,3 +642,25 @@ def _one_request(request_id: str, fmt: str) -> HttpResponse:
     if not rows:
         raise Open311Error(404, _("There is no public request %(id)s.") % {"id": request_id[:20]})
     return _response(_items(rows), fmt, "service_requests")
+
+
+# The two public lists are asked often and the same way: a cached answer is
+# served on the event loop; anything else goes to a thread, where the
+# database may be read.
+
+
+@csrf_exempt
+async def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    """GET: the public reports; POST: a new report."""
+    hit = await _cache_hit(request, fmt)
+    if hit is not None:
+        return hit
+    return await sync_to_async(_requests)(request, fmt=fmt)
+
+
+async def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
+    """One public report, as a list of one (the spec's shape)."""
+    hit = await _cache_hit(request, fmt)
+    if hit is not None:
+        return hit
+    return await sync_to_async(_request_detail)(request, request_id, fmt=fmt)
