@@ -1,21 +1,25 @@
 """The report journey in a real browser: an anonymous report on the map in French, the public
-list (without the confidential report), Saint-Josse's officer updating it in Dutch, and the
+list (without the confidential report), the demo's Saint-Josse officer (``demo-municipality``,
+created by ``manage.py demo`` with the seeded routing matrix) updating it in Dutch, and the
 follow-up link showing the update. Accessible on every page, first-party only."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
+from umbrella.accounts.models import User
 from umbrella.areas.actions import load_brussels
 from umbrella.areas.geojson import reset_geojson_cache
 from umbrella.areas.locate import reset_index
 from umbrella.areas.tests.conftest import geography_is_loaded
 from umbrella.browser import assert_no_axe_violations
-from umbrella.reports.models import Report, ReportStatus
-from umbrella.reports.tests.test_pages import build_world, make_report
+from umbrella.reports.models import Category, Report, ReportStatus
+from umbrella.reports.tests.test_pages import make_report
 from umbrella.testing import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,11 +35,6 @@ def geography(transactional_db):
         load_brussels()
         reset_index()
         reset_geojson_cache()
-
-
-@pytest.fixture
-def world(geography, personas):
-    return build_world(personas)
 
 
 def _click_map_at(page, lat, lon):
@@ -59,13 +58,22 @@ def _signed_in_context(browser, server_url, user):
     return context
 
 
+@pytest.fixture
+def demo(geography):
+    """``manage.py demo``: the seeded routing matrix, demo-municipality staff of Saint-Josse."""
+    call_command("demo", "--password", "demo-pw", "--force", stdout=io.StringIO())
+    return User.objects.get(username="demo-municipality")
+
+
 def test_report_on_the_map_follow_it_up_and_see_the_update(
-    live_server, page, browser, outside_requests, world, personas
+    live_server, page, browser, outside_requests, demo
 ):
     # A confidential signal exists already: it must never show in public.
-    secret, _code = make_report(world.trafficking, text="Young women locked in a house at night.")
+    trafficking = Category.objects.get(code="trafficking")
+    secret, _code = make_report(trafficking, text="Young women locked in a house at night.")
     # So does a litter report 20 m away: the form suggests it before she sends hers.
-    earlier, _code = make_report(world.litter, point=(50.8531, 4.3692), client_key="neighbour")
+    litter = Category.objects.get(code="litter")
+    earlier, _code = make_report(litter, point=(50.8531, 4.3692), client_key="neighbour")
 
     # 1. Anonymous, in French: the pin on the map, a category, a description, who she is.
     page.goto(f"{live_server.url}/fr/reports/new/")
@@ -73,7 +81,7 @@ def test_report_on_the_map_follow_it_up_and_see_the_update(
     page.wait_for_selector("#report-map-canvas path", state="attached")
     assert_no_axe_violations(page)
     # Harassment offers "also tell the police"; litter offers neither extra choice.
-    page.select_option("#id_category", "harassment")
+    page.select_option("#id_category", "sex-worker-harassment")
     assert page.locator("[data-option=police]").is_visible()
     assert page.locator("[data-option=victim_support]").is_hidden()
     page.select_option("#id_category", "litter")
@@ -115,8 +123,9 @@ def test_report_on_the_map_follow_it_up_and_see_the_update(
     page.goto(f"{live_server.url}/fr/reports/{report.pk}/")
     assert_no_axe_violations(page)
 
-    # 4. Saint-Josse's officer updates it, in Dutch.
-    staff_context = _signed_in_context(browser, live_server.url, personas.municipality)
+    # 4. The demo's Saint-Josse officer updates it, in Dutch.
+    assert report.body.organisation.memberships.filter(user=demo).exists()
+    staff_context = _signed_in_context(browser, live_server.url, demo)
     staff_context.on("request", outside_requests.record)
     staff = staff_context.new_page()
     staff.set_default_timeout(15_000)
