@@ -1,30 +1,34 @@
-"""The platform's journey in a real browser: the secretary plans a meeting; a member
-registers; minutes are written, approved at the next meeting and published; a decision
-moves a recommendation's progress; the public sees it in Dutch, French and English.
-axe-core finds nothing on any page; no request leaves this machine."""
+"""The platform's journey in a real browser, on ``manage.py demo``: the demo secretary
+(``demo-secretary``) plans a meeting; a demo member (``demo-municipality``, Saint-Josse's
+seat) registers and comments on the draft minutes; a decision moves the seeded
+recommendation on public toilets; the minutes are approved at the demo's upcoming plenary
+and published; the public sees it in Dutch, French and English. axe-core finds nothing on
+any page; no request leaves this machine. Every step runs on the demo's world."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from umbrella.accounts import actions as accounts_actions
-from umbrella.accounts.models import OrganisationKind, Role
+from umbrella.accounts.models import User
 from umbrella.browser import assert_no_axe_violations
-from umbrella.consultation import actions_meetings as actions
+from umbrella.consultation import demo
 from umbrella.consultation.models import (
-    BodyKind,
+    Body,
     Meeting,
     MemberCategory,
     MinutesStatus,
     Participation,
     Position,
+    Recommendation,
 )
-from umbrella.consultation.tests import tracker_factories
+from umbrella.consultation.queries_meetings import PLATFORM_SLUG
 from umbrella.testing import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,59 +55,38 @@ def _context(browser, server, user, outside_requests, locale="en-GB"):
 
 @pytest.fixture
 def world():
-    secretary = accounts_actions.create_account(
-        "secretary", Role.PLATFORM_SECRETARY, password_hash="!"
-    )
-    officer = accounts_actions.create_account(
-        "officer", Role.MUNICIPALITY_OFFICER, password_hash="!"
-    )
-    town = accounts_actions.ensure_organisation(
-        "Saint-Josse-ten-Noode (browser)", OrganisationKind.MUNICIPALITY, nis_code="21014"
-    )
-    region = accounts_actions.ensure_organisation(
-        "Brussels Region (browser)", OrganisationKind.REGIONAL_BODY
-    )
-    platform = actions.ensure_body(
-        "regional-platform",
-        BodyKind.PLATFORM,
-        name_nl="Gewestelijk overlegplatform",
-        name_fr="Plateforme régionale de concertation",
-        name_en="Regional consultation platform",
-    )
-    actions.add_member(
-        platform,
-        by=secretary,
-        organisation=region,
-        representative=secretary,
-        category=MemberCategory.REGION,
-        position=Position.SECRETARY,
-    )
-    actions.add_member(
-        platform,
-        by=secretary,
-        organisation=town,
-        representative=officer,
-        category=MemberCategory.MUNICIPALITY,
-    )
-    toilets = tracker_factories.recommendation("Public toilets", slug="public-toilets")
-    toilets.title_nl, toilets.title_fr = "Openbare toiletten", "Toilettes publiques"
-    toilets.save()
-    return {"secretary": secretary, "officer": officer, "platform": platform, "toilets": toilets}
+    """``manage.py demo``: the regional platform, its seats, the seeded tracker, and the
+    demo's meetings (a past one with published minutes, an upcoming one in ten days)."""
+    call_command("demo", "--password", "demo-pw", "--force", stdout=io.StringIO())
+    secretary = User.objects.get(username="demo-secretary")
+    member = User.objects.get(username="demo-municipality")
+    platform = Body.objects.get(slug=PLATFORM_SLUG)
+    # The demo seats the secretary as the platform's secretary, Saint-Josse as a member.
+    seated = platform.members.select_related("representative")
+    seats = {m.representative.username: m for m in seated}
+    assert seats["demo-secretary"].position == Position.SECRETARY
+    assert seats["demo-municipality"].category == MemberCategory.MUNICIPALITY
+    # The seeded recommendation on public toilets: a leaf, not started yet.
+    toilets = Recommendation.objects.get(slug="public-toilets")
+    assert toilets.progress == 0 and not toilets.children.exists()
+    return {
+        "secretary": secretary,
+        "member": member,
+        "platform": platform,
+        "toilets": toilets,
+        # The demo's upcoming plenary: it will approve the minutes of the meeting we plan.
+        "next_meeting": Meeting.objects.get(body=platform, title_en=demo.UPCOMING_TITLE),
+    }
 
 
 def test_meeting_to_public_progress(live_server, browser, outside_requests, world):
     t0 = _t0()
     server = live_server
     with time_machine.travel(t0, tick=True):
-        # The next meeting, which will approve the minutes, is already planned.
-        next_meeting = actions.create_meeting(
-            world["platform"],
-            by=world["secretary"],
-            title_en="Next plenary",
-            starts_at=t0 + timedelta(days=1),
-            ends_at=t0 + timedelta(days=1, hours=2),
-            place="Town hall",
-        )
+        # The next meeting, which will approve the minutes, is already planned: the demo's
+        # upcoming plenary, ten days from today.
+        next_meeting = world["next_meeting"]
+        assert next_meeting.starts_at > t0 + timedelta(hours=3)
 
         # 1. The secretary plans a meeting and its agenda.
         context, page = _context(browser, server, world["secretary"], outside_requests)
@@ -119,6 +102,7 @@ def test_meeting_to_public_progress(live_server, browser, outside_requests, worl
         with page.expect_navigation():
             page.click("button[type=submit].primary")
         meeting = Meeting.objects.get(title_en="Plenary on public toilets")
+        assert meeting.body == world["platform"]
         assert page.url.endswith(f"/en/platform/meetings/{meeting.pk}/manage/")
         page.fill("#id_title_en", "Public toilets in the North quarter")
         page.fill("#id_duration_minutes", "40")
@@ -128,14 +112,15 @@ def test_meeting_to_public_progress(live_server, browser, outside_requests, worl
         assert_no_axe_violations(page)
         context.close()
 
-        # 2. A member registers, in Dutch.
-        context, page = _context(browser, server, world["officer"], outside_requests, "nl-BE")
+        # 2. A member (the demo's Saint-Josse seat) registers, in Dutch.
+        context, page = _context(browser, server, world["member"], outside_requests, "nl-BE")
         page.goto(f"{server.url}/nl/platform/meetings/{meeting.pk}/")
         assert_no_axe_violations(page)
         with page.expect_navigation():
             page.click("text=Inschrijven voor deze vergadering")
         assert "U bent ingeschreven voor deze vergadering." in page.inner_text("main")
-        assert Participation.objects.get(meeting=meeting).registered_at is not None
+        registered = Participation.objects.filter(meeting=meeting, registered_at__isnull=False)
+        assert [p.member.representative for p in registered] == [world["member"]]
         assert_no_axe_violations(page)
         context.close()
 
@@ -163,7 +148,7 @@ def test_meeting_to_public_progress(live_server, browser, outside_requests, worl
         context.close()
 
         # The member reads the draft and comments on it, in Dutch.
-        context, page = _context(browser, server, world["officer"], outside_requests, "nl-BE")
+        context, page = _context(browser, server, world["member"], outside_requests, "nl-BE")
         page.goto(f"{server.url}/nl/platform/meetings/{meeting.pk}/")
         assert "Het platform besliste tien toiletten te financieren." in page.inner_text("main")
         page.fill("#id_text", "Graag ook de openingsuren vermelden.")
@@ -175,7 +160,7 @@ def test_meeting_to_public_progress(live_server, browser, outside_requests, worl
     world["toilets"].refresh_from_db()
     assert world["toilets"].progress == 40
 
-    # 4. At the next meeting: approved, then published.
+    # 4. At the next meeting (the demo's upcoming plenary): approved, then published.
     with time_machine.travel(next_meeting.starts_at + timedelta(minutes=20), tick=True):
         context, page = _context(browser, server, world["secretary"], outside_requests)
         page.goto(f"{server.url}/en/platform/meetings/{meeting.pk}/manage/")
@@ -190,12 +175,17 @@ def test_meeting_to_public_progress(live_server, browser, outside_requests, worl
         context.close()
         meeting.minutes.refresh_from_db()
         assert meeting.minutes.status == MinutesStatus.PUBLISHED
+        assert meeting.minutes.approved_by_meeting == next_meeting
 
+        toilets = world["toilets"]
+        assert toilets.title_nl.startswith("Openbare toiletten")
+        assert toilets.title_fr.startswith("Des toilettes publiques")
+        assert toilets.title_en.startswith("Public toilets")
         # 5. The public sees the minutes, the decision and the progress in nl, fr and en.
         expected = {
-            "nl": ("Tien toiletten in de Noordwijk worden gefinancierd.", "Openbare toiletten"),
-            "fr": ("Dix toilettes sont financées dans le quartier Nord.", "Toilettes publiques"),
-            "en": ("Ten toilets are funded in the North quarter.", "Public toilets"),
+            "nl": ("Tien toiletten in de Noordwijk worden gefinancierd.", toilets.title_nl),
+            "fr": ("Dix toilettes sont financées dans le quartier Nord.", toilets.title_fr),
+            "en": ("Ten toilets are funded in the North quarter.", toilets.title_en),
         }
         for language, (decision_text, title) in expected.items():
             context, page = _context(browser, server, None, outside_requests, language)
