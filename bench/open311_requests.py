@@ -25,6 +25,7 @@ import os
 import random
 import shutil
 import sys
+from pathlib import Path
 
 from _reports_common import BBOX, PY, environment, figures, load, run, start_server
 
@@ -129,6 +130,37 @@ def make_request(seed: int, n: int) -> bytes:
     ).encode()
 
 
+def connections_per_worker(server_pid: int) -> list[int]:
+    """Open TCP sockets of each uvicorn worker (Linux /proc; [] elsewhere).
+
+    Keep-alive connections stay with the worker that accepted them, and the
+    workers share one listening socket: whichever wakes first accepts every
+    pending connection. A run where one worker holds all 16 connections uses
+    one core and measures about half the rate of an even split, so the split
+    is printed with the figures.
+    """
+    try:
+        children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+        counts = []
+        for child in children:
+            fds = Path(f"/proc/{child}/fd")
+            if (Path(f"/proc/{child}/cmdline").read_bytes()).find(b"resource_tracker") >= 0:
+                continue
+            counts.append(sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:")))
+        return counts
+    except OSError:
+        return []
+
+
+async def measure(port: int, seconds: float, connections: int, server_pid: int):
+    """Run the measured load; sample the connections' split over the workers meanwhile."""
+    task = asyncio.create_task(load(port, seconds, connections, make_request))
+    await asyncio.sleep(min(1.0, seconds / 2))
+    split = connections_per_worker(server_pid)
+    latencies, elapsed = await task
+    return latencies, elapsed, split
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -145,7 +177,10 @@ def main() -> int:
     proc, port = start_server(env, args.workers)
     try:
         asyncio.run(load(port, args.warmup, args.connections, make_request))
-        latencies, elapsed = asyncio.run(load(port, args.seconds, args.connections, make_request))
+        idle = connections_per_worker(proc.pid)
+        latencies, elapsed, busy = asyncio.run(
+            measure(port, args.seconds, args.connections, proc.pid)
+        )
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -163,6 +198,10 @@ def main() -> int:
         f"GET /open311/v2/requests.json (mix of the spec's filters, 50 per page): "
         f"{rate:,.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms"
     )
+    if idle and len(idle) == len(busy):
+        base = min(idle)  # each worker's own sockets (the health check may still hold one)
+        split = " / ".join(str(max(b - base, 0)) for b in busy)
+        print(f"load connections per worker (sampled during the run): {split}")
     print(
         f"CPU per request in one process (same mix, Django test client, no HTTP server): "
         f"{cpu['10']:.2f} ms with the response cache, {cpu['0']:.2f} ms without; "
