@@ -91,7 +91,7 @@ def test_report_on_the_map_follow_it_up_and_see_the_update(
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation({"latitude": 50.85255, "longitude": 4.36855})
     page.click("#use-my-location")
-    page.wait_for_function("document.querySelector('#id_lat').value === '50.85255'")
+    page.wait_for_function("() => document.querySelector('#id_lat').value === '50.85255'")
     # …and a click on the map moves it to where the needles are.
     _click_map_at(page, *PRAIRIE)
     assert page.input_value("#id_lat").startswith("50.85")
