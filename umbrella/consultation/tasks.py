@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from umbrella.consultation import actions_meetings, queries_meetings
+from umbrella.consultation import mail_meetings, queries_meetings
 from umbrella.core.worker import periodic_task
 
 BATCH = 50
@@ -16,17 +16,17 @@ def send_meeting_reminders(now: datetime) -> bool:
     """Send the reminders that are due (each once); answer whether there were any."""
     due = queries_meetings.due_reminders(now, limit=BATCH)
     for participation in due:
-        actions_meetings.send_reminder(participation, now=now)
+        mail_meetings.send_reminder(participation, now=now)
     return bool(due)
 
 
-@periodic_task(idle_seconds=30, wake=actions_meetings.mail_queued)
+@periodic_task(idle_seconds=30, wake=mail_meetings.mail_queued)
 def send_meeting_mail(now: datetime) -> bool:
     """Send the invitations and reminders that are due, retries included."""
-    actions_meetings.mail_queued.clear()
-    claimed = actions_meetings.claim_due_mail(now, limit=BATCH)
+    mail_meetings.mail_queued.clear()
+    claimed = mail_meetings.claim_due_mail(now, limit=BATCH)
     for mail in claimed:
-        actions_meetings.deliver_mail(mail, now=now, claimed=True)
+        mail_meetings.deliver_mail(mail, now=now, claimed=True)
     return bool(claimed)
 
 
