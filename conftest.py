@@ -29,3 +29,14 @@ def _close_connection_pools(django_db_setup, django_db_blocker):
         for connection in connections.all(initialized_only=True):
             if getattr(connection, "pool", None) is not None:
                 connection.close_pool()
+
+
+@pytest.fixture
+def geography(transactional_db):
+    """The Brussels geography, for a transactional test (a browser test, a pool of threads).
+
+    Loaded again when the previous transactional test's flush removed it.
+    """
+    from umbrella.areas.tests.conftest import reload_geography
+
+    reload_geography()

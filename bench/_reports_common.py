@@ -59,9 +59,10 @@ def run(cmd: list[str], env: dict) -> str:
 
 def start_server(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    cmd = [PY, "-m", "uvicorn", "umbrella.asgi:application", "--host", "127.0.0.1",
-           "--port", str(port), "--workers", str(workers), "--no-access-log",
-           "--log-level", "warning"]  # fmt: skip
+    # The production server: one uvicorn per worker, each on its own
+    # SO_REUSEPORT socket (umbrella/core/webserver.py); no alarm worker.
+    cmd = [PY, "manage.py", "serve", "--port", str(port), "--workers", str(workers),
+           "--no-worker", "--no-access-log"]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)  # noqa: S603 - fixed argv
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

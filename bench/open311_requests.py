@@ -3,7 +3,7 @@
 Seeds a throw-away SQLite database with the Brussels geography, the reports
 matrix and 10,000 reports (random points in the region, public categories,
 mixed statuses, the last 80 days, encrypted descriptions, 1 in 20
-confidential), starts ``uvicorn umbrella.asgi:application`` with two worker
+confidential), starts ``manage.py serve`` (production's server) with two web
 processes on loopback, warms up, then keeps ``--connections`` keep-alive
 connections busy for ``--seconds`` with a mix of the spec's queries: the
 default list (50 newest of the last 90 days), ``status=open``, a
@@ -85,24 +85,51 @@ print(Report.objects.count())
 """
 
 CPU = r"""
-import json, sys, time, django
-django.setup()
-from django.test import Client
-from django.test.utils import override_settings
+import asyncio, json, sys, time
+from django.conf import settings
 sys.path.insert(0, "bench")
 from open311_requests import make_request
-client = Client(HTTP_HOST="127.0.0.1")
+from umbrella.asgi import application
+
 paths = [make_request(i % 16, i).decode().split(" ")[1] for i in range(500)]
-out = {}
-for seconds in (10, 0):
-    with override_settings(REPORTS_OPEN311_CACHE_SECONDS=seconds):
-        for path in paths[:50]:
-            client.get(path)
+
+
+async def get(path):
+    route, _, query = path.partition("?")
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "GET", "scheme": "http", "path": route, "raw_path": route.encode(),
+             "query_string": query.encode(), "root_path": "",
+             "headers": [(b"host", b"127.0.0.1")], "client": ("127.0.0.1", 50000),
+             "server": ("127.0.0.1", 80)}
+    messages, first = [], asyncio.Event()
+
+    async def receive():
+        if not first.is_set():
+            first.set()
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()
+
+    async def send(message):
+        messages.append(message)
+
+    await application(scope, receive, send)
+    assert messages[0]["status"] == 200, messages
+
+
+async def main():
+    out = {}
+    for seconds in (10, 0):
+        settings.REPORTS_OPEN311_CACHE_SECONDS = seconds
+        for path in paths[:100]:
+            await get(path)
         started = time.process_time()
         for path in paths:
-            assert client.get(path).status_code == 200
+            await get(path)
         out[seconds] = (time.process_time() - started) / len(paths) * 1000
-print(json.dumps(out))
+    print(json.dumps(out))
+
+
+asyncio.run(main())
 """
 
 CODES = ["litter", "needles", "noise", "drug-dealing", "street-lighting", "public-urination"]
@@ -131,13 +158,14 @@ def make_request(seed: int, n: int) -> bytes:
 
 
 def connections_per_worker(server_pid: int) -> list[int]:
-    """Open TCP sockets of each uvicorn worker (Linux /proc; [] elsewhere).
+    """Open sockets of each web process of ``manage.py serve`` (Linux /proc; [] elsewhere).
 
-    Keep-alive connections stay with the worker that accepted them, and the
-    workers share one listening socket: whichever wakes first accepts every
-    pending connection. A run where one worker holds all 16 connections uses
-    one core and measures about half the rate of an even split, so the split
-    is printed with the figures.
+    Keep-alive connections stay with the process that accepted them. With
+    uvicorn's own ``--workers`` the processes shared one listening socket and
+    the first to wake often took all 16 (one core busy, half the rate);
+    ``serve`` gives each its own ``SO_REUSEPORT`` socket and the kernel
+    spreads connections by their addresses. The split is printed with the
+    figures.
     """
     try:
         children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
@@ -190,8 +218,8 @@ def main() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
     rate, p50, p99 = figures(latencies, elapsed)
     print(
-        f"open311 requests: {seeded:,} reports in the database (SQLite), uvicorn --workers "
-        f"{args.workers}, {args.connections} connections, {args.seconds:.0f} s, "
+        f"open311 requests: {seeded:,} reports in the database (SQLite), manage.py serve "
+        f"--workers {args.workers}, {args.connections} connections, {args.seconds:.0f} s, "
         f"{os.cpu_count()} CPUs shared with the load generator"
     )
     print(
@@ -203,8 +231,8 @@ def main() -> int:
         split = " / ".join(str(max(b - base, 0)) for b in busy)
         print(f"load connections per worker (sampled during the run): {split}")
     print(
-        f"CPU per request in one process (same mix, Django test client, no HTTP server): "
-        f"{cpu['10']:.2f} ms with the response cache, {cpu['0']:.2f} ms without; "
+        f"CPU per request in one process (same mix, the ASGI application without an HTTP "
+        f"server): {cpu['10']:.2f} ms with the response cache, {cpu['0']:.2f} ms without; "
         "less sensitive to a shared machine than the rate above"
     )
     if rate < GOAL_RATE:

@@ -4,7 +4,10 @@ collector's policy (``umbrella.core.runtime``).
 
 ``GET /api/v1/alarms/stream`` is served by a plain ASGI app in front of
 Django (``umbrella.notify.stream``): Django's handler gives each request a
-thread for its sync middleware that would live as long as the stream."""
+thread for its sync middleware that would live as long as the stream. The
+public Open311 reads are served, and cached, the same way
+(``umbrella.reports.open311_front``): their middlewares cost more than the
+answer."""
 
 import asyncio
 import os
@@ -21,6 +24,7 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 from umbrella.core import runtime  # noqa: E402
 from umbrella.core.watchdog import watch_forever  # noqa: E402
 from umbrella.notify.stream import alarm_stream_app, wants_stream  # noqa: E402
+from umbrella.reports.open311_front import public_read_app, wants_public_read  # noqa: E402
 
 http_app = ProtocolTypeRouter({"http": django_asgi_app})
 
@@ -30,6 +34,8 @@ async def application(scope, receive, send):
     if scope["type"] != "lifespan":
         if wants_stream(scope):
             return await alarm_stream_app(scope, receive, send)
+        if wants_public_read(scope):
+            return await public_read_app(scope, receive, send, http_app)
         return await http_app(scope, receive, send)
     stop = asyncio.Event()
     tasks: list[asyncio.Task] = []

@@ -22,7 +22,8 @@ Errors are, as the spec says, a list of ``{"code", "description"}`` with the
 HTTP status as code. Names and sentences follow ``locale`` (nl, fr, en;
 default en). ``agency_responsible`` is the responsible body's name; the
 location is the public point, rounded to about 50 m; ``address`` names the
-neighbourhood and municipality, never a street number.
+neighbourhood and municipality, never a street number. ``description`` is
+always empty: the reporter's words are not published, here as on the site.
 """
 
 from __future__ import annotations
@@ -34,9 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from xml.sax.saxutils import escape
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -47,7 +46,6 @@ from django.views.decorators.csrf import csrf_exempt
 from umbrella.areas.models import Municipality, Neighbourhood, name_in_language
 from umbrella.directory.models.translation import pick
 from umbrella.reports import actions
-from umbrella.reports.actions.common import PUBLIC_VERSION_KEY, public_version
 from umbrella.reports.models import (
     Body,
     Category,
@@ -117,12 +115,12 @@ def _response(data, fmt: str, root: str, status: int = 200) -> HttpResponse:
     return response
 
 
-def _error(error: Open311Error, fmt: str) -> HttpResponse:
+def error_response(error: Open311Error, fmt: str) -> HttpResponse:
     errors = [{"code": error.status, "description": str(d)} for d in error.descriptions]
     return _response(errors, fmt if fmt in CONTENT_TYPES else "json", "errors", error.status)
 
 
-def _locale(request: HttpRequest) -> str:
+def locale_of(request: HttpRequest) -> str:
     value = (request.GET.get("locale") or request.POST.get("locale") or "en")[:2].lower()
     return value if value in LOCALES else "en"
 
@@ -131,7 +129,7 @@ def _endpoint(view):
     """Check the format, pick the language, and turn ``Open311Error`` into a spec error."""
 
     def wrapped(request: HttpRequest, *args, fmt: str, **kwargs) -> HttpResponse:
-        with translation.override(_locale(request)):
+        with translation.override(locale_of(request)):
             try:
                 if fmt not in CONTENT_TYPES:
                     raise Open311Error(
@@ -139,7 +137,7 @@ def _endpoint(view):
                     )
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as error:
-                return _error(error, fmt)
+                return error_response(error, fmt)
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
@@ -318,7 +316,6 @@ ROW_FIELDS = (
     "referred_to_id",
     "category_id",
     "body_id",
-    "description",
     "created_at",
     "updated_at",
     "public_lat",
@@ -385,7 +382,10 @@ def _items(rows: list[dict]) -> list[dict]:
                 "status_notes": _status_notes(row, names),
                 "service_name": service_name,
                 "service_code": code,
-                "description": row["description"],
+                # The reporter's words stay between her and the body, as on
+                # the public pages: she was never told they would be
+                # published, and they may name or describe people.
+                "description": None,
                 "agency_responsible": names.bodies.get(row["body_id"]),
                 "service_notice": None,
                 "requested_datetime": _when(row["created_at"], zone),
@@ -534,7 +534,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
             email=(data.get("email") or "").strip() or None,
             photo=request.FILES.get("media"),
             wants_police=_attribute(request, "wants_police") == "true",
-            language=_locale(request),
+            language=locale_of(request),
             client_key=actions.client_key_for(request),
             source=ReportSource.OPEN311,
         )
@@ -543,7 +543,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
         messages = [m for field_messages in invalid.errors.values() for m in field_messages]
         raise Open311Error(status, *messages) from None
     report = submitted.report
-    with translation.override(_locale(request)):
+    with translation.override(locale_of(request)):
         try:
             follow_up = _absolute(
                 reverse("reports:follow_up", kwargs={"code": submitted.follow_up_code})
@@ -564,62 +564,19 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
     return _response([item], fmt, "service_requests", status=201)
 
 
-def _cache_seconds() -> int:
-    return getattr(settings, "REPORTS_OPEN311_CACHE_SECONDS", 10)
-
-
-def _cache_key(request: HttpRequest, fmt: str, language: str, version: int) -> str:
+def cache_key(request: HttpRequest, fmt: str, language: str, version: int) -> str:
+    """The cache key of a public GET answer (``open311_front`` caches them)."""
     query = "&".join(sorted(f"{k}={v}" for k, v in request.GET.items()))
     path_hash = hashlib.sha256(request.path.encode()).hexdigest()[:16]
     query_hash = hashlib.sha256(query.encode()).hexdigest()
     return f"reports:open311:{version}:{fmt}:{language}:{path_hash}:{query_hash}"
 
 
-def _cached_response(body: bytes, status: int, fmt: str) -> HttpResponse:
-    response = HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-async def _cache_hit(request: HttpRequest, fmt: str) -> HttpResponse | None:
-    """Answer a public GET from the cache on the event loop (no hop to a thread), if cached."""
-    if request.method != "GET" or fmt not in CONTENT_TYPES or not _cache_seconds():
-        return None
-    version = await cache.aget(PUBLIC_VERSION_KEY) or 0
-    hit = await cache.aget(_cache_key(request, fmt, _locale(request), version))
-    if hit is None:
-        return None
-    status, body = hit
-    return _cached_response(body, status, fmt)
-
-
-def _cached(request: HttpRequest, fmt: str, build) -> HttpResponse:
-    """Serve a public GET from the cache while the public data has not changed.
-
-    Keyed by the data version (``public_data_changed`` starts a new one after
-    every change an action commits), the format, the language and the query;
-    ``REPORTS_OPEN311_CACHE_SECONDS`` bounds how long an entry lives, which
-    is also the most a process with a cache of its own (locmem) can lag.
-    """
-    seconds = _cache_seconds()
-    if not seconds:
-        return build()
-    key = _cache_key(request, fmt, translation.get_language(), public_version())
-    hit = cache.get(key)
-    if hit is not None:
-        status, body = hit
-        return _cached_response(body, status, fmt)
-    response = build()
-    if response.status_code == 200:
-        cache.set(key, (response.status_code, response.content), seconds)
-    return response
-
-
 @_endpoint
 def _requests(request: HttpRequest, fmt: str) -> HttpResponse:
     """GET: the public reports; POST: a new report."""
     if request.method == "GET":
-        return _cached(request, fmt, lambda: _list_requests(request, fmt))
+        return _list_requests(request, fmt)
     if request.method == "POST":
         return _create_request(request, fmt)
     raise Open311Error(405, _("Use GET or POST."))
@@ -630,7 +587,7 @@ def _request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResp
     """One public report, as a list of one (the spec's shape)."""
     if request.method != "GET":
         raise Open311Error(405, _("Use GET."))
-    return _cached(request, fmt, lambda: _one_request(request_id, fmt))
+    return _one_request(request_id, fmt)
 
 
 def _one_request(request_id: str, fmt: str) -> HttpResponse:
@@ -644,23 +601,8 @@ def _one_request(request_id: str, fmt: str) -> HttpResponse:
     return _response(_items(rows), fmt, "service_requests")
 
 
-# The two public lists are asked often and the same way: a cached answer is
-# served on the event loop; anything else goes to a thread, where the
-# database may be read.
-
-
-@csrf_exempt
-async def requests(request: HttpRequest, fmt: str) -> HttpResponse:
-    """GET: the public reports; POST: a new report."""
-    hit = await _cache_hit(request, fmt)
-    if hit is not None:
-        return hit
-    return await sync_to_async(_requests)(request, fmt=fmt)
-
-
-async def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
-    """One public report, as a list of one (the spec's shape)."""
-    hit = await _cache_hit(request, fmt)
-    if hit is not None:
-        return hit
-    return await sync_to_async(_request_detail)(request, request_id, fmt=fmt)
+# Under ASGI, public GETs of these two are answered, and cached, by
+# ``open311_front`` before Django's handler; these views answer the rest
+# (POST, HEAD) and any request that comes through the handler.
+requests = csrf_exempt(_requests)
+request_detail = _request_detail

@@ -75,7 +75,7 @@ def test_the_served_web_process_logs_no_key(shared_env, tmp_path):  # noqa: F811
     log = tmp_path / "web.log"
     with open(log, "wb") as out:
         web = subprocess.Popen(  # noqa: S603 -- serve's own argv
-            web_command("127.0.0.1", port),
+            web_command(host="127.0.0.1", port=port),
             cwd=settings.BASE_DIR,
             env={**shared_env, "LOG_LEVEL": "INFO"},
             stdout=out,

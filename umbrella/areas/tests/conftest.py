@@ -32,6 +32,14 @@ def brussels(django_db_setup, django_db_blocker):
             reset_geojson_cache()
 
 
+def reload_geography() -> None:
+    """Load the geography if a transactional test's flush removed it; forget the caches."""
+    if not geography_is_loaded():
+        load_brussels()
+    reset_index()
+    reset_geojson_cache()
+
+
 @pytest.fixture
 def empty_geography(db):
     """Remove the geography for one test (rolled back after it) and forget the caches."""

@@ -4,18 +4,13 @@ import json
 
 import pytest
 
-from umbrella.areas.actions import load_brussels
-from umbrella.areas.tests.conftest import geography_is_loaded
 from umbrella.browser import AXE_JS, AXE_TAGS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def geography(transactional_db):
-    """Reload the geography that the previous transactional test's flush removed."""
-    if not geography_is_loaded():
-        load_brussels()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("geography"),
+]
 
 
 def assert_no_axe_violations(page) -> None:

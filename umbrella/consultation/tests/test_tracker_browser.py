@@ -7,23 +7,17 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from umbrella.areas.actions import load_brussels
-from umbrella.areas.geojson import reset_geojson_cache
-from umbrella.areas.tests.conftest import geography_is_loaded
 from umbrella.browser import assert_no_axe_violations
 from umbrella.consultation import seeds_tracker
 from umbrella.consultation.models import Recommendation
 from umbrella.consultation.tests import tracker_factories as make
 from umbrella.testing import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def geography(transactional_db):
-    if not geography_is_loaded():
-        load_brussels()
-    reset_geojson_cache()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("geography"),
+]
 
 
 @pytest.fixture

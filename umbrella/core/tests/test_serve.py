@@ -137,3 +137,96 @@ def test_the_web_process_alerts_operators_when_no_worker_beats(tmp_path):
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=15)
+
+
+def _listening_inodes(pid: int) -> set[str]:
+    """Inodes of the sockets a process holds (to tell its listening socket from another's)."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    return inodes
+
+
+def _listening_on(port: int) -> set[str]:
+    """Inodes of the sockets listening on ``port`` on loopback (Linux /proc/net/tcp)."""
+    wanted = f"0100007F:{port:04X}"
+    with open("/proc/net/tcp") as table:
+        rows = [line.split() for line in table.readlines()[1:]]
+    return {row[9] for row in rows if row[1] == wanted and row[3] == "0A"}  # 0A = LISTEN
+
+
+@pytest.fixture
+def served_twice(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(SQLITE_PATH=str(tmp_path / "serve.sqlite3"))
+    subprocess.run([sys.executable, MANAGE, "migrate", "-v0"], env=env, check=True)  # noqa: S603
+    port = _free_port()
+    proc = subprocess.Popen(  # noqa: S603
+        [sys.executable, MANAGE, "serve", "--port", str(port), "--workers", "2", "--no-worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield proc, port, env
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _webs(pid: int) -> list[int]:
+    return [child for child, args in _children(pid) if "umbrella.core.webserver" in args]
+
+
+def test_each_web_process_listens_on_a_socket_of_its_own(served_twice):
+    proc, port, _ = served_twice
+    _wait_for(lambda: _healthz(port)[0] in (200, 503))
+    webs = _webs(proc.pid)
+    assert len(webs) == 2
+    listening = _listening_on(port)
+    # Two listening sockets on the one port (SO_REUSEPORT), one in each process:
+    # the kernel spreads connections over them.
+    assert len(listening) == 2
+    assert [len(_listening_inodes(web) & listening) for web in webs] == [1, 1]
+    assert _listening_inodes(webs[0]) & _listening_inodes(webs[1]) & listening == set()
+
+
+def test_a_killed_web_process_is_restarted_on_its_socket(served_twice):
+    proc, port, _ = served_twice
+    _wait_for(lambda: len(_webs(proc.pid)) == 2)
+    _wait_for(lambda: _healthz(port)[0] in (200, 503))
+    listening = _listening_on(port)
+    # serve gives up on a web process that dies as it starts; this one has run.
+    time.sleep(10)
+    victim = _webs(proc.pid)[0]
+    os.kill(victim, signal.SIGKILL)
+    _wait_for(lambda: len([w for w in _webs(proc.pid) if w != victim]) == 2)
+    _wait_for(lambda: _healthz(port)[0] in (200, 503))
+    assert _listening_on(port) == listening  # the same two sockets, taken over
+    assert proc.poll() is None
+
+
+def test_a_port_already_taken_is_a_clear_error(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(SQLITE_PATH=str(tmp_path / "serve.sqlite3"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, MANAGE, "serve", "--port", str(port), "--workers", "2"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert f"Cannot listen on 127.0.0.1:{port}" in result.stderr

@@ -7,26 +7,21 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from umbrella.areas.actions import load_brussels
-from umbrella.areas.tests.conftest import geography_is_loaded
 from umbrella.browser import assert_no_axe_violations
 from umbrella.directory.models import TriState
 from umbrella.directory.tests import factories
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("geography"),
+]
 BRUSSELS = ZoneInfo("Europe/Brussels")
 # A Wednesday at 11:00 in Brussels.
 WEDNESDAY_MORNING = datetime(2026, 12, 2, 11, 0, tzinfo=BRUSSELS)
 # In Saint-Josse-ten-Noode (21014), a few hundred metres from the places, clear of markers.
 SAINT_JOSSE = (50.8495, 4.3722)
 DAYTIME = [(d, time(8), time(20)) for d in range(7)]
-
-
-@pytest.fixture(autouse=True)
-def geography(transactional_db):
-    """Reload the geography that the previous transactional test's flush removed."""
-    if not geography_is_loaded():
-        load_brussels()
 
 
 @pytest.fixture(autouse=True)

@@ -2,21 +2,16 @@
 
 import pytest
 
-from umbrella.areas.actions import load_brussels
 from umbrella.areas.models import PoliceZone
-from umbrella.areas.tests.conftest import geography_is_loaded
 from umbrella.browser import assert_no_axe_violations
 from umbrella.directory import actions
 from umbrella.directory.models import TraffickingReference
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def geography(transactional_db):
-    """Reload the geography that the previous transactional test's flush removed."""
-    if not geography_is_loaded():
-        load_brussels()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("geography"),
+]
 
 
 @pytest.mark.parametrize("language", ["fr", "nl"])

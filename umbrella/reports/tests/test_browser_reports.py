@@ -13,10 +13,6 @@ from django.core.management import call_command
 from django.test import Client
 
 from umbrella.accounts.models import User
-from umbrella.areas.actions import load_brussels
-from umbrella.areas.geojson import reset_geojson_cache
-from umbrella.areas.locate import reset_index
-from umbrella.areas.tests.conftest import geography_is_loaded
 from umbrella.browser import assert_no_axe_violations
 from umbrella.reports.models import Category, Report, ReportStatus
 from umbrella.reports.tests.test_pages import make_report
@@ -26,15 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Rue de la Prairie, Saint-Josse-ten-Noode: where she drops the pin.
 PRAIRIE = (50.8530, 4.3690)
-
-
-@pytest.fixture
-def geography(transactional_db):
-    """Reload the geography that the previous transactional test's flush removed."""
-    if not geography_is_loaded():
-        load_brussels()
-        reset_index()
-        reset_geojson_cache()
 
 
 def _click_map_at(page, lat, lon):

@@ -1,14 +1,21 @@
 """Serve the ASGI web app and the background worker together, in the foreground.
 
-``make serve`` runs this. The web server and the worker are separate
-processes (as they are in production); this command supervises both: a worker
-that dies is restarted at once, and stopping this command stops both.
+``make serve`` runs this. The web processes and the worker are separate
+processes (as they are in production); this command supervises them: a
+worker that dies is restarted at once, and so is a web process that dies
+after it started; stopping this command stops them all.
+
+Each web process gets a listening socket of its own, bound to the same port
+with ``SO_REUSEPORT`` (``umbrella/core/webserver.py`` says why): the kernel
+spreads new connections over them, and a restarted web process takes over
+its socket and the connections already waiting on it.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,21 +24,47 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 RESTART_PAUSE_SECONDS = 1.0
+# A web process that exits sooner than this after its start could not start
+# (a broken setting, say): restarting it would only repeat the error.
+STARTUP_SECONDS = 10.0
+BACKLOG = 2048
 
 
-def web_command(host: str, port: int, workers: int = 1) -> list[str]:
-    """Return the argv of the web server.
-
-    Its access log stays on: a room button's device key in the request path
-    is masked by the filter the alarms app attaches to ``uvicorn.access``
-    when Django starts in each web process (``umbrella/alarms/log_filters.py``).
-    """
+def web_command(fd: int | None = None, host: str = "127.0.0.1", port: int = 8000,
+                access_log: bool = True) -> list[str]:  # fmt: skip
+    """Return the argv of one web process, on an inherited socket or its own."""
+    where = ["--fd", str(fd)] if fd is not None else ["--host", host, "--port", str(port)]
     return [
-        sys.executable, "-m", "uvicorn", "umbrella.asgi:application",
-        "--host", host, "--port", str(port),
-        "--workers", str(workers),
-        "--no-server-header", "--proxy-headers",
+        sys.executable, "-m", "umbrella.core.webserver", *where,
+        *([] if access_log else ["--no-access-log"]),
     ]  # fmt: skip
+
+
+def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
+    """Bind ``count`` listening sockets to ``host:port``, sharing it with SO_REUSEPORT.
+
+    The port is first taken without SO_REUSEPORT, so that a port another
+    server (or a second ``manage.py serve``) holds is an error here instead
+    of a silent share of its connections.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+        sockets = []
+        for _ in range(count):
+            sock = socket.socket(family, kind, proto)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if count > 1:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            sock.bind(address)
+            sock.listen(BACKLOG)
+            sock.set_inheritable(True)
+            sockets.append(sock)
+        return sockets
+    except OSError as exc:
+        raise CommandError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.") from exc
 
 
 class Command(BaseCommand):
@@ -40,22 +73,35 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
-        parser.add_argument("--workers", type=int, default=1, help="Web processes.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_PROCESSES", "1")),
+            help="Web processes (WEB_PROCESSES; one per core is a good start).",
+        )
         parser.add_argument("--no-worker", action="store_true", help="Serve the web app only.")
+        parser.add_argument(
+            "--no-access-log", action="store_true", help="No line per request in the log."
+        )
 
     def handle(self, *args, **options):
         try:
             port = int(options["port"])
         except ValueError as exc:
             raise CommandError(f"PORT must be a number, not {options['port']!r}.") from exc
-        python = sys.executable
-        manage = str(settings.BASE_DIR / "manage.py")
-        web_cmd = web_command(options["host"], port, options["workers"])
-        worker_cmd = [python, manage, "alarm_worker"]
+        if options["workers"] < 1:
+            raise CommandError("--workers must be 1 or more.")
+        sockets = listening_sockets(options["host"], port, options["workers"])
         env = os.environ.copy()
+        worker_cmd = [sys.executable, str(settings.BASE_DIR / "manage.py"), "alarm_worker"]
+
+        def start_web(sock: socket.socket) -> tuple[subprocess.Popen, float]:
+            cmd = web_command(sock.fileno(), access_log=not options["no_access_log"])
+            proc = subprocess.Popen(cmd, env=env, pass_fds=(sock.fileno(),))  # noqa: S603
+            return proc, time.monotonic()
 
         self.stdout.write(f"Umbrella is served on http://{options['host']}:{port}/")
-        web = subprocess.Popen(web_cmd, env=env)  # noqa: S603 - fixed argv, no shell
+        webs = [start_web(sock) for sock in sockets]
         worker = None if options["no_worker"] else subprocess.Popen(worker_cmd, env=env)  # noqa: S603
 
         stopping = False
@@ -68,8 +114,18 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, _stop)
         try:
             while not stopping:
-                if web.poll() is not None:
-                    raise CommandError(f"The web server exited with code {web.returncode}.")
+                for i, (web, started) in enumerate(webs):
+                    if web.poll() is None:
+                        continue
+                    if time.monotonic() - started < STARTUP_SECONDS:
+                        raise CommandError(
+                            f"The web server exited with code {web.returncode} as it started."
+                        )
+                    self.stderr.write(
+                        f"A web process exited with code {web.returncode}; restarting it."
+                    )
+                    time.sleep(RESTART_PAUSE_SECONDS)
+                    webs[i] = start_web(sockets[i])
                 if worker is not None and worker.poll() is not None:
                     self.stderr.write(
                         f"The worker exited with code {worker.returncode}; restarting it."
@@ -78,12 +134,15 @@ class Command(BaseCommand):
                     worker = subprocess.Popen(worker_cmd, env=env)  # noqa: S603
                 time.sleep(0.2)
         finally:
-            for proc in (worker, web):
+            procs = [worker, *(web for web, _ in webs)]
+            for proc in procs:
                 if proc is not None and proc.poll() is None:
                     proc.terminate()
-            for proc in (worker, web):
+            for proc in procs:
                 if proc is not None:
                     try:
                         proc.wait(timeout=10)
                     except subprocess.TimeoutExpired:
                         proc.kill()
+            for sock in sockets:
+                sock.close()
