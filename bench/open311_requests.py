@@ -7,10 +7,14 @@ confidential), starts ``manage.py serve`` (production's server) with two web
 processes on loopback, warms up, then keeps ``--connections`` keep-alive
 connections busy for ``--seconds`` with a mix of the spec's queries: the
 default list (50 newest of the last 90 days), ``status=open``, a
-``service_code``, a date window, and 1 km around a random point.
+``service_code``, a date window, and 1 km around a random point. The four
+first repeat (the response cache answers them after the first time, as it
+does when dashboards poll); every point is new, so 1 in 5 requests is built
+from the database. ``--no-cache`` builds every answer.
 
   python bench/open311_requests.py [--reports 10000] [--seconds 10]
                                    [--connections 16] [--workers 2] [--warmup 5]
+                                   [--no-cache]
 
 Goal: at least 400 requests/s on 2 cores. The load generator runs on the
 same machine and takes its share of the cores.
@@ -198,8 +202,16 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="Every answer built from the database (not held to the goal: what a miss costs).",
+    )
     args = parser.parse_args()
     tmp, env = environment()
+    if args.no_cache:
+        with (tmp / "bench_settings.py").open("a") as extra:
+            extra.write("REPORTS_OPEN311_CACHE_SECONDS = 0\n")
     run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env)
     seeded = int(run([PY, "-c", SEED, str(args.reports)], env).strip())
     proc, port = start_server(env, args.workers)
@@ -223,7 +235,8 @@ def main() -> int:
         f"{os.cpu_count()} CPUs shared with the load generator"
     )
     print(
-        f"GET /open311/v2/requests.json (mix of the spec's filters, 50 per page): "
+        f"GET /open311/v2/requests.json (mix of the spec's filters, 50 per page"
+        f"{', no response cache' if args.no_cache else ''}): "
         f"{rate:,.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms"
     )
     if idle and len(idle) == len(busy):
@@ -235,7 +248,7 @@ def main() -> int:
         f"server): {cpu['10']:.2f} ms with the response cache, {cpu['0']:.2f} ms without; "
         "less sensitive to a shared machine than the rate above"
     )
-    if rate < GOAL_RATE:
+    if rate < GOAL_RATE and not args.no_cache:
         print(f"below the goal of {GOAL_RATE} req/s", file=sys.stderr)
         return 1
     return 0

@@ -6,7 +6,7 @@ per municipality, so each report also queues a notification), then:
 
 1. **action**: calls ``submit_report`` ``--calls`` times in one process
    (locate, guard, route, encrypt, store, queue) and reports p50/p99;
-2. **HTTP**: starts ``uvicorn umbrella.asgi:application`` (``--workers``) on
+2. **HTTP**: starts ``manage.py serve`` (production's server, ``--workers``) on
    loopback and posts ``POST /open311/v2/requests.json`` (form-encoded,
    anonymous) one after the other on a keep-alive connection for
    ``--seconds``: the latency a reporter sees (p50/p99, 201 each);
@@ -132,8 +132,8 @@ def main() -> int:
         f"p50 {action['p50']:.1f} ms, p99 {action['p99']:.1f} ms"
     )
     print(
-        f"POST /open311/v2/requests.json (uvicorn --workers {args.workers}, one after the "
-        f"other, {len(latencies)} reports): p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+        f"POST /open311/v2/requests.json (manage.py serve --workers {args.workers}, "
+        f"one after the other, {len(latencies)} reports): p50 {p50:.1f} ms, p99 {p99:.1f} ms"
     )
     busy_rate, busy_p50, busy_p99 = figures(busy, busy_elapsed)
     print(
