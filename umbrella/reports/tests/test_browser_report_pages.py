@@ -14,7 +14,6 @@ from django.utils import timezone
 from umbrella.areas.models import Neighbourhood
 from umbrella.browser import assert_no_axe_violations
 from umbrella.reports.models import Report
-from umbrella.reports.tests.test_browser_reports import geography  # noqa: F401 -- fixture
 from umbrella.reports.tests.test_pages import build_world, make_report
 from umbrella.testing import sign_in
 
