@@ -479,6 +479,44 @@ def test_the_is_it_fixed_question_comes_after_four_weeks(client, world, time_mac
 
 
 @pytest.mark.parametrize(
+    ("language", "subject", "status", "question", "answer"),
+    [
+        ("ro", "Problema pe care ai semnalat-o s-a rezolvat?", "În lucru", "S-a rezolvat?",
+         "Mulțumim pentru răspuns."),
+        ("bg", "Решен ли е проблемът, за който подаде сигнал?", "В процес на работа",
+         "Решен ли е проблемът?", "Благодарим за отговора ти."),
+        ("es", "¿Se ha resuelto el problema del que avisaste?", "En curso", "¿Está resuelto?",
+         "Gracias por tu respuesta."),
+        ("pt", "O problema que comunicaste foi resolvido?", "Em curso", "Está resolvido?",
+         "Obrigado pela tua resposta."),
+    ],
+)  # fmt: skip
+def test_the_follow_up_speaks_the_safety_languages(
+    client, world, personas, mailoutbox, time_machine, language, subject, status, question, answer
+):
+    """She reports in her language; the e-mail, her page and its answers follow it."""
+    from umbrella.reports import tasks
+
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    report, _ = make_report(world.litter, language=language, email="her@example.org")
+    actions.post_update(
+        report, author=personas.municipality, text="On s'en occupe.", new_status="in_progress"
+    )
+    time_machine.move_to(start + timedelta(days=28, minutes=1), tick=False)
+    tasks.ask_fixed_questions(start + timedelta(days=28, minutes=1))
+    [mail] = mailoutbox
+    assert mail.subject == subject
+    link = re.search(rf"http\S+(/{language}/reports/follow-up/\S+/)", mail.body).group(1)
+    page = client.get(link).content.decode()
+    assert status in page and question in page
+    assert "Is it fixed?" not in page and "Updates" not in page
+    response = client.post(link, {"action": "fixed", "fixed": "yes"})
+    assert response.status_code == 302
+    assert answer in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
     ("language", "label", "explanation"),
     [
         ("ro", "Care este problema?", "legală în Belgia"),
