@@ -2,20 +2,26 @@
 inside its transaction with the demo's result (users and organisations).
 
 It seeds the routing matrix (``seeds.load_reports``) and makes the demo
-organisations the staff of two bodies: the municipality officer
+organisations the staff of bodies: the municipality officer
 ``demo-municipality`` handles reports routed to Saint-Josse-ten-Noode (21014),
-and the trafficking reference ``demo-police`` those routed to zone 5344.
+the trafficking reference ``demo-police`` those routed to zone 5344, and the
+outreach worker ``demo-outreach`` those of Espace P (harassment of sex
+workers reaches the outreach teams) and of safe.brussels, the mediating body,
+so that the demo has someone to moderate what the guard holds. In a real
+deployment each body's own organisation does this.
 """
 
 from __future__ import annotations
 
+from umbrella.accounts.demo import (
+    MUNICIPALITY_ORGANISATION,
+    OUTREACH_ORGANISATION,
+    POLICE_ORGANISATION,
+)
 from umbrella.areas.actions import load_brussels
 from umbrella.areas.models import Municipality
 from umbrella.reports.models import Body, BodyKind
 from umbrella.reports.seeds import load_reports
-
-MUNICIPALITY_ORGANISATION = "Saint-Josse-ten-Noode (demo)"
-POLICE_ORGANISATION = "Police zone Bruxelles-Nord 5344 (demo)"
 
 
 def _staff(body: Body, organisation) -> None:
@@ -38,3 +44,5 @@ def set_up_reports_demo(result) -> None:
         Body.objects.get(kind=BodyKind.POLICE_ZONE, police_zone__code="5344"),
         organisations.get(POLICE_ORGANISATION),
     )
+    for code in ("espace-p", "safe-brussels"):
+        _staff(Body.objects.get(code=code), organisations.get(OUTREACH_ORGANISATION))
