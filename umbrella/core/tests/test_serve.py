@@ -59,11 +59,17 @@ def _children(pid: int) -> list[tuple[int, str]]:
     return rows
 
 
+def _migrated_env(tmp_path, **extra) -> dict:
+    """An environment on a fresh SQLite database of its own, migrated."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(SQLITE_PATH=str(tmp_path / "serve.sqlite3"), **extra)
+    subprocess.run([sys.executable, MANAGE, "migrate", "-v0"], env=env, check=True)  # noqa: S603
+    return env
+
+
 @pytest.fixture
 def served(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(SQLITE_PATH=str(tmp_path / "serve.sqlite3"), WORKER_HEARTBEAT_MAX_AGE="3")
-    subprocess.run([sys.executable, MANAGE, "migrate", "-v0"], env=env, check=True)  # noqa: S603
+    env = _migrated_env(tmp_path, WORKER_HEARTBEAT_MAX_AGE="3")
     port = _free_port()
     proc = subprocess.Popen(  # noqa: S603
         [sys.executable, MANAGE, "serve", "--port", str(port)],
@@ -118,9 +124,7 @@ def _is_zombie(pid: int) -> bool:
 
 
 def test_the_web_process_alerts_operators_when_no_worker_beats(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(SQLITE_PATH=str(tmp_path / "serve.sqlite3"), WORKER_HEARTBEAT_MAX_AGE="1")
-    subprocess.run([sys.executable, MANAGE, "migrate", "-v0"], env=env, check=True)  # noqa: S603
+    env = _migrated_env(tmp_path, WORKER_HEARTBEAT_MAX_AGE="1")
     port = _free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as out:
@@ -162,9 +166,7 @@ def _listening_on(port: int) -> set[str]:
 
 @pytest.fixture
 def served_twice(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(SQLITE_PATH=str(tmp_path / "serve.sqlite3"))
-    subprocess.run([sys.executable, MANAGE, "migrate", "-v0"], env=env, check=True)  # noqa: S603
+    env = _migrated_env(tmp_path)
     port = _free_port()
     proc = subprocess.Popen(  # noqa: S603
         [sys.executable, MANAGE, "serve", "--port", str(port), "--workers", "2", "--no-worker"],
