@@ -1,4 +1,4 @@
-"""The learner's pages: courses, lessons, quizzes, certificates; the public check."""
+"""The learner's pages: courses, lessons, quizzes, certificates (the check: views_verify)."""
 
 from __future__ import annotations
 
@@ -215,23 +215,3 @@ def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
     return response
-
-
-def verify(request: HttpRequest, code: str) -> HttpResponse:
-    """The public check of a certificate: valid or expired, the course, the dates; no name."""
-    certificate = queries.certificate_by_code(code)
-    now = timezone.now()
-    status = certificate.status_at(now) if certificate is not None else None
-    if status == "revoked":
-        certificate, status = None, None
-    return render(
-        request,
-        "training/verify.html",
-        {
-            "certificate": certificate,
-            "status": status,
-            "code": code,
-            "language": content_language(),
-        },
-        status=200 if certificate is not None else 404,
-    )
