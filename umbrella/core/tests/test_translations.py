@@ -1,5 +1,6 @@
 """Translation catalogues: complete in nl and fr, and in sync with the code."""
 
+import ast
 import re
 import shutil
 import subprocess
@@ -71,11 +72,45 @@ def test_makemessages_leaves_the_catalogues_unchanged(tmp_path):
     assert changed == [], f"run `make messages` and translate: {changed}"
 
 
-# The safety screens (DESIGN.md): the worker's panic, check-in and circle
-# screens with the layout around them, and the API's error sentences.
-SAFETY_SOURCES = [
+# Every screen a sex worker sees (issue 13): the layout, her home and account
+# pages, the directory, the report pages, feedback, panic, check-in and circle,
+# with the API's sentences her screens show. Staff-only sources stay out (the
+# 2FA and API-token pages, inboxes, consoles). An entry is a file, or a file
+# and the names of its top-level classes or functions when the rest of the
+# file is for staff (a model's labels, one form among the staff's).
+WORKER_SCREENS: list[str | tuple[str, tuple[str, ...]]] = [
+    # The layout around every page, the home page and the error pages.
     "umbrella/core/templates/core/base.html",
+    "umbrella/core/templates/core/home.html",
+    "umbrella/core/templates/400.html",
+    "umbrella/core/templates/403.html",
+    "umbrella/core/templates/404.html",
     "umbrella/alarms/templates/alarms/_pwa_head.html",
+    # Her account: sign-up, sign-in, recovery, passphrase, her account's home,
+    # and the messages of the forms, views, rate limits and sign-in backend.
+    "umbrella/accounts/templates/accounts/_form.html",
+    "umbrella/accounts/templates/accounts/home.html",
+    "umbrella/accounts/templates/accounts/login.html",
+    "umbrella/accounts/templates/accounts/signup.html",
+    "umbrella/accounts/templates/accounts/recover.html",
+    "umbrella/accounts/templates/accounts/recovery_codes.html",
+    "umbrella/accounts/templates/accounts/regenerate_codes.html",
+    "umbrella/accounts/templates/accounts/passphrase_change.html",
+    "umbrella/accounts/templates/accounts/ratelimited.html",
+    (
+        "umbrella/accounts/forms.py",  # not the staff's 2FA code nor API tokens
+        ("ChosenNameField", "NewPassphraseMixin", "SignUpForm", "RecoverForm"),
+    ),
+    ("umbrella/accounts/forms.py", ("SignInForm", "ConfirmPassphraseForm")),
+    (
+        "umbrella/accounts/views.py",
+        ("ratelimited", "home", "SignInView", "signup", "recover", "regenerate_codes"),
+    ),
+    ("umbrella/accounts/views.py", ("PassphraseChangeView",)),
+    "umbrella/accounts/auth.py",
+    "umbrella/accounts/ratelimits.py",
+    ("umbrella/accounts/models.py", ("Role",)),  # her role on her account's home
+    # The panic, check-in and circle screens.
     "umbrella/alarms/templates/alarms/panic.html",
     "umbrella/alarms/templates/alarms/checkin.html",
     "umbrella/alarms/templates/alarms/circle.html",
@@ -94,6 +129,20 @@ SAFETY_SOURCES = [
     "umbrella/alarms/actions/circles.py",
     "umbrella/alarms/actions/idempotency.py",
     "umbrella/alarms/actions/pins.py",
+    # The directory: list with its filters and map (directory.js takes its
+    # words from the page's data- attributes; there is no djangojs string),
+    # one place, the search's error sentences, and the labels of the choices
+    # the pages show. pages.py and opening.py hold no message.
+    "umbrella/directory/templates/directory/list.html",
+    "umbrella/directory/templates/directory/_place_item.html",
+    "umbrella/directory/templates/directory/detail.html",
+    "umbrella/directory/views_public.py",
+    "umbrella/directory/validation.py",
+    ("umbrella/directory/models/common.py", ("Category", "TriState", "GenderFocus")),
+    ("umbrella/directory/models/locations.py", ("FacilityKind", "Manager")),
+    ("umbrella/directory/models/organisations.py", ("LanguageCode",)),
+    "umbrella/training/templates/training/feedback_label.html",
+    "umbrella/training/templates/training/feedback_link.html",
     # A sex worker's anonymous feedback on a service (issue 7: in all seven languages).
     "umbrella/training/templates/training/feedback_choose.html",
     "umbrella/training/templates/training/feedback_form.html",
@@ -102,8 +151,8 @@ SAFETY_SOURCES = [
     "umbrella/training/views_feedback.py",
     "umbrella/training/actions_feedback.py",
     # A report in her language, and its follow-up: a sex worker reporting
-    # harassment follows her report there (the form's fields are in forms.py,
-    # with the staff's; the guard's explanation is tested in reports).
+    # harassment follows her report there; the public list, one report and
+    # her own reports, with the status names and filters they show.
     "umbrella/reports/templates/reports/new.html",
     "umbrella/reports/templates/reports/_duplicates.html",
     "umbrella/reports/templates/reports/thanks.html",
@@ -111,8 +160,18 @@ SAFETY_SOURCES = [
     "umbrella/reports/templates/reports/follow_up.html",
     "umbrella/reports/templates/reports/_facts.html",
     "umbrella/reports/templates/reports/_updates.html",
+    "umbrella/reports/templates/reports/index.html",
+    "umbrella/reports/templates/reports/detail.html",
+    "umbrella/reports/templates/reports/mine.html",
+    "umbrella/reports/views.py",
+    "umbrella/reports/views_follow_up.py",
+    ("umbrella/reports/forms.py", ("ReportForm", "FilterForm", "ReopenForm", "FixedForm")),
+    (
+        "umbrella/reports/models/reports.py",
+        ("ReportStatus", "CloseReason", "ReporterKind", "FixedAnswer", "UpdateKind"),
+    ),
 ]
-SAFETY_LANGUAGES = ["ro", "bg", "es", "pt"]
+WORKER_LANGUAGES = ["ro", "bg", "es", "pt"]
 KEYWORDS = [
     "--keyword=gettext_noop", "--keyword=gettext_lazy", "--keyword=ngettext_lazy:1,2",
     "--keyword=pgettext:1c,2", "--keyword=pgettext_lazy:1c,2", "--keyword=npgettext:1c,2,3",
@@ -120,27 +179,43 @@ KEYWORDS = [
 ]  # fmt: skip
 
 
-def _safety_template(tmp_path: Path) -> Path:
-    """Extract the messages of the safety screens, as makemessages would, into one .pot."""
-    from django.utils.translation.template import templatize
+def _python_of(entry: str | tuple[str, tuple[str, ...]], tmp_path: Path, i: int) -> Path:
+    """Return a Python file xgettext reads: the template's code, or the named definitions only."""
+    name, names = entry if isinstance(entry, tuple) else (entry, ())
+    source = Path(settings.BASE_DIR) / name
+    text = source.read_text(encoding="utf-8")
+    if name.endswith(".html"):
+        from django.utils.translation.template import templatize
 
+        text = templatize(text, origin=str(source))
+    elif names:
+        found = {
+            node.name: ast.get_source_segment(text, node)
+            for node in ast.parse(text).body
+            if isinstance(node, ast.ClassDef | ast.FunctionDef)
+        }
+        assert set(names) <= set(found), f"{name}: no {sorted(set(names) - set(found))}"
+        text = "\n\n".join(found[n] for n in names)
+    else:
+        return source
+    target = tmp_path / f"source{i}.py"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _worker_template(tmp_path: Path) -> Path:
+    """Extract the messages of the worker's screens, as makemessages would, into one .pot."""
     pots = []
-    for i, name in enumerate(SAFETY_SOURCES):
-        source = Path(settings.BASE_DIR) / name
-        if name.endswith(".html"):
-            target = tmp_path / f"template{i}.py"
-            target.write_text(templatize(source.read_text(encoding="utf-8"), origin=str(source)))
-        else:
-            target = source
+    for i, entry in enumerate(WORKER_SCREENS):
         pot = tmp_path / f"{i}.pot"
         subprocess.run(  # noqa: S603 - fixed argv
             ["xgettext", "-L", "Python", "--from-code=UTF-8", "--no-location",  # noqa: S607
-             "-o", str(pot), *KEYWORDS, str(target)],
+             "-o", str(pot), *KEYWORDS, str(_python_of(entry, tmp_path, i))],
             check=True,
         )  # fmt: skip
         if pot.exists():
             pots.append(str(pot))
-    merged = tmp_path / "safety.pot"
+    merged = tmp_path / "worker.pot"
     subprocess.run(["msgcat", "-o", str(merged), *pots], check=True)  # noqa: S603, S607
     return merged
 
@@ -155,10 +230,16 @@ def _msgids(po_text: str) -> list[str]:
     return ids
 
 
-@pytest.mark.parametrize("lang", SAFETY_LANGUAGES)
-def test_the_safety_screens_are_translated(lang, tmp_path):
-    pot = _safety_template(tmp_path)
-    assert pot.read_text(encoding="utf-8").count("msgid ") > 50  # the screens were found
+def test_every_worker_screen_source_exists():
+    for entry in WORKER_SCREENS:
+        name = entry[0] if isinstance(entry, tuple) else entry
+        assert (Path(settings.BASE_DIR) / name).is_file(), name
+
+
+@pytest.mark.parametrize("lang", WORKER_LANGUAGES)
+def test_the_worker_screens_are_translated(lang, tmp_path):
+    pot = _worker_template(tmp_path)
+    assert pot.read_text(encoding="utf-8").count("msgid ") > 400  # the screens were found
     # The project's catalogue first, as Django looks it up (LOCALE_PATHS before apps).
     catalogue = tmp_path / f"{lang}-all.po"
     subprocess.run(  # noqa: S603 - fixed argv
@@ -178,5 +259,5 @@ def test_the_safety_screens_are_translated(lang, tmp_path):
             check=True,
         )
         ids = _msgids(missing.read_text(encoding="utf-8")) if missing.exists() else []
-        assert ids == [], f"{lang}: {flag[2:]} on the safety screens: {ids}"
+        assert ids == [], f"{lang}: {flag[2:]} on the worker's screens: {ids}"
         missing.unlink(missing_ok=True)
