@@ -1,6 +1,6 @@
 """State changes of the platform core."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
@@ -8,14 +8,42 @@ from umbrella.core.models import WorkerHeartbeat
 
 
 @transaction.atomic
-def record_heartbeat(name: str, now: datetime, started_at: datetime) -> None:
-    """Record that the worker called ``name`` is alive at ``now``."""
+def record_heartbeat(process: str, now: datetime, started_at: datetime, name: str = "") -> None:
+    """Record that the worker process ``process`` (``host:pid``) is alive at ``now``."""
     WorkerHeartbeat.objects.update_or_create(
-        name=name, defaults={"beat_at": now, "started_at": started_at}
+        process=process,
+        # A beat also undoes a "stopped" mark set by mistake (a pid read in
+        # another pid namespace under the same host name): it is alive.
+        defaults={
+            "name": name or process,
+            "beat_at": now,
+            "started_at": started_at,
+            "stopped_at": None,
+        },
     )
 
 
 @transaction.atomic
-def forget_heartbeat(name: str) -> None:
-    """Remove a worker that shut down cleanly, so it no longer counts as alive."""
-    WorkerHeartbeat.objects.filter(name=name).delete()
+def mark_worker_stopped(process: str, now: datetime) -> None:
+    """Mark a worker stopped: it no longer counts as alive and its claims are free at once."""
+    WorkerHeartbeat.objects.filter(process=process, stopped_at__isnull=True).update(stopped_at=now)
+
+
+def reap_dead_workers(now: datetime, host: str, is_running) -> list[str]:
+    """Mark stopped the workers of ``host`` whose process is gone; return them.
+
+    Only a process of the same host can tell that a pid no longer runs
+    (``is_running(pid)``); workers of other hosts are judged by their beat.
+    Rows stopped or silent for a day are deleted: their claims' leases ran
+    out long ago.
+    """
+    WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
+    dead = []
+    for process in WorkerHeartbeat.objects.filter(
+        process__startswith=f"{host}:", stopped_at__isnull=True
+    ).values_list("process", flat=True):
+        pid = process.rsplit(":", 1)[1]
+        if pid.isdigit() and not is_running(int(pid)):
+            mark_worker_stopped(process, now)
+            dead.append(process)
+    return dead

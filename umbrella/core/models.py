@@ -6,15 +6,22 @@ from django.utils.translation import gettext_lazy as _
 
 
 class WorkerHeartbeat(models.Model):
-    """One row per running worker process, refreshed every tick.
+    """One row per worker process, refreshed every tick: its identity and its beat.
 
-    ``/healthz`` reads the newest ``beat_at``; a stale value means no worker is
-    moving deadlines forward, which must never go unnoticed.
+    ``/healthz`` reads the newest ``beat_at`` of a running worker; a stale
+    value means no worker is moving deadlines forward, which must never go
+    unnoticed. ``process`` (``host:pid``) is what the worker writes into the
+    rows it claims (``claimed_by``), so a claim whose holder stopped, went
+    silent or died (on this host: its pid is gone) is free at once instead of
+    waiting for its lease (``queries.gone_workers``).
     """
 
-    name = models.CharField(_("worker"), max_length=200, unique=True)
+    name = models.CharField(_("worker"), max_length=200)
+    process = models.CharField(_("process"), max_length=200, unique=True)
     started_at = models.DateTimeField(_("started at"))
     beat_at = models.DateTimeField(_("last heartbeat"), db_index=True)
+    # Set on a clean stop, or by a worker of the same host that found the pid gone.
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("worker heartbeat")

@@ -3,9 +3,13 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import Q
 
 from umbrella.core.models import WorkerHeartbeat
+
+_CACHE_PROBE_KEY = "umbrella:healthz:probe"
 
 
 def database_is_up() -> bool:
@@ -18,9 +22,23 @@ def database_is_up() -> bool:
         return False
 
 
+def cache_is_up() -> bool:
+    """Return whether the cache stores and returns a value (rate limits and sessions use it)."""
+    try:
+        cache.set(_CACHE_PROBE_KEY, 1, timeout=10)
+        return cache.get(_CACHE_PROBE_KEY) == 1
+    except Exception:  # noqa: BLE001 - any failure means "down" to the health check
+        return False
+
+
+def running_workers():
+    """Return the heartbeats of workers that have not stopped."""
+    return WorkerHeartbeat.objects.filter(stopped_at__isnull=True)
+
+
 def last_worker_beat() -> datetime | None:
-    """Return the newest heartbeat of any worker, or None when none ever beat."""
-    return WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
+    """Return the newest heartbeat of a running worker, or None when none beats."""
+    return running_workers().order_by("-beat_at").values_list("beat_at", flat=True).first()
 
 
 def worker_is_alive(now: datetime) -> bool:
@@ -29,3 +47,16 @@ def worker_is_alive(now: datetime) -> bool:
     if beat is None:
         return False
     return now - beat <= timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE)
+
+
+def gone_workers(now: datetime):
+    """Return the processes (``host:pid``) whose claims are free at once, as a subquery.
+
+    A worker is gone when it stopped (cleanly, or found dead by a worker of
+    its host) or has not beaten for ``WORKER_HEARTBEAT_MAX_AGE``. A holder
+    with no row at all (a one-off caller) keeps its claim until the lease ends.
+    """
+    silent_since = now - timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE)
+    return WorkerHeartbeat.objects.filter(
+        Q(stopped_at__isnull=False) | Q(beat_at__lt=silent_since)
+    ).values("process")

@@ -5,9 +5,14 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
-from umbrella.core.queries import database_is_up, last_worker_beat, worker_is_alive
+from umbrella.core.queries import (
+    cache_is_up,
+    database_is_up,
+    last_worker_beat,
+    worker_is_alive,
+)
 
 
 @require_GET
@@ -21,20 +26,33 @@ def about(request):
 
 
 @never_cache
-@require_GET
+@require_safe
+def healthz_live(request):
+    """Answer 200 while the process answers (liveness: restart it when this fails)."""
+    return JsonResponse({"live": "ok"})
+
+
+@never_cache
+@require_safe
 def healthz(request):
-    """Answer 200 when the database and a worker are up, 503 naming what is down."""
+    """Answer 200 when the database, the cache and a worker are up; 503 naming what is down.
+
+    Readiness: take the node out of rotation when this fails. A worker is up
+    while some worker beat within ``WORKER_HEARTBEAT_MAX_AGE``; it beats
+    however long its tasks rest, and stops only when one is stuck.
+    """
     now = timezone.now()
     db_ok = database_is_up()
     beat = last_worker_beat() if db_ok else None
     worker_ok = db_ok and worker_is_alive(now)
     body = {
         "database": "ok" if db_ok else "down",
+        "cache": "ok" if cache_is_up() else "down",
         "worker": "ok" if worker_ok else "down",
         "worker_last_beat": beat.isoformat() if beat else None,
         "worker_max_age_seconds": settings.WORKER_HEARTBEAT_MAX_AGE,
     }
-    down = [name for name in ("database", "worker") if body[name] != "ok"]
+    down = [name for name in ("database", "cache", "worker") if body[name] != "ok"]
     if down:
         body["down"] = down
     return JsonResponse(body, status=503 if down else 200)

@@ -40,7 +40,7 @@ def check_worker(now: datetime) -> bool:
         message = (
             f"No background worker has beaten since {beat.isoformat() if beat else 'ever'} "
             f"(limit {settings.WORKER_HEARTBEAT_MAX_AGE} s): alarm escalations and deliveries "
-            "are stalled. Start `manage.py alarm_worker`."
+            "are stalled. Start `manage.py worker`."
         )
         logger.critical(message)
         mail_admins("Umbrella: the alarm worker is down", message, fail_silently=True)

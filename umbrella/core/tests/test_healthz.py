@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from umbrella.core.actions import record_heartbeat
+from umbrella.core.actions import mark_worker_stopped, record_heartbeat
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +45,47 @@ def test_healthz_goes_down_just_after_the_heartbeat_max_age(client, settings):
 def test_healthz_is_not_cached(client):
     response = client.get("/healthz")
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_healthz_names_the_cache_and_answers_200_with_database_cache_and_worker_up(client):
+    now = timezone.now()
+    record_heartbeat("test-host:1", now, now)
+    body = client.get("/healthz").json()
+    assert (body["database"], body["cache"], body["worker"]) == ("ok", "ok", "ok")
+
+
+def test_healthz_is_503_naming_the_cache_when_it_fails(client, monkeypatch):
+    now = timezone.now()
+    record_heartbeat("test-host:1", now, now)
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is gone")
+
+    monkeypatch.setattr("umbrella.core.queries.cache.set", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["down"] == ["cache"]
+
+
+def test_a_worker_that_stopped_cleanly_no_longer_counts(client):
+    now = timezone.now()
+    record_heartbeat("test-host:1", now, now)
+    mark_worker_stopped("test-host:1", now)
+    assert client.get("/healthz").json()["down"] == ["worker"]
+
+
+def test_liveness_answers_200_while_the_process_answers_even_with_no_worker(client):
+    response = client.get("/healthz/live")
+    assert response.status_code == 200
+    assert response.json() == {"live": "ok"}
+    assert client.get("/healthz").status_code == 503  # readiness is what needs the worker
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/healthz/live"])
+def test_head_works_wherever_get_does(client, path):
+    now = timezone.now()
+    record_heartbeat("test-host:1", now, now)
+    response = client.head(path)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert client.post(path).status_code == 405

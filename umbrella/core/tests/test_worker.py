@@ -1,10 +1,16 @@
+import socket
+import subprocess
 import threading
+import time
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from umbrella.core import worker
+from umbrella.core.actions import record_heartbeat
 from umbrella.core.models import WorkerHeartbeat
+from umbrella.core.queries import gone_workers, worker_is_alive
 
 pytestmark = pytest.mark.django_db
 
@@ -12,6 +18,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def isolated_tasks(monkeypatch):
     monkeypatch.setattr(worker, "_TASKS", {})
+    # Only the test's own tasks: the apps' tasks would register themselves
+    # on the first import of their modules.
+    monkeypatch.setattr(worker, "autodiscover_modules", lambda *names: None)
     return worker._TASKS
 
 
@@ -40,7 +49,7 @@ def test_run_tasks_once_reports_idle_when_no_task_did_work(isolated_tasks):
 # Transactional: the loop's close_old_connections() closes a connection held
 # inside the test's transaction (PostgreSQL), after which nothing can query.
 @pytest.mark.django_db(transaction=True)
-def test_the_loop_beats_and_forgets_its_heartbeat_on_a_clean_stop(isolated_tasks, settings):
+def test_the_loop_beats_and_marks_itself_stopped_on_a_clean_stop(isolated_tasks, settings):
     settings.WORKER_TICK_SECONDS = 0.01
     stop = threading.Event()
     seen = []
@@ -53,7 +62,9 @@ def test_the_loop_beats_and_forgets_its_heartbeat_on_a_clean_stop(isolated_tasks
 
     worker.run_forever(stop, name="loop-test")
     assert seen == [True]
-    assert not WorkerHeartbeat.objects.filter(name="loop-test").exists()
+    row = WorkerHeartbeat.objects.get(name="loop-test")
+    assert row.process == worker.worker_name() and row.stopped_at is not None
+    assert not worker_is_alive(timezone.now())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -115,3 +126,145 @@ def test_a_stuck_task_withholds_the_heartbeat(isolated_tasks, settings, caplog):
     assert release.is_set()
     withheld = [r.getMessage() for r in caplog.records if "heartbeat withheld" in r.getMessage()]
     assert "test_worker.test_a_stuck_task_withholds_the_heartbeat.<locals>.stuck" in withheld[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lane_resting_an_hour_does_not_stop_the_beat(isolated_tasks, settings, caplog):
+    """Planned rest is not a stall: with a 1 s max age, a task that rests an
+    hour (and one that rests on a wake event) leaves the beat fresh."""
+    settings.WORKER_TICK_SECONDS = 0.05
+    settings.WORKER_HEARTBEAT_MAX_AGE = 1
+    stop = threading.Event()
+    runs = []
+
+    @worker.periodic_task(idle_seconds=3600)
+    def hourly(now):
+        runs.append(now)
+        return False
+
+    @worker.periodic_task(idle_seconds=3600, wake=threading.Event())
+    def on_wake(now):
+        return False
+
+    ages = []
+
+    def watch():
+        # Read the beat's age for three max ages, then stop.
+        for _ in range(30):
+            stop.wait(0.1)
+            beat = WorkerHeartbeat.objects.get(name="rest-test").beat_at
+            ages.append((timezone.now() - beat).total_seconds())
+        stop.set()
+
+    watcher = threading.Thread(target=watch)
+    with caplog.at_level("ERROR", logger="umbrella.core.worker"):
+        watcher.start()
+        worker.run_forever(stop, name="rest-test")
+    watcher.join()
+    assert len(runs) == 1  # it rested the whole time
+    assert max(ages) < 1
+    assert not [r for r in caplog.records if "withheld" in r.getMessage()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stop_is_honoured_within_a_second_by_lanes_resting_on_a_wake_event(
+    isolated_tasks, settings
+):
+    settings.WORKER_TICK_SECONDS = 1.0
+    wake = threading.Event()
+
+    @worker.periodic_task(idle_seconds=3600, wake=wake)
+    def on_wake(now):
+        return False
+
+    @worker.periodic_task(idle_seconds=3600)
+    def hourly(now):
+        return False
+
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    lanes = []
+    real_lane = worker.Lane
+
+    def lane(*args):
+        lanes.append(real_lane(*args))
+        return lanes[-1]
+
+    worker.Lane = lane
+    try:
+        worker.run_forever(stop, name="stop-test")
+        stopped = time.monotonic()
+    finally:
+        worker.Lane = real_lane
+    # run_forever returns within the grace; by then every lane has ended.
+    assert not [lane.name for lane in lanes if lane.thread.is_alive()]
+    row = WorkerHeartbeat.objects.get(name="stop-test")
+    assert (row.stopped_at - row.started_at).total_seconds() < 1.5
+    assert time.monotonic() - stopped < 0.1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_running_past_its_own_limit_withholds_the_beat(isolated_tasks, settings):
+    settings.WORKER_HEARTBEAT_MAX_AGE = 30
+    release = threading.Event()
+
+    @worker.periodic_task(limit_seconds=0.2)
+    def slow(now):
+        release.wait(timeout=10)
+        return False
+
+    lane = worker.Lane("slow", slow, threading.Event())
+    lane.thread.start()
+    try:
+        time.sleep(0.05)
+        assert lane.stalled_for() == 0
+        time.sleep(0.3)
+        assert lane.stalled_for() > 0
+    finally:
+        lane.stop.set()
+        release.set()
+        lane.thread.join(timeout=5)
+    # Resting (an hour) after the run: not stalled.
+    resting = worker.Lane("rest", worker.periodic_task(lambda now: False, idle_seconds=3600),
+                          threading.Event())  # fmt: skip
+    resting.thread.start()
+    time.sleep(0.3)
+    assert resting.stalled_for() == 0
+    resting.stop.set()
+    resting.thread.join(timeout=5)
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen(["true"])  # noqa: S603, S607
+    proc.wait()
+    return proc.pid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_of_this_host_whose_pid_is_gone_is_marked_stopped_at_start(
+    isolated_tasks, settings
+):
+    """A worker killed with -9 leaves a fresh heartbeat: the next worker of the
+    host sees its pid gone and frees its claims before it claims anything."""
+    settings.WORKER_TICK_SECONDS = 0.01
+    now = timezone.now()
+    host = socket.gethostname()
+    dead = f"{host}:{_dead_pid()}"
+    elsewhere = "another-host:1"
+    record_heartbeat(dead, now, now)
+    record_heartbeat(elsewhere, now, now)
+    assert not gone_workers(now).filter(process=dead).exists()
+    stop = threading.Event()
+    seen = []
+
+    @worker.periodic_task
+    def look(now):
+        seen.append(set(gone_workers(timezone.now()).values_list("process", flat=True)))
+        stop.set()
+        return False
+
+    worker.run_forever(stop, name="reaper")
+    # Gone at once (before the first claim); another host's is judged by its beat.
+    assert dead in seen[0] and elsewhere not in seen[0]
+    later = timezone.now() + timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE + 1)
+    assert elsewhere in set(gone_workers(later).values_list("process", flat=True))

@@ -2,8 +2,9 @@
 
 ``make serve`` runs this. The web processes and the worker are separate
 processes (as they are in production); this command supervises them: a
-worker that dies is restarted at once, and so is a web process that dies
-after it started; stopping this command stops them all.
+worker that dies is restarted at once (and says so in the log: its claims
+are taken over by the new worker as it starts), and so is a web process that
+dies after it started; stopping this command stops them all.
 
 Each web process gets a listening socket of its own, bound to the same port
 with ``SO_REUSEPORT`` (``umbrella/core/webserver.py`` says why): the kernel
@@ -68,15 +69,15 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
 
 
 class Command(BaseCommand):
-    help = "Serve the web app (uvicorn, ASGI) and the alarm worker until interrupted."
+    help = "Serve the web app (uvicorn, ASGI) and the worker until interrupted."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+        parser.add_argument("--host", default=settings.HOST)
+        parser.add_argument("--port", default=str(settings.PORT))
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("WEB_PROCESSES", "1")),
+            default=settings.WEB_PROCESSES,
             help="Web processes (WEB_PROCESSES; one per core is a good start).",
         )
         parser.add_argument("--no-worker", action="store_true", help="Serve the web app only.")
@@ -93,7 +94,10 @@ class Command(BaseCommand):
             raise CommandError("--workers must be 1 or more.")
         sockets = listening_sockets(options["host"], port, options["workers"])
         env = os.environ.copy()
-        worker_cmd = [sys.executable, str(settings.BASE_DIR / "manage.py"), "alarm_worker"]
+        worker_cmd = [sys.executable, str(settings.BASE_DIR / "manage.py"), "worker"]
+
+        def start_worker() -> tuple[subprocess.Popen, float]:
+            return subprocess.Popen(worker_cmd, env=env), time.monotonic()  # noqa: S603
 
         def start_web(sock: socket.socket) -> tuple[subprocess.Popen, float]:
             cmd = web_command(sock.fileno(), access_log=not options["no_access_log"])
@@ -102,7 +106,7 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Umbrella is served on http://{options['host']}:{port}/")
         webs = [start_web(sock) for sock in sockets]
-        worker = None if options["no_worker"] else subprocess.Popen(worker_cmd, env=env)  # noqa: S603
+        worker = None if options["no_worker"] else start_worker()
 
         stopping = False
 
@@ -126,15 +130,21 @@ class Command(BaseCommand):
                     )
                     time.sleep(RESTART_PAUSE_SECONDS)
                     webs[i] = start_web(sockets[i])
-                if worker is not None and worker.poll() is not None:
+                if worker is not None and worker[0].poll() is not None:
+                    dead, started = worker
+                    # Every second of a restart is a second an escalation may
+                    # wait: restart at once, unless it died as it started (a
+                    # broken setting), where a pause keeps the log readable.
+                    if time.monotonic() - started < STARTUP_SECONDS:
+                        time.sleep(RESTART_PAUSE_SECONDS)
+                    worker = start_worker()
                     self.stderr.write(
-                        f"The worker exited with code {worker.returncode}; restarting it."
+                        f"The worker (pid {dead.pid}) exited with code {dead.returncode}; "
+                        f"restarted it (pid {worker[0].pid})."
                     )
-                    time.sleep(RESTART_PAUSE_SECONDS)
-                    worker = subprocess.Popen(worker_cmd, env=env)  # noqa: S603
                 time.sleep(0.2)
         finally:
-            procs = [worker, *(web for web, _ in webs)]
+            procs = [worker[0] if worker else None, *(web for web, _ in webs)]
             for proc in procs:
                 if proc is not None and proc.poll() is None:
                     proc.terminate()

@@ -1,0 +1,38 @@
+"""Run the background worker: heartbeat and every app's registered periodic tasks."""
+
+import logging
+import os
+import signal
+import sys
+import threading
+
+from django.core.management.base import BaseCommand
+
+from umbrella.core import runtime
+from umbrella.core.worker import run_forever
+
+
+class Command(BaseCommand):
+    help = "Run the background worker (heartbeat, every app's periodic tasks) until stopped."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--name", help="Worker name shown in the admin (default host:pid).")
+
+    def handle(self, *args, **options):
+        stop = threading.Event()
+
+        def _stop(signum, frame):
+            stop.set()
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        runtime.settle_heap()
+        run_forever(stop, options.get("name"))
+        # Stop is honoured within a second: a send still waiting on a slow
+        # provider (a thread of its own, which the interpreter would wait
+        # for) is abandoned like a crash would abandon it. Its row is claimed
+        # by a worker marked stopped, which the next worker takes over.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
