@@ -90,6 +90,8 @@ WORKER_SCREENS: list[str | tuple[str, tuple[str, ...]]] = [
     # and the messages of the forms, views, rate limits and sign-in backend.
     "umbrella/accounts/templates/accounts/_form.html",
     "umbrella/accounts/templates/accounts/home.html",
+    "umbrella/accounts/templates/accounts/_worker_status.html",
+    "umbrella/accounts/templates/accounts/account.html",
     "umbrella/accounts/templates/accounts/login.html",
     "umbrella/accounts/templates/accounts/signup.html",
     "umbrella/accounts/templates/accounts/recover.html",
@@ -104,16 +106,19 @@ WORKER_SCREENS: list[str | tuple[str, tuple[str, ...]]] = [
     ("umbrella/accounts/forms.py", ("SignInForm", "ConfirmPassphraseForm")),
     (
         "umbrella/accounts/views.py",
-        ("ratelimited", "home", "SignInView", "signup", "recover", "regenerate_codes"),
+        ("ratelimited", "home", "account", "SignInView", "signup", "recover"),
     ),
+    ("umbrella/accounts/views.py", ("regenerate_codes",)),
     ("umbrella/accounts/views.py", ("PassphraseChangeView",)),
     "umbrella/accounts/auth.py",
     "umbrella/accounts/ratelimits.py",
-    ("umbrella/accounts/models.py", ("Role",)),  # her role on her account's home
+    ("umbrella/accounts/models.py", ("Role",)),  # her role on her account's page
+    ("umbrella/accounts/menu.py", ("_worker",)),  # her section of the menu and home
     # The panic, check-in and circle screens.
     "umbrella/alarms/templates/alarms/panic.html",
     "umbrella/alarms/templates/alarms/checkin.html",
     "umbrella/alarms/templates/alarms/circle.html",
+    "umbrella/alarms/templates/alarms/circle_confirm.html",
     "umbrella/alarms/forms.py",
     "umbrella/alarms/views.py",
     "umbrella/alarms/views_circle.py",
