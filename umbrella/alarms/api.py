@@ -313,9 +313,19 @@ def list_checkins(request: HttpRequest):
     return {"checkins": [checkin_out(c) for c in queries.running_checkins(request.auth)]}
 
 
+@router.get("checkins/{int:checkin_id}", response={200: CheckInOut, **ERRORS})
+def checkin_detail(request: HttpRequest, checkin_id: int):
+    """Return her check-in and its state (running, grace, told, safe, …): her screen polls it."""
+    return checkin_out(_checkin_for(request, checkin_id))
+
+
 @router.post("checkins/{int:checkin_id}/done", response={200: CheckInOut, **ERRORS})
 def checkin_done(request: HttpRequest, checkin_id: int):
-    """Stop the timer: she is safe (or, with her duress PIN, it only looks so)."""
+    """Stop the timer: she is safe (or, with her duress PIN, it only looks so).
+
+    After her circle was told, this resolves the check-in's alarm and tells
+    them she says she is safe (with the duress PIN the alarm goes on).
+    """
     checkin = _checkin_for(request, checkin_id)
     try:
         checkin = actions.checkin_done(

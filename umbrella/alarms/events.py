@@ -74,3 +74,22 @@ def publish(
         tier=tier,
         notify_offline=notify_offline,
     )
+
+
+def remind(checkin, now) -> None:
+    """Push her check-in's reminder to her own phone (notify queues one push per browser)."""
+    from umbrella.notify import actions as notify_actions
+
+    notify_actions.remind(
+        checkin.owner_id,
+        payload={
+            "checkin": {
+                "id": checkin.pk,
+                "due_at": checkin.due_at.isoformat(),
+                "expires_at": checkin.expires_at().isoformat(),
+            },
+            # The transport formats this one in her language.
+            "expires_at": checkin.expires_at().isoformat(),
+        },
+        now=now,
+    )

@@ -135,6 +135,25 @@ def running_checkins(owner) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(owner=owner, status=CheckInStatus.RUNNING).order_by("due_at")
 
 
+def current_checkin(owner) -> CheckIn | None:
+    """Return the check-in her screen should show: a running one, else one whose
+    alarm is still open for her (she has not said she is safe yet)."""
+    running = CheckIn.objects.filter(owner=owner, status=CheckInStatus.RUNNING)
+    checkin = running.order_by("-started_at").first()
+    if checkin is not None:
+        return checkin
+    told = Alarm.objects.filter(
+        owner=owner,
+        source=Source.CHECKIN,
+        status__in=(Status.RAISED, Status.ACKNOWLEDGED),
+        concealed_from_owner=False,
+        checkin__status=CheckInStatus.EXPIRED,
+        checkin__safe_at__isnull=True,
+    )
+    alarm = told.select_related("checkin").order_by("-raised_at").first()
+    return alarm.checkin if alarm is not None else None
+
+
 def visible_checkin(owner, checkin_id: int) -> CheckIn | None:
     return CheckIn.objects.filter(owner=owner, pk=checkin_id).first()
 

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils import timezone
 from ninja import Field, Schema
 
 from umbrella.alarms import queries
-from umbrella.alarms.actions.checkins import MAX_MINUTES, MIN_MINUTES
+from umbrella.alarms.actions.checkins import MAX_MINUTES, MIN_MINUTES, expiry_alarm
 from umbrella.alarms.actions.circles import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS
-from umbrella.alarms.models import Alarm, CheckIn, Circle, RoomButton, Status, StepKind, TierKind
+from umbrella.alarms.models import (
+    Alarm,
+    CheckIn,
+    CheckInStatus,
+    Circle,
+    RoomButton,
+    Status,
+    StepKind,
+    TierKind,
+)
 
 NOTE_MAX = 1000
 
@@ -144,15 +154,65 @@ def alarm_out(alarm: Alarm, viewer, *, detail: bool = False) -> dict:
     return out
 
 
-def checkin_out(checkin: CheckIn) -> dict:
+def checkin_state(checkin: CheckIn, alarm: Alarm | None, now: datetime) -> str:
+    """Return where her check-in stands, as the server knows it at ``now``.
+
+    ``running`` before the due time, ``grace`` from the due time until the
+    worker tells her circle, ``told`` while the alarm it raised is open,
+    ``safe`` once she said so after that (with her duress PIN too: it must
+    look the same), ``closed`` when a responder closed the alarm, else
+    ``done`` or ``cancelled``.
+    """
+    if checkin.status == CheckInStatus.RUNNING:
+        return "running" if now < checkin.due_at else "grace"
+    if checkin.status == CheckInStatus.EXPIRED:
+        if checkin.safe_at is not None:
+            return "safe"
+        if alarm is not None and alarm.is_open() and not alarm.concealed_from_owner:
+            return "told"
+        return "closed"
+    return checkin.status
+
+
+def _told_out(alarm: Alarm, viewer) -> dict:
+    """Return who was told of her check-in's alarm, who has seen it and who is coming."""
+    told = queries.recipients(alarm)
+    coming = alarm.acknowledged_by.username if alarm.acknowledged_by else None
+    return {
+        "id": alarm.pk,
+        "status": alarm.status_for(viewer),
+        "told": [r.user.username for r in told],
+        "seen_by": [r.user.username for r in told if r.seen_at is not None],
+        "coming": coming,
+    }
+
+
+def checkin_out(checkin: CheckIn, now: datetime | None = None) -> dict:
+    """Return her check-in with its state; only its owner ever reads it."""
+    now = now or timezone.now()
+    alarm = (
+        expiry_alarm(checkin)
+        if checkin.status == CheckInStatus.EXPIRED and checkin.safe_at is None
+        else None
+    )
+    state = checkin_state(checkin, alarm, now)
+    told_at = None
+    if checkin.status == CheckInStatus.EXPIRED:
+        raised = alarm or expiry_alarm(checkin)
+        told_at = raised.raised_at if raised is not None else checkin.ended_at
     return {
         "id": checkin.pk,
         "status": checkin.status,
+        "state": state,
+        "now": _iso(now),
         "started_at": _iso(checkin.started_at),
         "due_at": _iso(checkin.due_at),
         "expires_at": _iso(checkin.expires_at()),
         "grace_seconds": checkin.grace_seconds,
         "ended_at": _iso(checkin.ended_at),
+        "told_at": _iso(told_at),
+        "safe_at": _iso(checkin.safe_at),
+        "alarm": _told_out(alarm, checkin.owner) if state == "told" else None,
         "note": checkin.note or "",
     }
 

@@ -112,14 +112,32 @@ class SeenOut(Schema):
     seen_at: Timestamp
 
 
+class CheckInAlarmOut(Schema):
+    """Her check-in's alarm while it is open: who was told, has seen it, is coming."""
+
+    id: int
+    status: AlarmStatus
+    told: list[str]
+    seen_by: list[str]
+    coming: str | None
+
+
+CheckInState = Literal["running", "grace", "told", "safe", "closed", "done", "cancelled"]
+
+
 class CheckInOut(Schema):
     id: int
     status: Literal[tuple(CheckInStatus.values)]
+    state: CheckInState
+    now: Timestamp
     started_at: Timestamp
     due_at: Timestamp
     expires_at: Timestamp
     grace_seconds: int
     ended_at: Timestamp | None
+    told_at: Timestamp | None
+    safe_at: Timestamp | None
+    alarm: CheckInAlarmOut | None
     note: str
 
 

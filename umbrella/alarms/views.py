@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
@@ -18,15 +19,18 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from umbrella.accounts.models import Role
+from umbrella.alarms import queries
 from umbrella.alarms.events import alarm_summary
-from umbrella.alarms.models import Alarm, CheckIn, CheckInStatus
+from umbrella.alarms.models import Alarm, Source, Status
 from umbrella.alarms.models.alarm import OPEN_STATUSES
+from umbrella.alarms.schemas import alarm_out, checkin_out
 
 # Roles that may hold the responder console. A sex worker or a resident is
 # never a console user: their alarms reach them on their own screens.
@@ -104,35 +108,40 @@ def _pwa_context() -> dict:
 @require_GET
 @worker_required
 def panic(request):
-    """Show the panic button. Everything after the press happens in panic.js."""
-    return render(request, "alarms/panic.html", _pwa_context())
+    """Show the panic button and her open alarms (check-in alarms too).
+
+    Everything after a press happens in panic.js; the open alarms are listed
+    here too, so the page never says "no alarm has been sent" while one is open.
+    """
+    context = _pwa_context()
+    alarms = queries.open_alarms(request.user).order_by("-raised_at")[:CONSOLE_MAX_OPEN]
+    context["open_alarms_json"] = [alarm_out(alarm, request.user) for alarm in alarms]
+    context["open_alarms"] = [
+        {
+            "source_label": alarm.get_source_display(),
+            "status_label": Status(alarm.status_for(request.user)).label,
+            "raised_at_local": timezone.localtime(alarm.raised_at),
+        }
+        for alarm in alarms
+    ]
+    context["labels"] = {
+        "source": {str(k): str(v) for k, v in Source.choices},
+        "status": {str(k): str(v) for k, v in Status.choices},
+    }
+    context["time_zone"] = settings.TIME_ZONE
+    return render(request, "alarms/panic.html", context)
 
 
 @never_cache
 @require_GET
 @worker_required
 def checkin(request):
-    """Show the check-in timer: start, countdown, "I'm safe", extend."""
+    """Show the check-in timer: start, countdown, grace, told, "I'm safe", extend."""
     context = _pwa_context()
-    context["running"] = running_checkin(request.user)
+    current = queries.current_checkin(request.user)
+    context["current"] = checkin_out(current) if current is not None else None
+    context["time_zone"] = settings.TIME_ZONE
     return render(request, "alarms/checkin.html", context)
-
-
-def running_checkin(user) -> dict | None:
-    """Return the person's running check-in as the API shows it, or None."""
-    checkin = (
-        CheckIn.objects.filter(owner=user, status=CheckInStatus.RUNNING)
-        .order_by("-started_at")
-        .first()
-    )
-    if checkin is None:
-        return None
-    return {
-        "id": checkin.pk,
-        "status": checkin.status,
-        "due_at": checkin.due_at.isoformat(),
-        "grace_seconds": checkin.grace_seconds,
-    }
 
 
 # --- The responder console --------------------------------------------------

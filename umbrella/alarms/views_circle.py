@@ -24,6 +24,8 @@ from umbrella.alarms.views import worker_required
 
 DEFAULT_PEOPLE_DELAY = 60
 DEFAULT_ORGANISATION_DELAY = 120
+# Actions that take protection away from her: each needs a second, explicit "yes".
+CONFIRMED_ACTIONS = frozenset({"remove_contact", "clear_pin"})
 
 
 def circle_state(owner) -> dict:
@@ -102,6 +104,13 @@ def circle(request):
     settings_form = CircleSettingsForm(prefix="settings", initial=_settings_initial(state))
     pin_form = DuressPinForm(prefix="pin")
     action = request.POST.get("action") if request.method == "POST" else None
+    if action in CONFIRMED_ACTIONS and request.POST.get("confirmed") != "yes":
+        # Destructive: ask first, on a page of its own, so it works without JavaScript.
+        return render(
+            request,
+            "alarms/circle_confirm.html",
+            {"action": action, "username": request.POST.get("username", "")},
+        )
 
     if action == "add_contact":
         contact_form = ContactForm(request.POST, prefix="contact")

@@ -187,6 +187,45 @@ def _queue_deliveries(event: Event, user_ids: list[int]) -> None:
         transaction.on_commit(deliveries_queued.set)
 
 
+@transaction.atomic
+def remind(user_id: int, *, payload: dict, now: datetime) -> Event:
+    """Store a check-in reminder for its owner and queue one push per browser of hers.
+
+    Push only: a text message or a call about her timer could be seen or
+    heard by the person she is with. No subscription, no delivery: she did
+    not allow notifications. Her own stream receives the event too.
+    """
+    payload = _json_safe(payload)
+    _serialise_event_ids()
+    event = Event.objects.create(
+        event_type=EventType.CHECKIN_REMINDER,
+        alarm_id=None,
+        owner_id=user_id,
+        tier=0,
+        payload=payload,
+        created_at=now,
+    )
+    rows = [
+        Delivery(
+            event=event,
+            recipient_id=user_id,
+            channel=Channel.WEBPUSH,
+            push_subscription=sub,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for sub in PushSubscription.objects.filter(user_id=user_id).order_by("id")
+    ]
+    Delivery.objects.bulk_create(rows)
+    if rows:
+        transaction.on_commit(deliveries_queued.set)
+    message = fanout.event_message(
+        event.id, event.event_type, owner_id=user_id, recipient_ids=[], payload=payload
+    )
+    transaction.on_commit(partial(fanout.broadcast, message), robust=True)
+    return event
+
+
 # --- Push subscriptions -------------------------------------------------------
 
 

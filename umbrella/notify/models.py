@@ -21,6 +21,8 @@ class EventType(models.TextChoices):
     ACKNOWLEDGED = "alarm.acknowledged", _("Alarm acknowledged")
     RESOLVED = "alarm.resolved", _("Alarm resolved")
     CANCELLED = "alarm.cancelled", _("Alarm cancelled")
+    # Her own check-in's due time came: a push to her phone, no alarm (yet).
+    CHECKIN_REMINDER = "checkin.reminder", _("Check-in reminder")
 
 
 class Event(models.Model):
@@ -32,7 +34,8 @@ class Event(models.Model):
     id = models.BigAutoField(primary_key=True)
     event_type = models.CharField(_("type"), max_length=32, choices=EventType.choices)
     # A plain integer, not a foreign key: alarms depends on notify, not the reverse.
-    alarm_id = models.BigIntegerField(_("alarm"), db_index=True)
+    # Empty for a check-in reminder, which is about no alarm.
+    alarm_id = models.BigIntegerField(_("alarm"), db_index=True, null=True, blank=True)
     # Null for a room button's alarm (no account) and for a duress alarm
     # hidden from its owner (her stream may be watched by the person she fears).
     owner = models.ForeignKey(

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from pywebpush import WebPushException, webpush
 
@@ -48,9 +50,39 @@ def console_url(language: str) -> str:
     return f"{conf.site_url()}{path}"
 
 
-def _texts(event_type: str, language: str) -> tuple[str, str]:
-    """Return (title, sentence) for an event, in ``language``. No personal detail."""
+def checkin_url(language: str) -> str:
+    """Return the absolute link to the worker's check-in screen in ``language``."""
     with translation.override(language):
+        try:
+            path = reverse("alarms:checkin")
+        except NoReverseMatch:
+            path = f"/{language}/alarms/checkin/"
+    return f"{conf.site_url()}{path}"
+
+
+def _clock(value: str | None, language: str) -> str:
+    """Return an ISO timestamp as HH:MM in the site's time zone ("" if absent)."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return ""
+    with translation.override(language):
+        return date_format(timezone.localtime(moment), "H:i")
+
+
+def _texts(event_type: str, language: str, payload: dict | None = None) -> tuple[str, str]:
+    """Return (title, sentence) for an event, in ``language``. No personal detail."""
+    payload = payload or {}
+    with translation.override(language):
+        if event_type == EventType.CHECKIN_REMINDER:
+            # On her lock screen, maybe in sight of a client: no word of alarms or circles.
+            return _("Umbrella"), _("Your timer has ended. Open Umbrella before %(time)s.") % {
+                "time": _clock(payload.get("expires_at"), language)
+            }
+        if event_type == EventType.RESOLVED and payload.get("safe_by_owner"):
+            return _("She is safe"), _("She says she is safe. The alarm is over.")
         if event_type == EventType.ACKNOWLEDGED:
             return _("Alarm taken"), _("A responder has taken an alarm you were told about.")
         if event_type in (EventType.RESOLVED, EventType.CANCELLED):
@@ -58,9 +90,9 @@ def _texts(event_type: str, language: str) -> tuple[str, str]:
         return _("Alarm"), _("An alarm needs you. Open Umbrella now.")
 
 
-def message_text(event_type: str, language: str) -> str:
+def message_text(event_type: str, language: str, payload: dict | None = None) -> str:
     """Return the SMS / e-mail body: one sentence and the console link."""
-    _title, sentence = _texts(event_type, language)
+    _title, sentence = _texts(event_type, language, payload)
     with translation.override(language):
         return _("Umbrella: %(sentence)s %(url)s") % {
             "sentence": sentence,
@@ -74,7 +106,8 @@ class WebPushTransport:
         if subscription is None:
             raise DeliveryError("the push subscription was removed", permanent=True)
         event = delivery.event
-        title, body = _texts(event.event_type, subscription.language)
+        title, body = _texts(event.event_type, subscription.language, event.payload)
+        reminder = event.event_type == EventType.CHECKIN_REMINDER
         alarm = event.payload.get("alarm", {})
         data = {
             "type": event.event_type,
@@ -83,7 +116,7 @@ class WebPushTransport:
             "tier": event.tier,
             "title": title,
             "body": body,
-            "url": console_url(subscription.language),
+            "url": (checkin_url if reminder else console_url)(subscription.language),
         }
         try:
             webpush(
@@ -113,7 +146,8 @@ class SmsTransport:
         point = _contact_point(delivery)
         try:
             get_provider().send_sms(
-                point.value, message_text(delivery.event.event_type, point.language)
+                point.value,
+                message_text(delivery.event.event_type, point.language, delivery.event.payload),
             )
         except ProviderError as exc:
             raise DeliveryError(str(exc), permanent=exc.permanent) from exc
@@ -122,7 +156,7 @@ class SmsTransport:
 class VoiceTransport:
     def send(self, delivery: Delivery) -> None:
         point = _contact_point(delivery)
-        _title, sentence = _texts(delivery.event.event_type, point.language)
+        _title, sentence = _texts(delivery.event.event_type, point.language, delivery.event.payload)
         try:
             get_provider().call(point.value, sentence, point.language)
         except ProviderError as exc:
@@ -132,11 +166,12 @@ class VoiceTransport:
 class EmailTransport:
     def send(self, delivery: Delivery) -> None:
         point = _contact_point(delivery)
-        title, _sentence = _texts(delivery.event.event_type, point.language)
+        event = delivery.event
+        title, _sentence = _texts(event.event_type, point.language, event.payload)
         try:
             send_mail(
                 f"Umbrella: {title}",
-                message_text(delivery.event.event_type, point.language),
+                message_text(event.event_type, point.language, event.payload),
                 settings.DEFAULT_FROM_EMAIL,
                 [point.value],
             )

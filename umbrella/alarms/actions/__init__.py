@@ -11,6 +11,7 @@ from umbrella.alarms.actions.alarms import (
     mark_seen,
     raise_alarm,
     resolve,
+    safe_by_owner,
     told_ids,
 )
 from umbrella.alarms.actions.buttons import (
@@ -24,7 +25,9 @@ from umbrella.alarms.actions.buttons import (
 from umbrella.alarms.actions.checkins import (
     checkin_done,
     expire_checkin,
+    expiry_alarm,
     extend_checkin,
+    remind_checkin,
     start_checkin,
 )
 from umbrella.alarms.actions.circles import TierSpec, circle_of, set_circle
@@ -70,6 +73,7 @@ __all__ = [
     "erase_expired_locations",
     "escalate_or_realert",
     "expire_checkin",
+    "expiry_alarm",
     "extend_checkin",
     "mark_seen",
     "next_due_at",
@@ -77,10 +81,12 @@ __all__ = [
     "process_due_deadline",
     "purge_idempotency_keys",
     "raise_alarm",
+    "remind_checkin",
     "remove_duty_shift",
     "resolve",
     "revoke_room_button",
     "run_once",
+    "safe_by_owner",
     "set_circle",
     "set_duress_pin",
     "start_checkin",

@@ -18,6 +18,7 @@ from umbrella.alarms import events
 from umbrella.alarms.actions.pins import PinCheck, check_pin
 from umbrella.alarms.exceptions import InvalidState, NotAllowed
 from umbrella.alarms.models import (
+    OUTCOME_SAFE_BY_OWNER,
     Alarm,
     AlarmRecipient,
     AlarmStep,
@@ -282,18 +283,7 @@ def cancel(alarm: Alarm, owner, pin: str | None, now: datetime) -> Alarm:
     if alarm.concealed_from_owner or alarm.status not in (Status.RAISED, Status.ACKNOWLEDGED):
         return alarm
     if check_pin(owner, pin) == PinCheck.DURESS:
-        alarm.is_duress = True
-        alarm.concealed_from_owner = True
-        alarm.save(update_fields=["is_duress", "concealed_from_owner"])
-        _step(alarm, StepKind.DURESS, now, tier=alarm.current_tier, actor=owner)
-        events.publish(
-            events.ESCALATED,
-            alarm,
-            told_ids(alarm),
-            tier=alarm.current_tier,
-            extra={"duress": True},
-        )
-        return alarm
+        return _go_on_under_duress(alarm, owner, now)
     alarm.status = Status.CANCELLED
     alarm.cancelled_at = now
     alarm.save(update_fields=["status", "cancelled_at"])
@@ -301,6 +291,62 @@ def cancel(alarm: Alarm, owner, pin: str | None, now: datetime) -> Alarm:
     _step(alarm, StepKind.CANCELLED, now, tier=alarm.current_tier, actor=owner)
     events.publish(
         events.CANCELLED, alarm, told_ids(alarm), tier=alarm.current_tier, notify_offline=False
+    )
+    return alarm
+
+
+def _go_on_under_duress(alarm: Alarm, owner, now: datetime) -> Alarm:
+    """Mark the (locked) alarm duress and hide it from her; escalation goes on.
+
+    Everyone told so far hears of the duress; her stream stays quiet.
+    """
+    alarm.is_duress = True
+    alarm.concealed_from_owner = True
+    alarm.save(update_fields=["is_duress", "concealed_from_owner"])
+    _step(alarm, StepKind.DURESS, now, tier=alarm.current_tier, actor=owner)
+    events.publish(
+        events.ESCALATED,
+        alarm,
+        told_ids(alarm),
+        tier=alarm.current_tier,
+        extra={"duress": True},
+    )
+    return alarm
+
+
+@transaction.atomic
+def safe_by_owner(alarm: Alarm, owner, now: datetime, *, duress: bool = False) -> Alarm:
+    """She says she is safe after her check-in's alarm went out: resolve it, and tell
+    everyone told so far, live and by push/SMS ("she says she is safe").
+
+    With her duress PIN (``duress``) it only looks so to her: the alarm goes
+    on, marked duress. An alarm already closed, or already under duress,
+    stays as it is (a repeat changes nothing).
+    """
+    alarm = _lock(alarm)
+    if alarm.owner_id is None or alarm.owner_id != owner.pk:
+        raise NotAllowed(_("Only the person who raised this alarm can say she is safe."))
+    if alarm.concealed_from_owner or not alarm.is_open():
+        return alarm
+    if duress:
+        return _go_on_under_duress(alarm, owner, now)
+    alarm.status = Status.RESOLVED
+    alarm.resolved_at = now
+    alarm.resolved_by = owner
+    alarm.outcome = OUTCOME_SAFE_BY_OWNER
+    # acknowledged_at stays empty when nobody took it: the time to the first
+    # acknowledgement is the evaluation's headline figure, and she is not a responder.
+    alarm.save(update_fields=["status", "resolved_at", "resolved_by", "outcome"])
+    _close_deadlines(alarm, now)
+    _step(alarm, StepKind.RESOLVED, now, tier=alarm.current_tier, actor=owner)
+    # notify_offline: unlike a responder's resolution, the people still on
+    # their way must hear it wherever they are.
+    events.publish(
+        events.RESOLVED,
+        alarm,
+        told_ids(alarm),
+        tier=alarm.current_tier,
+        extra={"safe_by_owner": True},
     )
     return alarm
 

@@ -1,4 +1,8 @@
-"""Check-in timers: start, done (or the duress PIN), extend, and expiry."""
+"""Check-in timers: start, done (or the duress PIN), extend, the reminder and expiry.
+
+"Done" after the timer ran out (her circle was told) resolves the check-in's
+alarm: her circle hears that she says she is safe (``alarms.safe_by_owner``).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from umbrella.alarms.actions.alarms import raise_alarm
+from umbrella.alarms import events
+from umbrella.alarms.actions.alarms import raise_alarm, safe_by_owner
 from umbrella.alarms.actions.pins import PinCheck, check_pin
 from umbrella.alarms.exceptions import InvalidInput, InvalidState, NotAllowed
 from umbrella.alarms.models import (
+    Alarm,
     CheckIn,
     CheckInStatus,
     Deadline,
@@ -57,7 +63,15 @@ def _too_far_ahead(base: datetime, now: datetime) -> InvalidInput:
 
 
 def _schedule_expiry(checkin: CheckIn, now: datetime) -> Deadline:
+    """Replace the check-in's pending deadlines: a reminder when due, the expiry after grace."""
     Deadline.objects.filter(checkin=checkin, done_at__isnull=True).update(done_at=now)
+    if checkin.due_at > now:
+        Deadline.objects.create(
+            checkin=checkin,
+            kind=DeadlineKind.CHECKIN_REMINDER,
+            due_at=checkin.due_at,
+            created_at=now,
+        )
     return Deadline.objects.create(
         checkin=checkin,
         kind=DeadlineKind.CHECKIN_EXPIRY,
@@ -93,10 +107,17 @@ def start_checkin(
 
 @transaction.atomic
 def checkin_done(checkin: CheckIn, owner, now: datetime, pin: str | None = None) -> CheckIn:
-    """Stop the timer. With the duress PIN it looks done but raises a duress alarm silently."""
+    """Stop the timer. With the duress PIN it looks done but raises a duress alarm silently.
+
+    After the timer ran out, "done" is a late "I'm safe": it resolves the
+    check-in's alarm (or, with the duress PIN, lets it go on marked duress).
+    Either way it looks the same to her. Repeats change nothing.
+    """
     checkin = _lock(checkin)
     if checkin.owner_id != owner.pk:
         raise NotAllowed()
+    if checkin.status == CheckInStatus.EXPIRED and checkin.safe_at is None:
+        return _safe_after_alarm(checkin, owner, now, pin)
     if not checkin.is_running():
         return checkin
     checkin.status = CheckInStatus.DONE
@@ -106,6 +127,39 @@ def checkin_done(checkin: CheckIn, owner, now: datetime, pin: str | None = None)
     checkin.save(update_fields=["status", "ended_at", "concealed_from_owner"])
     Deadline.objects.filter(checkin=checkin, done_at__isnull=True).update(done_at=now)
     if duress:
+        raise_alarm(
+            owner,
+            Source.DURESS,
+            now,
+            note=checkin.note,
+            checkin=checkin,
+            duress=True,
+            concealed=True,
+        )
+    return checkin
+
+
+def expiry_alarm(checkin: CheckIn) -> Alarm | None:
+    """Return the alarm the check-in's expiry raised (not a duress alarm of a "done")."""
+    return (
+        Alarm.objects.filter(checkin=checkin, source=Source.CHECKIN)
+        .select_related("owner", "acknowledged_by")
+        .order_by("raised_at", "pk")
+        .first()
+    )
+
+
+def _safe_after_alarm(checkin: CheckIn, owner, now: datetime, pin: str | None) -> CheckIn:
+    """Record her late "I'm safe" and close (or, under duress, keep) the alarm it raised."""
+    duress = check_pin(owner, pin) == PinCheck.DURESS
+    checkin.safe_at = now
+    checkin.concealed_from_owner = duress
+    checkin.save(update_fields=["safe_at", "concealed_from_owner"])
+    alarm = expiry_alarm(checkin)
+    if alarm is not None and alarm.is_open():
+        safe_by_owner(alarm, owner, now, duress=duress)
+    elif duress:
+        # A responder already closed it: the duress PIN is a new call for help, as in time.
         raise_alarm(
             owner,
             Source.DURESS,
@@ -138,6 +192,19 @@ def extend_checkin(checkin: CheckIn, owner, minutes: int, now: datetime) -> Chec
 
 
 @transaction.atomic
+def remind_checkin(checkin: CheckIn, now: datetime) -> bool:
+    """At the due time, push a reminder to her phone (if she allowed notifications).
+
+    Nothing if she said "done", or extended the timer since this reminder was planned.
+    """
+    checkin = _lock(checkin)
+    if not checkin.is_running() or checkin.due_at > now:
+        return False
+    events.remind(checkin, now)
+    return True
+
+
+@transaction.atomic
 def expire_checkin(checkin: CheckIn, deadline: Deadline, now: datetime) -> bool:
     """Raise the ``checkin`` alarm if the timer ran out (due time plus grace)."""
     checkin = _lock(checkin)
@@ -145,7 +212,9 @@ def expire_checkin(checkin: CheckIn, deadline: Deadline, now: datetime) -> bool:
         return False
     if checkin.expires_at() > now:
         # Extended since this deadline was written: make sure the new time is kept.
-        pending = Deadline.objects.filter(checkin=checkin, done_at__isnull=True)
+        pending = Deadline.objects.filter(
+            checkin=checkin, kind=DeadlineKind.CHECKIN_EXPIRY, done_at__isnull=True
+        )
         if not pending.exclude(pk=deadline.pk).exists():
             Deadline.objects.create(
                 checkin=checkin,

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 
 from umbrella.alarms.actions.alarms import escalate_or_realert
-from umbrella.alarms.actions.checkins import expire_checkin
+from umbrella.alarms.actions.checkins import expire_checkin, remind_checkin
 from umbrella.alarms.models import Deadline, DeadlineKind
 from umbrella.core.worker import worker_name
 from umbrella.env import env_int
@@ -87,6 +87,8 @@ def take_step(pk: int, worker: str, now: datetime) -> bool:
         return False
     if deadline.kind == DeadlineKind.CHECKIN_EXPIRY:
         expire_checkin(deadline.checkin, deadline, now)
+    elif deadline.kind == DeadlineKind.CHECKIN_REMINDER:
+        remind_checkin(deadline.checkin, now)
     else:
         escalate_or_realert(deadline.alarm, deadline, now)
     _fault_point("in_step")

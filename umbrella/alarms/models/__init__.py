@@ -7,6 +7,7 @@ persons' weekly on-duty shifts).
 """
 
 from umbrella.alarms.models.alarm import (
+    OUTCOME_SAFE_BY_OWNER,
     Alarm,
     AlarmRecipient,
     AlarmStep,
@@ -35,6 +36,7 @@ __all__ = [
     "DutyShift",
     "IdempotencyKey",
     "IdempotencyScope",
+    "OUTCOME_SAFE_BY_OWNER",
     "RoomButton",
     "Source",
     "Status",

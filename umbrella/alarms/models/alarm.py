@@ -25,6 +25,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.RAISED, Status.ACKNOWLEDGED)
+# The outcome stored when she resolves her check-in's alarm herself ("I'm safe", late).
+OUTCOME_SAFE_BY_OWNER = "safe_by_owner"
 
 
 class Alarm(models.Model):
@@ -216,6 +218,7 @@ class DeadlineKind(models.TextChoices):
     ESCALATE = "escalate", _("Escalate to the next tier")
     REALERT = "realert", _("Alert the last tier again")
     CHECKIN_EXPIRY = "checkin_expiry", _("Check-in expiry")
+    CHECKIN_REMINDER = "checkin_reminder", _("Check-in reminder")
 
 
 class Deadline(models.Model):

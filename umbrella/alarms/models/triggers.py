@@ -77,6 +77,8 @@ class CheckIn(models.Model):
     note = EncryptedTextField(_("note"), blank=True)
     # The worker used her duress PIN to say "done": it looks done to her.
     concealed_from_owner = models.BooleanField(_("hidden from the sex worker"), default=False)
+    # She said "I'm safe" after the timer ran out and her circle was told.
+    safe_at = models.DateTimeField(_("said safe at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("check-in")

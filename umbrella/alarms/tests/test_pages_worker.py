@@ -60,7 +60,8 @@ def test_checkin_page_passes_the_running_timer(client, worker):
     checkin = actions.start_checkin(worker, 30, timezone.now())
     sign_in(client, worker)
     response = client.get("/en/alarms/checkin/")
-    assert response.context["running"]["id"] == checkin.pk
+    assert response.context["current"]["id"] == checkin.pk
+    assert response.context["current"]["state"] == "running"
     assert f'"id": {checkin.pk}'.encode() in response.content
 
 
@@ -69,7 +70,7 @@ def test_checkin_page_does_not_show_another_workers_timer(client, worker, outsid
 
     actions.start_checkin(outsider, 30, timezone.now())
     sign_in(client, worker)
-    assert client.get("/en/alarms/checkin/").context["running"] is None
+    assert client.get("/en/alarms/checkin/").context["current"] is None
 
 
 def test_circle_explains_that_the_police_are_off_by_default(client, worker):
@@ -92,7 +93,10 @@ def test_add_and_remove_a_trusted_person(client, worker, responder):
     page = client.get("/en/alarms/circle/")
     assert b"These people are told: responder." in page.content
 
-    client.post("/en/alarms/circle/", {"action": "remove_contact", "username": "responder"})
+    client.post(
+        "/en/alarms/circle/",
+        {"action": "remove_contact", "username": "responder", "confirmed": "yes"},
+    )
     assert not Circle.objects.get(owner=worker).tiers.exists()
 
 
@@ -154,7 +158,7 @@ def test_duress_pin_is_stored_hashed(client, worker):
     )
     stored = DuressPin.objects.get(owner=worker)
     assert stored.pin_hash != "2468" and check_password("2468", stored.pin_hash)
-    client.post("/en/alarms/circle/", {"action": "clear_pin"})
+    client.post("/en/alarms/circle/", {"action": "clear_pin", "confirmed": "yes"})
     assert not DuressPin.objects.exists()
 
 
@@ -172,3 +176,24 @@ def test_panic_and_checkin_pages_share_the_installable_app_head(client, worker):
         head = html.split("</head>")[0]
         for tag in expected:
             assert tag in head, (page, tag)
+
+
+def test_removing_a_person_or_the_pin_asks_first_and_changes_nothing_until_yes(
+    client, worker, responder
+):
+    sign_in(client, worker)
+    client.post("/en/alarms/circle/", {"action": "add_contact", "contact-username": "responder"})
+    client.post(
+        "/en/alarms/circle/", {"action": "set_pin", "pin-pin": "2468", "pin-pin_again": "2468"}
+    )
+    asked = client.post("/en/alarms/circle/", {"action": "remove_contact", "username": "responder"})
+    assert asked.status_code == 200
+    assert b"Remove responder from your circle?" in asked.content
+    assert b'name="confirmed" value="yes"' in asked.content
+    assert b"tel:112" in asked.content
+    assert Circle.objects.get(owner=worker).tiers.get().members.count() == 1
+    asked = client.post("/en/alarms/circle/", {"action": "clear_pin"})
+    assert b"Remove your duress PIN?" in asked.content
+    assert DuressPin.objects.filter(owner=worker).exists()
+    client.post("/en/alarms/circle/", {"action": "clear_pin", "confirmed": "yes"})
+    assert not DuressPin.objects.filter(owner=worker).exists()

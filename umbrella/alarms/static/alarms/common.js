@@ -74,7 +74,60 @@
     return String(Date.now()) + "-" + String(Math.random()).slice(2);
   }
 
+  function keyBytes(base64url) {
+    var padding = "=".repeat((4 - (base64url.length % 4)) % 4);
+    var raw = window.atob((base64url + padding).replace(/-/g, "+").replace(/_/g, "/"));
+    var bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) {
+      bytes[i] = raw.charCodeAt(i);
+    }
+    return bytes;
+  }
+
+  /*
+   * Ask for notifications and register this browser's push subscription.
+   * options: keyUrl, subscriptionsUrl, swUrl, swScope, lang, csrf. Rejects
+   * with Error("denied") when she says no, another Error when it cannot work.
+   */
+  function subscribePush(options) {
+    if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
+      return Promise.reject(new Error("unavailable"));
+    }
+    return Notification.requestPermission()
+      .then(function (permission) {
+        if (permission !== "granted") {
+          throw new Error("denied");
+        }
+        return registerServiceWorker(options.swUrl, options.swScope);
+      })
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) {
+        return api(options.keyUrl).then(function (answer) {
+          var key = answer.body && answer.body.public_key;
+          if (!answer.ok || !key) {
+            throw new Error("no key");
+          }
+          return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
+        });
+      })
+      .then(function (subscription) {
+        var json = subscription.toJSON();
+        return api(options.subscriptionsUrl, {
+          method: "POST",
+          body: { endpoint: json.endpoint, keys: json.keys, language: options.lang },
+          csrf: options.csrf,
+        });
+      })
+      .then(function (answer) {
+        if (!answer.ok) {
+          throw new Error(String(answer.status));
+        }
+        return answer.body;
+      });
+  }
+
   window.UmbrellaAlarms = {
+    subscribePush: subscribePush,
     fill: fill,
     csrfToken: csrfToken,
     api: api,

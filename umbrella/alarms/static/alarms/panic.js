@@ -21,6 +21,7 @@
   var DOUBLE_TAP_MS = 500; // two taps of a finger
   var ARM_MS = 4000; // two activations by keyboard or screen reader
   var POLL_MS = 2000;
+  var OPEN_POLL_MS = 5000;
   var RETRY_MS = 5000;
   var POSITION_MAX_AGE_MS = 5 * 60 * 1000;
   var KEYS = {
@@ -48,6 +49,11 @@
   var locationBox = document.getElementById("panic-location");
   var contactForm = document.getElementById("panic-contact-form");
   var contactInput = document.getElementById("panic-contact");
+  var openSection = document.getElementById("panic-open");
+  var openList = openSection.querySelector("[data-field=open-list]");
+  var labels = JSON.parse(document.getElementById("panic-labels").textContent);
+  var openAlarms = JSON.parse(document.getElementById("panic-open-alarms").textContent) || [];
+  var openTimer = null;
 
   var state = "idle";
   var holdTimer = null;
@@ -143,9 +149,65 @@
     say(msg.msgPressAgain);
   }
 
+  /* What the page says when no press is going on: never "no alarm" while one is open. */
+  function idleText() {
+    return openAlarms.length ? msg.msgOpen : msg.msgReady;
+  }
+
   function sayIdle() {
     if (state === "idle") {
-      say(msg.msgReady);
+      say(idleText());
+    }
+  }
+
+  // --- her open alarms (check-in alarms too), as the server lists them -------
+
+  function clock(iso) {
+    var options = { hour: "2-digit", minute: "2-digit" };
+    if (msg.timeZone) {
+      options.timeZone = msg.timeZone;
+    }
+    return new Date(iso).toLocaleTimeString(msg.lang, options);
+  }
+
+  function renderOpen() {
+    openSection.hidden = openAlarms.length === 0;
+    var items = openAlarms.map(function (alarm) {
+      var item = document.createElement("li");
+      item.textContent = U.fill(msg.msgOpenItem, {
+        source: labels.source[alarm.source] || alarm.source,
+        time: clock(alarm.raised_at),
+        status: labels.status[alarm.status] || alarm.status,
+      });
+      return item;
+    });
+    openList.replaceChildren.apply(openList, items);
+  }
+
+  function pollOpen() {
+    window.clearTimeout(openTimer);
+    U.api(msg.alarmsUrl + "?open=1")
+      .then(function (answer) {
+        if (answer.ok && answer.body && answer.body.alarms) {
+          openAlarms = answer.body.alarms;
+          renderOpen();
+          followOpen();
+        }
+      })
+      .catch(function () {
+        // Offline: keep the last list; 112 stays on the page.
+      })
+      .finally(function () {
+        openTimer = window.setTimeout(pollOpen, OPEN_POLL_MS);
+      });
+  }
+
+  /* With no press of hers going on, follow her newest open alarm (a check-in's too). */
+  function followOpen() {
+    if (state === "idle" && alarmId === null && openAlarms.length) {
+      onRaised(openAlarms[0]);
+    } else {
+      sayIdle();
     }
   }
 
@@ -358,6 +420,7 @@
   }
 
   function finish(text) {
+    var closed = alarmId;
     alarmId = null;
     window.clearTimeout(pollTimer);
     store(KEYS.current, null);
@@ -367,7 +430,9 @@
     progress.hidden = true;
     setText(ackNode, "");
     setText(seenNode, "");
-    say(text || msg.msgReady);
+    openAlarms = openAlarms.filter(function (alarm) { return String(alarm.id) !== String(closed); });
+    renderOpen();
+    say(text || idleText());
   }
 
   // --- cancelling ---------------------------------------------------------
@@ -508,6 +573,7 @@
   // --- start --------------------------------------------------------------
 
   button.disabled = false;
+  renderOpen();
   var current = load(KEYS.current);
   if (current) {
     onRaised({ id: current, status: "raised" });
@@ -517,9 +583,10 @@
     showFallbacks(true);
     retryPending();
   } else {
-    say(msg.msgReady);
+    followOpen();
     if (!navigator.onLine) {
       showFallbacks(true);
     }
   }
+  openTimer = window.setTimeout(pollOpen, OPEN_POLL_MS);
 })();
