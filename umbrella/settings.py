@@ -1,8 +1,11 @@
 """Django settings for Umbrella Brussels.
 
-Runs with no configuration at all (SQLite in WAL mode, console e-mail, an
-in-memory channel layer). Production reads the environment; see
-``docs/deployment.md`` for every variable.
+Runs with no configuration at all (SQLite in WAL mode, console e-mail and
+SMS, an in-memory channel layer), with DEBUG off: a secret key and the
+field-encryption keys are generated once into ``var/``. ``UMBRELLA_ENV=production``
+marks a production install, which refuses to start on anything that only suits
+a local one (``umbrella/production.py``). Every variable is listed in
+``docs/deployment.md``; a test keeps that table and this file in step.
 """
 
 from __future__ import annotations
@@ -14,32 +17,96 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from umbrella.env import env_bool, env_int, env_list, env_str
+from umbrella.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    generated_secret,
+    is_set,
+    parse_email_url,
+    private_dir,
+    private_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("UMBRELLA_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = private_dir(Path(env_str("UMBRELLA_VAR_DIR", str(BASE_DIR / "var"))))
 
-DEBUG = env_bool("DEBUG", True)
+# "production" turns every local convenience below into a refusal to start.
+UMBRELLA_ENV = env_choice("UMBRELLA_ENV", ("development", "production"), "development")
+PRODUCTION = UMBRELLA_ENV == "production"
+# Off unless a developer asks: Django's debug pages show settings and source.
+DEBUG = env_bool("DEBUG", False)
 
 # A key that is obviously not secret; accepted only while DEBUG is on.
 DEV_SECRET_KEY = "dev-insecure-umbrella-key-do-not-use-in-production"  # noqa: S105
 _PLACEHOLDERS = ("", DEV_SECRET_KEY, "change-me", "changeme", "secret", "placeholder")
-SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
+# Generated into var/ when none is configured, so a local install keeps its
+# sessions across restarts; never accepted in production (production.py).
+SECRET_KEY_GENERATED_FILE = VAR_DIR / "secret_key"
+
+
+def _new_secret_key() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(50)
+
+
+SECRET_KEY = env_str("SECRET_KEY") or generated_secret(SECRET_KEY_GENERATED_FILE, _new_secret_key)
 if not DEBUG and (
     SECRET_KEY.strip().lower() in _PLACEHOLDERS
     or "insecure" in SECRET_KEY.lower()
     or len(SECRET_KEY) < 32
 ):
     raise ImproperlyConfigured(
-        "SECRET_KEY is missing or a placeholder. With DEBUG off, set SECRET_KEY "
-        "(or SECRET_KEY_FILE) to a random value of at least 32 characters."
+        "SECRET_KEY is a placeholder or too short. Set SECRET_KEY (or SECRET_KEY_FILE) "
+        "to a random value of at least 32 characters, or unset it to use a key "
+        "generated into var/ (not in production)."
     )
+
+# Sensitive fields (locations, notes, contacts) are encrypted with the first
+# key; every key decrypts (umbrella/core/crypto.py). Generated into var/ when
+# none is configured; never accepted in production.
+FIELD_ENCRYPTION_KEYS_GENERATED_FILE = VAR_DIR / "field_encryption_keys"
+
+
+def _new_fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+def _legacy_development_key() -> str:
+    # Local installs before var/ keys derived their key from the development
+    # SECRET_KEY; kept after the generated key (decrypt only) so their data reads.
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(f"umbrella-field-encryption:{DEV_SECRET_KEY}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+FIELD_ENCRYPTION_KEYS = tuple(env_list("FIELD_ENCRYPTION_KEYS")) or (
+    *generated_secret(FIELD_ENCRYPTION_KEYS_GENERATED_FILE, _new_fernet_key).split(","),
+    _legacy_development_key(),
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Without SITE_URL, the address `make serve` listens on (PORT, default 8000):
 # the demo's curl line and links in messages must point at the real server.
-SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_str('PORT', '8000')}")
+# The one default: code reads settings.SITE_URL, never a fallback of its own.
+# Where `manage.py serve` listens, and how many web processes it starts.
+HOST = env_str("HOST", "127.0.0.1")
+PORT = env_int("PORT", 8000, minimum=1)
+WEB_PROCESSES = env_int("WEB_PROCESSES", 1, minimum=1)
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
+# How many proxies in front of the web processes add to X-Forwarded-For
+# (0: none, the connection's address is the client's). The client is the
+# address that many hops from the right; X-Forwarded-Proto is believed only
+# then (umbrella/core/front.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,6 +136,7 @@ MIDDLEWARE = [
     "umbrella.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "umbrella.core.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -123,6 +191,11 @@ else:
             "OPTIONS": {},
         }
     }
+    # Created 0600 before SQLite first opens it: SQLite gives the -wal and
+    # -shm files the database's mode, and the default umask would make all
+    # three readable by every local user.
+    if Path(DATABASES["default"]["NAME"]).parent.is_dir():
+        private_file(Path(DATABASES["default"]["NAME"]))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update(
         {
@@ -180,14 +253,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
+# Rate limits: "count/period", period one of s, m, h, d with an optional
+# number (10/15m). Each is counted per client (a keyed hash of the address)
+# unless said otherwise.
 LOGIN_RATE = env_str("LOGIN_RATE", "10/15m")
+SIGNUP_RATE = env_str("SIGNUP_RATE", "30/h")
+# Verification codes sent to one person's contact points.
+CONTACT_CODE_RATE = env_str("CONTACT_CODE_RATE", "5/h")
+# Feedback on services: per client (all services), and per client and service.
+TRAINING_FEEDBACK_RATE = env_str("TRAINING_FEEDBACK_RATE", "10/h")
+TRAINING_FEEDBACK_SERVICE_RATE = env_str("TRAINING_FEEDBACK_SERVICE_RATE", "3/d")
+# Reports submitted per client in an hour and in a day.
+REPORTS_PER_CLIENT_PER_HOUR = env_int("REPORTS_PER_CLIENT_PER_HOUR", 10, minimum=1)
+REPORTS_PER_CLIENT_PER_DAY = env_int("REPORTS_PER_CLIENT_PER_DAY", 30, minimum=1)
+# Open311 public reads are answered from a cache this many seconds old at most.
+REPORTS_OPEN311_CACHE_SECONDS = env_int("REPORTS_OPEN311_CACHE_SECONDS", 10, minimum=0)
 OTP_TOTP_ISSUER = "Umbrella Brussels"
 RATELIMIT_VIEW = "umbrella.accounts.views.ratelimited"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+# A session ends this long after sign-in whatever happens (Django's cookie
+# age), and earlier after SESSION_IDLE_SECONDS without a request
+# (umbrella/core/sessions.py): a phone left signed in on a table.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=60)
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 12 * 3600, minimum=60)
+
+# --- HTTPS ----------------------------------------------------------------
+# On by default when the site's address is https: (a local install on
+# http://127.0.0.1 would otherwise lose its cookies).
+_HTTPS = SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+# The load balancer checks health over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # same-origin, not no-referrer: Chromium sends "Origin: null" with form posts
 # under no-referrer and Django's CSRF check then refuses every form. Nothing
@@ -215,6 +318,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
+# Day before month and a 24-hour clock in every language (Django's "en" is American).
+FORMAT_MODULE_PATH = ["umbrella.formats"]
 
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "/static/"
@@ -228,10 +333,12 @@ STATICFILES_DIRS = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # Hashed names need collectstatic (the deploy step); a local install
+        # serves the files from the finders as they are.
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
@@ -261,22 +368,93 @@ ADMINS = [
     else (entry, entry)
     for entry in env_list("ADMINS", [])
 ]
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# smtp://user:password@host:587 (STARTTLS), smtps://…:465 (TLS) or console:
+# (umbrella/env.py parse_email_url).
+EMAIL_URL = env_str("EMAIL_URL", "console:")
+globals().update(parse_email_url("EMAIL_URL", EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Umbrella Brussels <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- SMS, voice and Web Push (umbrella/notify) ------------------------------
+# console: nothing leaves the machine; deliveries are recorded as "console".
+SMS_PROVIDER = env_choice("SMS_PROVIDER", ("console", "twilio"), "console")
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+TWILIO_FROM = env_str("TWILIO_FROM")
+# A regional edge keeps messages in the EU; a local stand-in serves the benchmarks.
+TWILIO_API_URL = env_str("TWILIO_API_URL", "https://api.twilio.com/2010-04-01")
+VAPID_FILE = Path(env_str("VAPID_FILE", str(VAR_DIR / "vapid.json")))
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
+# The contact push services may use about abuse (mailto: or a URL).
+VAPID_SUBJECT = env_str(
+    "VAPID_SUBJECT", SITE_URL if SITE_URL.startswith("https:") else "mailto:noreply@localhost"
+)
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
+# The first retry delay; each further one doubles it.
+NOTIFY_RETRY_BASE_SECONDS = 2.0
+# How long a claimed delivery belongs to its worker before another may take it.
+NOTIFY_LEASE_SECONDS = 60.0
+# How often an idle stream sends ": keepalive".
+NOTIFY_HEARTBEAT_SECONDS = 15.0
+# How often each web process looks for events in the database: the safety net
+# under the channel layer (Redis pub/sub drops messages while a connection is
+# down; the in-memory layer cannot reach the worker process at all). With
+# Redis it only catches what was lost, so it can be slow.
+NOTIFY_POLL_SECONDS = 2.0 if REDIS_URL else 0.25
+NOTIFY_REPLAY_BATCH = 500
 
 # --- Worker ---------------------------------------------------------------
 # /healthz answers 503 when the worker's last heartbeat is older than this.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 10, minimum=1)
 WORKER_TICK_SECONDS = 1.0
+# The deadline loop sleeps until a deadline this close instead of resting,
+# so the step fires within milliseconds of its due time.
+ALARM_DEADLINE_LOOKAHEAD_SECONDS = 0.2
+# How long a worker's claim on a deadline lasts when its holder cannot be
+# judged gone sooner (it stopped, fell silent, or its pid is gone on this host).
+ALARM_DEADLINE_LEASE_SECONDS = env_int("ALARM_DEADLINE_LEASE_SECONDS", 30, minimum=1)
 # Web and worker processes run full garbage collections on this timer instead
 # of in the middle of a request (umbrella/core/runtime.py); 0 = CPython's default.
 GC_FULL_COLLECTION_SECONDS = env_int("GC_FULL_COLLECTION_SECONDS", 300, minimum=0)
 
+# --- Logs -----------------------------------------------------------------
+# plain: one line per record for a terminal; json: one JSON object per line
+# for a log shipper. No line carries a client's address, whoever writes it:
+# the handler masks every IP address (umbrella/core/log_filters.py), and the
+# access log (umbrella/core/front.py) never had one.
+LOG_FORMAT = env_choice("LOG_FORMAT", ("plain", "json"), "plain")
+LOG_LEVEL = env_choice(
+    "LOG_LEVEL", ("debug", "info", "warning", "error", "critical"), "info"
+).upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "filters": {"no_address": {"()": "umbrella.core.log_filters.AddressMask"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "umbrella.core.log_filters.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["no_address"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # uvicorn's own configuration gives these loggers handlers of their
+        # own, which would bypass the format and the address mask.
+        "uvicorn": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "uvicorn.error": {"handlers": [], "propagate": True},
+        "uvicorn.access": {"handlers": [], "propagate": True},
+    },
 }
+
+# --- Production -----------------------------------------------------------
+if PRODUCTION:
+    from umbrella.production import refuse_unsafe_configuration
+
+    refuse_unsafe_configuration(globals(), configured=is_set)

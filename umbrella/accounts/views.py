@@ -35,7 +35,7 @@ from umbrella.accounts.models import ApiToken, Role, User
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # Sign-ups per IP address; generous because an outreach session may sign up
 # a whole group over one connection.
-SIGNUP_RATE = getattr(settings, "SIGNUP_RATE", "30/h")
+SIGNUP_RATE = settings.SIGNUP_RATE
 
 
 def ratelimited(request, exception=None):

@@ -37,7 +37,7 @@ def process_deadlines(now: datetime) -> bool:
         did = True
     if did:
         return True
-    horizon = getattr(settings, "ALARM_DEADLINE_LOOKAHEAD_SECONDS", DEADLINE_LOOK_SECONDS)
+    horizon = settings.ALARM_DEADLINE_LOOKAHEAD_SECONDS
     upcoming = actions.next_due_at()
     if upcoming is None:
         return False

@@ -86,7 +86,7 @@ def invitation_text(meeting: Meeting) -> tuple[str, str]:
 def reminder_text(meeting: Meeting) -> tuple[str, str]:
     """Return (subject, body) of a meeting reminder, in Dutch, French and English."""
     subjects, paragraphs = [], []
-    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    site = settings.SITE_URL.rstrip("/")
     for language in ("nl", "fr", "en"):
         with translation.override(language):
             local = timezone.localtime(meeting.starts_at)

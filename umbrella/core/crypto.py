@@ -8,16 +8,13 @@ keys. Generate a key with::
 
     python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
 
-In development (``DEBUG`` on in the environment) a key derived from
-``SECRET_KEY`` is used when none is set. With ``DEBUG`` off and no key, the
-first encryption or decryption raises ``ImproperlyConfigured``: data must never
-be written under a key nobody configured.
+The keys are read in ``settings.py`` (``settings.FIELD_ENCRYPTION_KEYS``):
+when none is configured, a key is generated once into ``var/`` (mode 0600)
+for a local install; a production install refuses to start without its own.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
 import threading
 
@@ -25,8 +22,6 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-
-from umbrella.env import env_bool, env_list
 
 logger = logging.getLogger(__name__)
 
@@ -40,23 +35,14 @@ class DecryptionFailed(ValueError):
     """A stored value cannot be decrypted with any configured key."""
 
 
-def _development_key() -> str:
-    digest = hashlib.sha256(f"umbrella-field-encryption:{settings.SECRET_KEY}".encode()).digest()
-    return base64.urlsafe_b64encode(digest).decode()
-
-
 def configured_keys() -> tuple[str, ...]:
-    """Return the keys in use, current first; raise when none may be used."""
-    keys = tuple(env_list(KEYS_VARIABLE))
+    """Return the keys in use, current first; raise when there is none."""
+    keys = tuple(key.strip() for key in settings.FIELD_ENCRYPTION_KEYS if key.strip())
     if keys:
         return keys
-    # The environment's DEBUG, as settings.py reads it: the test runner forces
-    # settings.DEBUG off, which must not make the suite need a production key.
-    if settings.DEBUG or env_bool("DEBUG", True):
-        return (_development_key(),)
     raise ImproperlyConfigured(
-        f"{KEYS_VARIABLE} is not set and DEBUG is off. Set it to one or more Fernet keys "
-        "(comma-separated, the current key first); see docs/alarms.md."
+        f"{KEYS_VARIABLE} is empty. Set it to one or more Fernet keys "
+        "(comma-separated, the current key first); see docs/deployment.md."
     )
 
 

@@ -9,17 +9,30 @@ masks its secret with a :class:`PathMask` (or drops whole access lines with a
 :class:`PathDrop`) and attaches it in its ``AppConfig.ready()`` with
 :func:`install`; a logger's own filter runs before any handler, whatever the
 logging set-up.
+
+No line carries a client's address: the access log (``umbrella.access``,
+written by ``umbrella/core/front.py``) has none, and :class:`AddressMask` on
+the log handler masks any IP address another logger (uvicorn's, a
+library's) writes. ``LOG_FORMAT=json`` gives :class:`JsonFormatter`.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import logging
 import re
 from collections.abc import Iterable
 
 # The loggers that write request paths.
-REQUEST_LOGGERS = ("django.request", "django.server", "uvicorn.access", "uvicorn.error")
-ACCESS_LOGGERS = ("uvicorn.access", "django.server")
+REQUEST_LOGGERS = (
+    "django.request",
+    "django.server",
+    "umbrella.access",
+    "uvicorn.access",
+    "uvicorn.error",
+)
+ACCESS_LOGGERS = ("umbrella.access", "uvicorn.access", "django.server")
 
 
 def _record_strings(record: logging.LogRecord) -> list:
@@ -51,6 +64,8 @@ class PathMask(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self._masked(record.msg)
+        if isinstance(getattr(record, "path", None), str):  # the access log's field
+            record.path = self.mask(record.path)
         if isinstance(record.args, dict):
             record.args = {key: self._masked(value) for key, value in record.args.items()}
         elif record.args:
@@ -77,3 +92,86 @@ def install(log_filter: logging.Filter, loggers: Iterable[str] = REQUEST_LOGGERS
         logger = logging.getLogger(name)
         if log_filter not in logger.filters:
             logger.addFilter(log_filter)
+
+
+# An IPv4 address, or a run of hex digits and colons that may be an IPv6 one
+# (optionally in brackets, optionally with a port); ipaddress decides.
+_ADDRESS = re.compile(
+    r"(?<![\w.:])(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
+    r"(?:%\w+)?\]?)(?::\d{1,5})?(?![\w.:])"
+)
+ADDRESS_PLACEHOLDER = "[address]"
+
+
+def _is_address(text: str) -> bool:
+    host = text
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:  # IPv4 with a port
+        host = host.split(":", 1)[0]
+    elif "." in host and ":" in host:  # "1.2.3.4:80" handled above; keep IPv4-mapped
+        pass
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        # An IPv4 address followed by a port, e.g. "10.0.0.1:443".
+        head, _, tail = host.rpartition(":")
+        if not (head and tail.isdigit()):
+            return False
+        try:
+            ipaddress.ip_address(head.strip("[]"))
+        except ValueError:
+            return False
+    return True
+
+
+def mask_addresses(text: str) -> str:
+    """Return ``text`` with every IP address (and its port) replaced by a placeholder."""
+    return _ADDRESS.sub(
+        lambda match: ADDRESS_PLACEHOLDER if _is_address(match.group(0)) else match.group(0),
+        text,
+    )
+
+
+class AddressMask(logging.Filter):
+    """Mask every IP address in a record's message (a handler filter: every line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_addresses(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            # Formatted once here so the traceback is masked too.
+            record.exc_text = mask_addresses(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = mask_addresses(record.exc_text)
+        return True
+
+
+# Attributes every LogRecord has; the others were passed with ``extra=``.
+_RECORD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, and any ``extra`` fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _RECORD_ATTRIBUTES and not key.startswith("_"):
+                entry[key] = (
+                    value if isinstance(value, (int, float, bool, type(None))) else str(value)
+                )
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False)

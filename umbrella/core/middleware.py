@@ -74,7 +74,7 @@ def security_headers() -> list[tuple[bytes, bytes]]:
     headers = {
         "Content-Security-Policy": content_security_policy(),
         "Permissions-Policy": PERMISSIONS_POLICY,
-        "X-Frame-Options": getattr(settings, "X_FRAME_OPTIONS", "DENY"),
+        "X-Frame-Options": settings.X_FRAME_OPTIONS,
     }
     if settings.SECURE_CONTENT_TYPE_NOSNIFF:
         headers["X-Content-Type-Options"] = "nosniff"

@@ -11,9 +11,11 @@ clients then stay on one process and one core while the other idles
   python -m umbrella.core.webserver --fd 3
   python -m umbrella.core.webserver --host 127.0.0.1 --port 8000
 
-The access log stays on: a room button's device key in the request path is
-masked by the filter the alarms app attaches to ``uvicorn.access`` when
-Django starts (``umbrella/alarms/log_filters.py``).
+uvicorn's own access log is off: it writes the client's address on every
+line. ``umbrella/core/front.py`` writes one without (method, path with its
+secrets masked, status, duration) and finds the client behind the trusted
+proxies (``TRUSTED_PROXY_COUNT``) instead of uvicorn's ``--proxy-headers``.
+uvicorn's logging set-up is left to Django's ``LOGGING`` (``log_config=None``).
 """
 
 from __future__ import annotations
@@ -23,15 +25,16 @@ import socket
 
 import uvicorn
 
-APPLICATION = "umbrella.asgi:application"
+APPLICATION = "umbrella.core.front:application"
 
 
 def config(access_log: bool = True) -> uvicorn.Config:
     return uvicorn.Config(
-        APPLICATION,
-        proxy_headers=True,
+        APPLICATION if access_log else "umbrella.core.front:application_without_access_log",
+        proxy_headers=False,
         server_header=False,
-        access_log=access_log,
+        access_log=False,
+        log_config=None,
     )
 
 

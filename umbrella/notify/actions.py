@@ -349,11 +349,14 @@ def claim_due_deliveries(now: datetime, worker: str, limit: int = 20) -> list[De
 
 
 @transaction.atomic
-def record_sent(delivery: Delivery, *, now: datetime, duration_ms: int) -> bool:
-    """Mark a claimed attempt sent; answer False when its lease was taken over."""
+def record_sent(
+    delivery: Delivery, *, now: datetime, duration_ms: int, status: str = DeliveryStatus.SENT
+) -> bool:
+    """Mark a claimed attempt sent (or ``console``: logged, not sent); answer False
+    when its lease was taken over."""
     changed = Delivery.objects.filter(
         pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_by=delivery.claimed_by
-    ).update(status=DeliveryStatus.SENT, sent_at=now, duration_ms=duration_ms, lease_until=None)
+    ).update(status=status, sent_at=now, duration_ms=duration_ms, lease_until=None)
     if changed and delivery.push_subscription_id:
         PushSubscription.objects.filter(pk=delivery.push_subscription_id).update(
             last_success_at=now, failures=0

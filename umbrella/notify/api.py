@@ -178,7 +178,7 @@ def add_contact(request: HttpRequest, payload: ContactIn):
         request,
         group="notify.contact-codes",
         key=lambda group, request: str(request.auth.pk),
-        rate=getattr(settings, "CONTACT_CODE_RATE", "5/h"),
+        rate=settings.CONTACT_CODE_RATE,
         increment=True,
     )
     if usage is not None and usage["should_limit"]:

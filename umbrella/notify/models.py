@@ -157,6 +157,8 @@ class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
+    # Handed to a console provider (a local install): written to the log, not sent.
+    CONSOLE = "console", _("Not sent (console)")
     FAILED = "failed", _("Failed")
     # Not sent: the alarm was acknowledged, resolved or cancelled first.
     SUPERSEDED = "superseded", _("No longer needed")

@@ -1,6 +1,7 @@
 """SMS and voice providers behind one small interface.
 
-``SMS_PROVIDER=console`` (the default) logs messages for development;
+``SMS_PROVIDER=console`` (the default) sends nothing and logs that it did
+not, for a local install (refused in production);
 ``SMS_PROVIDER=twilio`` posts to the Twilio REST API with
 ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN`` and ``TWILIO_FROM``. A new
 provider is a class with ``send_sms`` and ``call`` that raises
@@ -15,6 +16,7 @@ from typing import Protocol
 from xml.sax.saxutils import escape
 
 import httpx
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from umbrella.notify import conf
@@ -38,6 +40,9 @@ class ProviderError(Exception):
 
 
 class Provider(Protocol):
+    # True when nothing leaves the machine: deliveries are recorded as "console".
+    console: bool
+
     def send_sms(self, to: str, body: str) -> str:
         """Send a text message; return the provider's message id."""
 
@@ -45,20 +50,39 @@ class Provider(Protocol):
         """Place a call that reads ``text`` aloud; return the provider's call id."""
 
 
+def mask_number(number: str) -> str:
+    """Return a phone number with all but its last two digits hidden."""
+    return "***" + number[-2:] if len(number) > 4 else "***"
+
+
 class ConsoleProvider:
-    """Log messages instead of sending them (development, tests, demos)."""
+    """Send nothing; log that a message was not sent (local install, tests, demos).
+
+    The log gets the masked number, and the text only when ``DEBUG`` is on:
+    texts carry verification codes and links, and a log outlives the message.
+    """
+
+    console = True
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, str]] = []
 
+    def _log(self, kind: str, to: str, text: str) -> None:
+        if settings.DEBUG:
+            logger.info("console %s, not sent, to %s: %s", kind, mask_number(to), text)
+        else:
+            logger.info(
+                "console %s, not sent, to %s (DEBUG=1 shows the text)", kind, mask_number(to)
+            )
+
     def send_sms(self, to: str, body: str) -> str:
         self.sent.append(("sms", to, body))
-        logger.info("SMS to %s: %s", to, body)
+        self._log("SMS", to, body)
         return f"console-sms-{len(self.sent)}"
 
     def call(self, to: str, text: str, language: str) -> str:
         self.sent.append(("voice", to, text))
-        logger.info("Voice call to %s (%s): %s", to, language, text)
+        self._log(f"call ({language})", to, text)
         return f"console-call-{len(self.sent)}"
 
 
@@ -79,6 +103,8 @@ TWILIO_LANGUAGES = {
 
 class TwilioProvider:
     """Twilio's REST API: ``Messages.json`` for SMS, ``Calls.json`` with inline TwiML for voice."""
+
+    console = False
 
     def __init__(
         self,

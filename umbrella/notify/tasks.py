@@ -14,7 +14,7 @@ from django.utils import timezone
 from umbrella.core.worker import periodic_task, worker_name
 from umbrella.notify import actions
 from umbrella.notify.actions import deliveries_queued
-from umbrella.notify.models import Delivery
+from umbrella.notify.models import Delivery, DeliveryStatus
 from umbrella.notify.transports import DeliveryError, transport_for
 
 logger = logging.getLogger(__name__)
@@ -25,21 +25,31 @@ BATCH = 20
 SEND_THREADS = 16
 
 
-def _send(delivery: Delivery) -> tuple[Exception | None, int]:
+def _send(delivery: Delivery) -> tuple[Exception | None, int, str]:
+    """Send one delivery; return (error, duration in ms, the status it earned if sent)."""
     started = time.monotonic()
+    status = DeliveryStatus.SENT
     try:
-        transport_for(delivery.channel).send(delivery)
+        status = transport_for(delivery.channel).send(delivery) or DeliveryStatus.SENT
         error = None
     except Exception as exc:
         error = exc
-    return error, int((time.monotonic() - started) * 1000)
+    return error, int((time.monotonic() - started) * 1000), status
 
 
-def record_outcome(delivery: Delivery, error: Exception | None, duration_ms: int) -> bool:
-    """Store the outcome of one attempt (and queue its retry); answer whether it was sent."""
+def record_outcome(
+    delivery: Delivery,
+    error: Exception | None,
+    duration_ms: int,
+    status: str = DeliveryStatus.SENT,
+) -> bool:
+    """Store the outcome of one attempt (and queue its retry); answer whether it was handed over.
+
+    ``status``: ``console`` when a console provider took it (a local install).
+    """
     now = timezone.now()
     if error is None:
-        actions.record_sent(delivery, now=now, duration_ms=duration_ms)
+        actions.record_sent(delivery, now=now, duration_ms=duration_ms, status=status)
         return True
     if isinstance(error, DeliveryError):
         logger.warning("delivery %s (%s) failed: %s", delivery.pk, delivery.channel, error)
@@ -69,8 +79,8 @@ def send_deliveries(deliveries: list[Delivery]) -> int:
     with ThreadPoolExecutor(min(SEND_THREADS, len(deliveries))) as pool:
         outcomes = list(pool.map(_send, deliveries))
     return sum(
-        record_outcome(delivery, error, duration)
-        for delivery, (error, duration) in zip(deliveries, outcomes, strict=True)
+        record_outcome(delivery, error, duration, status)
+        for delivery, (error, duration, status) in zip(deliveries, outcomes, strict=True)
     )
 
 
@@ -114,10 +124,10 @@ class Pump:
 
     def _send(self, delivery: Delivery) -> None:
         try:
-            error, duration = _send(delivery)
+            error, duration, status = _send(delivery)
         finally:
             close_old_connections()
-        self.outcomes.put((delivery, error, duration))
+        self.outcomes.put((delivery, error, duration, status))
         deliveries_queued.set()
 
     def record_outcomes(self) -> int:
@@ -125,13 +135,13 @@ class Pump:
         recorded = 0
         while True:
             try:
-                delivery, error, duration = self.outcomes.get_nowait()
+                delivery, error, duration, status = self.outcomes.get_nowait()
             except queue.Empty:
                 return recorded
             self.in_flight -= 1
             recorded += 1
             try:
-                record_outcome(delivery, error, duration)
+                record_outcome(delivery, error, duration, status)
             except Exception:
                 # The row stays claimed; its lease runs out and it is sent again.
                 logger.exception("recording delivery %s failed", delivery.pk)

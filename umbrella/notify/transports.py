@@ -1,6 +1,7 @@
 """One transport per channel, each with one ``send(delivery)`` (healthchecks' transports).
 
-A transport returns on success and raises ``DeliveryError`` otherwise. The
+A transport returns the status the attempt earned (``sent``, or ``console``
+when a console provider only logged it) and raises ``DeliveryError`` otherwise. The
 texts never carry the worker's location, note or name: SMS and e-mail pass
 through operators and mailboxes outside Umbrella. They say an alarm needs
 the person and link to the console, in the recipient's language.
@@ -21,7 +22,15 @@ from django.utils.translation import gettext as _
 from pywebpush import WebPushException, webpush
 
 from umbrella.notify import conf
-from umbrella.notify.models import Channel, ContactKind, ContactPoint, Delivery, EventType
+from umbrella.notify.mail import is_console_backend
+from umbrella.notify.models import (
+    Channel,
+    ContactKind,
+    ContactPoint,
+    Delivery,
+    DeliveryStatus,
+    EventType,
+)
 from umbrella.notify.providers import ProviderError, get_provider
 from umbrella.notify.vapid import vapid_signer
 
@@ -141,30 +150,39 @@ class WebPushTransport:
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
 
 
+def _provider_status(provider) -> DeliveryStatus:
+    # A console provider sends nothing: the row must not say "sent".
+    return DeliveryStatus.CONSOLE if getattr(provider, "console", False) else DeliveryStatus.SENT
+
+
 class SmsTransport:
-    def send(self, delivery: Delivery) -> None:
+    def send(self, delivery: Delivery) -> DeliveryStatus:
         point = _contact_point(delivery)
+        provider = get_provider()
         try:
-            get_provider().send_sms(
+            provider.send_sms(
                 point.value,
                 message_text(delivery.event.event_type, point.language, delivery.event.payload),
             )
         except ProviderError as exc:
             raise DeliveryError(str(exc), permanent=exc.permanent) from exc
+        return _provider_status(provider)
 
 
 class VoiceTransport:
-    def send(self, delivery: Delivery) -> None:
+    def send(self, delivery: Delivery) -> DeliveryStatus:
         point = _contact_point(delivery)
         _title, sentence = _texts(delivery.event.event_type, point.language, delivery.event.payload)
+        provider = get_provider()
         try:
-            get_provider().call(point.value, sentence, point.language)
+            provider.call(point.value, sentence, point.language)
         except ProviderError as exc:
             raise DeliveryError(str(exc), permanent=exc.permanent) from exc
+        return _provider_status(provider)
 
 
 class EmailTransport:
-    def send(self, delivery: Delivery) -> None:
+    def send(self, delivery: Delivery) -> DeliveryStatus:
         point = _contact_point(delivery)
         event = delivery.event
         title, _sentence = _texts(event.event_type, point.language, event.payload)
@@ -177,6 +195,7 @@ class EmailTransport:
             )
         except Exception as exc:  # SMTP errors are many classes; all are retried
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+        return DeliveryStatus.CONSOLE if is_console_backend() else DeliveryStatus.SENT
 
 
 def _contact_point(delivery: Delivery) -> ContactPoint:

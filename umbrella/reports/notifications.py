@@ -70,7 +70,7 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def staff_url(report: Report) -> str:
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    base = settings.SITE_URL.rstrip("/")
     with translation.override("en"):
         try:
             return base + reverse("reports:staff_report", kwargs={"pk": report.pk})

@@ -145,7 +145,7 @@ def _endpoint(view):
 
 
 def _absolute(path: str) -> str:
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def _when(value: datetime | None, zone=None) -> str | None:

@@ -69,7 +69,7 @@ def wants_public_read(scope) -> bool:
 
 
 def cache_seconds() -> int:
-    return getattr(settings, "REPORTS_OPEN311_CACHE_SECONDS", 10)
+    return settings.REPORTS_OPEN311_CACHE_SECONDS
 
 
 def _in_pool(function):

@@ -14,9 +14,8 @@ from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 from django_ratelimit.core import _get_ip, get_usage  # _get_ip honours RATELIMIT_IP_META_KEY
 
-# Answers per client per hour, all services together, and per client per service per day.
-DEFAULT_RATE = "10/h"
-DEFAULT_SERVICE_RATE = "3/d"
+# The rates: settings.TRAINING_FEEDBACK_RATE (per client, all services
+# together) and TRAINING_FEEDBACK_SERVICE_RATE (per client and service).
 
 
 def client_key(request: HttpRequest, scope: str = "") -> str:
@@ -32,14 +31,14 @@ def _usages(request: HttpRequest, service_id: int, increment: bool) -> list[dict
             request,
             group="training.feedback",
             key=lambda group, request: overall,
-            rate=getattr(settings, "TRAINING_FEEDBACK_RATE", DEFAULT_RATE),
+            rate=settings.TRAINING_FEEDBACK_RATE,
             increment=increment,
         ),
         get_usage(
             request,
             group="training.feedback.service",
             key=lambda group, request: per_service,
-            rate=getattr(settings, "TRAINING_FEEDBACK_SERVICE_RATE", DEFAULT_SERVICE_RATE),
+            rate=settings.TRAINING_FEEDBACK_SERVICE_RATE,
             increment=increment,
         ),
     ]

@@ -14,7 +14,7 @@ CHECK = "import django; django.setup(); from django.conf import settings; print(
 
 
 def _start(**env):
-    full = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    full = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "UMBRELLA_ENV")}
     full.update(env, DJANGO_SETTINGS_MODULE="umbrella.settings")
     return subprocess.run(  # noqa: S603 - fixed argv
         [sys.executable, "-c", CHECK],
@@ -26,22 +26,45 @@ def _start(**env):
     )
 
 
-@pytest.mark.parametrize(
-    "secret", [None, "", "change-me", settings.DEV_SECRET_KEY, "short-but-real"]
-)
-def test_debug_off_refuses_a_missing_or_placeholder_secret_key(secret):
-    env = {"DEBUG": "0"}
-    if secret is not None:
-        env["SECRET_KEY"] = secret
-    result = _start(**env)
+@pytest.mark.parametrize("secret", ["change-me", settings.DEV_SECRET_KEY, "short-but-real"])
+def test_debug_off_refuses_a_placeholder_secret_key(secret):
+    result = _start(DEBUG="0", SECRET_KEY=secret)
     assert result.returncode != 0
-    assert "SECRET_KEY is missing or a placeholder" in result.stderr
+    assert "SECRET_KEY is a placeholder or too short" in result.stderr
 
 
 def test_debug_off_starts_with_a_real_secret_key():
     result = _start(DEBUG="0", SECRET_KEY="k3-" + "x9Qz" * 12)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_debug_is_off_by_default_and_the_secrets_are_generated_once_into_var(tmp_path):
+    var = tmp_path / "var"
+    probe = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DEBUG, settings.SECRET_KEY, settings.FIELD_ENCRYPTION_KEYS[0])"
+    )
+    runs = []
+    for _ in range(2):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "SECRET_KEY"))}
+        env.pop("FIELD_ENCRYPTION_KEYS", None)
+        env.pop("DATABASE_URL", None)
+        env.update(DJANGO_SETTINGS_MODULE="umbrella.settings", UMBRELLA_VAR_DIR=str(var))
+        result = subprocess.run(  # noqa: S603 - fixed argv
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True,
+            cwd=settings.BASE_DIR, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        runs.append(result.stdout.split())
+    assert runs[0] == runs[1]  # generated once, then read back
+    debug, secret_key, field_key = runs[0]
+    assert debug == "False" and len(secret_key) >= 50
+    assert (var / "secret_key").read_text().strip() == secret_key
+    assert (var / "field_encryption_keys").read_text().strip() == field_key
+    assert var.stat().st_mode & 0o777 == 0o700
+    for name in ("secret_key", "field_encryption_keys", "umbrella.sqlite3"):
+        assert (var / name).stat().st_mode & 0o777 == 0o600, name
 
 
 def test_a_bad_boolean_fails_loudly():

@@ -39,13 +39,14 @@ def run_worker_at(moment):
         return tasks.send_due_deliveries(timezone.now())
 
 
-def test_an_sms_is_sent_and_recorded_without_any_detail_of_the_alarm(worker, responder):
+def test_an_sms_is_handed_over_and_recorded_without_any_detail_of_the_alarm(worker, responder):
     contact(responder, language="fr")
     with time_machine.travel(T0, tick=False):
         publish(worker, [responder])
     assert run_worker_at(T0) is True
     delivery = Delivery.objects.get()
-    assert delivery.status == DeliveryStatus.SENT
+    # The console provider (the default) sends nothing: never "sent".
+    assert delivery.status == DeliveryStatus.CONSOLE
     assert delivery.sent_at == T0 and delivery.duration_ms is not None
     ((kind, to, body),) = providers.get_provider().sent
     assert (kind, to) == ("sms", "+32470000001")

@@ -28,7 +28,7 @@ PRECISE_MAX_DAYS = 180
 
 def follow_up_url(code: str, language: str) -> str:
     """Return the absolute follow-up URL for ``code`` in ``language``."""
-    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    base = settings.SITE_URL.rstrip("/")
     with translation.override(language):
         try:
             path = reverse("reports:follow_up", kwargs={"code": code})

@@ -17,9 +17,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-HOURLY_LIMIT_SETTING = "REPORTS_PER_CLIENT_PER_HOUR"
-DAILY_LIMIT_SETTING = "REPORTS_PER_CLIENT_PER_DAY"
-
 
 def client_key_for(request, now: datetime | None = None) -> str:
     """Return a rate-limit key for the client of ``request``: never the address itself."""
@@ -31,8 +28,8 @@ def client_key_for(request, now: datetime | None = None) -> str:
 
 def _limits() -> tuple[int, int]:
     return (
-        int(getattr(settings, HOURLY_LIMIT_SETTING, 10)),
-        int(getattr(settings, DAILY_LIMIT_SETTING, 30)),
+        settings.REPORTS_PER_CLIENT_PER_HOUR,
+        settings.REPORTS_PER_CLIENT_PER_DAY,
     )
 
 
