@@ -170,6 +170,13 @@ WORKER_SCREENS: list[str | tuple[str, tuple[str, ...]]] = [
     "umbrella/reports/templates/reports/mine.html",
     "umbrella/reports/views.py",
     "umbrella/reports/views_follow_up.py",
+    # What her report form and follow-up answer: refusals, the guard's
+    # explanation, the photo's errors, and the "is it fixed?" e-mail.
+    "umbrella/reports/actions/submit.py",
+    "umbrella/reports/guard.py",
+    "umbrella/reports/photos.py",
+    ("umbrella/reports/actions/updates.py", ("reopen_report", "answer_fixed_question")),
+    ("umbrella/reports/actions/maintenance.py", ("ask_fixed_question",)),
     ("umbrella/reports/forms.py", ("ReportForm", "FilterForm", "ReopenForm", "FixedForm")),
     (
         "umbrella/reports/models/reports.py",
