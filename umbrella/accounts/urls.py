@@ -8,6 +8,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("me/", views.account, name="account"),
+    path("me/advanced/", views.advanced, name="advanced"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, {"role": Role.SEX_WORKER}, name="signup"),

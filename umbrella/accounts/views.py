@@ -1,4 +1,4 @@
-"""Account pages: sign up, sign in, recovery, account home and API tokens.
+"""Account pages: sign up, sign in, recovery, the role's home, the account page and API tokens.
 
 Two-step verification pages live in ``views_two_factor.py``.
 """
@@ -22,7 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
-from umbrella.accounts import actions, ratelimits
+from umbrella.accounts import actions, menu, ratelimits
 from umbrella.accounts.forms import (
     ConfirmPassphraseForm,
     RecoverForm,
@@ -44,21 +44,46 @@ def ratelimited(request, exception=None):
 
 
 @login_required
+@never_cache
 @require_http_methods(["GET", "HEAD"])
 def home(request):
+    """Show the home of the person's roles: her links first, and for a worker her open alarms."""
     user = request.user
-    active_tokens = user.api_tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+    context = {"sections": menu.sections_for(user, counts=True)}
+    if user.is_sex_worker():
+        context.update(menu.worker_status(user))
+    return render(request, "accounts/home.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def account(request):
+    """Show who the person is to Umbrella and how she signs in."""
+    user = request.user
     context = {
         "role_label": user.get_role_display(),
         "memberships": user.memberships.select_related("organisation"),
-        "active_token_count": active_tokens.count(),
         "requires_two_factor": user.requires_two_factor(),
         "has_totp": user.has_confirmed_totp(),
         "is_verified": user.is_verified() if hasattr(user, "is_verified") else False,
         "self_sign_up": not user.is_staff_role(),
         "unused_code_count": actions.unused_recovery_code_count(user),
     }
-    return render(request, "accounts/home.html", context)
+    return render(request, "accounts/account.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def advanced(request):
+    """Show the technical settings (API tokens, two-step verification) out of everyday sight."""
+    user = request.user
+    active_tokens = user.api_tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+    context = {
+        "active_token_count": active_tokens.count(),
+        "requires_two_factor": user.requires_two_factor(),
+        "has_totp": user.has_confirmed_totp(),
+    }
+    return render(request, "accounts/advanced.html", context)
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
@@ -187,7 +212,7 @@ def regenerate_codes(request):
 
 class PassphraseChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/passphrase_change.html"
-    success_url = reverse_lazy("accounts:home")
+    success_url = reverse_lazy("accounts:account")
 
     def form_valid(self, form):
         response = super().form_valid(form)

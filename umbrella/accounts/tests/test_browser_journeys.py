@@ -29,7 +29,9 @@ def test_sex_worker_signs_up_and_sees_printable_codes(live_server, page, outside
     page.emulate_media(media="screen")
     page.check("#codes-saved")
     page.click(".codes-saved button[type=submit]")
-    page.wait_for_selector("h1:has-text('My account')")
+    # She lands on her home, the panic button first.
+    page.wait_for_selector("h1:has-text('Home')")
+    assert page.locator("main .role-link").first.get_attribute("data-link") == "panic"
     assert User.objects.get(username="Starling").role == Role.SEX_WORKER
     assert outside_requests.urls == []
 
@@ -57,6 +59,7 @@ def test_staff_member_sets_up_two_step_verification(live_server, page, outside_r
     device = TOTPDevice.objects.get(user=police)
     page.fill("#id_code", totp_code(device))
     page.click("main form:not([action]) button[type=submit]")
-    page.wait_for_selector("h1:has-text('My account')")
+    page.wait_for_selector("h1:has-text('Home')")
+    assert page.locator("main .role-link[data-link=console]").count() == 1
     assert TOTPDevice.objects.get(user=police).confirmed
     assert outside_requests.urls == []

@@ -1,4 +1,4 @@
-"""Account home, tokens page and passphrase change."""
+"""Account page, advanced settings, tokens page and passphrase change."""
 
 import re
 
@@ -10,28 +10,33 @@ from umbrella.accounts.models import ApiToken
 from umbrella.testing import PERSONA_PASSWORD, api_token_for, sign_in
 
 HOME = reverse("accounts:home")
+ACCOUNT = reverse("accounts:account")
+ADVANCED = reverse("accounts:advanced")
 TOKENS = reverse("accounts:tokens")
 
 
 def test_pages_need_a_signed_in_person(client, db):
-    for url in (HOME, TOKENS, reverse("accounts:regenerate_codes")):
+    for url in (HOME, ACCOUNT, ADVANCED, TOKENS, reverse("accounts:regenerate_codes")):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_home_says_who_you_are(client, worker):
+def test_account_page_says_who_you_are_and_tokens_wait_under_advanced(client, worker):
     api_token_for(worker)
     client.force_login(worker)
-    html = client.get(HOME).content.decode()
+    html = client.get(ACCOUNT).content.decode()
     assert "worker" in html and "Sex worker" in html
-    assert "1 active token." in html
     assert "pseudonymous" in html
+    assert "active token" not in html and ADVANCED in html
+    advanced = client.get(ADVANCED).content.decode()
+    assert "1 active token." in advanced and TOKENS in advanced
+    assert "Your account does not need two-step verification." in advanced
 
 
-def test_home_shows_2fa_status_and_organisation_for_staff(client, outreach):
+def test_account_page_shows_2fa_status_and_organisation_for_staff(client, outreach):
     sign_in(client, outreach)
-    html = client.get(HOME).content.decode()
+    html = client.get(ACCOUNT).content.decode()
     assert "Two-step verification is on, and this session is verified." in html
     assert "Outreach organisation (test)" in html and "on duty" in html
 
