@@ -12,3 +12,7 @@ class ConsultationConfig(AppConfig):
         # Apps provide live figures for the recommendations tracker in an
         # ``indicators`` module (see registry.py).
         autodiscover_modules("indicators")
+        # A member's calendar-feed token reads her meetings: never in a log.
+        from umbrella.core import log_filters
+
+        log_filters.install(log_filters.PathMask("/calendar/", "[token]"))

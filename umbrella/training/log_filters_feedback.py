@@ -16,9 +16,12 @@ from umbrella.core import log_filters
 
 DROP = log_filters.PathDrop("/training/feedback/")
 MASK = log_filters.PathMask("/training/feedback/service/", "[service]")
+# An invitation's token signs its holder up to a course.
+INVITATION_MASK = log_filters.PathMask("/training/invitations/", "[token]")
 
 
 def install() -> None:
     """Attach the filters to the loggers that write request paths (once each)."""
     log_filters.install(DROP, log_filters.ACCESS_LOGGERS)
     log_filters.install(MASK, ("django.request",))
+    log_filters.install(INVITATION_MASK)
