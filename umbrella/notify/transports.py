@@ -87,7 +87,7 @@ def _texts(event_type: str, language: str, payload: dict | None = None) -> tuple
     with translation.override(language):
         if event_type == EventType.CHECKIN_REMINDER:
             # On her lock screen, maybe in sight of a client: no word of alarms or circles.
-            return _("Umbrella"), _("Your timer has ended. Open Umbrella before %(time)s.") % {
+            return "Umbrella", _("Your timer has ended. Open Umbrella before %(time)s.") % {
                 "time": _clock(payload.get("expires_at"), language)
             }
         if event_type == EventType.RESOLVED and payload.get("safe_by_owner"):
