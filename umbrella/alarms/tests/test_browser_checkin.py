@@ -109,6 +109,19 @@ def test_a_lapsed_check_in_is_told_rung_and_resolved_when_she_says_she_is_safe(
             ".textContent.includes('responder')"
         )
 
+        # The panic page lists the open check-in alarm and never says "no alarm has been sent".
+        panic = worker_context.new_page()
+        panic.set_default_timeout(15_000)
+        panic.goto(f"{server.url}/ro/alarms/panic/")
+        panic.wait_for_selector("#panic-open:not([hidden]) li")
+        panic.wait_for_selector("#panic-progress:not([hidden])")
+        said = panic.locator("#panic-status").inner_text()
+        assert said.strip() and said.strip() != panic.locator("#panic").get_attribute(
+            "data-msg-ready"
+        )
+        assert_no_axe_violations(panic)
+        panic.close()
+
         # She taps "I'm safe": the alarm is resolved, her circle told, her screen says so.
         page.click("#checkin-done button[type=submit]")
         page.wait_for_selector("#checkin-running", state="hidden")
