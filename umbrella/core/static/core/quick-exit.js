@@ -20,7 +20,10 @@
     try {
       if (value === null) { window.sessionStorage.removeItem(key); }
       else { window.sessionStorage.setItem(key, value); }
-    } catch (e) { /* storage refused (private mode): the exit still works, less thoroughly */ }
+      return true;
+    } catch (e) {
+      return false;  // storage refused (some private modes): the exit still works, less thoroughly
+    }
   }
 
   function hide() {
@@ -79,9 +82,10 @@
     if (event) { event.preventDefault(); }
     // Blank the page first: nothing stays visible while the next one loads.
     hide();
-    store(LEAVING, "1");
+    var noted = store(LEAVING, "1") && read(LEAVING) === "1";
     var behind = depth();
-    if (behind > 0) {
+    // Without the note the first page could not know to replace itself: leave from here.
+    if (noted && behind > 0) {
       // Walk back to the first Umbrella page of this visit; it replaces itself
       // with the neutral site (above), so the entry before it is what "Back" shows.
       window.history.go(-behind);
