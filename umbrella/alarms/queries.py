@@ -26,6 +26,8 @@ from umbrella.alarms.models import (
     Status,
     StepKind,
 )
+from umbrella.alarms.models.alarm import OPEN_STATUSES
+from umbrella.areas.models import Municipality, Neighbourhood, name_in_language
 
 _RELATED = ("owner", "acknowledged_by", "resolved_by", "device__establishment")
 
@@ -66,6 +68,69 @@ def open_alarms_for_responder(user) -> QuerySet[Alarm]:
         .select_related(*_RELATED)
         .order_by("-raised_at")
     )
+
+
+def open_alarm_count_for(user) -> int:
+    """Return how many open alarms are routed to ``user``: the console's figure.
+
+    The home page links to the console with it; the console counts the same
+    alarms (test alarms included: a test must be taken like a real one).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return (
+        Alarm.objects.filter(recipients__user=user, status__in=OPEN_STATUSES)
+        .values("pk")
+        .distinct()
+        .count()
+    )
+
+
+def place_names(language: str | None = None) -> dict[str, dict[str, str]]:
+    """Return the names of the municipalities (by NIS code) and neighbourhoods (by code).
+
+    The console turns an alarm's stamped area codes into words with them, in
+    the page's language (Dutch or French, see ``areas.models.name_in_language``).
+    """
+    municipalities = Municipality.objects.values_list("nis_code", "name_nl", "name_fr")
+    neighbourhoods = Neighbourhood.objects.values_list("code", "name_nl", "name_fr")
+    return {
+        "municipalities": {
+            code: name_in_language(nl, fr, language) for code, nl, fr in municipalities
+        },
+        "neighbourhoods": {
+            str(code): readable_name(name_in_language(nl, fr, language))
+            for code, nl, fr in neighbourhoods
+        },
+    }
+
+
+# Words a place name keeps in lower case inside it ("Gare de l'Ouest", "Onze
+# Lieve Vrouw ter Sneeuw"); the monitoring neighbourhoods are published in capitals.
+_SMALL_WORDS = frozenset({"de", "des", "du", "la", "le", "les", "aux", "au", "et", "ter", "van"})
+
+
+def readable_name(name: str) -> str:
+    """Return a place name written in capitals as a reader expects it ("Gare de l'Ouest")."""
+    if name != name.upper():
+        return name
+    words = []
+    for position, word in enumerate(name.split()):
+        lower = word.lower()
+        if position and lower in _SMALL_WORDS:
+            words.append(lower)
+        elif set(word) <= {"I", "V", "X"}:
+            words.append(word)  # a Roman numeral
+        else:
+            words.append("-".join(_capitalised(part, position) for part in lower.split("-")))
+    return " ".join(words)
+
+
+def _capitalised(part: str, position: int) -> str:
+    head, apostrophe, tail = part.partition("'")
+    if apostrophe:  # d'Ixelles, l'Ouest
+        return (head.capitalize() if position == 0 else head) + apostrophe + tail.capitalize()
+    return part.capitalize()
 
 
 def is_owner(alarm: Alarm, user) -> bool:

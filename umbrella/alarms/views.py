@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -155,6 +155,15 @@ def console(request):
     context = _pwa_context()
     context["outcomes"] = outcome_choices()
     context["open_alarms"] = open_alarms_for(request.user)
+    context["open_count"] = queries.open_alarm_count_for(request.user)
+    # Area codes stamped on each alarm become words on the page, in its language.
+    context["place_names"] = queries.place_names(get_language())
+    # The count's plural forms for the script, as the languages' rules pick them
+    # (Intl.PluralRules: one, few, other); the same msgid as the template's.
+    context["count_forms"] = {
+        category: ngettext("%(counter)s open alarm", "%(counter)s open alarms", n)
+        for category, n in (("one", 1), ("few", 2), ("other", 20))
+    }
     return render(request, "alarms/console.html", context)
 
 

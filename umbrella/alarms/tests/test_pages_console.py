@@ -72,3 +72,59 @@ def test_console_is_offered_in_dutch_french_and_english(client, responder):
         response = client.get(f"/{language}/alarms/console/")
         assert response.status_code == 200
         assert f'lang="{language}"'.encode() in response.content
+
+
+def test_the_console_shows_the_count_of_open_alarms_routed_to_him(client, personas, circle):
+    from umbrella.alarms.queries import open_alarm_count_for
+
+    now = timezone.now()
+    first = actions.raise_alarm(personas.worker, Source.APP, now)
+    actions.raise_alarm(personas.worker, Source.APP, now)
+    actions.raise_alarm(personas.outsider, Source.APP, now)  # routed to nobody
+    actions.acknowledge(first, personas.responder, now)  # taken is still open
+    assert open_alarm_count_for(personas.responder) == 2
+    assert open_alarm_count_for(personas.police) == 0
+    sign_in(client, personas.responder)
+    html = client.get("/en/alarms/console/").content.decode()
+    assert 'data-count="2"' in html and "2 open alarms" in html
+    actions.resolve(first, personas.responder, "safe", now)
+    assert open_alarm_count_for(personas.responder) == 1
+    assert "1 open alarm<" in client.get("/en/alarms/console/").content.decode()
+
+
+def test_an_anonymous_visitor_has_no_open_alarms():
+    from django.contrib.auth.models import AnonymousUser
+
+    from umbrella.alarms.queries import open_alarm_count_for
+
+    assert open_alarm_count_for(AnonymousUser()) == 0
+
+
+def test_the_page_carries_the_place_names_in_its_language(client, responder):
+    from umbrella.areas.actions import load_brussels
+
+    load_brussels()  # the rows only, inside this test's transaction: rolled back after it
+    sign_in(client, responder)
+    for language, name in (("nl", "Schaarbeek"), ("fr", "Schaerbeek")):
+        html = client.get(f"/{language}/alarms/console/").content.decode()
+        start = html.index('id="console-place-names"')
+        names = json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
+        assert names["municipalities"]["21015"] == name
+        assert len(names["neighbourhoods"]) > 100
+
+
+@pytest.mark.parametrize(
+    ("published", "readable"),
+    [
+        ("GARE DE L'OUEST", "Gare de l'Ouest"),
+        ("ONZE LIEVE VROUW TER SNEEUW", "Onze Lieve Vrouw ter Sneeuw"),
+        ("NOTRE-DAME AUX NEIGES", "Notre-Dame aux Neiges"),
+        ("ETANGS D'IXELLES", "Etangs d'Ixelles"),
+        ("BOONDAEL III", "Boondael III"),
+        ("Schaerbeek", "Schaerbeek"),
+    ],
+)
+def test_neighbourhood_names_published_in_capitals_read_as_names(published, readable):
+    from umbrella.alarms.queries import readable_name
+
+    assert readable_name(published) == readable

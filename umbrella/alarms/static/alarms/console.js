@@ -8,9 +8,16 @@
  * ?last_event_id=. A card's details (who, where, room, duress, test) come
  * from GET /api/v1/alarms/<id>, and showing them marks the alarm seen.
  *
- * Sound needs a user gesture first (the "Enable sound" button); while an
- * alarm waits for someone to take it, the console rings and vibrates again
- * every few seconds.
+ * Sound needs a user gesture first (the sound button); the choice is kept
+ * in localStorage, and a reload turns it back on at once where the browser
+ * allows it, else explains its autoplay rule and offers one tap to resume.
+ * While an alarm waits for someone to take it, the console rings and
+ * vibrates again every few seconds.
+ *
+ * The place is given in words: the municipality and neighbourhood stamped on
+ * the alarm when it was raised (names embedded in the page), and, when the
+ * responder opts in, the distance from his own position, computed here:
+ * his position is never sent anywhere.
  */
 (function () {
   "use strict";
@@ -20,6 +27,8 @@
   var RING_EVERY_MS = 5000;
   var RECONNECT_MS = 3000;
   var LAST_EVENT_KEY = "umbrella.console.lastEventId";
+  var SOUND_KEY = "umbrella.console.sound";
+  var EARTH_RADIUS_M = 6371008.8;
 
   var root = document.getElementById("console");
   if (!root) {
@@ -38,6 +47,28 @@
   var audio = null;
   var ringTimer = null;
   var boundaries = null;
+  var here = null;
+  var countNode = document.getElementById("console-count");
+  var places = readJson("console-place-names") || { municipalities: {}, neighbourhoods: {} };
+  // Dates as the server writes them (umbrella/formats): English as written in
+  // Brussels (en-GB: day before month), and a 24-hour clock in every language.
+  var dateLang = msg.lang === "en" ? "en-GB" : msg.lang;
+  var timeFormat = new Intl.DateTimeFormat(dateLang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  var dateTimeFormat = new Intl.DateTimeFormat(dateLang, {
+    day: "numeric", month: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+
+  function readJson(id) {
+    var node = document.getElementById(id);
+    if (!node) {
+      return null;
+    }
+    try {
+      return JSON.parse(node.textContent);
+    } catch (error) {
+      return null;
+    }
+  }
 
   function sessionGet(key) {
     try {
@@ -52,6 +83,22 @@
       window.sessionStorage.setItem(key, value);
     } catch (error) {
       // Without storage a reload starts from the open alarms: nothing lost.
+    }
+  }
+
+  function localGet(key) {
+    try {
+      return window.localStorage.getItem(key);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function localSet(key, value) {
+    try {
+      window.localStorage.setItem(key, value);
+    } catch (error) {
+      // Without storage the sound button is needed again after a reload.
     }
   }
 
@@ -152,9 +199,11 @@
   }
 
   function title(data) {
+    // The room's label is the establishment's own words ("Room 1", "Blue
+    // room"): shown as it is, never wrapped in another "Room".
     var room = roomLabel(data);
     if (room) {
-      return U.fill(msg.msgRoom, { room: room });
+      return room;
     }
     var owner = U.personName(data.owner) || data.owner_name;
     return owner ? U.fill(msg.msgWorker, { name: owner }) : msg.msgUnknown;
@@ -216,7 +265,7 @@
     var raised = field(card, "raised");
     if (data.raised_at) {
       raised.dateTime = data.raised_at;
-      setText(raised, new Date(data.raised_at).toLocaleTimeString(msg.lang));
+      setText(raised, when(new Date(data.raised_at)));
     }
     var tags = field(card, "tags");
     tags.replaceChildren();
@@ -236,6 +285,13 @@
     card.querySelector("form[data-action=resolve]").hidden = !open;
   }
 
+  /* A time of today as the page's language writes it; another day with its date. */
+  function when(date) {
+    var today = new Date();
+    var sameDay = date.toDateString() === today.toDateString();
+    return (sameDay ? timeFormat : dateTimeFormat).format(date);
+  }
+
   function tag(text, kind) {
     var item = document.createElement("li");
     item.className = "alarm-tag " + kind;
@@ -249,42 +305,122 @@
     }
   }
 
+  /* The stamped area codes: from the detail's "area", else the event's summary. */
+  function areaCodes(data) {
+    var area = data.area && typeof data.area === "object" ? data.area : {};
+    return {
+      municipality: area.nis_code || data.nis_code || "",
+      neighbourhood: area.neighbourhood_code || data.neighbourhood_code || "",
+    };
+  }
+
+  /* The place in words: the establishment for a room, else neighbourhood and municipality. */
+  function placeWords(data, where) {
+    if (roomLabel(data)) {
+      return data.establishment ? U.personName(data.establishment) : "";
+    }
+    var codes = areaCodes(data);
+    var municipality = places.municipalities[codes.municipality] || "";
+    var neighbourhood = places.neighbourhoods[String(codes.neighbourhood)] || "";
+    if (municipality && neighbourhood) {
+      return U.fill(msg.msgNeighbourhoodIn, { neighbourhood: neighbourhood, municipality: municipality });
+    }
+    if (municipality || neighbourhood) {
+      return municipality || neighbourhood;
+    }
+    if (where) {
+      return msg.msgOutsideAreas;
+    }
+    return data.has_location === false || data.location === null ? msg.msgNoLocation : "";
+  }
+
+  function distanceText(lat, lon) {
+    if (!here) {
+      return "";
+    }
+    var metres = metresBetween(here.lat, here.lon, lat, lon);
+    var formatted;
+    if (metres < 1000) {
+      var rounded = Math.max(10, Math.round(metres / 10) * 10);
+      formatted = new Intl.NumberFormat(msg.lang, { style: "unit", unit: "meter", unitDisplay: "short" }).format(rounded);
+    } else {
+      formatted = new Intl.NumberFormat(msg.lang, {
+        style: "unit", unit: "kilometer", unitDisplay: "short", maximumFractionDigits: metres < 10000 ? 1 : 0,
+      }).format(metres / 1000);
+    }
+    return U.fill(msg.msgDistance, { distance: formatted });
+  }
+
+  /* Great-circle distance (haversine) in metres. */
+  function metresBetween(lat1, lon1, lat2, lon2) {
+    var rad = Math.PI / 180;
+    var dLat = (lat2 - lat1) * rad;
+    var dLon = (lon2 - lon1) * rad;
+    var a = Math.sin(dLat / 2) * Math.sin(dLat / 2)
+      + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+    return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
+  }
+
   function renderPlace(entry) {
     var place = field(entry.card, "place");
     var where = location(entry.data);
-    var parts = [];
-    if (roomLabel(entry.data)) {
-      parts.push(roomLabel(entry.data) + (entry.data.establishment ? " — " + U.personName(entry.data.establishment) : ""));
+    if (where && (where.lat === null || where.lat === undefined)) {
+      where = null;
     }
-    if (!where || where.lat === null || where.lat === undefined) {
-      place.replaceChildren(document.createTextNode(parts.concat([msg.msgNoLocation]).join(". ")));
-      return;
+    var lines = [placeWords(entry.data, where)];
+    var links = field(entry.card, "map-links");
+    if (where) {
+      var lat = Number(where.lat);
+      var lon = Number(where.lon);
+      var extra = [distanceText(lat, lon)];
+      if (where.accuracy) {
+        extra.push(U.fill(msg.msgAccuracy, { metres: Math.round(where.accuracy) }));
+      }
+      lines.push(extra.filter(Boolean).join(" · "));
+      entry.point = { lat: lat, lon: lon, accuracy: where.accuracy };
+      // A geo: link opens the responder's own maps app; the page itself loads nothing.
+      field(entry.card, "geo-link").href = "geo:" + lat + "," + lon;
+      links.hidden = false;
+      if (entry.map) {
+        showMap(entry);
+      }
+    } else {
+      links.hidden = true;
     }
-    var lat = Number(where.lat);
-    var lon = Number(where.lon);
-    var text = lat.toFixed(5) + ", " + lon.toFixed(5);
-    if (where.accuracy) {
-      text += " (" + U.fill(msg.msgAccuracy, { metres: Math.round(where.accuracy) }) + ")";
+    lines = lines.filter(Boolean);
+    var text = lines.join("\n");
+    if (place.dataset.text !== text) {
+      place.dataset.text = text;
+      place.replaceChildren();
+      lines.forEach(function (line, index) {
+        var span = document.createElement("span");
+        span.className = index ? "alarm-place-detail" : "alarm-place-words";
+        span.textContent = line;
+        place.appendChild(span);
+      });
     }
-    // A geo: link opens the responder's own maps app; the page itself loads nothing.
-    var link = document.createElement("a");
-    link.href = "geo:" + lat + "," + lon;
-    link.textContent = text;
-    place.replaceChildren();
-    if (parts.length) {
-      place.appendChild(document.createTextNode(parts.join(". ") + ". "));
-    }
-    place.appendChild(link);
-    showMap(entry, lat, lon, where.accuracy);
   }
 
-  function showMap(entry, lat, lon, accuracy) {
-    if (typeof L === "undefined") {
+  function toggleMap(entry, button) {
+    var box = field(entry.card, "map");
+    var open = box.hidden;
+    box.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+    button.textContent = open ? msg.msgMapHide : msg.msgMapShow;
+    if (open) {
+      showMap(entry);
+    }
+  }
+
+  function showMap(entry) {
+    if (typeof L === "undefined" || !entry.point) {
       return;
     }
+    var lat = entry.point.lat;
+    var lon = entry.point.lon;
+    var accuracy = entry.point.accuracy;
     var box = field(entry.card, "map");
-    box.hidden = false;
-    box.setAttribute("aria-label", field(entry.card, "title").textContent + " — " + lat.toFixed(5) + ", " + lon.toFixed(5));
+    box.setAttribute("aria-label", field(entry.card, "title").textContent + " — " + field(entry.card, "place").textContent);
     if (!entry.map) {
       entry.map = L.map(box, { zoomControl: true, attributionControl: true });
       entry.map.attributionControl.setPrefix(false);
@@ -301,6 +437,7 @@
       }).addTo(entry.map);
       entry.map.setView([lat, lon], 15);
     } else {
+      entry.map.invalidateSize();
       entry.marker.setLatLng([lat, lon]);
       entry.accuracy.setLatLng([lat, lon]).setRadius(accuracy || 0);
     }
@@ -383,6 +520,10 @@
       event.preventDefault();
       act(entry, "resolve", { outcome: event.target.elements.outcome.value });
     });
+    var mapButton = card.querySelector("[data-action=map]");
+    mapButton.addEventListener("click", function () {
+      toggleMap(entry, mapButton);
+    });
   }
 
   function act(entry, action, body) {
@@ -414,7 +555,27 @@
     });
   }
 
+  function openCount() {
+    return Object.keys(alarms).filter(function (id) {
+      var status = alarms[id].data.status;
+      return !status || status === "raised" || status === "acknowledged";
+    }).length;
+  }
+
+  /* "3 open alarms" in the page's language: the plural forms come from the page. */
+  function updateCount() {
+    var count = openCount();
+    if (countNode.dataset.count === String(count)) {
+      return;
+    }
+    countNode.dataset.count = String(count);
+    var category = new Intl.PluralRules(msg.lang).select(count);
+    var template = category === "one" ? msg.msgCountOne : category === "few" ? msg.msgCountFew : msg.msgCountOther;
+    countNode.textContent = U.fill(template, { counter: new Intl.NumberFormat(msg.lang).format(count) });
+  }
+
   function updateRinging() {
+    updateCount();
     var ringing = waitingAlarms().length > 0;
     root.dataset.ringing = String(ringing);
     if (ringing && !ringTimer) {
@@ -449,19 +610,83 @@
   }
 
   var soundButton = document.getElementById("console-sound");
-  soundButton.addEventListener("click", function () {
+  var soundBlocked = document.getElementById("console-sound-blocked");
+
+  /* Show the sound's state: off, on, or wanted but held by the browser's autoplay rule. */
+  function showSound(state) {
+    root.dataset.sound = state;
+    soundButton.setAttribute("aria-pressed", String(state !== "off"));
+    soundButton.textContent = state === "off" ? msg.msgSoundTurnOn : msg.msgSoundTurnOff;
+    soundBlocked.hidden = state !== "blocked";
+  }
+
+  /* Start (or resume) the audio; ``gesture`` says a tap or key press asked for it. */
+  function startSound(gesture) {
     var Context = window.AudioContext || window.webkitAudioContext;
     if (!Context) {
+      showSound("off");
       return;
     }
     if (!audio) {
       audio = new Context();
+      audio.addEventListener("statechange", function () {
+        if (localGet(SOUND_KEY) === "on") {
+          showSound(audio.state === "running" ? "on" : "blocked");
+        }
+      });
     }
-    audio.resume();
-    soundButton.setAttribute("aria-pressed", "true");
-    notice.textContent = msg.msgSoundOn;
-    ring();
+    // Without a user gesture the browser may keep the context suspended:
+    // resume() then waits, and the page says why and offers the tap.
+    function settled() {
+      var running = audio.state === "running";
+      if (localGet(SOUND_KEY) === "on") {
+        showSound(running ? "on" : "blocked");
+      }
+      if (gesture && running) {
+        notice.textContent = msg.msgSoundOn;
+        ring();
+      }
+    }
+    showSound(gesture || audio.state === "running" ? "on" : "blocked");
+    var resumed = audio.resume ? audio.resume() : null;
+    if (resumed && resumed.then) {
+      resumed.then(settled, settled);
+    } else {
+      settled();
+    }
+  }
+
+  function turnSoundOn() {
+    localSet(SOUND_KEY, "on");
+    startSound(true);
+  }
+
+  soundButton.addEventListener("click", function () {
+    if (root.dataset.sound === "on") {
+      localSet(SOUND_KEY, "off");
+      if (audio && audio.suspend) {
+        audio.suspend();
+      }
+      showSound("off");
+      notice.textContent = msg.msgSoundOff;
+      return;
+    }
+    turnSoundOn();
   });
+  document.getElementById("console-sound-again").addEventListener("click", turnSoundOn);
+  // Any tap on the page counts as the gesture the browser waits for.
+  ["pointerdown", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function () {
+      if (root.dataset.sound === "blocked") {
+        startSound(false);
+      }
+    }, { capture: true });
+  });
+  if (localGet(SOUND_KEY) === "on") {
+    startSound(false);
+  } else {
+    showSound("off");
+  }
 
   // --- Web Push -----------------------------------------------------------
 
@@ -517,6 +742,50 @@
       });
   });
 
+  // --- distance from the responder (opt-in, computed here) -----------------
+
+  var distanceButton = document.getElementById("console-distance");
+  var distanceWatch = null;
+
+  function renderAllPlaces() {
+    Object.keys(alarms).forEach(function (id) { renderPlace(alarms[id]); });
+  }
+
+  distanceButton.addEventListener("click", function () {
+    if (distanceWatch !== null) {
+      navigator.geolocation.clearWatch(distanceWatch);
+      distanceWatch = null;
+      here = null;
+      distanceButton.setAttribute("aria-pressed", "false");
+      renderAllPlaces();
+      return;
+    }
+    if (!("geolocation" in navigator)) {
+      notice.textContent = msg.msgDistanceFailed;
+      return;
+    }
+    notice.textContent = msg.msgDistanceWait;
+    distanceButton.setAttribute("aria-pressed", "true");
+    // The position stays in this page: it is only used for the sums below.
+    distanceWatch = navigator.geolocation.watchPosition(function (position) {
+      var first = here === null;
+      here = { lat: position.coords.latitude, lon: position.coords.longitude };
+      if (first) {
+        notice.textContent = msg.msgDistanceOn;
+      }
+      renderAllPlaces();
+    }, function () {
+      if (distanceWatch !== null) {
+        navigator.geolocation.clearWatch(distanceWatch);
+      }
+      distanceWatch = null;
+      here = null;
+      distanceButton.setAttribute("aria-pressed", "false");
+      notice.textContent = msg.msgDistanceFailed;
+      renderAllPlaces();
+    }, { enableHighAccuracy: true, maximumAge: 30000, timeout: 20000 });
+  });
+
   // --- start --------------------------------------------------------------
 
   var initial = document.getElementById("console-open-alarms");
@@ -526,8 +795,8 @@
       render(entry);
       loadDetails(entry);
     });
-    updateRinging();
   }
+  updateRinging();
   U.registerServiceWorker(msg.swUrl, msg.swScope);
   connect();
 })();
