@@ -33,6 +33,27 @@ from umbrella.alarms.views import API_ALARMS
 # must not be made responders by someone else.
 REFERENCE_ROLES = frozenset({Role.ESTABLISHMENT_REFERENCE, Role.RESPONDER, Role.SUPPORT_WORKER})
 NEW_KEY_SESSION = "alarms_new_device_key"
+# A removal is done only when its form says so; the first press of "Remove"
+# answers a page that asks (it works without JavaScript, and a stray tap on
+# a phone removes nothing).
+CONFIRMED = "confirmed"
+
+
+def _confirmed(request) -> bool:
+    return request.POST.get(CONFIRMED) == "yes"
+
+
+def _ask(request, place, *, action: str, field: str, value: int, question: str, consequence: str):
+    """Answer the page that asks before a removal, with a form that does it."""
+    context = {
+        "establishment": place,
+        "action": action,
+        "field": field,
+        "value": value,
+        "question": question,
+        "consequence": consequence,
+    }
+    return render(request, "alarms/establishment_confirm.html", context)
 
 
 def establishment_for(user, pk: int):
@@ -104,6 +125,19 @@ def establishment(request, pk: int):
         ).first()
         if button is None:
             raise Http404
+        if action == "revoke" and not _confirmed(request):
+            return _ask(
+                request,
+                place,
+                action=action,
+                field="button",
+                value=button.pk,
+                question=_("Remove the button of %(room)s?") % {"room": button.room_label},
+                consequence=_(
+                    "The button will stop working at once: a press will raise no alarm. "
+                    "To have a button in this room again, register a new one and set its new key."
+                ),
+            )
         if action == "test_mode":
             on = request.POST.get("test_mode") == "on"
             actions.set_test_mode(button, on)
@@ -165,6 +199,21 @@ def establishment(request, pk: int):
         )
         if shift is None:
             raise Http404
+        if not _confirmed(request):
+            name = shift.membership.user.username
+            return _ask(
+                request,
+                place,
+                action=action,
+                field="shift",
+                value=shift.pk,
+                question=_("Remove the shift of %(name)s, %(shift)s?")
+                % {"name": name, "shift": shift.describe()},
+                consequence=_(
+                    "%(name)s will no longer be on duty at these times, unless switched on duty."
+                )
+                % {"name": name},
+            )
         actions.remove_duty_shift(shift)
         messages.success(
             request,
@@ -190,6 +239,21 @@ def establishment(request, pk: int):
             )
         elif membership.user_id == request.user.pk:
             messages.error(request, _("You cannot remove yourself."))
+        elif not _confirmed(request):
+            name = membership.user.username
+            return _ask(
+                request,
+                place,
+                action=action,
+                field="membership",
+                value=membership.pk,
+                question=_("Remove %(name)s as a reference person?") % {"name": name},
+                consequence=_(
+                    "%(name)s will no longer be told of alarms from the rooms of this "
+                    "establishment, and their shifts here are removed."
+                )
+                % {"name": name},
+            )
         else:
             account_actions.remove_membership(membership.user, place)
             messages.success(

@@ -70,7 +70,7 @@ def test_test_mode_and_revoke(client, manager, establishment):
     client.post(url(establishment), {"action": "test_mode", "button": button.pk, "test_mode": "on"})
     button.refresh_from_db()
     assert button.test_mode
-    client.post(url(establishment), {"action": "revoke", "button": button.pk})
+    client.post(url(establishment), {"action": "revoke", "button": button.pk, "confirmed": "yes"})
     button.refresh_from_db()
     assert button.revoked_at is not None
 
@@ -87,7 +87,10 @@ def test_reference_persons_and_on_duty(client, personas, manager, establishment)
     )
     membership.refresh_from_db()
     assert membership.on_duty
-    client.post(url(establishment), {"action": "remove_person", "membership": membership.pk})
+    client.post(
+        url(establishment),
+        {"action": "remove_person", "membership": membership.pk, "confirmed": "yes"},
+    )
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
@@ -149,7 +152,11 @@ def test_manager_schedules_shifts_and_sees_who_is_on_duty_now(
         assert [row.membership.user for row in page.context["on_duty_now"]] == [manager]
         assert "Monday from 11:30 to 13:00" in text
     shift = DutyShift.objects.get(starts_at=time(11, 30))
-    removed = client.post(url(establishment), {"action": "remove_shift", "shift": shift.pk})
+    # Back in the present, a session last used months ago has expired (idle timeout).
+    sign_in(client, manager)
+    removed = client.post(
+        url(establishment), {"action": "remove_shift", "shift": shift.pk, "confirmed": "yes"}
+    )
     assert removed.status_code == 302
     assert list(DutyShift.objects.values_list("starts_at", flat=True)) == [time(22, 0)]
 
@@ -196,3 +203,102 @@ def test_shifts_of_another_establishment_cannot_be_touched(client, manager, esta
     )
     assert response.status_code == 400
     assert DutyShift.objects.count() == 1
+
+
+# --- Removals ask first (without JavaScript) ---------------------------------------
+
+
+def test_removing_a_button_asks_first_and_removes_nothing_until_confirmed(
+    client, manager, establishment
+):
+    button, key = actions.create_room_button(establishment, "Room 1", timezone.now())
+    sign_in(client, manager)
+    page = client.get(url(establishment)).content.decode()
+    assert "Remove the button of Room 1" in page
+    asked = client.post(url(establishment), {"action": "revoke", "button": button.pk})
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert "Remove the button of Room 1?" in html
+    assert "stop working at once" in html
+    assert 'name="confirmed" value="yes"' in html
+    assert f'name="button" value="{button.pk}"' in html
+    assert f'href="{url(establishment)}"' in html  # "No, go back"
+    button.refresh_from_db()
+    assert button.revoked_at is None
+    assert actions.button_for_key(key) == button
+    # Only "yes" confirms: any other value asks again.
+    again = client.post(
+        url(establishment), {"action": "revoke", "button": button.pk, "confirmed": "1"}
+    )
+    assert again.status_code == 200
+    button.refresh_from_db()
+    assert button.revoked_at is None
+    done = client.post(
+        url(establishment), {"action": "revoke", "button": button.pk, "confirmed": "yes"}
+    )
+    assert done.status_code == 302
+    button.refresh_from_db()
+    assert button.revoked_at is not None
+    assert actions.button_for_key(key) is None
+
+
+def test_removing_a_shift_or_a_person_asks_first(client, personas, manager, establishment):
+    sign_in(client, manager)
+    client.post(url(establishment), {"action": "add_person", "person-username": "outreach"})
+    membership = Membership.objects.get(user=personas.outreach, organisation=establishment)
+    shift = actions.add_duty_shift(membership, 0, time(22, 0), time(6, 0))
+
+    asked = client.post(url(establishment), {"action": "remove_shift", "shift": shift.pk})
+    assert asked.status_code == 200
+    assert "Remove the shift of outreach, Monday from 22:00 to 06:00 the next day?" in (
+        asked.content.decode()
+    )
+    assert DutyShift.objects.filter(pk=shift.pk).exists()
+
+    asked = client.post(
+        url(establishment), {"action": "remove_person", "membership": membership.pk}
+    )
+    assert asked.status_code == 200
+    assert "Remove outreach as a reference person?" in asked.content.decode()
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+    client.post(
+        url(establishment),
+        {"action": "remove_person", "membership": membership.pk, "confirmed": "yes"},
+    )
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert not DutyShift.objects.filter(pk=shift.pk).exists()
+
+
+def test_the_question_is_asked_in_the_pages_language(client, manager, establishment):
+    button, _key = actions.create_room_button(establishment, "Kamer 2", timezone.now())
+    sign_in(client, manager)
+    for language, question in (
+        ("nl", "De knop van Kamer 2 verwijderen?"),
+        ("fr", "Supprimer le bouton de Kamer 2 ?"),
+    ):
+        response = client.post(
+            url(establishment).replace("/en/", f"/{language}/"),
+            {"action": "revoke", "button": button.pk},
+        )
+        assert question in response.content.decode()
+
+
+def test_dates_on_the_establishment_pages_put_the_day_first(
+    client, personas, manager, establishment
+):
+    button, key = actions.create_room_button(
+        establishment, "Room 1", timezone.now(), test_mode=True
+    )
+    pressed_at = datetime(2026, 3, 4, 21, 5, tzinfo=ZoneInfo("Europe/Brussels"))
+    alarm, _created = actions.press_room_button(key, pressed_at)
+    actions.acknowledge(alarm, personas.responder, pressed_at)
+    sign_in(client, manager)
+    for language, shown in (("en", "04/03/2026 21:05"), ("nl", "4-3-2026 21:05")):
+        page = client.get(url(establishment).replace("/en/", f"/{language}/"))
+        assert shown in page.content.decode()
+        compliance = client.get(url(establishment, "compliance/").replace("/en/", f"/{language}/"))
+        assert shown in compliance.content.decode()
+    french = client.get(url(establishment).replace("/en/", "/fr/")).content.decode()
+    assert "04/03/2026 21:05" in french
+    assert "03/04/2026" not in french and "PM" not in french
