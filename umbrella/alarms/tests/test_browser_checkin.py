@@ -130,6 +130,12 @@ def test_a_lapsed_check_in_is_told_rung_and_resolved_when_she_says_she_is_safe(
         alarm.refresh_from_db()
         assert alarm.status == Status.RESOLVED and alarm.resolved_by == personas.worker
         console.wait_for_selector(f"#alarm-{alarm.pk}[data-status=resolved]")
+        # The console says who closed it: she says she is safe (in Dutch here).
+        console.wait_for_function(
+            "(id) => document.querySelector('#alarm-' + id + ' [data-field=status]')"
+            ".textContent.includes('Ze zegt dat ze veilig is')",
+            arg=alarm.pk,
+        )
         console.wait_for_selector("#console[data-ringing=false]")
         assert_no_axe_violations(page)
         assert outside_requests.urls == []

@@ -163,6 +163,11 @@
     if (data.tier) {
       entry.data.current_tier = data.tier;
     }
+    if (type === "alarm.resolved" && data.safe_by_owner) {
+      // Her late "I'm safe" on the check-in screen (docs/alarms.md).
+      entry.data.outcome = "safe_by_owner";
+      announce(msg.msgSafeByOwner);
+    }
     render(entry);
     if (type === "alarm.raised" || type === "alarm.escalated") {
       var who = title(entry.data);
@@ -230,7 +235,7 @@
       return by ? U.fill(msg.msgAcknowledgedBy, { name: by }) : msg.msgAcknowledgedBy.replace(/%\(name\)s/, "…");
     }
     if (data.status === "resolved") {
-      return msg.msgResolved;
+      return data.outcome === "safe_by_owner" ? msg.msgSafeByOwner : msg.msgResolved;
     }
     if (data.status === "cancelled") {
       return msg.msgCancelled;
