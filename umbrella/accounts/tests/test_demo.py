@@ -8,8 +8,9 @@ from umbrella.accounts.models import Membership, Organisation, OrganisationKind,
 PASSWORD = "demo-password-123"
 
 
-def _run(settings, *args, debug=True):
-    settings.DEBUG = debug
+def _run(settings, *args, production=False):
+    settings.DEBUG = False  # a local install's default (`make run`)
+    settings.PRODUCTION = production
     call_command("demo", *args)
 
 
@@ -82,14 +83,14 @@ def test_demo_accounts_can_get_a_token_without_a_code(settings, client, db):
     assert response.status_code == 200
 
 
-def test_refuses_with_debug_off(settings, db):
-    with pytest.raises(CommandError, match="DEBUG is off"):
-        _run(settings, "--password", PASSWORD, debug=False)
+def test_refuses_on_a_production_install(settings, db):
+    with pytest.raises(CommandError, match="UMBRELLA_ENV=production"):
+        _run(settings, "--password", PASSWORD, production=True)
     assert not User.objects.exists()
 
 
-def test_force_runs_with_debug_off(settings, db):
-    _run(settings, "--password", PASSWORD, "--force", debug=False)
+def test_force_runs_on_a_production_install(settings, db):
+    _run(settings, "--password", PASSWORD, "--force", production=True)
     assert User.objects.count() == len(ACCOUNTS)
 
 

@@ -20,7 +20,8 @@ def positive_int(value) -> int:
 class Command(BaseCommand):
     help = (
         "Create or reset the demo accounts (demo-worker, demo-responder, …), all with "
-        "one password. Refuses to run with DEBUG off unless --force."
+        "one password. Refuses to run on a production install (UMBRELLA_ENV=production) "
+        "unless --force."
     )
 
     def add_arguments(self, parser):
@@ -40,14 +41,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Run even with DEBUG off (demo accounts have known passwords and no 2FA).",
+            help=(
+                "Run even on a production install (demo accounts have known passwords and no 2FA)."
+            ),
         )
 
     def handle(self, *args, password=None, escalate_after, force, **options):
-        if not settings.DEBUG and not force:
+        # A local install runs with DEBUG off too (`make run`); what must never
+        # get demo accounts is a production one.
+        if settings.PRODUCTION and not force:
             raise CommandError(
-                "DEBUG is off: demo accounts have a shared password and no two-step "
-                "verification. Refusing to create them; pass --force if you really mean it."
+                "UMBRELLA_ENV=production: demo accounts have a shared password and no "
+                "two-step verification. Refusing to create them; pass --force if you "
+                "really mean it."
             )
         if password is not None and not password.strip():
             raise CommandError("--password must not be empty.")
