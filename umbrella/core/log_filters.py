@@ -95,10 +95,22 @@ def install(log_filter: logging.Filter, loggers: Iterable[str] = REQUEST_LOGGERS
 
 
 # An IPv4 address, or a run of hex digits and colons that may be an IPv6 one
-# (optionally in brackets, optionally with a port); ipaddress decides.
+# (optionally in brackets, optionally with a port); ipaddress decides. An
+# IPv6 address may end in dotted IPv4: a dual-stack server reports an IPv4
+# client as "::ffff:203.0.113.7" (IPv4-mapped).
+_IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}"
+_IPV6 = (
+    r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){1,6}:" + _IPV4
+    + r"|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
+)  # fmt: skip
+# Not inside a longer run of digits, dots and colons (a version "1.2.3.4.5",
+# a time "12:30:45"), but a sentence's full stop or a label's colon next to an
+# address ("from 203.0.113.7.", "client:203.0.113.7") does not hide it.
 _ADDRESS = re.compile(
-    r"(?<![\w.:])(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
-    r"(?:%\w+)?\]?)(?::\d{1,5})?(?![\w.:])"
+    r"(?<!\w)(?<!\d[.:])(?<!::)(?:"
+    rf"{_IPV4}(?::\d{{1,5}})?(?!\w)(?!\.\d)"
+    rf"|\[?(?:{_IPV6})(?:%\w+)?\]?(?::\d{{1,5}})?(?!\w)(?![.:][0-9A-Fa-f])"
+    r")"
 )
 ADDRESS_PLACEHOLDER = "[address]"
 
@@ -165,8 +177,11 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _RECORD_ATTRIBUTES and not key.startswith("_"):
+                # Extra fields skip AddressMask (it rewrites the message only).
                 entry[key] = (
-                    value if isinstance(value, (int, float, bool, type(None))) else str(value)
+                    value
+                    if isinstance(value, (int, float, bool, type(None)))
+                    else mask_addresses(str(value))
                 )
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)

@@ -3,6 +3,8 @@
 import asyncio
 import logging
 
+import pytest
+
 from umbrella.core.front import Front, forwarded_client
 from umbrella.core.log_filters import AddressMask, JsonFormatter
 
@@ -87,3 +89,38 @@ def test_the_calendar_feed_and_invitation_tokens_are_masked(caplog):
         logger.info("%s %s", "GET", "/en/training/invitations/s3cretInvite/")
     assert "s3cret" not in caplog.text
     assert "[token]" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("line", "masked"),
+    [
+        # A dual-stack server reports an IPv4 client as an IPv4-mapped IPv6 address.
+        ("client ::ffff:10.0.0.1 sent", "client [address] sent"),
+        ("[::ffff:203.0.113.7]:51234 - GET", "[address] - GET"),
+        ("::FFFF:203.0.113.7:51234 - GET", "[address] - GET"),
+        ("(::ffff:a00:1)", "([address])"),
+        ("64:ff9b::192.0.2.33", "[address]"),
+        ("[2001:db8::1]:8000 and fe80::1%eth0", "[address] and [address]"),
+        # Punctuation next to an address does not hide it.
+        ("refused from 203.0.113.7.", "refused from [address]."),
+        ("client:203.0.113.7, 198.51.100.2:443:x", "client:[address], [address]:x"),
+        ('{"ip": "203.0.113.7"}', '{"ip": "[address]"}'),
+        # Not addresses: times, versions, durations.
+        ("2026-12-06 05:39:54,922 at 12:30:45", "2026-12-06 05:39:54,922 at 12:30:45"),
+        ("version 1.2.3.4.5 took 12.5ms", "version 1.2.3.4.5 took 12.5ms"),
+        ("Foo::bar ff:ff:ff:ff:ff:ff", "Foo::bar ff:ff:ff:ff:ff:ff"),
+    ],
+)
+def test_the_address_mask_catches_every_form_of_address(line, masked):
+    record = logging.LogRecord("uvicorn.error", logging.INFO, __file__, 1, line, None, None)
+    AddressMask().filter(record)
+    assert record.getMessage() == masked
+
+
+def test_json_extra_fields_are_masked_too():
+    import json
+
+    record = logging.LogRecord("x", logging.INFO, "f", 1, "peer", None, None)
+    record.peer = "::ffff:203.0.113.7"
+    AddressMask().filter(record)
+    assert json.loads(JsonFormatter().format(record))["peer"] == "[address]"
