@@ -65,6 +65,11 @@ def test_a_lapsed_check_in_is_told_rung_and_resolved_when_she_says_she_is_safe(
         console.wait_for_selector("#console-connection[data-state=open]")
         console.click("#console-sound")
 
+        # Count the page's vibrations (a headless browser has no motor to ask).
+        worker_context.add_init_script(
+            "navigator.vibrate = function () {"
+            " window.umbrellaVibrations = (window.umbrellaVibrations || 0) + 1; return true; };"
+        )
         page = worker_context.new_page()
         page.set_default_timeout(15_000)
         page.goto(f"{server.url}/ro/alarms/checkin/")
@@ -88,6 +93,7 @@ def test_a_lapsed_check_in_is_told_rung_and_resolved_when_she_says_she_is_safe(
         )
         run_due_deadlines()  # the reminder (no push subscription: nothing to send)
         page.wait_for_selector("#checkin-running[data-state=grace]")
+        page.wait_for_function("() => window.umbrellaVibrations === 1")
         assert not Alarm.objects.exists()
 
         # The grace ends: the worker tells her circle; her screen says "told".
