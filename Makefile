@@ -32,16 +32,9 @@ node_modules/.synced: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup: $(VENV)/.synced node_modules/.synced ## Install locked dependencies, migrate, load Brussels data and the seeds (directory, report routing, recommendations and rules, the course), compile translations, VAPID keys (idempotent).
+setup: $(VENV)/.synced node_modules/.synced ## Install locked dependencies, then manage.py deploy: migrate, each seed once (Brussels data, directory, report routing, recommendations and rules, the course), translations, VAPID keys (idempotent).
 	@mkdir -p var
-	$(MANAGE) migrate --no-input -v 0
-	$(MANAGE) load_brussels
-	$(MANAGE) load_directory
-	$(MANAGE) load_reports
-	$(MANAGE) load_consultation
-	$(MANAGE) load_training
-	$(MANAGE) compilemessages -v 0 --ignore=.venv --ignore=node_modules
-	$(MANAGE) vapid_keys
+	$(MANAGE) deploy
 	$(MANAGE) check
 
 demo: setup ## Create or reset the demo accounts (password printed below).

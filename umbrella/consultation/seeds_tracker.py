@@ -15,9 +15,9 @@ No date, status or link is invented: a date is given as far as the source
 gives it (often only the year), a status the source does not settle is
 "not confirmed", and the source is named without a link until one is attached.
 
-``load()`` is idempotent: it creates what is missing and never overwrites a
-row that exists (people may have edited it), except that it adds indicator
-links that are missing, which are wiring of the code rather than content.
+``load()`` places each row once (``core/seeding.py``): it never overwrites,
+re-creates or renames back a row people edited or deleted, indicator links
+included; a new seed version adds only its new rows.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from umbrella.consultation.models import (
     RuleStatus,
     TrackerStatus,
 )
+from umbrella.core.seeding import Ledger, register_seed
 
 SOURCE_LABEL = (
     "Press reports gathered in the project's domain notes (DOMAIN.md, "
@@ -443,43 +444,68 @@ def _translated(prefix: str, values: dict[str, str]) -> dict[str, str]:
     return {f"{prefix}_{code}": text for code, text in values.items()}
 
 
-@transaction.atomic
-def load_recommendations(now=None) -> dict[str, int]:
-    """Create the seeded recommendations that are missing; return counts of what was created."""
+SEED = "consultation"
+# Raise when RECOMMENDATIONS or RULES gain rows: a new version adds only its new keys.
+VERSION = "1"
+
+
+def _seeded_before() -> bool:
+    return Recommendation.objects.filter(slug__in=[s.slug for s in RECOMMENDATIONS]).exists()
+
+
+def _new_recommendation(seed: Seed, position: int, by_slug: dict, now) -> Recommendation:
+    rec = Recommendation.objects.create(
+        slug=seed.slug,
+        number=seed.number,
+        position=position * 10,
+        parent=by_slug.get(seed.parent) if seed.parent else None,
+        weight=seed.weight,
+        as_reported=True,
+        highlighted=seed.highlighted,
+        updated_at=now,
+        **_translated("title", seed.title),
+        **_translated("summary", seed.summary),
+    )
+    Responsibility.objects.bulk_create(
+        Responsibility(recommendation=rec, actor=actor, lead=(n == 0))
+        for n, actor in enumerate(seed.actors)
+    )
+    return rec
+
+
+def load_recommendations(ledger: Ledger, now) -> dict[str, int]:
+    """Create the recommendations (and their indicator links) this seed never placed."""
     from umbrella.consultation.actions_tracker import update_recommendation
 
-    now = now or timezone.now()
     created = links = 0
     starts = []
     by_slug = {r.slug: r for r in Recommendation.objects.all()}
     for position, seed in enumerate(RECOMMENDATIONS, start=1):
-        rec = by_slug.get(seed.slug)
+        key = f"recommendation:{seed.slug}"
+        rec = ledger.ensure(
+            key,
+            lambda seed=seed: Recommendation.objects.filter(slug=seed.slug).first(),
+            lambda seed=seed, position=position: _new_recommendation(seed, position, by_slug, now),
+        )
         if rec is None:
-            rec = Recommendation.objects.create(
-                slug=seed.slug,
-                number=seed.number,
-                position=position * 10,
-                parent=by_slug.get(seed.parent) if seed.parent else None,
-                weight=seed.weight,
-                as_reported=True,
-                highlighted=seed.highlighted,
-                updated_at=now,
-                **_translated("title", seed.title),
-                **_translated("summary", seed.summary),
-            )
-            by_slug[seed.slug] = rec
+            continue  # deleted by staff: stays deleted
+        by_slug[seed.slug] = rec
+        if key in ledger.created:
             created += 1
-            Responsibility.objects.bulk_create(
-                Responsibility(recommendation=rec, actor=actor, lead=(n == 0))
-                for n, actor in enumerate(seed.actors)
-            )
             if seed.start is not None:
                 starts.append((seed, rec))
-        for n, key in enumerate(seed.indicators):
-            _link, made = RecommendationIndicator.objects.get_or_create(
-                recommendation=rec, key=key, defaults={"position": n}
+        for n, indicator in enumerate(seed.indicators):
+            link_key = f"indicator:{seed.slug}:{indicator}"
+            ledger.ensure(
+                link_key,
+                lambda rec=rec, indicator=indicator: RecommendationIndicator.objects.filter(
+                    recommendation=rec, key=indicator
+                ).first(),
+                lambda rec=rec, indicator=indicator, n=n: RecommendationIndicator.objects.create(
+                    recommendation=rec, key=indicator, position=n
+                ),
             )
-            links += made
+            links += link_key in ledger.created
     # Parts first, so that a parent's progress is their roll-up, not a status default.
     for seed, rec in sorted(starts, key=lambda pair: pair[0].parent == ""):
         status, note = seed.start
@@ -487,45 +513,69 @@ def load_recommendations(now=None) -> dict[str, int]:
     return {"recommendations": created, "indicator_links": links}
 
 
-@transaction.atomic
-def load_rules() -> dict[str, int]:
-    """Create the 19 municipalities and the known rules that are missing."""
+def load_rules(ledger: Ledger) -> dict[str, int]:
+    """Create the 19 municipalities and the known rules this seed never placed."""
     with_rules = {seed.nis_code for seed in RULES}
     records = 0
     for nis_code, name_nl, name_fr, zone in MUNICIPALITIES:
-        _record, made = MunicipalityRecord.objects.get_or_create(
-            nis_code=nis_code,
-            defaults={
-                "name_nl": name_nl,
-                "name_fr": name_fr,
-                "police_zone_code": zone,
-                "no_rule_known": nis_code not in with_rules,
-                "to_verify": True,
-                **(_translated("note", NO_RULE_NOTE) if nis_code not in with_rules else {}),
-            },
+        key = f"municipality:{nis_code}"
+        ledger.ensure(
+            key,
+            lambda nis_code=nis_code: MunicipalityRecord.objects.filter(nis_code=nis_code).first(),
+            lambda nis_code=nis_code, name_nl=name_nl, name_fr=name_fr, zone=zone: (
+                MunicipalityRecord.objects.create(
+                    nis_code=nis_code,
+                    name_nl=name_nl,
+                    name_fr=name_fr,
+                    police_zone_code=zone,
+                    no_rule_known=nis_code not in with_rules,
+                    to_verify=True,
+                    **(_translated("note", NO_RULE_NOTE) if nis_code not in with_rules else {}),
+                )
+            ),
         )
-        records += made
+        records += key in ledger.created
     rules = 0
     by_code = {m.nis_code: m for m in MunicipalityRecord.objects.all()}
     for seed in RULES:
-        _rule, made = MunicipalRule.objects.get_or_create(
-            slug=seed.slug,
-            defaults={
-                "municipality": by_code[seed.nis_code],
-                "kind": seed.kind,
-                "status": seed.status,
-                "date": seed.date,
-                "date_precision": seed.precision,
-                "source_label": SOURCE_LABEL,
-                "to_verify": True,
+        if seed.nis_code not in by_code:
+            continue  # the municipality's record was deleted by staff
+        key = f"rule:{seed.slug}"
+        ledger.ensure(
+            key,
+            lambda seed=seed: MunicipalRule.objects.filter(slug=seed.slug).first(),
+            lambda seed=seed: MunicipalRule.objects.create(
+                slug=seed.slug,
+                municipality=by_code[seed.nis_code],
+                kind=seed.kind,
+                status=seed.status,
+                date=seed.date,
+                date_precision=seed.precision,
+                source_label=SOURCE_LABEL,
+                to_verify=True,
                 **_translated("title", seed.title),
                 **_translated("summary", seed.summary),
-            },
+            ),
         )
-        rules += made
+        rules += key in ledger.created
     return {"municipalities": records, "rules": rules}
 
 
+@transaction.atomic
 def load(now=None) -> dict[str, int]:
-    """Load every seed (idempotent)."""
-    return {**load_recommendations(now), **load_rules()}
+    """Create every row of the seed that it never placed; return counts of what was created.
+
+    A row placed before is never overwritten or re-created (``core/seeding.py``):
+    what staff edited or deleted stands.
+    """
+    ledger = Ledger(SEED, adopt_if=_seeded_before)
+    now = now or timezone.now()
+    return {**load_recommendations(ledger, now), **load_rules(ledger)}
+
+
+@register_seed(SEED, version=VERSION)
+def seed_consultation() -> str:
+    return (
+        "Consultation: created {recommendations} recommendations, {indicator_links} indicator "
+        "links, {municipalities} municipalities and {rules} rules.".format(**load())
+    )

@@ -68,3 +68,46 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.action} {self.object_type} #{self.object_id}"
+
+
+class SeedRun(models.Model):
+    """One seed applied at one version (``manage.py deploy`` runs each version once)."""
+
+    name = models.CharField(_("seed"), max_length=100)
+    version = models.CharField(_("version"), max_length=64)
+    applied_at = models.DateTimeField(_("applied at"))
+
+    class Meta:
+        verbose_name = _("seed run")
+        verbose_name_plural = _("seed runs")
+        ordering = ["name", "applied_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="core_seedrun_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+
+class SeedKey(models.Model):
+    """A row a seed placed once, named by its stable key within the seed.
+
+    A key recorded here is never created again, so what staff did with the
+    row since (renamed, edited, deleted) stands; a new seed version adds only
+    keys that are new. The key is the seed's own name for the row (a slug or
+    a code in the seed file), never a name people can edit.
+    """
+
+    seed = models.CharField(_("seed"), max_length=100)
+    key = models.CharField(_("key"), max_length=200)
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("seeded row")
+        verbose_name_plural = _("seeded rows")
+        constraints = [
+            models.UniqueConstraint(fields=["seed", "key"], name="core_seedkey_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seed}: {self.key}"

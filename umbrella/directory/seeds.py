@@ -13,8 +13,8 @@ hours or coordinates for any organisation, so:
 - no police zone's trafficking reference is seeded: DOMAIN.md names no
   designated function, so all six zones show the gap.
 
-Existing rows are never overwritten: a re-run creates what is missing and
-leaves what staff have since corrected alone.
+Each row is placed once (``core/seeding.py``): a re-run never overwrites,
+renames back or re-creates what staff have since corrected or deleted.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from umbrella.areas.models import Municipality
+from umbrella.core.seeding import Ledger, register_seed
 from umbrella.directory import actions
 from umbrella.directory.models import (
     Category,
@@ -255,16 +256,22 @@ def _cpas_seed(municipality: Municipality) -> OrganizationSeed:
     )
 
 
+SEED = "directory"
+# Raise when ORGANISATIONS gains rows: a new version adds only its new keys.
+VERSION = "1"
+
+
 @dataclass
 class SeedResult:
     created: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
 
 
-def _ensure_location(org: Organization, seed: OrganizationSeed, municipalities) -> Location:
-    location = org.locations.order_by("pk").first()
-    if location is not None:
-        return location
+def _seeded_before() -> bool:
+    return Organization.objects.filter(slug__in=[seed.slug for seed in ORGANISATIONS]).exists()
+
+
+def _new_location(org: Organization, seed: OrganizationSeed, municipalities) -> Location:
     name = seed.location_name or {"nl": org.name, "fr": org.name, "en": org.name}
     location = Location(
         organization=org,
@@ -280,38 +287,86 @@ def _ensure_location(org: Organization, seed: OrganizationSeed, municipalities) 
     return location
 
 
-def _ensure_service(org: Organization, seed: ServiceSeed, location: Location) -> None:
-    service = org.services.filter(category=seed.category, name_en=seed.name["en"]).first()
-    if service is None:
-        service = Service(
-            organization=org,
-            category=seed.category,
-            name_nl=seed.name["nl"],
-            name_fr=seed.name["fr"],
-            name_en=seed.name["en"],
-            description_nl=seed.description.get("nl", ""),
-            description_fr=seed.description.get("fr", ""),
-            description_en=seed.description.get("en", ""),
-            anonymous=seed.anonymous,
-            free=seed.free,
-            no_papers_needed=seed.no_papers,
-            no_appointment_needed=seed.no_appointment,
-            gender_focus=seed.gender_focus,
-            to_verify=True,
-        )
-        actions.save_entry(service)
-        for code in seed.languages:
-            ServiceLanguage.objects.get_or_create(service=service, language=code)
-    ServiceAtLocation.objects.get_or_create(
-        service=service, location=location, defaults={"to_verify": True}
+def _new_service(org: Organization, seed: ServiceSeed) -> Service:
+    service = Service(
+        organization=org,
+        category=seed.category,
+        name_nl=seed.name["nl"],
+        name_fr=seed.name["fr"],
+        name_en=seed.name["en"],
+        description_nl=seed.description.get("nl", ""),
+        description_fr=seed.description.get("fr", ""),
+        description_en=seed.description.get("en", ""),
+        anonymous=seed.anonymous,
+        free=seed.free,
+        no_papers_needed=seed.no_papers,
+        no_appointment_needed=seed.no_appointment,
+        gender_focus=seed.gender_focus,
+        to_verify=True,
     )
+    actions.save_entry(service)
+    for code in seed.languages:
+        ServiceLanguage.objects.get_or_create(service=service, language=code)
+    return service
+
+
+def _new_organization(seed: OrganizationSeed) -> Organization:
+    org = Organization(
+        slug=seed.slug,
+        name=seed.name,
+        description_nl=seed.description["nl"],
+        description_fr=seed.description["fr"],
+        description_en=seed.description["en"],
+        to_verify=True,
+    )
+    actions.save_entry(org)
+    return org
+
+
+def _place(ledger: Ledger, seed: OrganizationSeed, municipalities, result: SeedResult) -> None:
+    # Keys are the seed's slug and each service's category (an organisation
+    # has one seeded service per category), never a name staff may change.
+    org = ledger.ensure(
+        f"organisation:{seed.slug}",
+        lambda: Organization.objects.filter(slug=seed.slug).first(),
+        lambda: _new_organization(seed),
+    )
+    if f"organisation:{seed.slug}" in ledger.created:
+        result.created.append(seed.slug)
+    else:
+        result.existing.append(seed.slug)
+    if org is None:
+        return  # deleted by staff: so are its services
+    location = ledger.ensure(
+        f"location:{seed.slug}",
+        lambda: org.locations.order_by("pk").first(),
+        lambda: _new_location(org, seed, municipalities),
+    )
+    for service_seed in seed.services:
+        key = f"{seed.slug}:{service_seed.category}"
+        service = ledger.ensure(
+            f"service:{key}",
+            lambda s=service_seed: org.services.filter(category=s.category).order_by("pk").first(),
+            lambda s=service_seed: _new_service(org, s),
+        )
+        if service is None or location is None:
+            continue
+        ledger.ensure(
+            f"service-at-location:{key}",
+            lambda s=service: ServiceAtLocation.objects.filter(service=s).first(),
+            lambda s=service: ServiceAtLocation.objects.create(
+                service=s, location=location, to_verify=True
+            ),
+        )
 
 
 @transaction.atomic
 def load_directory() -> SeedResult:
-    """Create the seeded organisations, services and locations that are missing.
+    """Create the seeded organisations, services and locations this seed never placed.
 
-    Raise ``LookupError`` when the geography is not loaded (run ``load_brussels``).
+    A row the seed placed before is left as it is, or left out if staff
+    deleted it. Raise ``LookupError`` when the geography is not loaded (run
+    ``load_brussels``).
     """
     municipalities = {m.nis_code: m for m in Municipality.objects.all()}
     if len(municipalities) < 19:
@@ -319,23 +374,17 @@ def load_directory() -> SeedResult:
     seeds = list(ORGANISATIONS) + [
         _cpas_seed(m) for m in sorted(municipalities.values(), key=lambda m: m.nis_code)
     ]
+    ledger = Ledger(SEED, adopt_if=_seeded_before)
     result = SeedResult()
     for seed in seeds:
-        org = Organization.objects.filter(slug=seed.slug).first()
-        if org is None:
-            org = Organization(
-                slug=seed.slug,
-                name=seed.name,
-                description_nl=seed.description["nl"],
-                description_fr=seed.description["fr"],
-                description_en=seed.description["en"],
-                to_verify=True,
-            )
-            actions.save_entry(org)
-            result.created.append(seed.slug)
-        else:
-            result.existing.append(seed.slug)
-        location = _ensure_location(org, seed, municipalities)
-        for service_seed in seed.services:
-            _ensure_service(org, service_seed, location)
+        _place(ledger, seed, municipalities, result)
     return result
+
+
+@register_seed(SEED, version=VERSION, after=("areas",))
+def seed_directory() -> str:
+    result = load_directory()
+    return (
+        f"Directory: {len(result.created)} organisations created, "
+        f"{len(result.existing)} already there (left as they are)."
+    )

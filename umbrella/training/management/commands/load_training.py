@@ -1,4 +1,4 @@
-"""``manage.py load_training``: load (or update) the training courses from their TOML files,
+"""``manage.py load_training``: load new or newer training courses from their TOML files,
 and seed the public services the training is for (the 19 OCMW/CPAS and Actiris)."""
 
 from __future__ import annotations
@@ -13,13 +13,15 @@ from umbrella.training.content_loader import (
     course_directories,
     load_course,
 )
-from umbrella.training.seeds import load_public_services
+from umbrella.training.seeds import load_courses, load_public_services
 
 
 class Command(BaseCommand):
     help = (
-        "Load the training courses from umbrella/training/content (idempotent, updates by "
-        "slug) and create the OCMW/CPAS and Actiris organisations that are missing."
+        "Load the training courses from umbrella/training/content that are new or carry a "
+        "newer content version (a course deleted from the database stays deleted), and "
+        "create the OCMW/CPAS and Actiris organisations this seed never placed. Named "
+        "course directories are reloaded in place."
     )
 
     def add_arguments(self, parser):
@@ -33,26 +35,35 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, directories, **options):
-        paths = [Path(d) for d in directories] or course_directories(CONTENT_DIR)
-        if not paths:
-            raise CommandError(f"No course directory (with a course.toml) in {CONTENT_DIR}.")
-        for path in paths:
-            try:
-                result = load_course(path)
-            except ContentError as error:
-                raise CommandError(str(error)) from error
-            self.stdout.write(
-                f"{result.course.slug}: {len(result.created)} created, "
-                f"{len(result.updated)} updated, {len(result.retired)} retired."
-            )
         if directories:
-            # Only the courses named were asked for.
+            # The author's reload: the named courses, from their files, in place.
+            for path in map(Path, directories):
+                try:
+                    result = load_course(path)
+                except ContentError as error:
+                    raise CommandError(str(error)) from error
+                self._report(result)
             return
+        if not course_directories(CONTENT_DIR):
+            raise CommandError(f"No course directory (with a course.toml) in {CONTENT_DIR}.")
         try:
+            courses = load_courses()
             seeded = load_public_services()
-        except LookupError as error:
+        except (ContentError, LookupError) as error:
             raise CommandError(str(error)) from error
+        for result in courses.loaded:
+            self._report(result)
+        for slug in courses.unchanged:
+            self.stdout.write(f"{slug}: unchanged (the database has this content version).")
+        for slug in courses.deleted:
+            self.stdout.write(f"{slug}: deleted from the database, left out.")
         self.stdout.write(
             f"Public services: {len(seeded.created)} created, {len(seeded.existing)} already "
             f"there (left as they are), {len(seeded.linked)} directory entries linked."
+        )
+
+    def _report(self, result) -> None:
+        self.stdout.write(
+            f"{result.course.slug}: {len(result.created)} created, "
+            f"{len(result.updated)} updated, {len(result.retired)} retired."
         )
