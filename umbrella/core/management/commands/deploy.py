@@ -1,4 +1,4 @@
-"""``manage.py deploy``: bring a database and an install up to this release, safely, again and again.
+"""``manage.py deploy``: bring the database and the install up to this release, safely, again.
 
 Migrate; run each app's seeds whose version has not run yet (``core/seeding.py``:
 each row a seed ever placed is never re-created or overwritten); compile the
