@@ -43,9 +43,12 @@ def validation_error(request: HttpRequest, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, exc: AuthenticationError):
-    return api.create_response(
+    response = api.create_response(
         request, {"detail": _("Authentication required: send a valid bearer token.")}, status=401
     )
+    # RFC 9110 §11.6.1: a 401 names the scheme it wants.
+    response["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 @api.exception_handler(HttpError)

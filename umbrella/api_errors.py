@@ -1,14 +1,18 @@
-"""Sentences for the API's 422 answers, in the language of the request.
+"""Sentences for the API's error answers, in the language of the request.
 
 Pydantic describes each invalid field in English ("Input should be greater
 than or equal to -90"). A person reads the API's answers on the panic and
 check-in screens, in her own language, so each error type a client can meet
 gets a whole translated sentence here, with the field's name and the limit
 as placeholders. The type, not the English text, is the key.
+
+Every other error under ``/api/v1/`` is JSON too (``ApiJsonErrorsMiddleware``).
 """
 
 from __future__ import annotations
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -125,3 +129,74 @@ def problem_detail(fields: list[dict]) -> str:
     if len(fields) == 1:
         return fields[0]["message"]
     return _("The request is not valid. Check the fields listed.")
+
+
+# --- Every error under /api/v1/ in JSON ---------------------------------------------
+
+API_PREFIX = "/api/v1/"
+
+
+def _is_json(response) -> bool:
+    kind = response.get("Content-Type", "").split(";")[0].strip()
+    return kind == "application/json" or kind.endswith("+json")
+
+
+def _error_detail(status: int) -> str:
+    if status == 404:
+        return _("There is nothing at this address in the API.")
+    if status == 405:
+        return _("This address does not accept this method.")
+    if status == 401:
+        return _("Authentication required: send a valid bearer token.")
+    if status == 403:
+        return _("You may not do this.")
+    if status >= 500:
+        return _("The server could not answer. Please try again.")
+    return _("The request is not valid.")
+
+
+def json_error(response):
+    """Return ``response`` as ``{"detail": …}`` JSON when it is an API error that is not JSON.
+
+    Django answers an unknown path (or an id that is not a number, which no
+    route matches) with its HTML 404 page, django-ninja a wrong method with a
+    text 405, an unhandled exception with the HTML 500 page: an API client
+    gets JSON for each. ``Allow`` and ``WWW-Authenticate`` are kept; a 401
+    says which scheme it wants.
+    """
+    status = response.status_code
+    if status < 400:
+        return response
+    if not _is_json(response):
+        answer = JsonResponse({"detail": _error_detail(status)}, status=status)
+        for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+            if response.get(header):
+                answer[header] = response[header]
+        answer["Content-Length"] = str(len(answer.content))
+        response = answer
+    if status == 401 and not response.get("WWW-Authenticate"):
+        response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+class ApiJsonErrorsMiddleware:
+    """Answer every error under ``/api/v1/`` in JSON (see ``json_error``)."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._is_async = iscoroutinefunction(get_response)
+        if self._is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request):
+        if self._is_async:
+            return self.__acall__(request)
+        response = self.get_response(request)
+        return json_error(response) if request.path.startswith(API_PREFIX) else response
+
+    async def __acall__(self, request):
+        response = await self.get_response(request)
+        return json_error(response) if request.path.startswith(API_PREFIX) else response

@@ -81,10 +81,16 @@ XML_ITEMS = {
 }
 
 
+# What a 405 names in ``Allow`` (HEAD is answered as GET: core/head.py).
+READ_ONLY = ("GET", "HEAD")
+READ_AND_POST = ("GET", "HEAD", "POST")
+
+
 class Open311Error(Exception):
-    def __init__(self, status: int, *descriptions: str):
+    def __init__(self, status: int, *descriptions: str, allow: tuple[str, ...] = ()):
         self.status = status
         self.descriptions = descriptions or (_("The request could not be served."),)
+        self.allow = allow
 
 
 # --- output ---------------------------------------------------------------------
@@ -117,7 +123,10 @@ def _response(data, fmt: str, root: str, status: int = 200) -> HttpResponse:
 
 def error_response(error: Open311Error, fmt: str) -> HttpResponse:
     errors = [{"code": error.status, "description": str(d)} for d in error.descriptions]
-    return _response(errors, fmt if fmt in CONTENT_TYPES else "json", "errors", error.status)
+    response = _response(errors, fmt if fmt in CONTENT_TYPES else "json", "errors", error.status)
+    if error.allow:
+        response["Allow"] = ", ".join(error.allow)
+    return response
 
 
 def locale_of(request: HttpRequest) -> str:
@@ -162,7 +171,7 @@ def _when(value: datetime | None, zone=None) -> str | None:
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     """Tell clients where the endpoint is, which spec it follows, and its formats."""
     if request.method != "GET":
-        raise Open311Error(405, _("Use GET."))
+        raise Open311Error(405, _("Use GET."), allow=READ_ONLY)
     data = {
         "changeset": CHANGESET,
         "contact": _("Umbrella Brussels liveability reports; see the about page for contacts."),
@@ -202,7 +211,7 @@ def _service(category: Category) -> dict:
 def services(request: HttpRequest, fmt: str) -> HttpResponse:
     """List the public categories as Open311 services."""
     if request.method != "GET":
-        raise Open311Error(405, _("Use GET."))
+        raise Open311Error(405, _("Use GET."), allow=READ_ONLY)
     return _response([_service(c) for c in _public_categories()], fmt, "services")
 
 
@@ -244,7 +253,7 @@ def _attributes(category: Category) -> list[dict]:
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     """Describe the attributes a request for this service may carry."""
     if request.method != "GET":
-        raise Open311Error(405, _("Use GET."))
+        raise Open311Error(405, _("Use GET."), allow=READ_ONLY)
     category = _category(code)
     data = {"service_code": category.code, "attributes": _attributes(category)}
     return _response(data, fmt, "service_definition")
@@ -579,14 +588,14 @@ def _requests(request: HttpRequest, fmt: str) -> HttpResponse:
         return _list_requests(request, fmt)
     if request.method == "POST":
         return _create_request(request, fmt)
-    raise Open311Error(405, _("Use GET or POST."))
+    raise Open311Error(405, _("Use GET or POST."), allow=READ_AND_POST)
 
 
 @_endpoint
 def _request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     """One public report, as a list of one (the spec's shape)."""
     if request.method != "GET":
-        raise Open311Error(405, _("Use GET."))
+        raise Open311Error(405, _("Use GET."), allow=READ_ONLY)
     return _one_request(request_id, fmt)
 
 
