@@ -64,6 +64,13 @@ def ro(msgid: str) -> str:
     return text
 
 
+def before_time(msgid: str) -> str:
+    """Return the Romanian words of a template's ``msgid`` before its time placeholder."""
+    # A {% translate %} with a placeholder is catalogued with its % doubled.
+    text = ro(msgid.replace("%", "%%")).replace("%%", "%")
+    return text.split("%(time)s")[0].rstrip(" (")
+
+
 def nl(msgid: str) -> str:
     return tr("nl", msgid)
 
@@ -234,6 +241,7 @@ def test_1_a_romanian_worker_from_sign_up_to_feedback(
         page.wait_for_selector("#panic-cancel", state="hidden")
         alarm.refresh_from_db()
         assert alarm.status == Status.CANCELLED
+        assert ro("The alarm is cancelled.") in page.locator("#panic-status").inner_text()
 
         # A check-in, from her home: one minute, then it lapses.
         home(page, "ro")
@@ -253,13 +261,15 @@ def test_1_a_romanian_worker_from_sign_up_to_feedback(
         run_due_deadlines()
         told = Alarm.objects.get(owner=worker, source=Source.CHECKIN)
         page.wait_for_selector("#checkin-running[data-state=told]")
+        assert before_time("Your circle was told at %(time)s.") in page.inner_text("#checkin")
         assert page.locator("a[href='tel:112']").first.is_visible()
         check_screen(page, narrow=True)
 
         # She says she is safe: the alarm is resolved and her screen says her circle knows.
         page.get_by_role("button", name=ro("I'm safe")).click()
         page.wait_for_selector("#checkin-running", state="hidden")
-        assert page.locator("#checkin-status").inner_text().strip()
+        safe = before_time("Your circle was told that you are safe (%(time)s).")
+        assert safe in page.locator("#checkin-status").inner_text()
         told.refresh_from_db()
         assert (told.status, told.resolved_by) == (Status.RESOLVED, worker)
         check_screen(page)
