@@ -453,7 +453,10 @@ LOGGING = {
         # own, which would bypass the format and the address mask.
         "uvicorn": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "uvicorn.error": {"handlers": [], "propagate": True},
-        "uvicorn.access": {"handlers": [], "propagate": True},
+        # The access log is umbrella.access (core/front.py). uvicorn writes its
+        # own line (with the client's address) whenever this logger has a
+        # handler, even with its access log off: it must reach none.
+        "uvicorn.access": {"handlers": [], "propagate": False},
     },
 }
 
