@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
+from django.core.cache.backends.db import DatabaseCache
 from django.test import Client, TestCase
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -37,6 +38,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from umbrella.accounts import actions
 from umbrella.accounts.models import MembershipRole, OrganisationKind, Role, User
+from umbrella.core.ratelimit import rate_cache
 
 PERSONA_PASSWORD = "correct horse battery staple"  # noqa: S105 -- test-only.
 
@@ -167,11 +169,24 @@ def assert_api_error(response, status: int) -> dict:
 
 
 @pytest.fixture(autouse=True)
-def _clear_rate_limits():
-    """Start every test with empty rate-limit counters (they live in the cache)."""
+def _clear_rate_limits(request):
+    """Start every test with empty rate-limit counters and an empty cache.
+
+    The counters live in the database cache (``core.ratelimit.RATE_CACHE``):
+    a test in a transaction gets them rolled back, but tests that commit
+    (``transactional_db``, ``live_server``) must empty the table, which the
+    flush between such tests leaves alone (it is not a model's table).
+    """
+    committing = {"transactional_db", "live_server"} & set(request.fixturenames) or not isinstance(
+        rate_cache(), DatabaseCache
+    )
     cache.clear()
+    if committing:
+        rate_cache().clear()
     yield
     cache.clear()
+    if committing:
+        rate_cache().clear()
 
 
 @pytest.fixture

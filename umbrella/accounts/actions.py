@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from umbrella.accounts.actions_devices import sign_out_everywhere
 from umbrella.accounts.models import (
     SELF_SIGN_UP_ROLES,
     ApiToken,
@@ -22,6 +23,7 @@ from umbrella.accounts.models import (
     Organisation,
     RecoveryCode,
     Role,
+    SignOutReason,
     User,
     hash_secret,
 )
@@ -116,9 +118,22 @@ def reset_account(
 
 
 @transaction.atomic
-def change_passphrase(user: User, new_passphrase: str) -> User:
+def change_passphrase(
+    user: User,
+    new_passphrase: str,
+    now: datetime,
+    *,
+    reason: SignOutReason = SignOutReason.PASSPHRASE,
+    keep: tuple[str | None, ...] = (),
+) -> User:
+    """Set a new passphrase and sign every other device out (see ``actions_devices``).
+
+    ``keep`` are the keys of the session she is using, which the caller keeps
+    with ``update_session_auth_hash``.
+    """
     user.set_password(new_passphrase)
     user.save(update_fields=["password"])
+    sign_out_everywhere(user, reason, now, keep=keep)
     return user
 
 
@@ -148,10 +163,18 @@ def _create_recovery_codes(user: User) -> list[str]:
 
 
 @transaction.atomic
-def regenerate_recovery_codes(user: User) -> list[str]:
-    """Replace all of a person's recovery codes and return the new ones, once."""
+def regenerate_recovery_codes(
+    user: User, now: datetime, *, keep: tuple[str | None, ...] = ()
+) -> list[str]:
+    """Replace all of a person's recovery codes and return the new ones, once.
+
+    New codes mean the old sheet may be in someone else's hands: every other
+    device is signed out too (``keep``: the session she is using).
+    """
     RecoveryCode.objects.filter(user=user).delete()
-    return _create_recovery_codes(user)
+    codes = _create_recovery_codes(user)
+    sign_out_everywhere(user, SignOutReason.RECOVERY_CODES, now, keep=keep)
+    return codes
 
 
 @transaction.atomic
@@ -176,7 +199,8 @@ def recover_account(user: User, code: str, new_passphrase: str, now: datetime) -
     """Set a new passphrase if ``code`` is one of the person's unused recovery codes."""
     if not use_recovery_code(user, code, now):
         return False
-    change_passphrase(user, new_passphrase)
+    # Whoever else is signed in (with a session or an API token) is out.
+    change_passphrase(user, new_passphrase, now, reason=SignOutReason.RECOVERY)
     return True
 
 
@@ -268,6 +292,7 @@ def revoke_token(token: ApiToken, now: datetime) -> ApiToken:
 
 @transaction.atomic
 def revoke_all_tokens(user: User, now: datetime) -> int:
+    """Revoke every token of ``user`` (``sign_out_everywhere`` also ends sessions)."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,6 +62,11 @@ class User(AbstractUser):
         help_text=_("Only for demo accounts. Set by the demo command, never by hand."),
     )
 
+    # Raised when every session must end (recovery, new passphrase, new
+    # recovery codes): it is part of the session's auth hash, so sessions
+    # signed with the old value are refused and flushed on their next request.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
     objects = PersonManager()
 
     class Meta:
@@ -94,6 +100,15 @@ class User(AbstractUser):
 
     def has_confirmed_totp(self) -> bool:
         return self.totpdevice_set.filter(confirmed=True).exists()
+
+    def _get_session_auth_hash(self, secret=None):
+        # Epoch 0 keeps Django's own hash, so sessions made before the field
+        # existed stay valid.
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "umbrella.accounts.User.session_auth_hash"
+        value = f"{self.password}|{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class OrganisationKind(models.TextChoices):
@@ -236,3 +251,72 @@ class ApiToken(models.Model):
 
     def is_expired(self, now: datetime) -> bool:
         return now >= self.expires_at
+
+
+class AccountSession(models.Model):
+    """A browser session a person signed in with, so that ending them can say how many.
+
+    Only a digest of the session key is kept; the session itself is ended
+    through ``User.session_epoch``.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_sessions")
+    key_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"session of {self.user} since {self.created_at:%Y-%m-%d}"
+
+
+class SignOutReason(models.TextChoices):
+    RECOVERY = "recovery", _("account recovered")
+    PASSPHRASE = "passphrase", _("passphrase changed")
+    RECOVERY_CODES = "recovery_codes", _("recovery codes renewed")
+
+
+class SignOutNotice(models.Model):
+    """What was signed out when she recovered her account or changed its keys, to tell her.
+
+    No address, no device description: the tokens' own names and dates and a
+    count of browser sessions.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_out_notices")
+    reason = models.CharField(max_length=16, choices=SignOutReason.choices)
+    created_at = models.DateTimeField()
+    # [{"name": "phone app", "created": "2026-03-01T10:00:00+00:00"}, …]
+    tokens = models.JSONField(default=list)
+    other_sessions = models.PositiveIntegerField(default=0)
+    shown_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} for {self.user} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator gives a staff member to set up two-step verification.
+
+    Without it, whoever holds only a staff password could enrol their own
+    authenticator. Only the digest is stored.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="enrolment_codes", verbose_name=_("person")
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("issued"))
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-step enrolment code")
+        verbose_name_plural = _("two-step enrolment codes")
+
+    def __str__(self) -> str:
+        return f"enrolment code #{self.pk} of {self.user}"
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
@@ -20,9 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import get_usage
 
-from umbrella.accounts import actions, menu, ratelimits
+from umbrella.accounts import actions, actions_devices, menu, ratelimits
 from umbrella.accounts.forms import (
     ConfirmPassphraseForm,
     RecoverForm,
@@ -31,6 +31,7 @@ from umbrella.accounts.forms import (
     TokenCreateForm,
 )
 from umbrella.accounts.models import ApiToken, Role, User
+from umbrella.core import ratelimit
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # Sign-ups per IP address; generous because an outreach session may sign up
@@ -120,10 +121,10 @@ SIGN_UP_PAGES = {
 
 
 def _signup_locked(request, increment: bool) -> bool:
-    usage = get_usage(
-        request, group="accounts.signup.ip", key="ip", rate=SIGNUP_RATE, increment=increment
+    client = ratelimit.client_key(request, "accounts.signup")
+    return ratelimit.over(
+        request, "accounts.signup.client", client, SIGNUP_RATE, increment=increment
     )
-    return usage is not None and usage["count"] >= usage["limit"]
 
 
 @never_cache
@@ -202,7 +203,9 @@ def regenerate_codes(request):
         if ratelimits.is_locked(request, "confirm", request.user.username):
             return ratelimited(request)
         if form.is_valid():
-            codes = actions.regenerate_recovery_codes(request.user)
+            old_key = request.session.session_key
+            codes = actions.regenerate_recovery_codes(request.user, timezone.now(), keep=(old_key,))
+            _keep_this_session(request, old_key)
             return render(
                 request, "accounts/recovery_codes.html", {"codes": codes, "new_account": False}
             )
@@ -215,9 +218,29 @@ class PassphraseChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:account")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, _("Your passphrase is changed."))
-        return response
+        request = self.request
+        old_key = request.session.session_key
+        actions.change_passphrase(
+            request.user, form.cleaned_data["new_password1"], timezone.now(), keep=(old_key,)
+        )
+        messages.success(request, _("Your passphrase is changed."))
+        _keep_this_session(request, old_key)
+        return redirect(self.get_success_url())
+
+
+def _keep_this_session(request, old_key: str | None) -> None:
+    """Keep the session she is using after every other one was ended, and tell her.
+
+    ``update_session_auth_hash`` signs the session with the new auth hash
+    (and gives it a new key, which is remembered in place of the old one).
+    """
+    user = request.user
+    user.refresh_from_db(fields=["password", "session_epoch"])
+    update_session_auth_hash(request, user)
+    actions_devices.remember_session(user, request.session.session_key, timezone.now())
+    if old_key != request.session.session_key:
+        actions_devices.forget_session(user, old_key)
+    actions_devices.show_sign_out_notices(request, user)
 
 
 @login_required

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import get_usage
 
 from umbrella.consultation import actions_tracker, exports_tracker, queries_tracker
 from umbrella.consultation.forms_tracker import (
@@ -22,6 +21,7 @@ from umbrella.consultation.forms_tracker import (
     UpdateForm,
 )
 from umbrella.consultation.models import Milestone, RuleKind, RuleStatus
+from umbrella.core import ratelimit
 
 EMAIL_FOLLOW_RATE = "10/h"
 
@@ -98,10 +98,10 @@ def recommendation_unfollow(request: HttpRequest, key: str) -> HttpResponse:
 
 def _too_many_email_requests(request: HttpRequest) -> bool:
     # Counted per address in the cache for an hour; nothing is written to the database.
-    usage = get_usage(
-        request, group="consultation.email-follow", key="ip", rate=EMAIL_FOLLOW_RATE, increment=True
+    client = ratelimit.client_key(request, "consultation.email-follow")
+    return ratelimit.over(
+        request, "consultation.email-follow", client, EMAIL_FOLLOW_RATE, increment=True
     )
-    return usage is not None and usage["should_limit"]
 
 
 @require_POST

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
-from django_ratelimit.core import _get_ip, get_usage  # _get_ip honours RATELIMIT_IP_META_KEY
+from django_ratelimit.core import get_usage
+
+from umbrella.core import ratelimit
 
 # The rates: settings.TRAINING_FEEDBACK_RATE (per client, all services
 # together) and TRAINING_FEEDBACK_SERVICE_RATE (per client and service).
@@ -20,7 +21,7 @@ from django_ratelimit.core import _get_ip, get_usage  # _get_ip honours RATELIMI
 
 def client_key(request: HttpRequest, scope: str = "") -> str:
     """Return a keyed hash of the client's address (and ``scope``); never the address."""
-    return salted_hmac("umbrella.training.feedback", f"{_get_ip(request)}|{scope}").hexdigest()
+    return ratelimit.client_key(request, f"training.feedback|{scope}")
 
 
 def _usages(request: HttpRequest, service_id: int, increment: bool) -> list[dict | None]:

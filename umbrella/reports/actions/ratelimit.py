@@ -3,27 +3,24 @@
 The caller passes a ``client_key``: a keyed hash of the client address with
 a key that changes every day (``client_key_for(request)``), so even the
 cache never holds an address, and yesterday's keys cannot be linked to
-today's. Counters live in the cache (Redis in production, shared by every
-web process) and expire on their own.
+today's. Counters live in the rate-limit cache (``umbrella.core.ratelimit``:
+the database or Redis, shared by every web process) and expire on their own.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
+
+from umbrella.core import ratelimit
 
 
 def client_key_for(request, now: datetime | None = None) -> str:
     """Return a rate-limit key for the client of ``request``: never the address itself."""
-    address = request.META.get("REMOTE_ADDR", "")
-    day = timezone.localdate(now or timezone.now()).isoformat()
-    daily_key = hmac.new(settings.SECRET_KEY.encode(), f"reports-rate|{day}".encode(), "sha256")
-    return hmac.new(daily_key.digest(), address.encode(), hashlib.sha256).hexdigest()[:32]
+    return ratelimit.client_key(request, "reports", daily=True, now=now)[:32]
 
 
 def _limits() -> tuple[int, int]:
@@ -48,7 +45,7 @@ def is_limited(client_key: str, now: datetime) -> bool:
         return False
     hourly, daily = _limits()
     hour_key, day_key = _keys(client_key, now)
-    counts = cache.get_many([hour_key, day_key])
+    counts = ratelimit.rate_cache().get_many([hour_key, day_key])
     return counts.get(hour_key, 0) >= hourly or counts.get(day_key, 0) >= daily
 
 
@@ -57,6 +54,7 @@ def count(client_key: str, now: datetime) -> None:
     if not client_key:
         return
     hour_key, day_key = _keys(client_key, now)
+    cache = ratelimit.rate_cache()
     for key, ttl in ((hour_key, 3600), (day_key, 86400)):
         if cache.add(key, 1, ttl):
             continue
