@@ -232,11 +232,31 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "umbrella",
-        }
+        },
+        # Rate-limit counters (umbrella/core/ratelimit.py), apart from the
+        # default cache. Redis must not evict them (maxmemory-policy
+        # noeviction or volatile-*; they all carry a TTL): docs/deployment.md.
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "umbrella-rl",
+        },
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Rate-limit counters in the database, shared by every process and
+        # never evicted by a flood filling an in-memory cache (only expired
+        # rows are culled below MAX_ENTRIES). The table is made by the
+        # migration accounts 0002 (createcachetable).
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "umbrella_ratelimit_cache",
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000, "CULL_FREQUENCY": 10},
+        },
+    }
+RATELIMIT_USE_CACHE = "ratelimit"
 
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -261,9 +281,15 @@ API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
 # number (10/15m). Each is counted per client (a keyed hash of the address)
 # unless said otherwise.
 LOGIN_RATE = env_str("LOGIN_RATE", "10/15m")
+# Failed sign-ins for one name from all clients together: a ceiling that
+# slows a distributed attack and keeps the owner out for one window at most
+# (umbrella/accounts/ratelimits.py).
+LOGIN_ACCOUNT_RATE = env_str("LOGIN_ACCOUNT_RATE", "60/5m")
 SIGNUP_RATE = env_str("SIGNUP_RATE", "30/h")
 # Verification codes sent to one person's contact points.
 CONTACT_CODE_RATE = env_str("CONTACT_CODE_RATE", "5/h")
+# People a sex worker may newly ask into her circle in 24 hours.
+CIRCLE_INVITATIONS_PER_DAY = env_int("CIRCLE_INVITATIONS_PER_DAY", 10, minimum=1)
 # Feedback on services: per client (all services), and per client and service.
 TRAINING_FEEDBACK_RATE = env_str("TRAINING_FEEDBACK_RATE", "10/h")
 TRAINING_FEEDBACK_SERVICE_RATE = env_str("TRAINING_FEEDBACK_SERVICE_RATE", "3/d")
@@ -273,6 +299,9 @@ REPORTS_PER_CLIENT_PER_DAY = env_int("REPORTS_PER_CLIENT_PER_DAY", 30, minimum=1
 # Open311 public reads are answered from a cache this many seconds old at most.
 REPORTS_OPEN311_CACHE_SECONDS = env_int("REPORTS_OPEN311_CACHE_SECONDS", 10, minimum=0)
 OTP_TOTP_ISSUER = "Umbrella Brussels"
+# How long an enrolment code an administrator issues for two-step
+# verification stays valid (umbrella/accounts/enrolment.py).
+TWO_FACTOR_ENROLMENT_HOURS = env_int("TWO_FACTOR_ENROLMENT_HOURS", 72, minimum=1)
 RATELIMIT_VIEW = "umbrella.accounts.views.ratelimited"
 
 SESSION_COOKIE_HTTPONLY = True
