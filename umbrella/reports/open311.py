@@ -33,6 +33,7 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -575,7 +576,12 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def cache_key(request: HttpRequest, fmt: str, language: str, version: int) -> str:
     """The cache key of a public GET answer (``open311_front`` caches them)."""
-    query = "&".join(sorted(f"{k}={v}" for k, v in request.GET.items()))
+    # Every value of every parameter, sorted and escaped again: joined raw,
+    # "?api_key=1%26status%3Dclosed" (one parameter) read as the same text as
+    # "?api_key=1&status=closed" (two), and one answer was served for the other.
+    query = urlencode(
+        sorted((key, value) for key, values in request.GET.lists() for value in values)
+    )
     path_hash = hashlib.sha256(request.path.encode()).hexdigest()[:16]
     query_hash = hashlib.sha256(query.encode()).hexdigest()
     return f"reports:open311:{version}:{fmt}:{language}:{path_hash}:{query_hash}"
