@@ -447,6 +447,12 @@ ALARM_DEADLINE_LOOKAHEAD_SECONDS = 0.2
 # How long a worker's claim on a deadline lasts when its holder cannot be
 # judged gone sooner (it stopped, fell silent, or its pid is gone on this host).
 ALARM_DEADLINE_LEASE_SECONDS = env_int("ALARM_DEADLINE_LEASE_SECONDS", 30, minimum=1)
+# Retention (docs/privacy.md): an alarm nobody resolved or cancelled is closed
+# this many days after it was raised ("closed by retention"), and the precise
+# data of every closed alarm (location, note, outcome, her check-in's note) is
+# erased this many days after it closed.
+ALARM_AUTO_CLOSE_DAYS = env_int("ALARM_AUTO_CLOSE_DAYS", 7, minimum=1)
+ALARM_ERASE_AFTER_DAYS = env_int("ALARM_ERASE_AFTER_DAYS", 30, minimum=1)
 # Web and worker processes run full garbage collections on this timer instead
 # of in the middle of a request (umbrella/core/runtime.py); 0 = CPython's default.
 GC_FULL_COLLECTION_SECONDS = env_int("GC_FULL_COLLECTION_SECONDS", 300, minimum=0)

@@ -50,8 +50,12 @@ def process_deadlines(now: datetime) -> bool:
 
 @periodic_task
 def erase_old_locations(now: datetime) -> bool:
-    """The retention job: erase precise locations 30 days after an alarm was
-    closed, and forget idempotency keys after 24 hours (both idempotent)."""
+    """The retention job (docs/privacy.md), one batch of each per tick, all idempotent:
+    close alarms left open ALARM_AUTO_CLOSE_DAYS, erase precise data
+    ALARM_ERASE_AFTER_DAYS after an alarm closed (and old check-ins' notes),
+    forget idempotency keys after 24 hours."""
+    closed = actions.close_stale_alarms(now)
     erased = actions.erase_expired_locations(now)
+    notes = actions.erase_checkin_notes(now)
     purged = actions.purge_idempotency_keys(now)
-    return erased + purged > 0
+    return closed + erased + notes + purged > 0

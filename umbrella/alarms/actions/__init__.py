@@ -50,13 +50,16 @@ from umbrella.alarms.actions.idempotency import (
     valid_key,
 )
 from umbrella.alarms.actions.pins import PinCheck, check_pin, clear_duress_pin, set_duress_pin
-from umbrella.alarms.actions.retention import LOCATION_RETENTION, erase_expired_locations
+from umbrella.alarms.actions.retention import (
+    close_stale_alarms,
+    erase_checkin_notes,
+    erase_expired_locations,
+)
 
 __all__ = [
     "DEDUPE_WINDOW",
     "IDEMPOTENCY_WINDOW",
     "InvalidShift",
-    "LOCATION_RETENTION",
     "MAX_SHIFTS_PER_MEMBER",
     "PinCheck",
     "TierSpec",
@@ -67,9 +70,11 @@ __all__ = [
     "check_pin",
     "checkin_done",
     "circle_of",
+    "close_stale_alarms",
     "claim_due_deadline",
     "clear_duress_pin",
     "create_room_button",
+    "erase_checkin_notes",
     "erase_expired_locations",
     "escalate_or_realert",
     "expire_checkin",

@@ -22,6 +22,9 @@ class Status(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     RESOLVED = "resolved", _("Resolved")
     CANCELLED = "cancelled", _("Cancelled")
+    # Nobody resolved or cancelled it within ALARM_AUTO_CLOSE_DAYS: the worker
+    # closed it so its precise data can be erased (docs/privacy.md).
+    CLOSED = "closed", _("Closed by retention")
 
 
 OPEN_STATUSES = (Status.RAISED, Status.ACKNOWLEDGED)
@@ -33,9 +36,11 @@ class Alarm(models.Model):
     """A call for help, from the moment it is raised until it is resolved or cancelled.
 
     ``owner`` is the sex worker who raised it (empty for a room button: the
-    room, not an account, raised it). Precise location and note are encrypted
-    at rest and erased 30 days after resolution; the coarse areas stay for the
-    evaluation statistics.
+    room, not an account, raised it). Precise location, note and outcome are
+    encrypted at rest; an alarm still open after ``ALARM_AUTO_CLOSE_DAYS`` is
+    closed by the worker, and they are erased ``ALARM_ERASE_AFTER_DAYS`` after
+    the alarm was resolved, cancelled or closed (``actions.retention``); the
+    coarse areas stay for the evaluation statistics.
     """
 
     owner = models.ForeignKey(
@@ -79,6 +84,7 @@ class Alarm(models.Model):
     )
     outcome = EncryptedTextField(_("outcome"), blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed by retention at"), null=True, blank=True)
 
     device = models.ForeignKey(
         "alarms.RoomButton",
@@ -184,6 +190,7 @@ class StepKind(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     DURESS = "duress", _("Duress code used")
     LOCATION_ERASED = "location_erased", _("Precise location erased")
+    CLOSED = "closed", _("Closed by retention")
 
 
 class AlarmStep(models.Model):

@@ -240,6 +240,9 @@
     if (data.status === "cancelled") {
       return msg.msgCancelled;
     }
+    if (data.status === "closed") {
+      return msg.msgClosed;
+    }
     return msg.msgRaised;
   }
 

@@ -398,7 +398,8 @@
 
   function render(alarm) {
     var status = alarm.status;
-    if (status === "resolved") {
+    // "closed": nobody resolved it within the retention time; it is over for her too.
+    if (status === "resolved" || status === "closed") {
       finish(msg.msgResolved);
       return;
     }
