@@ -197,3 +197,16 @@ def test_deploy_compiles_the_translations_unless_told_not_to(monkeypatch):
     called.clear()
     call_command("deploy", "--skip-translations", stdout=io.StringIO())
     assert "compilemessages" not in called
+
+
+def test_a_demo_made_before_the_first_deploy_does_not_pass_for_an_old_seed():
+    from umbrella.accounts.demo import create_demo
+
+    call_command("load_brussels", stdout=io.StringIO())
+    create_demo("pw-for-tests")
+    deploy()
+    services = Organisation.objects.filter(kind=OrganisationKind.PUBLIC_SERVICE)
+    # The demo's OCMW/CPAS of Saint-Josse stands for that one; the other 19 are created.
+    assert services.exclude(nis_code="").values("nis_code").distinct().count() == 19
+    assert services.filter(name="Actiris").exists()
+    assert Course.objects.filter(slug="working-without-stigma").exists()
