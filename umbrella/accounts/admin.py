@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from umbrella.accounts import actions as account_actions
+from umbrella.accounts import enrolment
 from umbrella.accounts.models import ApiToken, Membership, Organisation, User
 
 
@@ -23,6 +24,7 @@ class PersonAdmin(UserAdmin):
     # The exemption exists for demo accounts only; the demo command sets it.
     readonly_fields = ["two_factor_exempt", "last_login", "date_joined"]
     inlines = [MembershipInline]
+    actions = ["issue_enrolment_code"]
     fieldsets = [
         (None, {"fields": ["username", "password", "role"]}),
         (
@@ -53,6 +55,35 @@ class PersonAdmin(UserAdmin):
             },
         ),
     ]
+
+    @admin.action(description=_("Issue a two-step enrolment code"))
+    def issue_enrolment_code(self, request, queryset):
+        """Show each selected staff member's new one-time code, once (only its digest is kept)."""
+        now = timezone.now()
+        for person in queryset:
+            if not person.requires_two_factor():
+                self.message_user(
+                    request,
+                    _("%(name)s does not use two-step verification.") % {"name": person},
+                    messages.WARNING,
+                )
+                continue
+            code, text = enrolment.issue_enrolment_code(person, now, issued_by=request.user)
+            self.message_user(
+                request,
+                _(
+                    "Enrolment code for %(name)s: %(code)s (valid until %(until)s, once). "
+                    "Give it to them in person or by phone."
+                )
+                % {
+                    "name": person,
+                    "code": text,
+                    "until": formats.date_format(
+                        timezone.localtime(code.expires_at), "DATETIME_FORMAT"
+                    ),
+                },
+                messages.SUCCESS,
+            )
 
 
 @admin.register(Organisation)

@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema, Status
 from ninja.errors import ValidationError
 
@@ -19,6 +20,15 @@ from umbrella.accounts.auth import BearerTokenAuth
 router = Router()
 
 RATE_SCOPE = "api-token"
+FAILED = gettext_lazy(
+    "The name, password or code is not correct. Staff accounts also send the code from "
+    'their authenticator app as "otp".'
+)
+
+
+def _code_accepted(user, otp: str | None) -> bool:
+    """Answer whether ``otp`` is a current code of the staff member's confirmed authenticator."""
+    return bool(otp) and actions.verify_totp(user, otp) is not None
 
 
 class TokenIn(Schema):
@@ -89,7 +99,7 @@ _TOKEN_BODY = {
 
 @router.post(
     "token",
-    response={200: TokenOut, 401: Detail, 403: Detail, 422: ValidationDetail, 429: Detail},
+    response={200: TokenOut, 401: Detail, 422: ValidationDetail, 429: Detail},
     summary="Exchange a name and password for a bearer token",
     openapi_extra=_TOKEN_BODY,
 )
@@ -101,21 +111,13 @@ def issue_token(request: HttpRequest):
             429, {"detail": _("Too many failed attempts. Wait a few minutes and try again.")}
         )
     user = authenticate(request, username=payload.username, password=payload.password)
-    if user is None:
+    # One answer for a wrong name or password, a staff account without an
+    # authenticator, and one with an authenticator but no or a wrong code: the
+    # answer never tells anyone an account's two-step state. Staff accounts
+    # never get a token with a password alone.
+    if user is None or (user.requires_two_factor() and not _code_accepted(user, payload.otp)):
         ratelimits.record_failure(request, RATE_SCOPE, payload.username)
-        return Status(401, {"detail": _("The name or password is not correct.")})
-    if user.requires_two_factor():
-        if not user.has_confirmed_totp():
-            message = _(
-                "This account must set up two-step verification on the website "
-                "before it can use the API."
-            )
-            return Status(403, {"detail": message})
-        if not payload.otp:
-            return Status(401, {"detail": _('Send the code from your authenticator app as "otp".')})
-        if actions.verify_totp(user, payload.otp) is None:
-            ratelimits.record_failure(request, RATE_SCOPE, payload.username)
-            return Status(401, {"detail": _("The code from the authenticator app is not correct.")})
+        return Status(401, {"detail": str(FAILED)})
     token, plaintext = actions.issue_token(user, timezone.now(), name=payload.name)
     return Status(200, {"token": plaintext, "expires_at": token.expires_at})
 

@@ -167,3 +167,16 @@ class TokenCreateForm(forms.Form):
         max_length=100,
         help_text=_('Where you will use it, for example "phone app".'),
     )
+
+
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+        help_text=_(
+            "The one-time code an administrator gave you, for example abcd-efgh-jkmn-pqrt-uvwx."
+        ),
+    )

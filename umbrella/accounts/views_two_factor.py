@@ -9,16 +9,20 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from umbrella.accounts import actions, ratelimits
-from umbrella.accounts.forms import OtpForm
+from umbrella.accounts import actions, enrolment, ratelimits
+from umbrella.accounts.forms import EnrolmentCodeForm, OtpForm
 from umbrella.accounts.views import ratelimited
+
+# The enrolment code she entered, spent when her authenticator is confirmed.
+ENROLMENT_SESSION_KEY = "accounts_enrolment_code"
 
 
 def _next_url(request) -> str:
@@ -58,13 +62,18 @@ def totp_setup(request):
         return redirect("accounts:home")
     if user.has_confirmed_totp():
         return redirect_to_login(next_url, reverse("accounts:totp_verify"), "next")
+    now = timezone.now()
+    code_id = request.session.get(ENROLMENT_SESSION_KEY)
+    if not enrolment.is_usable_id(user, code_id, now):
+        return _enrolment_code_step(request, user, next_url, now)
     form = OtpForm(request.POST or None)
     if request.method == "POST":
         if ratelimits.is_locked(request, "totp", str(user.pk)):
             return ratelimited(request)
         if form.is_valid():
-            device = actions.confirm_totp(user, form.cleaned_data["code"])
+            device = enrolment.enrol(user, code_id, form.cleaned_data["code"], now)
             if device is not None:
+                request.session.pop(ENROLMENT_SESSION_KEY, None)
                 otp_login(request, device)
                 messages.success(request, _("Two-step verification is set up."))
                 return redirect(next_url)
@@ -84,6 +93,28 @@ def totp_setup(request):
         "next": next_url,
     }
     return render(request, "accounts/totp_setup.html", context)
+
+
+def _enrolment_code_step(request, user, next_url: str, now):
+    """Ask for the one-time enrolment code an administrator gave; nothing else is shown first."""
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST":
+        if ratelimits.is_locked(request, "totp", str(user.pk)):
+            return ratelimited(request)
+        if form.is_valid():
+            found = enrolment.usable_code(user, form.cleaned_data["enrolment_code"], now)
+            if found is not None:
+                request.session[ENROLMENT_SESSION_KEY] = found.pk
+                return redirect(f"{reverse('accounts:totp_setup')}?{urlencode({'next': next_url})}")
+            ratelimits.record_failure(request, "totp", str(user.pk))
+            form.add_error(
+                "enrolment_code",
+                _(
+                    "That enrolment code is not right, was used already or has expired. "
+                    "Ask an administrator for a new one."
+                ),
+            )
+    return render(request, "accounts/totp_enrolment_code.html", {"form": form, "next": next_url})
 
 
 @login_required

@@ -32,7 +32,7 @@ def test_name_and_password_give_a_token_and_its_expiry(client, worker):
 
 def test_wrong_password_is_401_with_a_sentence(client, worker):
     body = assert_api_error(_post(client, {"username": "worker", "password": "nope"}), 401)
-    assert body["detail"] == "The name or password is not correct."
+    assert body["detail"].startswith("The name, password or code is not correct.")
 
 
 def test_unknown_name_gets_the_same_401(client, worker):
@@ -92,11 +92,12 @@ def test_staff_with_a_device_and_the_right_code_get_a_token(client, police):
     assert ApiToken.objects.get().user == police
 
 
-def test_staff_without_2fa_set_up_are_refused(client, police):
-    body = assert_api_error(
-        _post(client, {"username": "police", "password": PERSONA_PASSWORD}), 403
-    )
-    assert "two-step verification" in body["detail"]
+def test_staff_without_2fa_set_up_get_the_same_401_as_a_wrong_password(client, police):
+    """The answer never tells which staff accounts have no authenticator yet (issue 15, #8)."""
+    no_device = _post(client, {"username": "police", "password": PERSONA_PASSWORD})
+    wrong = _post(client, {"username": "police", "password": "not it"})
+    assert assert_api_error(no_device, 401) == assert_api_error(wrong, 401)
+    assert not ApiToken.objects.exists()
 
 
 def test_exempt_staff_need_no_code(client, police):

@@ -8,15 +8,25 @@ failed on the code before the fix.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from datetime import timedelta
+from io import StringIO
 
 import pytest
+import time_machine
+from django.conf import settings as django_settings
+from django.core.cache import caches
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from umbrella.accounts import actions
-from umbrella.accounts.models import SignOutNotice
+from umbrella.accounts import actions, enrolment
+from umbrella.accounts.models import EnrolmentCode, SignOutNotice
+from umbrella.core.ratelimit import RATE_CACHE, client_key, rate_cache
+from umbrella.testing import PERSONA_PASSWORD, confirmed_totp_device, totp_code
 
 ME = "/api/v1/auth/me"
 NEW = "a brand new passphrase 42"
@@ -168,3 +178,123 @@ def test_no_address_in_any_log_line_of_sign_in_or_recovery(ana, caplog):
     for record in caplog.records:
         line = record.getMessage() + repr(getattr(record, "__dict__", {}))
         assert "203.0.113.7" not in line, line
+
+
+# --- Finding 8: staff two-step enrolment needs an administrator's code ------
+
+
+def test_a_leaked_staff_password_cannot_enrol_an_authenticator(client, police):
+    """Finding 8. Before the fix the set-up page showed the QR secret to anyone
+    signed in with the password, and one code confirmed the attacker's device."""
+    client.force_login(police)
+    page = client.get(reverse("accounts:totp_setup")).content.decode()
+    assert "<svg" not in page and "totp-secret" not in page
+    assert not TOTPDevice.objects.filter(user=police).exists()
+    wrong = client.post(reverse("accounts:totp_setup"), {"enrolment_code": "aaaa-bbbb-cccc-dddd"})
+    assert wrong.status_code == 200 and "enrolment_code" in wrong.context["form"].errors
+    assert not TOTPDevice.objects.filter(user=police).exists()
+
+
+def test_an_enrolment_code_works_once_and_expires(client, police, settings):
+    """Finding 8: single use, and expired after TWO_FACTOR_ENROLMENT_HOURS."""
+    now = timezone.now()
+    _code, text = enrolment.issue_enrolment_code(police, now)
+    assert enrolment.usable_code(police, text, now) is not None
+    later = now + timedelta(hours=settings.TWO_FACTOR_ENROLMENT_HOURS, seconds=1)
+    assert enrolment.usable_code(police, text, later) is None
+    client.force_login(police)
+    assert client.post(reverse("accounts:totp_setup"), {"enrolment_code": text}).status_code == 302
+    client.get(reverse("accounts:totp_setup"))
+    device = TOTPDevice.objects.get(user=police)
+    response = client.post(reverse("accounts:totp_setup"), {"code": totp_code(device)})
+    assert response.status_code == 302
+    assert enrolment.usable_code(police, text, timezone.now()) is None
+
+
+def test_the_command_issues_a_code_and_only_its_digest_is_kept(police):
+    out = StringIO()
+    call_command("issue_enrolment_code", "police", stdout=out)
+    text = out.getvalue().split("Enrolment code for police: ", 1)[1].split()[0]
+    stored = EnrolmentCode.objects.get(user=police)
+    assert text not in stored.code_hash
+    assert enrolment.usable_code(police, text, timezone.now()) == stored
+
+
+def test_the_token_endpoint_answers_the_same_whatever_the_2fa_state(client, police, responder):
+    """Finding 8. Before the fix a staff account without a device got a 403
+    naming two-step verification, one with a device a 401 asking for "otp"."""
+    confirmed_totp_device(responder)
+
+    def answer(body):
+        response = client.post("/api/v1/auth/token", body, content_type="application/json")
+        return response.status_code, response.json()
+
+    wrong = answer({"username": "police", "password": "wrong"})
+    no_device = answer({"username": "police", "password": PERSONA_PASSWORD})
+    with_device = answer({"username": "responder", "password": PERSONA_PASSWORD})
+    wrong_code = answer({"username": "responder", "password": PERSONA_PASSWORD, "otp": "000000"})
+    assert wrong == no_device == with_device == wrong_code
+    assert wrong[0] == 401
+
+
+# --- Finding 10: floods of the default cache cannot evict lockout counters --
+
+
+def test_lockout_counters_survive_a_flood_of_room_button_presses(client, worker):
+    """Finding 10. Before the fix the counters lived in the in-memory default
+    cache (300 entries): 450 presses of made-up room-button keys evicted them
+    and the attacker got fresh guesses."""
+    for _ in range(10):
+        _login(client, "worker", "wrong")
+    assert _login(client, "worker", PERSONA_PASSWORD).status_code == 429
+    for number in range(450):
+        client.post(f"/api/v1/alarms/device/fake-key-{number}")
+    assert _login(client, "worker", PERSONA_PASSWORD).status_code == 429
+
+
+def test_the_rate_limit_cache_is_not_the_default_cache():
+    assert rate_cache() is not caches["default"]
+    assert django_settings.RATELIMIT_USE_CACHE == RATE_CACHE
+
+
+# --- Finding 11: nobody can lock a known pseudonym out --------------------
+
+
+def test_an_attacker_failing_50_times_does_not_lock_the_owner_out(worker):
+    """Finding 11. Before the fix 10 failures for the name from anywhere locked
+    the name for everyone (429 whatever the passphrase) for 15 minutes."""
+    attacker = Client()
+    answers = [_login(attacker, "worker", "guess", "203.0.113.5").status_code for _ in range(50)]
+    assert answers.count(200) == 10 and answers[-1] == 429
+    owner = Client()
+    assert _login(owner, "worker", PERSONA_PASSWORD, "198.51.100.20").status_code == 302
+
+
+def test_the_attackers_wait_doubles(worker):
+    """Finding 11: past the free failures each failure doubles the pair's wait."""
+    attacker = Client()
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for _ in range(10):
+            _login(attacker, "worker", "guess", "203.0.113.5")
+        # The per-client window (10/15m) is over after 15 minutes; the pair waits on.
+        traveller.shift(timedelta(minutes=16))
+        assert _login(attacker, "worker", "guess", "203.0.113.5").status_code == 200
+        traveller.shift(timedelta(minutes=1, seconds=30))
+        assert _login(attacker, "worker", "guess", "203.0.113.5").status_code == 429
+        traveller.shift(timedelta(minutes=1))
+        assert _login(attacker, "worker", "guess", "203.0.113.5").status_code == 200
+
+
+# --- Finding 18: rate-limit keys are keyed hashes ----------------------------
+
+
+def test_client_keys_are_keyed_hashes_of_the_address(rf, settings):
+    """Finding 18. Before the fix accounts counted ``key="ip"``: django-ratelimit
+    stores sha256(group + rate + address + window), reversible by trying every
+    IPv4 address. Now the key changes with SECRET_KEY and never holds the address."""
+    request = rf.get("/", REMOTE_ADDR="192.0.2.10")
+    first = client_key(request, "accounts.login")
+    assert "192.0.2.10" not in first
+    assert first != hashlib.sha256(b"192.0.2.10").hexdigest()[:40]
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789"
+    assert client_key(request, "accounts.login") != first

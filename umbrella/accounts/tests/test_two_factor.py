@@ -3,9 +3,10 @@ from base64 import b32decode
 
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from umbrella.accounts import actions
+from umbrella.accounts import actions, enrolment
 from umbrella.testing import (
     assert_redirects_to_two_factor,
     confirmed_totp_device,
@@ -14,6 +15,13 @@ from umbrella.testing import (
 )
 
 HOME = reverse("accounts:home")
+
+
+def _enter_enrolment_code(client, person):
+    """Enter the one-time code an administrator issued, as set-up now asks first."""
+    _code, text = enrolment.issue_enrolment_code(person, timezone.now())
+    response = client.post(reverse("accounts:totp_setup"), {"enrolment_code": text})
+    assert response.status_code == 302, response.content
 
 
 def test_staff_without_a_device_are_sent_to_setup(client, police):
@@ -58,6 +66,7 @@ def test_allow_list_stays_reachable_before_verifying(client, police):
 
 def test_setup_shows_an_inline_svg_qr_code_and_the_secret(client, police):
     client.force_login(police)
+    _enter_enrolment_code(client, police)
     html = client.get(reverse("accounts:totp_setup")).content.decode()
     assert "<svg" in html
     assert "<script>" not in html and "http://" not in html.split("<svg", 1)[1].split("</svg>")[0]
@@ -68,6 +77,7 @@ def test_setup_shows_an_inline_svg_qr_code_and_the_secret(client, police):
 
 def test_reloading_setup_keeps_the_same_secret(client, police):
     client.force_login(police)
+    _enter_enrolment_code(client, police)
     client.get(reverse("accounts:totp_setup"))
     client.get(reverse("accounts:totp_setup"))
     assert TOTPDevice.objects.filter(user=police).count() == 1
@@ -75,6 +85,7 @@ def test_reloading_setup_keeps_the_same_secret(client, police):
 
 def test_setup_confirms_with_a_code_and_then_the_staff_page_opens(client, police):
     client.force_login(police)
+    _enter_enrolment_code(client, police)
     client.get(reverse("accounts:totp_setup"))
     device = TOTPDevice.objects.get(user=police)
     response = client.post(
@@ -88,6 +99,7 @@ def test_setup_confirms_with_a_code_and_then_the_staff_page_opens(client, police
 
 def test_setup_refuses_a_wrong_code_with_a_field_error(client, police):
     client.force_login(police)
+    _enter_enrolment_code(client, police)
     client.get(reverse("accounts:totp_setup"))
     response = client.post(reverse("accounts:totp_setup"), {"code": "000000"})
     assert response.status_code == 200
