@@ -1,8 +1,10 @@
 """Accounts journeys in a real browser: sign-up with recovery codes, staff 2FA set-up."""
 
 import pytest
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from umbrella.accounts import enrolment
 from umbrella.accounts.models import Role, User
 from umbrella.browser import assert_no_axe_violations
 from umbrella.testing import PERSONA_PASSWORD, totp_code
@@ -54,6 +56,13 @@ def test_staff_member_sets_up_two_step_verification(live_server, page, outside_r
     page.fill("#id_username", "police")
     page.fill("#id_password", PERSONA_PASSWORD)
     page.click("main button[type=submit]")
+    # Set-up first asks for the one-time code an administrator issued.
+    _code, text = enrolment.issue_enrolment_code(police, timezone.now())
+    page.wait_for_selector("#id_enrolment_code")
+    assert page.locator(".totp-qr svg").count() == 0
+    assert_no_axe_violations(page)
+    page.fill("#id_enrolment_code", text)
+    page.click("main form:not([action]) button[type=submit]")
     page.wait_for_selector(".totp-qr svg")
     assert_no_axe_violations(page)
     device = TOTPDevice.objects.get(user=police)
