@@ -35,6 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.db import close_old_connections
 from django.utils import translation
@@ -86,6 +87,16 @@ def _headers(extra: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     return [*extra, *security_headers()]
 
 
+def _stream_headers() -> list[tuple[bytes, bytes]]:
+    return _headers(
+        [
+            (b"content-type", b"text/event-stream"),
+            (b"cache-control", b"no-cache"),
+            (b"x-accel-buffering", b"no"),
+        ]
+    )
+
+
 async def _send_json(send, status: int, detail: str, extra=()) -> None:
     body = json.dumps({"detail": detail}).encode()
     headers = [
@@ -101,6 +112,8 @@ def _message(language: str, text_id: str) -> str:
     with translation.override(language):
         if text_id == "401":
             return _("Authentication required: send a valid bearer token or sign in.")
+        if text_id == "405":
+            return _("This address does not accept this method.")
         return _("Last-Event-ID must be a whole number, an event id from this stream.")
 
 
@@ -111,15 +124,13 @@ async def _wait_for_disconnect(receive) -> None:
 
 async def alarm_stream_app(scope, receive, send) -> None:
     """ASGI app for ``GET /api/v1/alarms/stream``."""
-    if scope["method"] != "GET":
-        await send(
-            {
-                "type": "http.response.start",
-                "status": HTTPStatus.METHOD_NOT_ALLOWED,
-                "headers": _headers([(b"allow", b"GET"), (b"content-length", b"0")]),
-            }
+    if scope["method"] not in ("GET", "HEAD"):
+        await _send_json(
+            send,
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            _message(settings.LANGUAGE_CODE, "405"),
+            [(b"allow", b"GET, HEAD")],
         )
-        await send({"type": "http.response.body", "body": b""})
         return
     request = ASGIRequest(scope, io.BytesIO())
     user_id, language = await _authenticate_in_pool(request)
@@ -131,6 +142,11 @@ async def alarm_stream_app(scope, receive, send) -> None:
         await _send_json(send, 422, _message(language, "422"))
         return
     del request  # nothing of the request is kept for the life of the stream
+    if scope["method"] == "HEAD":
+        # The stream's headers, without the stream (HEAD works wherever GET does).
+        await send({"type": "http.response.start", "status": 200, "headers": _stream_headers()})
+        await send({"type": "http.response.body", "body": b""})
+        return
 
     # The client going away ends the stream at once (uvicorn drops writes to
     # a closed connection silently): this one task per stream waits for it.
@@ -141,13 +157,7 @@ async def alarm_stream_app(scope, receive, send) -> None:
             {
                 "type": "http.response.start",
                 "status": 200,
-                "headers": _headers(
-                    [
-                        (b"content-type", b"text/event-stream"),
-                        (b"cache-control", b"no-cache"),
-                        (b"x-accel-buffering", b"no"),
-                    ]
-                ),
+                "headers": _stream_headers(),
             }
         )
         async for text in events:

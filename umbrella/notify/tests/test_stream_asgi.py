@@ -237,14 +237,35 @@ def test_a_malformed_last_event_id_is_422_and_other_methods_405(responder):
         body = json.loads(await bad.body())
         post = AsgiStream(headers, method="POST")
         await post.start()
-        await post.body()
-        return bad.status, body, post.status, post.headers
+        post_body = json.loads(await post.body())
+        return bad.status, body, post.status, post.headers, post_body
 
-    status, body, post_status, post_headers = async_to_sync(scenario)()
+    status, body, post_status, post_headers, post_body = async_to_sync(scenario)()
     assert status == 422
     assert body["detail"]
     assert post_status == 405
-    assert post_headers["allow"] == "GET"
+    assert post_headers["allow"] == "GET, HEAD"
+    assert post_body["detail"]
+
+
+def test_head_answers_the_stream_headers_without_a_stream(responder):
+    headers = bearer(responder)
+
+    async def scenario():
+        head = AsgiStream(headers, method="HEAD")
+        await head.start()
+        body = await head.body()
+        anonymous = AsgiStream({}, method="HEAD")
+        await anonymous.start()
+        await anonymous.body()
+        return head.status, head.headers, body, anonymous.status, anonymous.headers
+
+    status, headers, body, anonymous_status, anonymous_headers = async_to_sync(scenario)()
+    assert status == 200
+    assert headers["content-type"] == "text/event-stream"
+    assert body == b""
+    assert anonymous_status == 401
+    assert anonymous_headers["www-authenticate"] == "Bearer"
 
 
 def test_open_streams_hold_no_thread_and_a_disconnect_unsubscribes(responder):
