@@ -116,7 +116,8 @@ def submit_report(
 ) -> Submitted:
     """Store a new report, routed to the bodies that must act; raise ``ReportInvalid``.
 
-    Validates the input, the honeypot, the client's rate limit and the photo;
+    Validates the input and the honeypot; counts the attempt against the
+    client's rate limit (before any costly work); checks the photo;
     locates the point (outside the Brussels-Capital Region is refused);
     checks the text with the anti-targeting guard (a held report goes to the
     mediating bodies only and waits for moderation); routes by category and
@@ -142,6 +143,9 @@ def submit_report(
             NON_FIELD,
             _("You have sent many reports in a short time. Please wait an hour and try again."),
         )
+    # Counted before any work (locating the point, decoding the photo): counted
+    # after it, a client sending photos that fail was never limited (issue 15).
+    ratelimit.count(client_key, now)
     lat, lon = float(lat), float(lon)
     where = locate(lat, lon)
     if not where.inside_region:
@@ -227,7 +231,6 @@ def submit_report(
             )
         queue_notifications(report, route.bodies(), NotificationEvent.NEW_REPORT, now=now)
         public_data_changed()
-    ratelimit.count(client_key, now)
     return Submitted(
         report=report,
         follow_up_code=code,
