@@ -105,7 +105,7 @@ def _hsds_location(location: Location, language: str | None) -> dict:
         "location_type": location.kind,
         # A shelter's location is often named after its street or building.
         "name": blank if hidden else _text(location, "name", language),
-        "description": _text(location, "description", language),
+        "description": blank if hidden else _text(location, "description", language),
         "transportation": blank if hidden else _text(location, "transportation", language),
         "latitude": None if hidden else location.latitude,
         "longitude": None if hidden else location.longitude,

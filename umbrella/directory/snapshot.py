@@ -179,6 +179,11 @@ class Place:
             properties["neighbourhood"] = None
             # A shelter's location is often named after its street or building.
             properties["location_name"] = ""
+            if self.kind == TOILET:
+                # A toilet's name and description are its location's own text.
+                properties["name"] = properties.get("kind_label") or ""
+                properties["name_language"] = language
+                properties["description"] = ""
         geometry = (
             {"type": "Point", "coordinates": [self.lon, self.lat]}
             if visible and self.lat is not None
@@ -272,17 +277,25 @@ def _folded(*parts) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
-def _search_texts(location, shown: list, texts: dict) -> tuple[str, str]:
+def _search_texts(
+    location, shown: list, texts: dict, private: tuple[str, ...] = ()
+) -> tuple[str, str]:
     """Return the search text of every viewer and the one of viewers who may not see the place.
 
     ``shown`` is what every viewer is shown; the location's name, address
-    and "how to get there" are searched only by viewers who see them, or a
+    and "how to get there" (and the ``private`` keys of ``texts``: the
+    location's own texts) are searched only by viewers who see them, or a
     public search for a word of the directions would find the shelter.
     """
     public = _folded(*shown)
     where = _folded(
-        *(v for key in ("location_name", "transportation") for v in texts[key].values()),
+        *(
+            v
+            for key in ("location_name", "transportation", *private)
+            for v in texts[key].values()
+        ),
         location.address,
+        location.postcode,
     )
     full = f"{public} {where}" if where else public
     return full, (public if location.confidential else full)
@@ -471,7 +484,7 @@ def _toilet_places() -> list[Place]:
         search, public_search = _search_texts(
             location,
             [
-                *(v for key in ("name", "description", "notice") for v in texts[key].values()),
+                *texts["notice"].values(),
                 *kind_labels.values(),
                 *(_labels(FacilityKind.TOILET.label).values() if facility.kind == "urinal" else ()),
                 facility.manager_name,
@@ -479,6 +492,7 @@ def _toilet_places() -> list[Place]:
                 location.municipality and location.municipality.name_fr,
             ],
             texts,
+            private=("name", "description"),
         )
         to_verify = facility.to_verify or location.to_verify
         base = {
