@@ -27,5 +27,10 @@ def ask_fixed_questions(now: datetime) -> bool:
 
 @periodic_task(idle_seconds=3600)
 def erase_expired_details(now: datetime) -> bool:
-    """Erase precise points and e-mail addresses past their retention period."""
-    return actions.erase_expired(now) > 0
+    """Erase precise points and e-mail addresses past their retention period; keep only
+    the area of confidential reports once their body has them, and erase their
+    neighbourhood with the rest."""
+    done = actions.coarsen_received_confidential(now)
+    done += actions.erase_expired(now)
+    done += actions.erase_confidential_areas(now)
+    return done > 0

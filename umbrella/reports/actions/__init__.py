@@ -38,7 +38,13 @@ translated sentences.
 """
 
 from umbrella.reports.actions.errors import NON_FIELD, RateLimited, ReportInvalid
-from umbrella.reports.actions.maintenance import ask_fixed_question, due_questions, erase_expired
+from umbrella.reports.actions.maintenance import (
+    ask_fixed_question,
+    coarsen_received_confidential,
+    due_questions,
+    erase_confidential_areas,
+    erase_expired,
+)
 from umbrella.reports.actions.moderation import (
     dismiss_from_moderation,
     may_moderate,
@@ -75,7 +81,9 @@ __all__ = [
     "claim_due",
     "client_key_for",
     "dismiss_from_moderation",
+    "coarsen_received_confidential",
     "due_questions",
+    "erase_confidential_areas",
     "erase_expired",
     "may_moderate",
     "post_update",

@@ -8,14 +8,17 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from umbrella.core.models import AuditEntry
 from umbrella.reports.actions.common import new_code
 from umbrella.reports.actions.updates import ASKABLE
-from umbrella.reports.models import Report, ReportStatus
+from umbrella.reports.models import BodyNotification, Report, ReportStatus
+from umbrella.reports.models.notifications import NotificationStatus
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +95,92 @@ def due_questions(now: datetime, limit: int = 50) -> list[int]:
     )
 
 
+def _area_only(report: Report) -> tuple[float, float]:
+    """Return the point a confidential report keeps: its municipality's centroid.
+
+    Less than the neighbourhood, which stays as a code: a 50 m point of a
+    trafficking signal could betray the house. Without a municipality (outside
+    the region) the rounded point is all there is, and it stays.
+    """
+    m = report.municipality
+    if m is None:
+        return report.public_lat, report.public_lon
+    return m.centroid_lat, m.centroid_lon
+
+
+def _received() -> Q:
+    """Match reports a body has: a notification delivered, or a staff read audited."""
+    delivered = BodyNotification.objects.filter(
+        report=OuterRef("pk"), status=NotificationStatus.SENT
+    )
+    opened = AuditEntry.objects.filter(
+        object_type=Report._meta.label_lower,
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        actor__isnull=False,
+    )
+    return Q(Exists(delivered)) | Q(Exists(opened))
+
+
+@transaction.atomic
+def coarsen_received_confidential(now: datetime, limit: int = 200) -> int:
+    """Keep only the area of confidential reports once their body has them; return how many.
+
+    "Has them": a notification to a receiving body was delivered, or a staff
+    member opened the report (an audited read). Then the precise point and the
+    rounded 50 m point go: the report keeps its neighbourhood, police zone and
+    municipality, and the municipality's centroid as its point.
+    """
+    rows = list(
+        Report.objects.filter(confidential=True, precise_erased_at__isnull=True)
+        .filter(_received())
+        .select_related("municipality")
+        .order_by("pk")[:limit]
+    )
+    for report in rows:
+        report.public_lat, report.public_lon = _area_only(report)
+        report.precise_lat = report.precise_lon = None
+        report.precise_erased_at = now
+        report.save(
+            update_fields=[
+                "public_lat",
+                "public_lon",
+                "precise_lat",
+                "precise_lon",
+                "precise_erased_at",
+            ]
+        )
+    return len(rows)
+
+
+def _past_retention(now: datetime) -> Q:
+    after_close = now - timedelta(days=PRECISE_AFTER_CLOSE_DAYS)
+    return (
+        Q(created_at__lte=now - timedelta(days=PRECISE_MAX_DAYS))
+        | Q(status=ReportStatus.FIXED, fixed_at__lte=after_close)
+        | Q(status=ReportStatus.CLOSED, closed_at__lte=after_close)
+    )
+
+
+@transaction.atomic
+def erase_confidential_areas(now: datetime, limit: int = 200) -> int:
+    """Erase the neighbourhood of confidential reports past their retention; return how many.
+
+    The municipality and police zone stay for the figures; the point is the
+    municipality's centroid.
+    """
+    rows = list(
+        Report.objects.filter(confidential=True, neighbourhood__isnull=False)
+        .filter(_past_retention(now))
+        .select_related("municipality")
+        .order_by("pk")[:limit]
+    )
+    for report in rows:
+        report.public_lat, report.public_lon = _area_only(report)
+        report.neighbourhood = None
+        report.save(update_fields=["public_lat", "public_lon", "neighbourhood"])
+    return len(rows)
+
+
 @transaction.atomic
 def erase_expired(now: datetime, limit: int = 200) -> int:
     """Erase precise points and e-mail addresses past their retention; return how many reports.
@@ -101,14 +190,9 @@ def erase_expired(now: datetime, limit: int = 200) -> int:
     days after the report was fixed or closed, and 180 days after
     submission at the latest.
     """
-    after_close = now - timedelta(days=PRECISE_AFTER_CLOSE_DAYS)
     ids = list(
         Report.objects.filter(precise_erased_at__isnull=True)
-        .filter(
-            Q(created_at__lte=now - timedelta(days=PRECISE_MAX_DAYS))
-            | Q(status=ReportStatus.FIXED, fixed_at__lte=after_close)
-            | Q(status=ReportStatus.CLOSED, closed_at__lte=after_close)
-        )
+        .filter(_past_retention(now))
         .values_list("id", flat=True)[:limit]
     )
     if not ids:
