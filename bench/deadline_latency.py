@@ -6,7 +6,7 @@ Sets up a throw-away SQLite database (never the configured one; pass
 ``--database-url postgres://…`` to use a PostgreSQL database you can spare),
 a sex worker whose circle has two tiers, and N alarms whose escalation
 deadlines fall due one after another (every ``SPACING`` seconds) in the near
-future. A real ``manage.py alarm_worker`` process runs them. The tier-2
+future. A real ``manage.py worker`` process runs them. The tier-2
 person (the on-duty outreach worker) has a verified SMS number, and SMS goes
 through the Twilio adapter to a stand-in Twilio served by this script on
 loopback, which answers after ``--provider-ms`` (default 300 ms, a real
@@ -161,7 +161,7 @@ def main() -> int:
         load_workers.append(load_worker)
 
     proc = subprocess.Popen(  # noqa: S603 -- our own manage.py
-        [sys.executable, "manage.py", "alarm_worker", "--name", "bench"],
+        [sys.executable, "manage.py", "worker", "--name", "bench"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -1,4 +1,4 @@
-"""The alarms app's periodic tasks, run by ``manage.py alarm_worker``."""
+"""The alarms app's periodic tasks, run by ``manage.py worker``."""
 
 from __future__ import annotations
 

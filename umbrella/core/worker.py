@@ -32,6 +32,8 @@ Task = Callable[[datetime], bool]
 # How long a stop waits for lanes still running a task (a send waiting on a
 # slow provider) before the worker exits without them.
 STOP_GRACE_SECONDS = 0.5
+# Lanes resting longer than this start their first run this late (Lane.run).
+FIRST_RUN_DELAY_SECONDS = 5.0
 _TASKS: dict[str, Task] = {}
 
 
@@ -107,6 +109,13 @@ class Lane:
         self.thread = threading.Thread(target=self.run, name=f"worker-{name}", daemon=True)
 
     def run(self) -> None:
+        if self.rest > FIRST_RUN_DELAY_SECONDS:
+            # A task that rests this long can wait a few seconds more after
+            # a (re)start: the deadlines and deliveries lanes then take over
+            # a dead worker's claims without a dozen first runs competing
+            # for the CPU and the database.
+            self.back_by = time.monotonic() + FIRST_RUN_DELAY_SECONDS + self.max_age
+            self.stop.wait(FIRST_RUN_DELAY_SECONDS)
         try:
             while not self.stop.is_set():
                 close_old_connections()

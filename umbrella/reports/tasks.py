@@ -1,4 +1,4 @@
-"""The reports app's periodic tasks, run by ``manage.py alarm_worker``.
+"""The reports app's periodic tasks, run by ``manage.py worker``.
 
 Each runs on a lane of its own (see ``umbrella.core.worker``), so a slow
 webhook never delays an alarm, and returns whether it did work.

@@ -1,4 +1,4 @@
-"""The directory label's periodic refresh (run by ``manage.py alarm_worker``)."""
+"""The directory label's periodic refresh (run by ``manage.py worker``)."""
 
 from __future__ import annotations
 

@@ -6,39 +6,46 @@ Two phases. The claim (a short transaction) writes ``claimed_by`` and
 on SQLite a compare-and-set ``UPDATE … WHERE lease is free`` decides the
 winner. The step then runs in its own transaction that re-reads the deadline
 under lock, checks the claim is still ours and not done, acts, and sets
-``done_at`` — so the step and "it is done" commit together or not at all. A
-worker killed between the phases leaves a claim whose lease runs out; another
-worker then takes it over.
+``done_at`` — so the step and "it is done" commit together or not at all.
+
+A claim is free when its lease ran out, or at once when its holder is gone:
+``claimed_by`` is the holder's process (``host:pid``), and a holder whose
+heartbeat row says it stopped, or that has not beaten for
+``WORKER_HEARTBEAT_MAX_AGE``, is gone (``core.queries.gone_workers``). A
+worker marks stopped, on each beat and before its first claim, the workers
+of its own host whose pid no longer runs: a worker killed just after a
+claim costs no more than the restart (or a surviving worker's next beat).
+Taking over a claim of a holder that was only slow is still safe: its step
+re-checks ``claimed_by`` under lock and does nothing.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 
 from umbrella.alarms.actions.alarms import escalate_or_realert
 from umbrella.alarms.actions.checkins import expire_checkin, remind_checkin
 from umbrella.alarms.models import Deadline, DeadlineKind
+from umbrella.core import faults
+from umbrella.core.queries import gone_workers
 from umbrella.core.worker import worker_name
-from umbrella.env import env_int
 
 logger = logging.getLogger(__name__)
 
 
 def lease() -> timedelta:
     """Return how long a claim protects a deadline before others may take it over."""
-    return timedelta(seconds=env_int("ALARM_DEADLINE_LEASE_SECONDS", 30, minimum=1))
+    return timedelta(seconds=settings.ALARM_DEADLINE_LEASE_SECONDS)
 
 
 def _claimable(now: datetime):
     return Deadline.objects.filter(done_at__isnull=True, due_at__lte=now).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(claimed_by__in=gone_workers(now))
     )
 
 
@@ -63,17 +70,6 @@ def claim_due_deadline(now: datetime, worker: str) -> int | None:
     return None
 
 
-def _fault_point(name: str) -> None:
-    """Pause here when the fault tests ask to (``ALARM_FAULT_POINT``), so they can
-    kill the process at a known moment. Does nothing otherwise."""
-    if os.environ.get("ALARM_FAULT_POINT") != name:
-        return
-    marker = os.environ.get("ALARM_FAULT_FILE")
-    if marker:
-        Path(marker).write_text(name, encoding="utf-8")
-    time.sleep(float(os.environ.get("ALARM_FAULT_SLEEP", "60")))
-
-
 @transaction.atomic
 def take_step(pk: int, worker: str, now: datetime) -> bool:
     """Take the step of a deadline this worker claimed; return False if it is no longer ours."""
@@ -91,7 +87,7 @@ def take_step(pk: int, worker: str, now: datetime) -> bool:
         remind_checkin(deadline.checkin, now)
     else:
         escalate_or_realert(deadline.alarm, deadline, now)
-    _fault_point("in_step")
+    faults.point("in_step")
     Deadline.objects.filter(pk=pk).update(done_at=now)
     return True
 
@@ -102,12 +98,14 @@ def process_due_deadline(now: datetime, worker: str | None = None) -> bool:
     pk = claim_due_deadline(now, worker)
     if pk is None:
         return False
-    _fault_point("after_claim")
+    faults.point("after_claim")
     try:
         take_step(pk, worker, now)
     except Exception:
         # The claim stays until its lease runs out; then it is tried again.
         logger.exception("deadline %s failed; it will be retried after its lease", pk)
+        return True
+    faults.point("after_commit")
     return True
 
 
