@@ -55,20 +55,14 @@ class Ledger:
         was placed once and is gone (it stays gone). A row found but never
         recorded (made by hand, or by an older seed) is adopted as it is.
         """
-        if key in self.known:
-            row = find()
-            if row is not None:
-                self.existing.append(key)
-            return row
         row = find()
-        self.mark(key)
+        if key not in self.known:
+            self.mark(key)
+            if row is None and not self.adopting:
+                self.created.append(key)
+                return create()
         if row is not None:
             self.existing.append(key)
-            return row
-        if self.adopting:
-            return None
-        row = create()
-        self.created.append(key)
         return row
 
     def mark(self, key: str) -> None:
