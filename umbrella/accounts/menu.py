@@ -56,6 +56,7 @@ def sections_for(user, *, counts: bool = False) -> list[Section]:
         _service_staff,
         _platform,
         _administration,
+        _invitations,
     )
     sections = []
     for build in builders:
@@ -84,6 +85,29 @@ def _worker(user, counts: bool) -> Section | None:
             Link("feedback", _("Tell us about a service"), reverse("training:feedback_choose")),
             Link("report", _("Report a problem"), reverse("reports:new")),
             Link("my_reports", _("My reports"), reverse("reports:mine")),
+        ],
+    )
+
+
+def _invitations(user, counts: bool) -> Section | None:
+    """Link the invitations page for whoever is asked into a circle (or is in one)."""
+    from umbrella.alarms import queries_consent
+
+    if not queries_consent.has_invitations(user):
+        return None
+    waiting = queries_consent.pending_for(user).count() if counts else None
+    words = ngettext("%(count)d invitation waiting", "%(count)d invitations waiting", waiting or 0)
+    return Section(
+        "invitations",
+        _("Circles"),
+        [
+            Link(
+                "invitations",
+                _("Invitations"),
+                reverse("alarms:invitations"),
+                count=waiting,
+                count_label=_counted(waiting, words),
+            )
         ],
     )
 

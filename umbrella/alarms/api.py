@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from pydantic import ValidationError as PydanticValidationError
@@ -53,6 +54,9 @@ logger = logging.getLogger(__name__)
 # (2FA-verified, CSRF-checked) session.
 router = Router(auth=session_or_bearer)
 router.add_router("", setup_router)
+# Alarms, locations, check-ins and circles must not stay in a browser's or a
+# proxy's cache, where someone holding her phone could read them later.
+router.add_decorator(never_cache, mode="view")
 
 # Error answers every route may give (see umbrella/api.py).
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}

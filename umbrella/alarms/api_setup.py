@@ -42,9 +42,13 @@ def get_circle(request: HttpRequest):
     return _circle_out(queries.circle_with_tiers(_sex_worker(request)))
 
 
-@router.put("circle", response={200: CircleOut, **ERRORS})
+@router.put("circle", response={200: CircleOut, **ERRORS, 429: ErrorOut})
 def put_circle(request: HttpRequest, data: CircleIn):
-    """Replace the caller's circle. The police tier needs ``police_opt_in`` true."""
+    """Replace the caller's circle. The police tier needs ``police_opt_in`` true.
+
+    Each person named is invited: told of her alarms only once he accepts. The
+    answer is the same whether or not someone has the name (``invited``).
+    """
     owner = _sex_worker(request)
     specs = [
         actions.TierSpec(
@@ -57,6 +61,8 @@ def put_circle(request: HttpRequest, data: CircleIn):
     ]
     try:
         actions.set_circle(owner, specs, timezone.now(), police_opt_in=data.police_opt_in)
+    except actions.TooManyInvitations as error:
+        raise HttpError(429, str(error.message)) from None
     except AlarmError as error:
         raise HttpError(422, str(error.message)) from None
     return _circle_out(queries.circle_with_tiers(owner))

@@ -1,5 +1,8 @@
 """The alarms part of ``manage.py demo``: demo-worker's circle and a demo room button.
 
+The circle is accepted by demo-responder (tier 1) and by demo-outreach for the
+outreach organisation (tier 2), through the same actions as on their pages.
+
 Called by ``umbrella.accounts.demo.create_demo`` inside its transaction.
 Running it again resets the circle and replaces the demo button (its key is
 shown once, so a new one is issued each run).
@@ -11,7 +14,7 @@ from datetime import datetime
 
 from umbrella.accounts import actions as accounts_actions
 from umbrella.accounts.models import MembershipRole, OrganisationKind
-from umbrella.alarms import actions
+from umbrella.alarms import actions, queries_consent
 from umbrella.alarms.models import RoomButton
 
 ESTABLISHMENT = "Demo studio (demo)"
@@ -34,6 +37,17 @@ def set_up_alarms_demo(users: dict, outreach_organisation, escalate_after: int, 
         police_opt_in=False,
         min_delay=1,
     )
+    # Nobody is in a circle without accepting: the responder accepts her
+    # invitation and the outreach worker accepts her for his organisation, as
+    # each would on the invitations page.
+    for invitation in queries_consent.pending_for(users["demo-responder"]).filter(
+        owner=users["demo-worker"]
+    ):
+        actions.answer_invitation(invitation.pk, users["demo-responder"], accept=True, now=now)
+    for invitation in queries_consent.pending_for(users["demo-outreach"]).filter(
+        owner=users["demo-worker"], organisation=outreach_organisation
+    ):
+        actions.answer_invitation(invitation.pk, users["demo-outreach"], accept=True, now=now)
     studio = accounts_actions.ensure_organisation(ESTABLISHMENT, OrganisationKind.ESTABLISHMENT)
     accounts_actions.add_membership(
         users["demo-responder"], studio, role=MembershipRole.MANAGER, on_duty=True

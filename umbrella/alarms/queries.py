@@ -226,7 +226,7 @@ def visible_checkin(owner, checkin_id: int) -> CheckIn | None:
 def circle_with_tiers(owner) -> Circle | None:
     return (
         Circle.objects.filter(owner=owner)
-        .prefetch_related("tiers__members__user", "tiers__organisation")
+        .prefetch_related("tiers__members__invitation", "tiers__organisation")
         .first()
     )
 

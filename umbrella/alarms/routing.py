@@ -6,6 +6,10 @@ switch is on or one of her weekly shifts (``DutyShift``, Brussels wall-clock
 time) covers the moment the tier is reached. The police are told only through a
 police tier and only when the sex worker opted in; a police reference person
 put in a people tier without that opt-in is left out too.
+
+Nobody is told without having accepted: a person only through her accepted
+invitation, an organisation (rota or police zone) only when it accepted her or
+accepts every sex worker.
 """
 
 from __future__ import annotations
@@ -14,7 +18,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from umbrella.accounts.models import Membership, Role
-from umbrella.alarms.models import Alarm, Circle, DutyShift, Tier, TierKind, TierMember
+from umbrella.alarms.models import (
+    Alarm,
+    Circle,
+    CircleInvitation,
+    DutyShift,
+    InvitationStatus,
+    OrganisationAlarmPolicy,
+    Tier,
+    TierKind,
+    TierMember,
+)
 
 # Room buttons have no circle: their establishment's on-duty reference
 # persons are told, then told again at this interval until one acknowledges.
@@ -46,19 +60,34 @@ def on_duty_member_ids(
     return sorted(ids)
 
 
-def _tier_user_ids(tier: Tier, police_opt_in: bool, now: datetime) -> list[int]:
-    if tier.kind == TierKind.POLICE:
-        if not police_opt_in or tier.organisation_id is None:
+def organisation_accepts(organisation_id: int, owner_id: int) -> bool:
+    """Answer whether the organisation takes this sex worker's alarms."""
+    if OrganisationAlarmPolicy.objects.filter(
+        organisation_id=organisation_id, accepts_every_sex_worker=True
+    ).exists():
+        return True
+    return CircleInvitation.objects.filter(
+        owner_id=owner_id, organisation_id=organisation_id, status=InvitationStatus.ACCEPTED
+    ).exists()
+
+
+def _tier_user_ids(tier: Tier, owner_id: int, police_opt_in: bool, now: datetime) -> list[int]:
+    if tier.kind in (TierKind.POLICE, TierKind.ORGANISATION_ROTA):
+        if tier.organisation_id is None or not organisation_accepts(tier.organisation_id, owner_id):
+            return []
+        if tier.kind == TierKind.ORGANISATION_ROTA:
+            return on_duty_member_ids(tier.organisation_id, now)
+        if not police_opt_in:
             return []
         return on_duty_member_ids(tier.organisation_id, now, fall_back_to_all=True)
-    if tier.kind == TierKind.ORGANISATION_ROTA:
-        if tier.organisation_id is None:
-            return []
-        return on_duty_member_ids(tier.organisation_id, now)
-    members = TierMember.objects.filter(tier=tier, user__is_active=True)
+    members = TierMember.objects.filter(
+        tier=tier,
+        invitation__status=InvitationStatus.ACCEPTED,
+        invitation__invitee__is_active=True,
+    )
     if not police_opt_in:
-        members = members.exclude(user__role=Role.POLICE_REFERENCE)
-    return sorted(members.values_list("user_id", flat=True))
+        members = members.exclude(invitation__invitee__role=Role.POLICE_REFERENCE)
+    return sorted(members.values_list("invitation__invitee_id", flat=True))
 
 
 def tier_plans(alarm: Alarm, now: datetime) -> list[TierPlan]:
@@ -71,7 +100,11 @@ def tier_plans(alarm: Alarm, now: datetime) -> list[TierPlan]:
         return []
     plans = []
     for tier in circle.tiers.order_by("position"):
-        ids = [pk for pk in _tier_user_ids(tier, circle.police_opt_in, now) if pk != alarm.owner_id]
+        ids = [
+            pk
+            for pk in _tier_user_ids(tier, circle.owner_id, circle.police_opt_in, now)
+            if pk != alarm.owner_id
+        ]
         plans.append(TierPlan(tier.position, tier.delay_seconds, tuple(ids)))
     return plans
 

@@ -11,8 +11,10 @@ from datetime import datetime
 
 from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import model_validator
+from pydantic_core import PydanticCustomError
 
-from umbrella.alarms import queries
+from umbrella.alarms import queries, queries_consent
 from umbrella.alarms.actions.checkins import MAX_MINUTES, MIN_MINUTES, expiry_alarm
 from umbrella.alarms.actions.circles import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS
 from umbrella.alarms.models import (
@@ -53,16 +55,31 @@ class ExtendIn(Schema):
     minutes: int = Field(..., ge=MIN_MINUTES, le=MAX_MINUTES, description="1 to 1440.")
 
 
+def _an_object(value):
+    # ninja's Schema reads attributes of any object, so a list, a number or
+    # null would pass as an empty circle: only a JSON object is one. (Its
+    # wrapper hands the value on as a DjangoGetter; look inside it.)
+    if not isinstance(getattr(value, "_obj", value), dict):
+        raise PydanticCustomError("model_type", "must be an object")
+    return value
+
+
 class TierIn(Schema):
     kind: TierKind
     delay_seconds: int = Field(60, ge=MIN_DELAY_SECONDS, le=MAX_DELAY_SECONDS)
     members: list[str] = Field(default_factory=list, max_length=20)
     organisation_id: int | None = None
 
+    _object = model_validator(mode="before")(_an_object)
+
 
 class CircleIn(Schema):
+    """Her whole circle: ``tiers`` is required, so a body without it never empties it."""
+
     police_opt_in: bool = False
-    tiers: list[TierIn] = Field(default_factory=list, max_length=5)
+    tiers: list[TierIn] = Field(..., max_length=5)
+
+    _object = model_validator(mode="before")(_an_object)
 
 
 class DuressPinIn(Schema):
@@ -218,22 +235,33 @@ def checkin_out(checkin: CheckIn, now: datetime | None = None) -> dict:
 
 
 def circle_out(circle: Circle | None) -> dict:
+    """Return her circle; each person and organisation with its answer (never more)."""
     if circle is None:
         return {"police_opt_in": False, "tiers": []}
-    return {
-        "police_opt_in": circle.police_opt_in,
-        "tiers": [
+    organisations = queries_consent.organisation_states(circle.owner_id)
+    tiers = []
+    for tier in circle.tiers.all():
+        invitations = [m.invitation for m in tier.members.all()]
+        tiers.append(
             {
                 "position": tier.position,
                 "kind": tier.kind,
                 "delay_seconds": tier.delay_seconds,
-                "members": [m.user.username for m in tier.members.all()],
+                "members": [i.name for i in invitations],
+                "people": [
+                    {"name": i.name, "status": queries_consent.state_of(i.status)}
+                    for i in invitations
+                ],
                 "organisation_id": tier.organisation_id,
                 "organisation": tier.organisation.name if tier.organisation else None,
+                "organisation_status": (
+                    organisations.get(tier.organisation_id, queries_consent.INVITED)
+                    if tier.organisation_id
+                    else None
+                ),
             }
-            for tier in circle.tiers.all()
-        ],
-    }
+        )
+    return {"police_opt_in": circle.police_opt_in, "tiers": tiers}
 
 
 def button_out(button: RoomButton) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import WithJsonSchema
 
 from umbrella.alarms.models import CheckInStatus, Source, Status, StepKind, TierKind
@@ -145,13 +145,30 @@ class CheckInListOut(Schema):
     checkins: list[CheckInOut]
 
 
+MemberStatus = Literal["accepted", "invited", "left"]
+
+
+class PersonOut(Schema):
+    name: str = Field(description="The pseudonym as she typed it (lower-cased).")
+    status: MemberStatus = Field(
+        description=(
+            "accepted: told of her alarms; invited: not told, waiting (also for a name "
+            "nobody has, or an invitation declined); left: he left her circle."
+        )
+    )
+
+
 class TierOut(Schema):
     position: int
     kind: Literal[tuple(TierKind.values)]
     delay_seconds: int
-    members: list[str]
+    members: list[str] = Field(description="The names of ``people``, in order.")
+    people: list[PersonOut]
     organisation_id: int | None
     organisation: str | None
+    organisation_status: MemberStatus | None = Field(
+        description="accepted: the organisation takes her alarms; invited: not yet."
+    )
 
 
 class CircleOut(Schema):

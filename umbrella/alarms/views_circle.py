@@ -2,7 +2,8 @@
 
 The page shows the circle in three plain steps — people she trusts, then an
 organisation's on-duty team, then (only if she switches it on) the police —
-and saves it as a whole through ``actions.set_circle``.
+and saves it as a whole through ``actions.set_circle``. Each person is an
+invitation: "accepted" or "invited, waiting" (the same for a name nobody has).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from umbrella.alarms import actions, queries
+from umbrella.alarms import actions, queries, queries_consent
 from umbrella.alarms.actions import TierSpec
 from umbrella.alarms.exceptions import AlarmError
 from umbrella.alarms.forms import CircleSettingsForm, ContactForm, DuressPinForm
@@ -33,8 +34,10 @@ def circle_state(owner) -> dict:
     circle = queries.circle_with_tiers(owner)
     state = {
         "people": [],
+        "people_states": [],
         "people_delay": DEFAULT_PEOPLE_DELAY,
         "organisation": None,
+        "organisation_state": None,
         "organisation_delay": DEFAULT_ORGANISATION_DELAY,
         "police_opt_in": False,
         "police_zone": None,
@@ -47,11 +50,20 @@ def circle_state(owner) -> dict:
     state["tiers"] = tiers
     for tier in tiers:
         if tier.kind == TierKind.PEOPLE and not state["people"]:
-            state["people"] = [member.user.username for member in tier.members.all()]
+            invitations = [member.invitation for member in tier.members.all()]
+            state["people"] = [invitation.name for invitation in invitations]
+            # What she may know of each: accepted, invited (waiting) or left.
+            state["people_states"] = [
+                (invitation.name, queries_consent.state_of(invitation.status))
+                for invitation in invitations
+            ]
             state["people_delay"] = tier.delay_seconds
         elif tier.kind == TierKind.ORGANISATION_ROTA and state["organisation"] is None:
             state["organisation"] = tier.organisation
             state["organisation_delay"] = tier.delay_seconds
+            state["organisation_state"] = queries_consent.organisation_states(owner).get(
+                tier.organisation_id, queries_consent.INVITED
+            )
         elif tier.kind == TierKind.POLICE and state["police_zone"] is None:
             state["police_zone"] = tier.organisation
     return state
@@ -116,11 +128,13 @@ def circle(request):
         contact_form = ContactForm(request.POST, prefix="contact")
         if contact_form.is_valid():
             name = contact_form.cleaned_data["username"].strip()
-            if name.lower() not in (person.lower() for person in state["people"]):
+            if actions.normalise_name(name) not in state["people"]:
                 state["people"].append(name)
             if _save(request, owner, state, contact_form, "username"):
                 messages.success(
-                    request, _("%(name)s will be told of your alarms.") % {"name": name}
+                    request,
+                    _("%(name)s is invited. Nobody is told of your alarms until they accept.")
+                    % {"name": actions.normalise_name(name)},
                 )
                 return redirect("alarms:circle")
     elif action == "remove_contact":

@@ -30,7 +30,20 @@ from umbrella.alarms.actions.checkins import (
     remind_checkin,
     start_checkin,
 )
-from umbrella.alarms.actions.circles import TierSpec, circle_of, set_circle
+from umbrella.alarms.actions.circles import (
+    TierSpec,
+    TooManyInvitations,
+    circle_of,
+    normalise_name,
+    set_circle,
+)
+from umbrella.alarms.actions.consent import (
+    answer_invitation,
+    leave_circle,
+    manages,
+    may_answer,
+    set_organisation_policy,
+)
 from umbrella.alarms.actions.duty import (
     MAX_SHIFTS_PER_MEMBER,
     InvalidShift,
@@ -57,6 +70,13 @@ from umbrella.alarms.actions.retention import (
 )
 
 __all__ = [
+    "TooManyInvitations",
+    "answer_invitation",
+    "leave_circle",
+    "manages",
+    "may_answer",
+    "normalise_name",
+    "set_organisation_policy",
     "DEDUPE_WINDOW",
     "IDEMPOTENCY_WINDOW",
     "InvalidShift",

@@ -2,8 +2,9 @@
 
 Split by concern: ``alarm`` (alarms, who was told, their timeline, deadlines),
 ``policy`` (a worker's circle: tiers, members, police opt-in, duress PIN),
-``triggers`` (room buttons and check-in timers) and ``duty`` (reference
-persons' weekly on-duty shifts).
+``consent`` (circle invitations and what organisations accept), ``triggers``
+(room buttons and check-in timers) and ``duty`` (reference persons' weekly
+on-duty shifts).
 """
 
 from umbrella.alarms.models.alarm import (
@@ -17,6 +18,11 @@ from umbrella.alarms.models.alarm import (
     Status,
     StepKind,
 )
+from umbrella.alarms.models.consent import (
+    CircleInvitation,
+    InvitationStatus,
+    OrganisationAlarmPolicy,
+)
 from umbrella.alarms.models.duty import DUTY_TIME_ZONE, DutyShift, Weekday
 from umbrella.alarms.models.idempotency import IdempotencyKey, IdempotencyScope
 from umbrella.alarms.models.policy import Circle, DuressPin, Tier, TierKind, TierMember
@@ -29,6 +35,7 @@ __all__ = [
     "CheckIn",
     "CheckInStatus",
     "Circle",
+    "CircleInvitation",
     "Deadline",
     "DeadlineKind",
     "DUTY_TIME_ZONE",
@@ -36,6 +43,8 @@ __all__ = [
     "DutyShift",
     "IdempotencyKey",
     "IdempotencyScope",
+    "InvitationStatus",
+    "OrganisationAlarmPolicy",
     "OUTCOME_SAFE_BY_OWNER",
     "RoomButton",
     "Source",

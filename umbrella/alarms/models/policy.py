@@ -76,27 +76,29 @@ class Tier(models.Model):
 
 
 class TierMember(models.Model):
-    """A person in a ``people`` tier."""
+    """A person in a ``people`` tier, through her invitation: told only once it is accepted."""
 
     tier = models.ForeignKey(
         Tier, on_delete=models.CASCADE, related_name="members", verbose_name=_("tier")
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    invitation = models.ForeignKey(
+        "alarms.CircleInvitation",
         on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("person"),
+        related_name="tier_members",
+        verbose_name=_("invitation"),
     )
 
     class Meta:
         verbose_name = _("tier member")
         verbose_name_plural = _("tier members")
         constraints = [
-            models.UniqueConstraint(fields=["tier", "user"], name="alarms_tier_member_unique"),
+            models.UniqueConstraint(
+                fields=["tier", "invitation"], name="alarms_tier_member_invitation"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} in {self.tier}"
+        return f"{self.invitation.name} in {self.tier}"
 
 
 class DuressPin(models.Model):

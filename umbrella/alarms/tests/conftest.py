@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from umbrella.accounts import actions as accounts_actions
-from umbrella.accounts.models import Organisation, OrganisationKind
+from umbrella.accounts.models import Membership, Organisation, OrganisationKind
 from umbrella.alarms import actions, events
+from umbrella.alarms.models import CircleInvitation, InvitationStatus
 
 TIER1_DELAY = 60
 TIER2_DELAY = 120
@@ -56,10 +57,38 @@ def police_org(personas) -> Organisation:
     return Organisation.objects.get(name="Police zone Bruxelles-Nord (test)")
 
 
+def accept_everyone(owner, now: datetime) -> None:
+    """Have each person and organisation she asked accept, as they would on their pages.
+
+    Nobody is told of an alarm without having accepted; tests that need her
+    circle to reach people set it up this way, through the same action.
+    """
+    waiting = CircleInvitation.objects.filter(owner=owner, status=InvitationStatus.PENDING)
+    for invitation in waiting:
+        if invitation.organisation_id is None:
+            answerer = invitation.invitee
+        else:
+            answerer = (
+                Membership.objects.filter(organisation_id=invitation.organisation_id)
+                .order_by("pk")
+                .first()
+                .user
+            )
+        if answerer is not None:
+            actions.answer_invitation(invitation.pk, answerer, accept=True, now=now)
+
+
+def set_accepted_circle(owner, tiers, now: datetime, **kwargs):
+    """Set her circle, then have everyone in it accept."""
+    circle = actions.set_circle(owner, tiers, now, **kwargs)
+    accept_everyone(owner, now)
+    return circle
+
+
 @pytest.fixture
 def circle(personas, outreach_org, t0):
-    """The worker's circle: tier 1 her responder, tier 2 the outreach rota."""
-    return actions.set_circle(
+    """The worker's circle: tier 1 her responder, tier 2 the outreach rota; both accepted."""
+    return set_accepted_circle(
         personas.worker,
         [
             actions.TierSpec("people", TIER1_DELAY, ["responder"]),

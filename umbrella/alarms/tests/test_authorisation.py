@@ -10,6 +10,7 @@ from umbrella.accounts import actions as accounts_actions
 from umbrella.accounts.models import Role
 from umbrella.alarms import actions
 from umbrella.alarms.models import AlarmRecipient, Circle, Source, Status
+from umbrella.alarms.tests.conftest import set_accepted_circle
 from umbrella.core.models import AuditEntry
 from umbrella.notify.models import Delivery, EventRecipient
 from umbrella.notify.tests.helpers import Stream
@@ -20,7 +21,7 @@ from umbrella.testing import api_token_for, assert_api_error, auth_header
 def other_responder(personas, t0):
     """Another worker's (the outsider's) responder."""
     person = accounts_actions.create_account("other-responder", Role.RESPONDER, password="x" * 12)
-    actions.set_circle(
+    set_accepted_circle(
         personas.outsider,
         [actions.TierSpec("people", 60, ["other-responder"])],
         t0,
@@ -67,7 +68,7 @@ def test_a_missing_alarm_answers_like_a_hidden_one(client, alarm, personas):
 
 
 def test_the_police_see_it_only_with_opt_in(client, personas, police_org, published, t0):
-    actions.set_circle(
+    set_accepted_circle(
         personas.worker,
         [actions.TierSpec("police", 60, organisation_id=police_org.pk)],
         t0,
@@ -81,7 +82,7 @@ def test_the_police_see_it_only_with_opt_in(client, personas, police_org, publis
 def test_a_police_officer_in_a_people_tier_is_left_out_without_opt_in(
     client, personas, published, t0
 ):
-    actions.set_circle(
+    set_accepted_circle(
         personas.worker,
         [actions.TierSpec("people", 60, ["police", "responder"])],
         t0,
@@ -139,7 +140,7 @@ STATUS_AFTER = {"acknowledge": "acknowledged", "resolve": "resolved", "cancel": 
 
 @pytest.fixture
 def matrix_alarm(personas, published, t0):
-    actions.set_circle(
+    set_accepted_circle(
         personas.worker,
         [actions.TierSpec("people", 60, ["responder", "police"])],
         t0,
@@ -187,7 +188,7 @@ def test_the_authorisation_matrix(client, personas, matrix_alarm, other_responde
 @pytest.fixture
 def police_tier_switched_off(personas, police_org, t0):
     """Tier 1 the police zone, tier 2 her responder; then she switched the opt-in off."""
-    actions.set_circle(
+    set_accepted_circle(
         personas.worker,
         [
             actions.TierSpec("police", 60, organisation_id=police_org.pk),

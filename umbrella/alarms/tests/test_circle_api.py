@@ -45,20 +45,21 @@ def test_a_police_tier_needs_the_opt_in(client, personas, police_org):
     assert accepted.status_code == 200
 
 
-def test_an_unknown_name_is_refused_and_nothing_is_half_saved(client, personas):
+def test_a_refused_tier_saves_nothing(client, personas):
     put(client, personas.worker, {"tiers": [{"kind": "people", "members": ["responder"]}]})
     refused = put(
         client,
         personas.worker,
         {
             "tiers": [
-                {"kind": "people", "members": ["responder"]},
-                {"kind": "people", "members": ["nobody-x"]},
+                {"kind": "people", "members": ["outreach"]},
+                {"kind": "organisation_rota", "organisation_id": 999_999},
             ]
         },
     )
-    assert "nobody-x" in assert_api_error(refused, 422)["detail"]
-    assert Tier.objects.count() == 1
+    assert "organisation" in assert_api_error(refused, 422)["detail"]
+    got = client.get(URL, **auth_header(personas.worker)).json()
+    assert [t["members"] for t in got["tiers"]] == [["responder"]]
 
 
 def test_delays_out_of_range(client, personas):

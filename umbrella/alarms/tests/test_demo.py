@@ -6,8 +6,9 @@ from django.core.management import call_command
 
 from umbrella.accounts.models import User
 from umbrella.alarms import actions
-from umbrella.alarms.models import Alarm, RoomButton, Source, TierKind
+from umbrella.alarms.models import Alarm, CircleInvitation, RoomButton, Source, TierKind
 from umbrella.alarms.queries import circle_with_tiers
+from umbrella.alarms.schemas import circle_out
 
 
 def run_demo(settings, *args):
@@ -26,6 +27,13 @@ def test_the_demo_circle_escalates_from_responder_to_outreach(settings, db, publ
     assert [(t.kind, t.delay_seconds) for t in tiers][0] == (TierKind.PEOPLE, 5)
     assert tiers[1].kind == TierKind.ORGANISATION_ROTA
     assert not circle.police_opt_in
+    # Accepted by the persons themselves, through the invitation actions.
+    assert circle_out(circle)["tiers"][0]["people"] == [
+        {"name": "demo-responder", "status": "accepted"}
+    ]
+    assert circle_out(circle)["tiers"][1]["organisation_status"] == "accepted"
+    invitation = CircleInvitation.objects.get(owner=worker, organisation=tiers[1].organisation)
+    assert invitation.answered_by.username == "demo-outreach"
     alarm = actions.raise_alarm(worker, Source.APP, worker.date_joined)
     assert [User.objects.get(pk=pk).username for pk in published.calls[0]["recipient_ids"]] == [
         "demo-responder"

@@ -11,7 +11,7 @@ from umbrella.accounts.models import Membership, Role
 from umbrella.alarms import actions, events
 from umbrella.alarms.models import AlarmRecipient, AlarmStep, Deadline, Source, Status, StepKind
 from umbrella.alarms.routing import DEVICE_REALERT_SECONDS
-from umbrella.alarms.tests.conftest import TIER1_DELAY, TIER2_DELAY
+from umbrella.alarms.tests.conftest import TIER1_DELAY, TIER2_DELAY, set_accepted_circle
 
 
 def run_due_at(at) -> int:
@@ -150,7 +150,7 @@ TIER3_DELAY = 30
 def three_tier_alarm(personas, outreach_org, published, t0):
     """Tier 1 her responder (60 s), tier 2 the outreach rota (120 s), tier 3 a friend (30 s)."""
     friend = accounts_actions.create_account("friend", Role.RESPONDER, password="x" * 12)
-    actions.set_circle(
+    set_accepted_circle(
         personas.worker,
         [
             actions.TierSpec("people", TIER1_DELAY, ["responder"]),
@@ -228,7 +228,7 @@ def test_an_alarm_that_reached_nobody_is_looked_at_again_every_minute(
 ):
     # Her only tier is the outreach rota, and nobody is on duty.
     Membership.objects.filter(user=personas.outreach).update(on_duty=False)
-    actions.set_circle(
+    set_accepted_circle(
         personas.worker,
         [actions.TierSpec("organisation_rota", TIER1_DELAY, organisation_id=outreach_org.pk)],
         t0,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from umbrella.alarms import actions, events
 from umbrella.alarms.models import Alarm, CheckIn, IdempotencyKey
 from umbrella.alarms.tasks import erase_old_locations
+from umbrella.alarms.tests.conftest import set_accepted_circle
 from umbrella.notify.models import Event
 from umbrella.testing import api_token_for, auth_header, make_personas
 
@@ -165,7 +166,7 @@ def racing_db(tmp_path, django_db_blocker):
 @pytest.mark.django_db(transaction=True)
 def test_two_identical_posts_at_once_raise_one_alarm(racing_db):
     personas = make_personas()
-    actions.set_circle(
+    set_accepted_circle(
         personas.worker,
         [actions.TierSpec("people", 60, ["responder"])],
         timezone.now(),
