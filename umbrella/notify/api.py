@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django_ratelimit.core import get_usage
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator, model_validator
@@ -24,6 +25,8 @@ from umbrella.notify.models import ContactKind, ContactPoint
 from umbrella.notify.vapid import vapid_public_key
 
 router = Router()
+# Contact points (numbers, addresses, whether verified) stay out of every cache.
+router.add_decorator(never_cache, mode="view")
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 PHONE_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
