@@ -423,6 +423,18 @@ VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
 VAPID_SUBJECT = env_str(
     "VAPID_SUBJECT", SITE_URL if SITE_URL.startswith("https:") else "mailto:noreply@localhost"
 )
+# The only hosts a push subscription's endpoint may name (umbrella/core/outbound.py):
+# the worker posts to it, so any other host would be a way into the server's network.
+# "*.suffix" matches any name under it.
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    [
+        "fcm.googleapis.com",  # Chrome, Edge on Android, most Android browsers
+        "updates.push.services.mozilla.com",  # Firefox
+        "web.push.apple.com",  # Safari, iOS home-screen apps
+        "*.notify.windows.com",  # Edge on Windows
+    ],
+)
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
 # The first retry delay; each further one doubles it.
 NOTIFY_RETRY_BASE_SECONDS = 2.0

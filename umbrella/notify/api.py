@@ -20,6 +20,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import field_validator, model_validator
 
 from umbrella.accounts.auth import session_or_bearer
+from umbrella.core import outbound
 from umbrella.notify import actions
 from umbrella.notify.models import ContactKind, ContactPoint
 from umbrella.notify.vapid import vapid_public_key
@@ -74,10 +75,16 @@ class SubscriptionIn(Schema):
 
     @field_validator("endpoint")
     @classmethod
-    def _endpoint_is_https(cls, value: str) -> str:
-        # Push services are always https; anything else is not a browser's subscription.
-        if not value.startswith("https://") or any(c.isspace() for c in value):
-            raise ValueError("endpoint must be an https:// URL")
+    def _endpoint_is_a_known_push_service(cls, value: str) -> str:
+        # The worker posts to this address: only the push services browsers use
+        # (settings.PUSH_SERVICE_HOSTS), never an address of anyone's choosing
+        # (issue 15: blind SSRF from the worker). Checked again when sending.
+        try:
+            outbound.check_url(value, settings.PUSH_SERVICE_HOSTS)
+        except outbound.OutboundRefused as exc:
+            raise ValueError(
+                "endpoint must be the https:// address of a known push service"
+            ) from exc
         return value
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from pywebpush import WebPushException, webpush
 
+from umbrella.core import outbound
 from umbrella.notify import conf
 from umbrella.notify.mail import is_console_backend
 from umbrella.notify.models import (
@@ -109,6 +111,36 @@ def message_text(event_type: str, language: str, payload: dict | None = None) ->
         }
 
 
+@dataclass(frozen=True)
+class _PushAnswer:
+    """What pywebpush reads of an answer: its status. Nothing of its body is kept."""
+
+    status_code: int
+    reason: str = ""
+    text: str = ""
+    headers: dict = field(default_factory=dict)
+
+
+class _PushSession:
+    """pywebpush's ``requests_session``: the post goes through ``core.outbound``.
+
+    So a push service is reached only when its host is one of
+    ``PUSH_SERVICE_HOSTS`` and resolves to public addresses only, at the
+    address that was checked, without following redirects.
+    """
+
+    def post(self, endpoint: str, *, data=None, headers=None, timeout=None) -> _PushAnswer:
+        response = outbound.request(
+            "POST",
+            endpoint,
+            hosts=settings.PUSH_SERVICE_HOSTS,
+            content=data or b"",
+            headers=dict(headers or {}),
+            timeout=timeout or PUSH_TIMEOUT_SECONDS,
+        )
+        return _PushAnswer(response.status_code)
+
+
 class WebPushTransport:
     def send(self, delivery: Delivery) -> None:
         subscription = delivery.push_subscription
@@ -137,16 +169,21 @@ class WebPushTransport:
                 timeout=PUSH_TIMEOUT_SECONDS,
                 # High urgency wakes a sleeping phone for the message.
                 headers={"Urgency": "high"},
+                requests_session=_PushSession(),
             )
         except WebPushException as exc:
             status = getattr(exc.response, "status_code", None)
             # 404/410: the browser unsubscribed or the subscription expired.
             gone = status in (404, 410)
-            permanent = status in (400, 403, 413)
+            # A 3xx is not followed (it would lead anywhere): it fails like a refusal.
+            permanent = status in (400, 403, 413) or (status is not None and 300 <= status < 400)
+            # The status only: an answer's body is whatever its sender likes.
             raise DeliveryError(
-                f"push service answered {status}: {exc.message}", permanent=permanent, gone=gone
+                f"push service answered {status}", permanent=permanent, gone=gone
             ) from exc
-        except Exception as exc:  # network errors from requests, bad keys …
+        except outbound.OutboundRefused as exc:
+            raise DeliveryError(f"not sent: {exc}", permanent=True) from exc
+        except Exception as exc:  # network errors from httpx, bad keys …
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
 
 

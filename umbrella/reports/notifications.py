@@ -11,8 +11,11 @@
 
 A confidential report never leaves with its text or its point: the message
 says a confidential report is waiting and links to the staff page, where
-reading it is audited. HTTP goes through httpx; the client is a seam that
-tests replace (``set_http_client``) with an ``httpx.MockTransport``.
+reading it is audited. HTTP goes through ``core.outbound``: https only, to
+public addresses only (resolved once, connected to as checked), never
+following a redirect; of an error answer only the status code is kept. The
+client is a seam that tests replace (``set_http_client``) with an
+``httpx.MockTransport``, and they replace the resolver (``outbound.resolve``).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from django.core.mail import send_mail
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from umbrella.core import outbound
 from umbrella.reports.actions import notifying
 from umbrella.reports.models import BodyNotification, Channel, Report
 
@@ -37,20 +41,10 @@ TIMEOUT_SECONDS = 10.0
 SIGNATURE_HEADER = "X-Umbrella-Signature"
 TIMESTAMP_HEADER = "X-Umbrella-Timestamp"
 
-_client: httpx.Client | None = None
-
 
 def set_http_client(client: httpx.Client | None) -> None:
     """Use ``client`` for webhooks and Open311 (``None``: a default client)."""
-    global _client
-    _client = client
-
-
-def http_client() -> httpx.Client:
-    global _client
-    if _client is None:
-        _client = httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False)
-    return _client
+    outbound.set_client(client)
 
 
 @dataclass(frozen=True)
@@ -109,10 +103,12 @@ def payload(notification: BodyNotification) -> dict:
 def _http_outcome(response: httpx.Response) -> Outcome:
     if 200 <= response.status_code < 300:
         return Outcome(True, http_status=response.status_code)
-    permanent = 400 <= response.status_code < 500 and response.status_code not in (408, 429)
+    # A redirect is not followed (it could lead anywhere) and a retry gets the same.
+    permanent = 300 <= response.status_code < 500 and response.status_code not in (408, 429)
     return Outcome(
         False,
-        error=f"HTTP {response.status_code}: {response.text[:300]}",
+        # The status only: the receiver's error page is whatever its owner likes.
+        error=f"HTTP {response.status_code}",
         http_status=response.status_code,
         permanent=permanent,
     )
@@ -127,7 +123,9 @@ def send_webhook(notification: BodyNotification) -> Outcome:
         TIMESTAMP_HEADER: timestamp,
         SIGNATURE_HEADER: sign(contact.secret or "", timestamp, body),
     }
-    response = http_client().post(contact.endpoint, content=body, headers=headers)
+    response = outbound.request(
+        "POST", contact.endpoint, content=body, headers=headers, timeout=TIMEOUT_SECONDS
+    )
     return _http_outcome(response)
 
 
@@ -145,7 +143,7 @@ def send_open311(notification: BodyNotification) -> Outcome:
     if contact.secret:
         form["api_key"] = contact.secret
     url = contact.endpoint.rstrip("/") + "/requests.json"
-    response = http_client().post(url, data=form)
+    response = outbound.request("POST", url, data=form, timeout=TIMEOUT_SECONDS)
     outcome = _http_outcome(response)
     if not outcome.ok:
         return outcome
@@ -189,6 +187,8 @@ def deliver(notification: BodyNotification, now: datetime) -> BodyNotification:
     started = time.monotonic()
     try:
         outcome = TRANSPORTS[notification.channel](notification)
+    except outbound.OutboundRefused as exc:
+        outcome = Outcome(False, error=f"not sent: {exc}"[:500], permanent=True)
     except httpx.HTTPError as exc:
         outcome = Outcome(False, error=f"{type(exc).__name__}: {exc}"[:500])
     except Exception as exc:  # an e-mail backend, a bad URL: record it, retry later

@@ -12,10 +12,12 @@ Operators edit all of it in the admin.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from umbrella.core import outbound
 from umbrella.core.crypto import EncryptedTextField
 from umbrella.directory.models.translation import Translatable
 
@@ -289,3 +291,13 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body} · {self.get_channel_display()}"
+
+    def clean(self) -> None:
+        """Refuse a webhook or Open311 address the worker would not reach (core/outbound.py)."""
+        if self.channel in (Channel.WEBHOOK, Channel.OPEN311):
+            try:
+                outbound.check_url(self.endpoint)
+            except outbound.OutboundRefused as exc:
+                raise ValidationError(
+                    {"endpoint": _("Give the receiver's https:// address, without a password.")}
+                ) from exc

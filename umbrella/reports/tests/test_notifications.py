@@ -17,6 +17,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from umbrella.core import outbound
 from umbrella.reports import notifications, tasks
 from umbrella.reports.actions.notifying import MAX_ATTEMPTS, claim_due, retry_delay
 from umbrella.reports.models import BodyNotification, Contact, NotificationStatus
@@ -41,7 +42,11 @@ class Recorder:
 
 
 @pytest.fixture
-def http():
+def http(monkeypatch):
+    # Every receiver's name resolves to one public address (core/outbound.py
+    # refuses names it cannot resolve, and private addresses).
+    monkeypatch.setattr(outbound, "resolve", lambda host, port: ["93.184.215.14"])
+
     def install(*responses) -> Recorder:
         recorder = Recorder(*responses)
         notifications.set_http_client(httpx.Client(transport=httpx.MockTransport(recorder)))
@@ -176,7 +181,9 @@ def test_open311_endpoint_receives_a_georeport_post(matrix, http):
     report = submit().report
     tasks.send_notifications(timezone.now())
     request = recorder.requests[0]
-    assert str(request.url) == "https://city.example/open311/v2/requests.json"
+    # Sent to the address the name resolved to (checked as public), the name in Host.
+    assert str(request.url) == "https://93.184.215.14/open311/v2/requests.json"
+    assert request.headers["Host"] == "city.example"
     form = parse_qs(request.content.decode())
     assert form["service_code"] == ["001"] and form["api_key"] == ["key-1"]
     assert float(form["lat"][0]) == pytest.approx(report.lat)
