@@ -290,6 +290,10 @@ SIGNUP_RATE = env_str("SIGNUP_RATE", "30/h")
 CONTACT_CODE_RATE = env_str("CONTACT_CODE_RATE", "5/h")
 # People a sex worker may newly ask into her circle in 24 hours.
 CIRCLE_INVITATIONS_PER_DAY = env_int("CIRCLE_INVITATIONS_PER_DAY", 10, minimum=1)
+# Verification messages (texts, calls, e-mails) in 24 hours: per account, and
+# to one number or address from all accounts together.
+CONTACT_CODES_PER_ACCOUNT_PER_DAY = env_int("CONTACT_CODES_PER_ACCOUNT_PER_DAY", 10, minimum=1)
+CONTACT_CODES_PER_TARGET_PER_DAY = env_int("CONTACT_CODES_PER_TARGET_PER_DAY", 3, minimum=1)
 # Feedback on services: per client (all services), and per client and service.
 TRAINING_FEEDBACK_RATE = env_str("TRAINING_FEEDBACK_RATE", "10/h")
 TRAINING_FEEDBACK_SERVICE_RATE = env_str("TRAINING_FEEDBACK_SERVICE_RATE", "3/d")

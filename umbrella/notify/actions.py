@@ -13,6 +13,7 @@ import threading
 from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F
@@ -21,6 +22,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from umbrella.notify import conf, fanout
 from umbrella.notify.models import (
     Channel,
+    CodeSent,
     ContactKind,
     ContactPoint,
     Delivery,
@@ -274,12 +276,46 @@ def _code_digest(point: ContactPoint, code: str) -> str:
     return salted_hmac("umbrella.notify.contact", f"{point.pk}:{code}").hexdigest()
 
 
+class TooManyCodes(Exception):
+    """A verification message would go over the person's or the number's daily limit."""
+
+
+VERIFICATION_WINDOW = timedelta(days=1)
+
+
+def target_digest(value: str) -> str:
+    # Keyed: the ledger of messages sent does not hold, nor let anyone test, a number.
+    return salted_hmac("umbrella.notify.contact-target", value.strip().lower()).hexdigest()
+
+
+def _count_cost(user, kind: str, value: str, now: datetime) -> None:
+    """Refuse past the daily limits, then record the message about to be sent.
+
+    Each verification message costs the platform a text, a call or an e-mail and
+    reaches someone who may not have asked: limited per account and per target.
+    """
+    since = now - VERIFICATION_WINDOW
+    digest = target_digest(value)
+    CodeSent.objects.filter(sent_at__lt=since - VERIFICATION_WINDOW).delete()
+    if CodeSent.objects.filter(user=user, sent_at__gt=since).count() >= (
+        settings.CONTACT_CODES_PER_ACCOUNT_PER_DAY
+    ):
+        raise TooManyCodes()
+    if CodeSent.objects.filter(target_digest=digest, sent_at__gt=since).count() >= (
+        settings.CONTACT_CODES_PER_TARGET_PER_DAY
+    ):
+        raise TooManyCodes()
+    CodeSent.objects.create(user=user, target_digest=digest, kind=kind, sent_at=now)
+
+
 @transaction.atomic
 def add_contact_point(user, *, kind: str, value: str, language: str, now: datetime):
     """Create an unverified contact point and return it with its verification code.
 
-    The code is sent to the point after commit; the person types it back.
+    The code is sent to the point after commit, in a neutral opt-in message;
+    the person types it back. Raises TooManyCodes past the daily limits.
     """
+    _count_cost(user, kind, value, now)
     point = ContactPoint.objects.create(
         user=user, kind=kind, value=value, language=language, created_at=now
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from typing import Literal
 
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -30,7 +30,21 @@ router = Router()
 router.add_decorator(never_cache, mode="view")
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
-PHONE_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+# Numbers without a country code are read as Belgian ("0470 12 34 56").
+PHONE_DEFAULT_REGION = "BE"
+
+
+def parse_phone(value: str) -> str:
+    """Return ``value`` as an E.164 number (+32470123456), or raise ValueError."""
+    try:
+        number = phonenumbers.parse(value, PHONE_DEFAULT_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(
+            "value must be a phone number, like 0470 12 34 56 or +32470123456"
+        ) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("value must be a phone number, like 0470 12 34 56 or +32470123456")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _b64url_bytes(value: str) -> bytes:
@@ -111,11 +125,9 @@ class ContactIn(Schema):
                 validate_email(value)
             except DjangoValidationError as exc:
                 raise ValueError("value must be an e-mail address") from exc
-        elif not PHONE_RE.match(value.replace(" ", "")):
-            raise ValueError(
-                "value must be a phone number in international form, like +32470123456"
-            )
-        self.value = value if self.kind == ContactKind.EMAIL else value.replace(" ", "")
+            self.value = value
+        else:
+            self.value = parse_phone(value)
         return self
 
 
@@ -195,13 +207,19 @@ def add_contact(request: HttpRequest, payload: ContactIn):
         return Status(
             429, {"detail": _("Too many contacts added recently. Wait an hour and try again.")}
         )
-    point, _code = actions.add_contact_point(
-        request.auth,
-        kind=payload.kind,
-        value=payload.value,
-        language=_language(request, payload.language),
-        now=timezone.now(),
-    )
+    try:
+        point, _code = actions.add_contact_point(
+            request.auth,
+            kind=payload.kind,
+            value=payload.value,
+            language=_language(request, payload.language),
+            now=timezone.now(),
+        )
+    except actions.TooManyCodes:
+        return Status(
+            429,
+            {"detail": _("Too many verification messages were sent today. Try again tomorrow.")},
+        )
     return Status(201, point)
 
 

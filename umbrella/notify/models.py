@@ -146,6 +146,32 @@ class ContactPoint(models.Model):
         return f"{self.user_id}: {self.kind}"
 
 
+class CodeSent(models.Model):
+    """One verification message sent to a number or address, counted against the limits.
+
+    Kept apart from the contact point, so removing a point and adding it again
+    does not reset the count. Only a keyed digest of the target is stored.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    target_digest = models.CharField(_("target digest"), max_length=64, db_index=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=ContactKind.choices)
+    sent_at = models.DateTimeField(_("sent at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("verification message sent")
+        verbose_name_plural = _("verification messages sent")
+
+    def __str__(self) -> str:
+        return f"{self.kind} code at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
 class Channel(models.TextChoices):
     WEBPUSH = "webpush", _("Web Push")
     SMS = "sms", _("Text message")

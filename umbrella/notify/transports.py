@@ -260,7 +260,13 @@ def send_verification_code(point_id: int, code: str) -> None:
     if point is None:
         return
     with translation.override(point.language):
-        text = _("Your Umbrella verification code is %(code)s.") % {"code": code}
+        # Neutral: the number may not be hers. It names no alarm and no person,
+        # and nothing more is ever sent to a number whose code is not entered.
+        text = _(
+            "Umbrella: someone asked to receive safety alerts at this number. If it was not "
+            "you, ignore this message: nothing more will be sent. To agree, enter this code "
+            "in Umbrella: %(code)s."
+        ) % {"code": code}
         try:
             if point.kind == ContactKind.EMAIL:
                 send_mail(

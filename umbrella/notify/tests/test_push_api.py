@@ -142,7 +142,8 @@ def test_a_contact_point_is_verified_with_the_code_sent_to_it(
 @pytest.mark.parametrize(
     "body",
     [
-        {"kind": "sms", "value": "0470123456"},
+        {"kind": "sms", "value": "0470 12"},
+        {"kind": "sms", "value": "+32 123"},
         {"kind": "email", "value": "not an address"},
         {"kind": "fax", "value": "+32470123456"},
         {"kind": "voice"},
