@@ -11,8 +11,13 @@ Every other error under ``/api/v1/`` is JSON too (``ApiJsonErrorsMiddleware``).
 
 from __future__ import annotations
 
+import json
+
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -179,8 +184,85 @@ def json_error(response):
     return response
 
 
+# --- Bodies no handler should meet ----------------------------------------------
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _refusal(status: int, detail: str) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status)
+
+
+def _has_nul(data) -> bool:
+    """Answer whether any string (key or value) of parsed JSON holds a NUL character."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def body_problem(request) -> JsonResponse | None:
+    """Return the 4xx answer for a body no API handler should meet, or ``None``.
+
+    Each of these was a 500 (issue 15): a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+    (``RequestDataTooBig``), JSON nested deeper than Python's recursion limit
+    (``RecursionError``), multipart without a boundary (``MultiPartParserError``),
+    and a NUL character in a string, which PostgreSQL refuses to store. JSON
+    that does not parse is left to the handlers (their 422 names it).
+    """
+    if request.method not in BODY_METHODS:
+        return None
+    if request.content_type in FORM_TYPES:
+        try:
+            request.POST  # noqa: B018 -- parsed here so that a broken body is a 400, not a 500
+        except RequestDataTooBig:
+            return _too_large()
+        except (MultiPartParserError, TooManyFieldsSent, TooManyFilesSent, ValueError):
+            return _refusal(400, _("The request body is not valid form data."))
+        values = [v for _key, items in request.POST.lists() for v in items]
+        if any("\x00" in key for key in request.POST) or any("\x00" in v for v in values):
+            return _refusal(422, _("Text in the request may not contain NUL characters."))
+        return None
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return _too_large()
+    if not body:
+        return None
+    try:
+        data = json.loads(body)
+    except RecursionError:
+        return _refusal(400, _("The request body is nested too deeply."))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if _has_nul(data):
+        return _refusal(422, _("Text in the request may not contain NUL characters."))
+    return None
+
+
+def _too_large() -> JsonResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _refusal(
+        413,
+        _("The request body is too large: at most %(limit)s KB is accepted.")
+        % {"limit": limit // 1024},
+    )
+
+
 class ApiJsonErrorsMiddleware:
-    """Answer every error under ``/api/v1/`` in JSON (see ``json_error``)."""
+    """Answer every error under ``/api/v1/`` in JSON (see ``json_error``).
+
+    Bodies that would make a handler fail are refused first (``body_problem``).
+    """
 
     sync_capable = True
     async_capable = True
@@ -194,9 +276,13 @@ class ApiJsonErrorsMiddleware:
     def __call__(self, request):
         if self._is_async:
             return self.__acall__(request)
-        response = self.get_response(request)
-        return json_error(response) if request.path.startswith(API_PREFIX) else response
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        refused = body_problem(request)
+        return json_error(refused or self.get_response(request))
 
     async def __acall__(self, request):
-        response = await self.get_response(request)
-        return json_error(response) if request.path.startswith(API_PREFIX) else response
+        if not request.path.startswith(API_PREFIX):
+            return await self.get_response(request)
+        refused = body_problem(request)
+        return json_error(refused or await self.get_response(request))
