@@ -9,6 +9,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from umbrella.accounts.models import User
+from umbrella.accounts.pseudonyms import check_pseudonym
 
 NAME_WIDGET_ATTRS = {
     "autocomplete": "username",
@@ -82,7 +83,8 @@ class SignUpForm(NewPassphraseMixin):
             raise forms.ValidationError(
                 _("That name is already taken. Choose another one."), code="taken"
             )
-        return name
+        # No look-alike of an existing name, no mixed scripts (a circle is built from names).
+        return check_pseudonym(name, User.objects.values_list("username", flat=True).iterator())
 
 
 class RecoverForm(NewPassphraseMixin):
