@@ -104,6 +104,7 @@ def main() -> int:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import OperationalError
     from django.utils import timezone
 
     from umbrella.accounts import actions as accounts
@@ -134,6 +135,18 @@ def main() -> int:
         timezone.now(),
         police_opt_in=False,
     )
+
+    def raise_alarm(owner, raised_at):
+        # SQLite's write lock can be busy past its 5 s timeout on a loaded
+        # machine: a phone would retry; so does the campaign.
+        for attempt in range(5):
+            try:
+                return actions.raise_alarm(owner, Source.APP, raised_at)
+            except OperationalError:
+                if attempt == 4:
+                    raise
+                print("   (database busy while raising an alarm: retried)")
+                time.sleep(0.5)
 
     def wait_for_beats(serve_pid: int, until: float) -> None:
         """Wait until every worker of ``serve`` beats."""
@@ -167,7 +180,7 @@ def main() -> int:
             dues = sorted(rng.uniform(0.3, 1.5) for _ in range(args.alarms_per_kill))
             for due in dues:
                 raised_at = now - timedelta(seconds=TIER1_DELAY - due)
-                alarms.append(actions.raise_alarm(worker, Source.APP, raised_at).pk)
+                alarms.append(raise_alarm(worker, raised_at).pk)
             time.sleep(max(0.0, rng.uniform(dues[0] - 0.3, dues[-1] + 0.3)))
             # The worker holding a claim, if one does; else either.
             pids = worker_pids(serve.pid)
@@ -198,6 +211,8 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             serve.kill()
         log.close()
+        if args.log:
+            Path(args.log).write_text(log_path.read_text(errors="replace"))
 
     once, lost, doubled, late = 0, [], [], []
     for pk in alarms:
@@ -216,8 +231,6 @@ def main() -> int:
             once += 1
         late.extend((at - due).total_seconds() for at in steps[:1])
     restarts = log_path.read_text(errors="replace").count("restarted it (pid")
-    if args.log:
-        Path(args.log).write_text(log_path.read_text(errors="replace"))
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
         f"== kill campaign — {backend}, manage.py serve with {args.worker_processes} "

@@ -37,6 +37,9 @@ from umbrella.core.worker import worker_name
 
 logger = logging.getLogger(__name__)
 
+# How soon a deadline whose step failed may be claimed again.
+RETRY_AFTER_FAILURE = timedelta(seconds=1)
+
 
 def lease() -> timedelta:
     """Return how long a claim protects a deadline before others may take it over."""
@@ -102,8 +105,13 @@ def process_due_deadline(now: datetime, worker: str | None = None) -> bool:
     try:
         take_step(pk, worker, now)
     except Exception:
-        # The claim stays until its lease runs out; then it is tried again.
-        logger.exception("deadline %s failed; it will be retried after its lease", pk)
+        # Tried again soon, by any worker: a busy database (SQLite's lock
+        # past its timeout on a loaded machine) must not cost the whole
+        # lease; a step that keeps failing is retried at this pace, logged.
+        logger.exception("deadline %s failed; it will be retried", pk)
+        Deadline.objects.filter(pk=pk, claimed_by=worker, done_at__isnull=True).update(
+            lease_until=now + RETRY_AFTER_FAILURE
+        )
         return True
     faults.point("after_commit")
     return True
