@@ -33,7 +33,7 @@ async def application(scope, receive, send):
     """Serve HTTP; on lifespan, run the watchdog and the timed collections."""
     if scope["type"] != "lifespan":
         if wants_stream(scope):
-            return await alarm_stream_app(scope, receive, send)
+            return await alarm_stream_app(scope, receive, send, http_app)
         if wants_public_read(scope):
             return await public_read_app(scope, receive, send, http_app)
         return await http_app(scope, receive, send)

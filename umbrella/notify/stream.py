@@ -22,7 +22,9 @@ The rules are the view's, kept exact:
   not a whole number;
 - ``retry:`` first, then ``id:/event:/data:`` frames and ``: keepalive``;
 - ``Cache-Control: no-cache``, ``X-Accel-Buffering: no`` and the site's
-  security headers.
+  security headers;
+- the ``Host`` header is checked against ``ALLOWED_HOSTS`` (a bad one goes on
+  to Django, which answers its 400).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from http import HTTPStatus
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
 from django.db import close_old_connections
 from django.utils import translation
@@ -122,8 +125,17 @@ async def _wait_for_disconnect(receive) -> None:
         pass
 
 
-async def alarm_stream_app(scope, receive, send) -> None:
-    """ASGI app for ``GET /api/v1/alarms/stream``."""
+async def alarm_stream_app(scope, receive, send, django_app) -> None:
+    """ASGI app for ``GET /api/v1/alarms/stream``; ``django_app`` answers a host not allowed."""
+    request = ASGIRequest(scope, io.BytesIO())
+    try:
+        # As the Open311 front does: Django's handler checks Host against
+        # ALLOWED_HOSTS for every other request and answers a bad one with its
+        # 400 (JSON under /api/v1/). Without it the stream answered any Host.
+        request.get_host()
+    except DisallowedHost:
+        await django_app(scope, receive, send)
+        return
     if scope["method"] not in ("GET", "HEAD"):
         await _send_json(
             send,
@@ -132,7 +144,6 @@ async def alarm_stream_app(scope, receive, send) -> None:
             [(b"allow", b"GET, HEAD")],
         )
         return
-    request = ASGIRequest(scope, io.BytesIO())
     user_id, language = await _authenticate_in_pool(request)
     if user_id is None:
         await _send_json(send, 401, _message(language, "401"), [(b"www-authenticate", b"Bearer")])
