@@ -304,3 +304,24 @@ def test_a_port_already_taken_is_a_clear_error(tmp_path):
         )
     assert result.returncode == 1
     assert f"Cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_the_worker_command_stops_within_a_second_of_sigterm(tmp_path):
+    """Its lanes rest on wake events and for up to an hour: stop wakes them."""
+    env = _migrated_env(tmp_path)
+    log = tmp_path / "worker.log"
+    with log.open("w") as out:
+        worker = subprocess.Popen(  # noqa: S603
+            [sys.executable, MANAGE, "worker"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_for(lambda: "started with tasks" in log.read_text(), STARTUP)
+            time.sleep(7)  # every lane past its first run, resting
+            worker.send_signal(signal.SIGTERM)
+            asked = time.monotonic()
+            assert worker.wait(timeout=10) == 0
+            assert time.monotonic() - asked <= 1.0
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+    assert "stopped" in log.read_text()
