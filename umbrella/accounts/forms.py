@@ -84,7 +84,9 @@ class SignUpForm(NewPassphraseMixin):
                 _("That name is already taken. Choose another one."), code="taken"
             )
         # No look-alike of an existing name, no mixed scripts (a circle is built from names).
-        return check_pseudonym(name, User.objects.values_list("username", flat=True).iterator())
+        # A list, not .iterator(): the check stops at the first match, and an
+        # unfinished server-side cursor fails on PostgreSQL.
+        return check_pseudonym(name, list(User.objects.values_list("username", flat=True)))
 
 
 class RecoverForm(NewPassphraseMixin):
