@@ -135,6 +135,10 @@ def main() -> int:
         timezone.now(),
         police_opt_in=False,
     )
+    # Nobody is told without having accepted her invitation: accept as the tests do.
+    from umbrella.alarms.tests.conftest import accept_everyone
+
+    accept_everyone(worker, timezone.now())
 
     def raise_alarm(owner, raised_at):
         # SQLite's write lock can be busy past its 5 s timeout on a loaded
