@@ -42,6 +42,7 @@ def circle_state(owner) -> dict:
         "police_opt_in": False,
         "police_zone": None,
         "tiers": [],
+        "reaches_somebody": False,
     }
     if circle is None:
         return state
@@ -66,7 +67,20 @@ def circle_state(owner) -> dict:
             )
         elif tier.kind == TierKind.POLICE and state["police_zone"] is None:
             state["police_zone"] = tier.organisation
+    state["reaches_somebody"] = _reaches_somebody(owner, state)
     return state
+
+
+def _reaches_somebody(owner, state: dict) -> bool:
+    """Answer whether anyone in her circle has accepted, so that an alarm would reach someone."""
+    if any(status == queries_consent.ACCEPTED for _name, status in state["people_states"]):
+        return True
+    if state["organisation_state"] == queries_consent.ACCEPTED:
+        return True
+    if state["police_opt_in"] and state["police_zone"] is not None:
+        police = queries_consent.organisation_states(owner).get(state["police_zone"].pk)
+        return police == queries_consent.ACCEPTED
+    return False
 
 
 def save_circle(owner, state: dict) -> None:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.utils import timezone
 
 from umbrella.alarms import actions
 from umbrella.alarms.models import Circle, DuressPin, TierKind
@@ -99,6 +100,23 @@ def test_add_and_remove_a_trusted_person(client, worker, responder):
         {"action": "remove_contact", "username": "responder", "confirmed": "yes"},
     )
     assert not Circle.objects.get(owner=worker).tiers.exists()
+
+
+NOBODY_YET = (
+    b"Nobody in your circle has accepted yet: for now an alarm would reach nobody."
+    b" In danger, call 112."
+)
+
+
+def test_until_someone_accepts_the_page_says_an_alarm_reaches_nobody(client, worker, responder):
+    sign_in(client, worker)
+    client.post("/en/alarms/circle/", {"action": "add_contact", "contact-username": "responder"})
+    assert NOBODY_YET in client.get("/en/alarms/circle/").content
+    invitation = Circle.objects.get(owner=worker).tiers.get().members.get().invitation
+    actions.answer_invitation(invitation.pk, responder, accept=True, now=timezone.now())
+    page = client.get("/en/alarms/circle/").content
+    assert NOBODY_YET not in page
+    assert b"accepted: told of your alarms" in page
 
 
 def test_an_unknown_person_is_invited_like_anyone(client, worker):
