@@ -18,6 +18,9 @@
   fetched: the platform makes no request to third parties);
 - ``GET requests/<service_request_id>.{fmt}``: one public report, as a list.
 
+``service_request_id`` is the report's random public id (``Report.public_id``,
+as in its public page's URL), never its sequential primary key.
+
 Errors are, as the spec says, a list of ``{"code", "description"}`` with the
 HTTP status as code. Names and sentences follow ``locale`` (nl, fr, en;
 default en). ``agency_responsible`` is the responsible body's name; the
@@ -324,6 +327,7 @@ def _place_names(language: str, reload: bool = False) -> dict[str, dict[int, str
 
 ROW_FIELDS = (
     "id",
+    "public_id",
     "status",
     "close_reason",
     "referred_to_id",
@@ -349,10 +353,10 @@ def _status_notes(row: dict, names: Names) -> str | None:
     return None
 
 
-def _media_url(report_id: int) -> str | None:
+def _media_url(public_id: str) -> str | None:
     with translation.override("en"):
         try:
-            return _absolute(reverse("reports:photo", kwargs={"pk": report_id}))
+            return _absolute(reverse("reports:photo", kwargs={"public_id": public_id}))
         except NoReverseMatch:
             return None
 
@@ -390,7 +394,8 @@ def _items(rows: list[dict]) -> list[dict]:
         )
         items.append(
             {
-                "service_request_id": str(row["id"]),
+                # The random public id: the primary key stays internal.
+                "service_request_id": row["public_id"],
                 "status": "open" if row["status"] in OPEN else "closed",
                 "status_notes": _status_notes(row, names),
                 "service_name": service_name,
@@ -409,7 +414,7 @@ def _items(rows: list[dict]) -> list[dict]:
                 "zipcode": None,
                 "lat": row["public_lat"],
                 "long": row["public_lon"],
-                "media_url": _media_url(row["id"]) if row["id"] in with_photo else None,
+                "media_url": _media_url(row["public_id"]) if row["id"] in with_photo else None,
             }
         )
     return items
@@ -458,14 +463,9 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     queryset = _public_requests()
     ids = request.GET.get("service_request_id")
     if ids:
-        try:
-            wanted = [int(part) for part in ids.split(",") if part.strip()][:MAX_PAGE_SIZE]
-        except ValueError:
-            raise Open311Error(
-                400, _("service_request_id must be one or more numbers, separated by commas.")
-            ) from None
+        wanted = [part.strip() for part in ids.split(",") if part.strip()][:MAX_PAGE_SIZE]
         rows = list(
-            queryset.filter(pk__in=wanted).order_by("-created_at", "-id").values(*ROW_FIELDS)
+            queryset.filter(public_id__in=wanted).order_by("-created_at", "-id").values(*ROW_FIELDS)
         )
         return _response(_items(rows), fmt, "service_requests")
     codes = [c.strip() for c in request.GET.get("service_code", "").split(",") if c.strip()]
@@ -569,7 +569,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
         else _("Your report has been received.")
     )
     item = {
-        "service_request_id": str(report.pk),
+        "service_request_id": report.public_id,
         "service_notice": notice,
         "account_id": None,
         "follow_up_url": follow_up,
@@ -609,11 +609,7 @@ def _request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResp
 
 
 def _one_request(request_id: str, fmt: str) -> HttpResponse:
-    rows = (
-        list(_public_requests().filter(pk=int(request_id)).values(*ROW_FIELDS))
-        if request_id.isdigit()
-        else []
-    )
+    rows = list(_public_requests().filter(public_id=request_id[:16]).values(*ROW_FIELDS))
     if not rows:
         raise Open311Error(404, _("There is no public request %(id)s.") % {"id": request_id[:20]})
     return _response(_items(rows), fmt, "service_requests")

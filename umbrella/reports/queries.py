@@ -10,7 +10,7 @@ Public side (never confidential, never held by the guard)
     ``public_reports(*, status=None, category=None, municipality=None, body=None,
     open_only=False)`` → a QuerySet, newest first (``category``: a
     ``Category`` or its code; ``municipality``: a ``Municipality`` or NIS code);
-    ``public_report(pk)``; ``public_location(report)`` → ``PublicLocation``
+    ``public_report(public_id)``; ``public_location(report)`` → ``PublicLocation``
     (rounded point, neighbourhood and municipality names);
     ``public_updates(report)``; ``public_photo(report)``;
     ``likely_duplicates(category, lat, lon, now)`` (same category, 50 m, 7 days);
@@ -147,9 +147,9 @@ def public_reports(
     return queryset.order_by("-created_at", "-id")
 
 
-def public_report(pk: int) -> Report | None:
-    """Return report ``pk`` if it is public, else ``None`` (no confidential report is public)."""
-    return _with_relations(Report.objects.filter(pk=pk, is_public=True)).first()
+def public_report(public_id: str) -> Report | None:
+    """Return the report of ``public_id`` if public, else ``None`` (never a confidential one)."""
+    return _with_relations(Report.objects.filter(public_id=public_id, is_public=True)).first()
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,6 @@ urlpatterns = [
     path("new/", views.new_report, name="new"),
     path("new/duplicates/", views.duplicates, name="duplicates"),
     path("new/thanks/", views.thanks, name="thanks"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/photo/", views.photo, name="photo"),
     path("follow-up/<str:code>/", views_follow_up.follow_up, name="follow_up"),
     path("mine/", views_follow_up.mine, name="mine"),
     path("mine/<int:pk>/", views_follow_up.my_report, name="my_report"),
@@ -23,4 +21,8 @@ urlpatterns = [
     path("staff/<int:pk>/photo/review/", views_staff.review_photo, name="review_photo"),
     path("bodies/", views_bodies.comparison, name="comparison"),
     path("bodies/<slug:slug>/", views_bodies.body, name="body"),
+    # The public pages name a report by its random public id, never its number;
+    # last, so that no word above ("mine", "staff") is taken for one.
+    path("<slug:public_id>/", views.detail, name="detail"),
+    path("<slug:public_id>/photo/", views.photo, name="photo"),
 ]

@@ -174,9 +174,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """Show one public report and its public updates; a confidential one does not exist here."""
-    report = queries.public_report(pk)
+    report = queries.public_report(public_id)
     if report is None:
         raise Http404
     has_public_photo = queries.public_photo(report) is not None
@@ -184,15 +184,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report,
         "location": queries.public_location(report),
         "updates": queries.public_updates(report),
-        "photo_url": reverse("reports:photo", kwargs={"pk": pk}) if has_public_photo else "",
+        "photo_url": (
+            reverse("reports:photo", kwargs={"public_id": public_id}) if has_public_photo else ""
+        ),
     }
     return render(request, "reports/detail.html", context)
 
 
 @require_GET
-def photo(request: HttpRequest, pk: int) -> HttpResponse:
+def photo(request: HttpRequest, public_id: str) -> HttpResponse:
     """Serve a public report's photo, only once staff marked it as showing nobody."""
-    report = queries.public_report(pk)
+    report = queries.public_report(public_id)
     found = queries.public_photo(report) if report is not None else None
     if found is None:
         raise Http404

@@ -172,7 +172,7 @@ def test_police_reference_reads_a_confidential_signal(live_server, browser, outs
         check_screen(page)
         # The public list never shows it: the menu's public reports page, signed in or not.
         menu_link(page, "nl", "Neighbourhood reports")
-        assert page.locator(f"a[href='/nl/reports/{report.pk}/']").count() == 0
+        assert page.locator(f"a[href='/nl/reports/{report.public_id}/']").count() == 0
         assert text not in page.content()
     finally:
         context.close()

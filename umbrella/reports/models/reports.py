@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from umbrella.core.crypto import EncryptedFloatField, EncryptedTextField
 from umbrella.reports.models.bodies import Body, Category
+
+# 32 letters and digits without 0/o, 1/l/i: read aloud or copied by hand without doubt.
+PUBLIC_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+PUBLIC_ID_LENGTH = 12  # about 59 bits: not guessed, not counted
+
+
+def new_public_id() -> str:
+    """Return a fresh random public id for a report (its URL and Open311 id)."""
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH))
 
 
 class ReportStatus(models.TextChoices):
@@ -62,6 +73,12 @@ class Report(models.Model):
     by the actions: not confidential and not held (or dismissed) by the guard.
     """
 
+    # The id the public sees (page URLs, Open311 service_request_id): random,
+    # so reports cannot be counted or walked one by one; the primary key stays
+    # internal (staff pages, bodies' messages).
+    public_id = models.CharField(
+        _("public id"), max_length=16, unique=True, default=new_public_id, editable=False
+    )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="reports", verbose_name=_("category")
     )

@@ -35,6 +35,6 @@ def test_a_poisoned_cache_entry_is_not_served_for_another_query(matrix):
     open_reports = [submit(now=now - timedelta(days=n)).report for n in (1, 2)]
     # An unfiltered answer (api_key is ignored) cached under the escaped query …
     unfiltered = asgi("GET", f"{BASE}/requests.json?api_key=1%26status%3Dclosed")
-    assert ids(unfiltered) == [str(r.pk) for r in open_reports]
+    assert ids(unfiltered) == [r.public_id for r in open_reports]
     # … is not what a client asking for the closed reports gets.
     assert ids(asgi("GET", f"{BASE}/requests.json?api_key=1&status=closed")) == []

@@ -84,7 +84,7 @@ def test_report_on_the_map_follow_it_up_and_see_the_update(
     assert page.input_value("#id_lat").startswith("50.85")
     assert page.input_value("#id_lon").startswith("4.36")
     duplicates = page.locator("#report-duplicates")
-    duplicates.locator(f"a[href='/fr/reports/{earlier.pk}/']").wait_for()
+    duplicates.locator(f"a[href='/fr/reports/{earlier.public_id}/']").wait_for()
     assert "Déjà signalé à proximité" in duplicates.inner_text()
     assert_no_axe_violations(page)
     page.fill("#id_description", "Des seringues dans le parterre devant l'école.")
@@ -104,10 +104,10 @@ def test_report_on_the_map_follow_it_up_and_see_the_update(
     page.goto(f"{live_server.url}/fr/reports/")
     page.wait_for_selector("#reports-map-canvas .leaflet-interactive", state="attached")
     listed = page.locator("#reports-results")
-    assert listed.locator(f"a[href='/fr/reports/{report.pk}/']").count() == 1
-    assert listed.locator(f"a[href='/fr/reports/{secret.pk}/']").count() == 0
+    assert listed.locator(f"a[href='/fr/reports/{report.public_id}/']").count() == 1
+    assert listed.locator(f"a[href='/fr/reports/{secret.public_id}/']").count() == 0
     assert_no_axe_violations(page)
-    page.goto(f"{live_server.url}/fr/reports/{report.pk}/")
+    page.goto(f"{live_server.url}/fr/reports/{report.public_id}/")
     assert_no_axe_violations(page)
 
     # 4. The demo's Saint-Josse officer updates it, in Dutch.

@@ -159,7 +159,7 @@ def test_post_service_request_sample(matrix, client):
     answer = response.json()
     assert len(answer) == 1
     assert set(answer[0]) >= SAMPLE_POST_ANSWER
-    report = Report.objects.get(pk=int(answer[0]["service_request_id"]))
+    report = Report.objects.get(public_id=answer[0]["service_request_id"])
     assert report.source == "open311" and report.reporter_kind == "merchant"
     assert report.email == "smit222@sfgov.edu"
     assert report.body.code == "municipality-21014"
@@ -181,7 +181,7 @@ def test_post_with_a_photo_file(matrix, client):
         },
     )
     assert response.status_code == 201
-    report = Report.objects.get(pk=int(response.json()[0]["service_request_id"]))
+    report = Report.objects.get(public_id=response.json()[0]["service_request_id"])
     assert ReportPhoto.objects.get(report=report).width == 1600
 
 
@@ -262,7 +262,7 @@ def test_get_service_requests_sample(matrix, client):
     response = client.get(f"{BASE}/requests.json", params)
     assert response.status_code == 200
     items = response.json()
-    assert [i["service_request_id"] for i in items] == [str(open_report.pk)]
+    assert [i["service_request_id"] for i in items] == [open_report.public_id]
     item = items[0]
     assert set(item) == SAMPLE_REQUEST
     assert item["status"] == "open"
@@ -274,7 +274,7 @@ def test_get_service_requests_sample(matrix, client):
     assert "Saint-Josse" in item["address"]
     closed_items = client.get(f"{BASE}/requests.json", {"status": "closed"}).json()
     assert [(i["service_request_id"], i["status_notes"]) for i in closed_items] == [
-        (str(closed.pk), "Duplicate")
+        (closed.public_id, "Duplicate")
     ]
     both = client.get(f"{BASE}/requests.json", {"status": "open,closed"}).json()
     assert len(both) == 2  # the confidential report is never listed
@@ -285,11 +285,11 @@ def test_requests_filter_by_service_code_and_date(matrix, client):
     old = submit(now=now - timedelta(days=120)).report
     recent = submit(code="noise", description="Loud music.", now=now - timedelta(days=1)).report
     default = client.get(f"{BASE}/requests.json").json()
-    assert [i["service_request_id"] for i in default] == [str(recent.pk)]  # last 90 days
+    assert [i["service_request_id"] for i in default] == [recent.public_id]  # last 90 days
     by_code = client.get(
         f"{BASE}/requests.json", {"service_code": "litter", "start_date": "2020-01-01"}
     ).json()
-    assert [i["service_request_id"] for i in by_code] == [str(old.pk)]
+    assert [i["service_request_id"] for i in by_code] == [old.public_id]
     response = client.get(f"{BASE}/requests.json", {"start_date": "yesterday"})
     assert response.status_code == 400 and response.json()[0]["code"] == 400
 
@@ -300,11 +300,11 @@ def test_requests_around_a_point(matrix, client):
     near = client.get(
         f"{BASE}/requests.json", {"lat": SAINT_JOSSE[0], "long": SAINT_JOSSE[1], "radius": 300}
     ).json()
-    assert [i["service_request_id"] for i in near] == [str(here.pk)]
+    assert [i["service_request_id"] for i in near] == [here.public_id]
     wide = client.get(
         f"{BASE}/requests.json", {"lat": SAINT_JOSSE[0], "long": SAINT_JOSSE[1], "radius": 5000}
     ).json()
-    assert {i["service_request_id"] for i in wide} == {str(here.pk), str(there.pk)}
+    assert {i["service_request_id"] for i in wide} == {here.public_id, there.public_id}
     assert client.get(f"{BASE}/requests.json", {"lat": 50.8}).status_code == 400
     assert (
         client.get(f"{BASE}/requests.json", {"lat": 50.8, "long": 4.3, "radius": -1}).status_code
@@ -314,21 +314,23 @@ def test_requests_around_a_point(matrix, client):
 
 def test_requests_by_id_and_paging(matrix, client):
     reports = [submit(client_key=f"c{i}").report for i in range(5)]
-    ids = f"{reports[0].pk},{reports[2].pk}"
+    ids = f"{reports[0].public_id},{reports[2].public_id}"
     by_id = client.get(f"{BASE}/requests.json", {"service_request_id": ids}).json()
-    assert {i["service_request_id"] for i in by_id} == {str(reports[0].pk), str(reports[2].pk)}
+    assert {i["service_request_id"] for i in by_id} == {reports[0].public_id, reports[2].public_id}
     page = client.get(f"{BASE}/requests.json", {"page_size": 2, "page": 2}).json()
-    assert [i["service_request_id"] for i in page] == [str(reports[2].pk), str(reports[1].pk)]
+    assert [i["service_request_id"] for i in page] == [reports[2].public_id, reports[1].public_id]
 
 
 def test_get_service_request_sample(matrix, client):
     # Spec: GET requests/638344.xml?jurisdiction_id=city.gov
     report = submit().report
-    response = client.get(f"{BASE}/requests/{report.pk}.json", {"jurisdiction_id": "city.gov"})
+    response = client.get(
+        f"{BASE}/requests/{report.public_id}.json", {"jurisdiction_id": "city.gov"}
+    )
     assert response.status_code == 200
     items = response.json()
     assert len(items) == 1 and set(items[0]) == SAMPLE_REQUEST
-    root = ET.fromstring(client.get(f"{BASE}/requests/{report.pk}.xml").content)  # noqa: S314
+    root = ET.fromstring(client.get(f"{BASE}/requests/{report.public_id}.xml").content)  # noqa: S314
     assert root.tag == "service_requests"
     assert {child.tag for child in root.find("request")} == SAMPLE_REQUEST
 
@@ -337,7 +339,7 @@ def test_a_confidential_or_held_request_is_not_found(matrix, client):
     secret = submit(code="trafficking", description="A girl seems to be forced to work.").report
     held = submit(description="Get rid of the prostitutes please.").report
     for report in (secret, held):
-        response = client.get(f"{BASE}/requests/{report.pk}.json")
+        response = client.get(f"{BASE}/requests/{report.public_id}.json")
         assert response.status_code == 404
         assert set(response.json()[0]) == {"code", "description"}
     assert client.get(f"{BASE}/requests/abc.json").status_code == 404
@@ -345,8 +347,8 @@ def test_a_confidential_or_held_request_is_not_found(matrix, client):
 
 def test_media_url_only_for_a_photo_staff_confirmed(matrix, client):
     report = submit(photo=image_upload()).report
-    item = client.get(f"{BASE}/requests/{report.pk}.json").json()[0]
+    item = client.get(f"{BASE}/requests/{report.public_id}.json").json()[0]
     assert item["media_url"] is None
     actions.review_photo(report.photo, by=matrix.people.municipality, shows_nobody=True)
-    item = client.get(f"{BASE}/requests/{report.pk}.json").json()[0]
-    assert item["media_url"].endswith(f"/reports/{report.pk}/photo/")
+    item = client.get(f"{BASE}/requests/{report.public_id}.json").json()[0]
+    assert item["media_url"].endswith(f"/reports/{report.public_id}/photo/")

@@ -57,9 +57,9 @@ def test_the_front_answers_the_views_bytes(reports, client):
             assert front.status_code == 200
             assert front.content == client.get(path).content
             assert front.headers["content-type"] == open311.CONTENT_TYPES[fmt]
-    one = asgi("GET", f"{BASE}/requests/{reports[0].pk}.json")
-    assert ids(one) == [str(reports[0].pk)]
-    assert one.content == client.get(f"{BASE}/requests/{reports[0].pk}.json").content
+    one = asgi("GET", f"{BASE}/requests/{reports[0].public_id}.json")
+    assert ids(one) == [reports[0].public_id]
+    assert one.content == client.get(f"{BASE}/requests/{reports[0].public_id}.json").content
 
 
 def test_the_routes_the_front_takes():
@@ -78,15 +78,15 @@ def test_the_routes_the_front_takes():
 def test_an_answer_is_cached_until_the_public_data_changes(reports):
     path = f"{BASE}/requests.json"
     first = asgi("GET", path)
-    assert ids(first) == [str(r.pk) for r in reports]
+    assert ids(first) == [r.public_id for r in reports]
     # A change no action made (no new version): the cached answer is served.
     Report.objects.filter(pk=reports[0].pk).update(is_public=False)
     assert asgi("GET", path).content == first.content
     # Every action bumps the version when it commits; the next read is fresh.
     public_data_changed()
-    assert ids(asgi("GET", path)) == [str(r.pk) for r in reports[1:]]
+    assert ids(asgi("GET", path)) == [r.public_id for r in reports[1:]]
     newer = submit(now=timezone.now()).report
-    assert ids(asgi("GET", path))[0] == str(newer.pk)
+    assert ids(asgi("GET", path))[0] == newer.public_id
 
 
 def test_each_query_and_language_has_its_own_answer(reports):
@@ -94,7 +94,7 @@ def test_each_query_and_language_has_its_own_answer(reports):
     french = asgi("GET", f"{BASE}/requests.json?locale=fr").json()[0]
     assert english["service_name"] == "Litter or dumped rubbish"
     assert french["service_name"] != english["service_name"]
-    assert ids(asgi("GET", f"{BASE}/requests.json?page_size=1")) == [str(reports[0].pk)]
+    assert ids(asgi("GET", f"{BASE}/requests.json?page_size=1")) == [reports[0].public_id]
     assert len(ids(asgi("GET", f"{BASE}/requests.json?page_size=2"))) == 2
 
 
@@ -103,7 +103,7 @@ def test_no_cache_when_it_is_switched_off(reports):
     path = f"{BASE}/requests.json"
     asgi("GET", path)
     Report.objects.filter(pk=reports[0].pk).update(is_public=False)
-    assert str(reports[0].pk) not in ids(asgi("GET", path))
+    assert reports[0].public_id not in ids(asgi("GET", path))
 
 
 def test_errors_are_the_specs_and_never_cached(reports):
@@ -116,13 +116,13 @@ def test_errors_are_the_specs_and_never_cached(reports):
     assert asgi("GET", f"{BASE}/requests/999999.json").status_code == 404
     fresh = submit(now=timezone.now()).report
     # A 404 was not kept: the report is found as soon as it exists.
-    assert ids(asgi("GET", f"{BASE}/requests/{fresh.pk}.json")) == [str(fresh.pk)]
+    assert ids(asgi("GET", f"{BASE}/requests/{fresh.public_id}.json")) == [fresh.public_id]
 
 
 def test_confidential_reports_are_not_found(matrix):
     secret = submit(code="trafficking", description="She is forced to work.").report
-    assert asgi("GET", f"{BASE}/requests/{secret.pk}.json").status_code == 404
-    assert str(secret.pk) not in ids(asgi("GET", f"{BASE}/requests.json"))
+    assert asgi("GET", f"{BASE}/requests/{secret.public_id}.json").status_code == 404
+    assert secret.public_id not in ids(asgi("GET", f"{BASE}/requests.json"))
     assert b"forced" not in asgi("GET", f"{BASE}/requests.json").content
 
 
@@ -160,6 +160,6 @@ def test_a_post_goes_on_to_django(matrix):
     response = asgi("POST", f"{BASE}/requests.json", data=data)
     assert response.status_code == 201
     [answer] = response.json()
-    assert Report.objects.filter(pk=int(answer["service_request_id"])).exists()
+    assert Report.objects.filter(public_id=answer["service_request_id"]).exists()
     # The new report is in the next public read (the action bumped the version).
     assert answer["service_request_id"] in ids(asgi("GET", f"{BASE}/requests.json"))

@@ -297,7 +297,7 @@ def test_the_guard_explains_itself_on_the_thank_you_page(client, world):
     html = client.get("/fr/reports/new/thanks/").content.decode()
     assert "légal" in html  # the explanation, in the reporter's language
     # A held report is not public.
-    assert client.get(f"/en/reports/{report.pk}/").status_code == 404
+    assert client.get(f"/en/reports/{report.public_id}/").status_code == 404
 
 
 def test_the_thank_you_page_of_public_urination_lists_the_nearest_toilets(client, world):
@@ -339,16 +339,16 @@ def test_likely_duplicates_are_suggested_for_the_same_category_close_and_recent(
         "/en/reports/new/duplicates/", {"category": "litter", "lat": "50.8531", "lon": "4.3691"}
     )
     assert near.status_code == 200
-    assert f"/en/reports/{report.pk}/" in near.content.decode()
+    assert f"/en/reports/{report.public_id}/" in near.content.decode()
     other_category = client.get(
         "/en/reports/new/duplicates/",
         {"category": "public-urination", "lat": "50.8531", "lon": "4.3691"},
     )
-    assert f"/en/reports/{report.pk}/" not in other_category.content.decode()
+    assert f"/en/reports/{report.public_id}/" not in other_category.content.decode()
     far = client.get(
         "/en/reports/new/duplicates/", {"category": "litter", "lat": UCCLE[0], "lon": UCCLE[1]}
     )
-    assert f"/en/reports/{report.pk}/" not in far.content.decode()
+    assert f"/en/reports/{report.public_id}/" not in far.content.decode()
 
 
 def test_a_confidential_category_never_suggests_duplicates(client, world):
@@ -358,7 +358,7 @@ def test_a_confidential_category_never_suggests_duplicates(client, world):
         {"category": "trafficking", "lat": SAINT_JOSSE[0], "lon": SAINT_JOSSE[1]},
     )
     assert response.status_code == 200
-    assert f"/reports/{report.pk}/" not in response.content.decode()
+    assert f"/reports/{report.public_id}/" not in response.content.decode()
 
 
 def test_the_duplicates_partial_answers_nothing_to_nonsense(client, world):
@@ -376,8 +376,8 @@ def test_the_public_list_shows_public_reports_and_never_a_confidential_one(clien
     response = client.get("/en/reports/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"/en/reports/{litter.pk}/" in html
-    assert f"/en/reports/{secret.pk}/" not in html
+    assert f"/en/reports/{litter.public_id}/" in html
+    assert f"/en/reports/{secret.public_id}/" not in html
     assert "Suspected trafficking" not in html.split("<main")[1].split('id="reports-results"')[1]
     # The rounded location only.
     lat, lon = litter.public_lat, litter.public_lon
@@ -390,7 +390,7 @@ def test_the_public_list_filters_by_status_category_and_municipality(client, wor
 
     def listed(**query):
         html = client.get("/en/reports/", query).content.decode()
-        return {pk for pk in (here.pk, there.pk) if f"/en/reports/{pk}/" in html}
+        return {r.pk for r in (here, there) if f"/en/reports/{r.public_id}/" in html}
 
     assert listed() == {here.pk, there.pk}
     assert listed(category="litter") == {here.pk}
@@ -415,7 +415,7 @@ def test_the_public_detail_shows_public_updates_only(client, world, personas):
     actions.post_update(
         report, author=personas.municipality, text="Internal: call the contractor.", public=False
     )
-    response = client.get(f"/en/reports/{report.pk}/")
+    response = client.get(f"/en/reports/{report.public_id}/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Cleaning team on its way." in html
@@ -426,7 +426,7 @@ def test_the_public_detail_shows_public_updates_only(client, world, personas):
 
 def test_a_confidential_report_has_no_public_page(client, world):
     report, _ = make_report(world.trafficking, text="Young women locked in a house at night.")
-    assert client.get(f"/en/reports/{report.pk}/").status_code == 404
+    assert client.get(f"/en/reports/{report.public_id}/").status_code == 404
     assert client.get("/en/reports/999999/").status_code == 404
 
 

@@ -210,7 +210,7 @@ def test_the_public_page_of_a_confidential_report_is_404_for_everyone(
 ):
     report, _code = secret
     _as(client, _people(personas, world)[who] if who else None)
-    assert client.get(f"/en/reports/{report.pk}/").status_code == 404
+    assert client.get(f"/en/reports/{report.public_id}/").status_code == 404
 
 
 @pytest.mark.parametrize("who", ["routed", "other_body", "police", "resident", None])
@@ -270,7 +270,7 @@ def test_a_body_page_and_the_comparison_are_public(client, personas, world, litt
     )
     page = client.get("/en/reports/bodies/municipality-21014/")
     assert page.status_code == 200
-    assert f"/en/reports/{report.pk}/" in page.content.decode()
+    assert f"/en/reports/{report.public_id}/" in page.content.decode()
     comparison = client.get("/en/reports/bodies/")
     assert comparison.status_code == 200
     assert "/en/reports/bodies/municipality-21014/" in comparison.content.decode()
@@ -331,8 +331,8 @@ def test_a_photo_is_published_only_after_staff_saw_it_shows_nobody(client, perso
     assert response.status_code == 302
     report = Report.objects.get()
     # Not public yet: no image on the public page, and its address answers 404.
-    assert "<img" not in client.get(f"/en/reports/{report.pk}/").content.decode()
-    assert client.get(f"/en/reports/{report.pk}/photo/").status_code == 404
+    assert "<img" not in client.get(f"/en/reports/{report.public_id}/").content.decode()
+    assert client.get(f"/en/reports/{report.public_id}/photo/").status_code == 404
     # Another body's staff cannot see it, nor publish it.
     _as(client, world.other_officer)
     assert client.get(f"/en/reports/staff/{report.pk}/photo/").status_code == 404
@@ -351,10 +351,10 @@ def test_a_photo_is_published_only_after_staff_saw_it_shows_nobody(client, perso
     assert review.status_code == 302
     client.logout()
     assert (
-        f'src="/en/reports/{report.pk}/photo/"'
-        in client.get(f"/en/reports/{report.pk}/").content.decode()
+        f'src="/en/reports/{report.public_id}/photo/"'
+        in client.get(f"/en/reports/{report.public_id}/").content.decode()
     )
-    public = client.get(f"/en/reports/{report.pk}/photo/")
+    public = client.get(f"/en/reports/{report.public_id}/photo/")
     assert public.status_code == 200 and public["Content-Type"].startswith("image/")
 
 
