@@ -63,7 +63,8 @@ from umbrella.reports.models import (
 from umbrella.reports.queries import METRES_PER_DEGREE_LAT, distance_m
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-CHANGESET = "2026-12-03T00:00:00+01:00"
+# The last change to the contract: service_request_id became the random public id.
+CHANGESET = "2026-12-06T00:00:00+01:00"
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 OPEN = {ReportStatus.SUBMITTED, ReportStatus.OPEN, ReportStatus.IN_PROGRESS, ReportStatus.REFERRED}
 DEFAULT_DAYS = 90
