@@ -136,7 +136,7 @@ def test_police_reference_reads_a_confidential_signal(live_server, browser, outs
         click_link(page, page.get_by_role("main"), words("fr", "Report a problem"))
         check_screen(page)
         page.locator("#id_category").select_option("trafficking")
-        page.locator("#id_neighbourhood").select_option(str(neighbourhood.pk))
+        page.locator("#id_neighbourhood").select_option(str(neighbourhood.code))
         page.locator("#id_description").fill(text)
         page.check("input[name=reporter_kind][value=other]")
         with page.expect_navigation():

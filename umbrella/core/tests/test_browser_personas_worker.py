@@ -6,9 +6,11 @@ links): the only ``goto`` is the first one. Worker screens run on a 390×844
 phone and the main ones are checked at 360 px wide too; axe-core finds no
 WCAG 2.1 AA violation on any screen; no request leaves 127.0.0.1.
 
-1. A Romanian sex worker signs up, sets her circle, presses the panic
-   button, lets a check-in lapse and says she is safe, finds a toilet and a
-   service for people without papers, and leaves feedback on it.
+1. A Romanian sex worker signs up, invites demo-responder to her circle
+   (he accepts in his own browser, from the invitations link on his home),
+   presses the panic button (it reaches his console), lets a check-in lapse
+   and says she is safe, finds a toilet and a service for people without
+   papers, and leaves feedback on it.
 2. demo-responder sees an open alarm counted on his home, takes it on the
    console and resolves it.
 3. demo-resident reports a problem and follows it up; demo-municipality
@@ -182,6 +184,7 @@ def test_1_a_romanian_worker_from_sign_up_to_feedback(
     context = new_context(browser, outside_requests, "ro-RO")
     context.grant_permissions(["geolocation"])
     context.set_geolocation(SAINT_JOSSE)
+    responder_context = None
     try:
         page = new_page(context)
 
@@ -214,16 +217,61 @@ def test_1_a_romanian_worker_from_sign_up_to_feedback(
         assert "token" not in page.locator("main").inner_text().lower()
         check_screen(page, narrow=True)
 
-        # Her circle: demo-responder is told first.
+        # Her circle: she invites demo-responder; until he accepts, her page says an
+        # alarm would reach nobody yet and to call 112.
         with page.expect_navigation():
             page.get_by_role("link", name=ro("Who is told (your circle)")).click()
         assert page.locator("h1").inner_text() == ro("Who is told when you send an alarm")
         check_screen(page, narrow=True)
         page.get_by_label(ro("Their name on Umbrella")).fill("demo-responder")
         with page.expect_navigation():
-            page.get_by_role("button", name=ro("Add this person")).click()
-        assert page.locator(".contacts").get_by_text("demo-responder").count() == 1
-        check_screen(page)
+            page.get_by_role("button", name=ro("Invite this person")).click()
+        invited = page.locator(".contacts li").filter(has_text="demo-responder")
+        assert ro("invited, waiting for an answer: not told yet") in invited.inner_text()
+        nobody = ro(
+            "Nobody in your circle has accepted yet: for now an alarm would reach nobody."
+            " In danger, call 112."
+        )
+        plan = page.locator("section[aria-labelledby=plan-heading]")
+        assert nobody in plan.inner_text()
+        assert plan.locator("a[href='tel:112']").is_visible()
+        check_screen(page, narrow=True)
+
+        # demo-responder, in his own browser, accepts from the invitations link on his home.
+        responder_context = new_context(browser, outside_requests, "nl-BE")
+        responder = new_page(responder_context)
+        sign_in(responder, server.url, "nl", "demo-responder")
+        invitations = responder.get_by_role("main").get_by_role("link", name=nl("Invitations"))
+        with translation.override("nl"):
+            one_waiting = translation.ngettext(
+                "%(count)d invitation waiting", "%(count)d invitations waiting", 1
+            ) % {"count": 1}
+        assert one_waiting in invitations.inner_text()
+        check_screen(responder, narrow=True)
+        with responder.expect_navigation():
+            invitations.click()
+        assert responder.locator("h1").inner_text() == nl("Invitations to a circle")
+        check_screen(responder, narrow=True)
+        asking = responder.locator(".contacts li").filter(has_text="Ioana")
+        with responder.expect_navigation():
+            asking.get_by_role("button", name=nl("Accept"), exact=True).click()
+        with translation.override("nl"):
+            now_in = translation.gettext(
+                "You are now in the circle of %(name)s: you will be told of her alarms."
+            ) % {"name": "Ioana"}
+        assert now_in in responder.locator(".messages").inner_text()
+        in_circle = responder.locator("section[aria-labelledby=accepted-heading]")
+        with translation.override("nl"):
+            told = translation.gettext("You are told of the alarms of %(name)s.")
+        assert told % {"name": "Ioana"} in in_circle.inner_text()
+        check_screen(responder, narrow=True)
+
+        # Her circle, from the menu: he has accepted, and the warning is gone.
+        from_menu(page, "ro", ro("Who is told (your circle)"))
+        accepted = page.locator(".contacts li").filter(has_text="demo-responder")
+        assert ro("accepted: told of your alarms") in accepted.inner_text()
+        assert nobody not in page.locator("main").inner_text()
+        check_screen(page, narrow=True)
 
         # The panic button, from the menu: a hold sends the alarm to demo-responder.
         from_menu(page, "ro", ro("Panic button"))
@@ -236,6 +284,14 @@ def test_1_a_romanian_worker_from_sign_up_to_feedback(
         assert alarm.status == Status.RAISED
         assert list(alarm.recipients.values_list("user__username", flat=True)) == ["demo-responder"]
         check_screen(page)
+        # It reaches him: his console, from his home, shows her alarm.
+        home(responder, "nl")
+        with responder.expect_navigation():
+            responder.get_by_role("main").get_by_role("link", name=nl("Alarm console")).click()
+        card = responder.locator(f"#alarm-{alarm.pk}")
+        card.wait_for()
+        assert "Ioana" in card.locator("[data-field=title]").inner_text()
+        check_screen(responder, narrow=True)
         # It was a try: she cancels it (no PIN set).
         page.get_by_role("button", name=ro("Cancel the alarm")).click()
         page.wait_for_selector("#panic-cancel", state="hidden")
@@ -324,6 +380,8 @@ def test_1_a_romanian_worker_from_sign_up_to_feedback(
         assert outside_requests.urls == []
     finally:
         context.close()
+        if responder_context is not None:
+            responder_context.close()
 
 
 def test_2_the_responder_takes_and_resolves_an_alarm_from_his_home(
