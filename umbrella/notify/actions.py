@@ -16,9 +16,10 @@ from functools import partial
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from umbrella.core.queries import gone_workers
 from umbrella.notify import conf, fanout
 from umbrella.notify.models import (
     Channel,
@@ -465,11 +466,16 @@ def _schedule_retry(delivery: Delivery, now: datetime, *, permanent: bool) -> De
 def expire_leases(now: datetime, limit: int = 20) -> int:
     """Fail attempts whose worker died while sending and queue their retries.
 
+    An attempt is stale when its lease ran out, or at once when its holder is
+    gone (stopped, found dead by a worker of its host, or silent for the
+    heartbeat's max age: ``core.queries.gone_workers``), so a crash costs an
+    alert no more than the restart, as it does for escalation deadlines.
     The message may or may not have left: a retry risks a duplicate alert,
     which is better for an alarm than none.
     """
+    stale_filter = Q(lease_until__lt=now) | Q(claimed_by__in=gone_workers(now))
     stale = list(
-        Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_until__lt=now)
+        Delivery.objects.filter(stale_filter, status=DeliveryStatus.SENDING)
         .order_by("lease_until")
         .values_list("id", "claimed_by")[:limit]
     )
@@ -477,7 +483,7 @@ def expire_leases(now: datetime, limit: int = 20) -> int:
     for pk, claimed_by in stale:
         with transaction.atomic():
             changed = Delivery.objects.filter(
-                pk=pk, status=DeliveryStatus.SENDING, claimed_by=claimed_by, lease_until__lt=now
+                stale_filter, pk=pk, status=DeliveryStatus.SENDING, claimed_by=claimed_by
             ).update(status=DeliveryStatus.FAILED, error="lease expired: the worker stopped")
             if changed:
                 expired += 1

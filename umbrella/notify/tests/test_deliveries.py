@@ -152,6 +152,28 @@ def test_an_attempt_whose_worker_died_is_failed_and_retried_after_its_lease(
     assert actions.record_sent(claimed, now=T0, duration_ms=1) is False
 
 
+def test_an_attempt_of_a_worker_that_is_gone_is_retried_at_once_not_after_its_lease(
+    settings, worker, responder
+):
+    """A killed worker's delivery waited its whole 60 s lease before (issue 14)."""
+    from umbrella.core.actions import mark_worker_stopped, record_heartbeat
+
+    settings.NOTIFY_LEASE_SECONDS = 60
+    contact(responder)
+    with time_machine.travel(T0, tick=False):
+        publish(worker, [responder])
+    record_heartbeat("host:1", T0, T0)
+    (claimed,) = actions.claim_due_deliveries(T0, "host:1")
+    # A beating holder keeps its attempt for the lease.
+    assert actions.expire_leases(T0 + dt.timedelta(seconds=1)) == 0
+    # A worker of its host found its pid gone: the attempt is retried at once.
+    mark_worker_stopped("host:1", T0 + dt.timedelta(seconds=2))
+    assert actions.expire_leases(T0 + dt.timedelta(seconds=2)) == 1
+    claimed.refresh_from_db()
+    assert claimed.status == DeliveryStatus.FAILED
+    assert Delivery.objects.get(attempt=2).status == DeliveryStatus.QUEUED
+
+
 def test_a_second_claimer_gets_nothing_already_claimed(worker, responder):
     for n in range(3):
         contact(responder, value=f"+3247000000{n}")
