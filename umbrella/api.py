@@ -2,12 +2,12 @@
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from umbrella.accounts.api import router as auth_router
 from umbrella.alarms.api import router as alarms_router
 from umbrella.api_errors import field_message, field_name, problem_detail
+from umbrella.api_openapi import UmbrellaNinjaAPI
 from umbrella.areas.api import router as areas_router
 from umbrella.consultation.api import router as consultation_router
 from umbrella.directory.api import router as directory_router
@@ -15,7 +15,7 @@ from umbrella.notify.api import router as notify_router
 from umbrella.reports.api import router as reports_router
 from umbrella.training.api import router as training_router
 
-api = NinjaAPI(
+api = UmbrellaNinjaAPI(
     title="Umbrella Brussels API",
     version="1",
     urls_namespace="api",
@@ -53,12 +53,18 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
-    """Answer malformed JSON with 422 like any other invalid input; keep other errors."""
-    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
-        return api.create_response(
-            request, {"detail": _("The request body is not valid JSON.")}, status=422
-        )
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    """Answer malformed JSON with 422 like any other invalid input; keep other errors.
+
+    Every 422 has the documented shape, ``detail`` and ``errors``: a refusal
+    that names no field is about the whole request (``"field": ""``).
+    """
+    status, message = exc.status_code, str(exc)
+    if status == 400 and message.startswith("Cannot parse request body"):
+        status, message = 422, _("The request body is not valid JSON.")
+    if status == 422:
+        body = {"detail": message, "errors": [{"field": "", "message": message}]}
+        return api.create_response(request, body, status=422)
+    return api.create_response(request, {"detail": message}, status=status)
 
 
 api.add_router("/auth/", auth_router, tags=["auth"])

@@ -191,6 +191,11 @@ FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def _refusal(status: int, detail: str) -> JsonResponse:
+    if status == 422:
+        # The API's one 422 shape (umbrella/api.py): about the whole body, no one field.
+        return JsonResponse(
+            {"detail": detail, "errors": [{"field": "", "message": detail}]}, status=status
+        )
     return JsonResponse({"detail": detail}, status=status)
 
 

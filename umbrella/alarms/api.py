@@ -20,6 +20,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from pydantic import ValidationError as PydanticValidationError
 
+from umbrella import api_openapi as openapi
 from umbrella.accounts.auth import session_or_bearer
 from umbrella.alarms import actions, queries
 from umbrella.alarms.api_setup import router as setup_router
@@ -120,7 +121,11 @@ def _alarm_for(request: HttpRequest, alarm_id: int):
 # --- Alarms -----------------------------------------------------------------
 
 
-@router.post("alarms", response={200: AlarmRaisedOut, 201: AlarmRaisedOut, **ERRORS, 503: ErrorOut})
+@router.post(
+    "alarms",
+    response={200: AlarmRaisedOut, 201: AlarmRaisedOut, **ERRORS, 503: ErrorOut},
+    openapi_extra=openapi.optional_body(RaiseIn),
+)
 def raise_alarm(request: HttpRequest):
     """Raise an alarm for the signed-in sex worker; tier 1 of her circle is told at once.
 
@@ -244,7 +249,11 @@ def acknowledge(request: HttpRequest, alarm_id: int):
     return alarm_out(alarm, request.auth)
 
 
-@router.post("alarms/{int:alarm_id}/resolve", response={200: AlarmOut, **ERRORS})
+@router.post(
+    "alarms/{int:alarm_id}/resolve",
+    response={200: AlarmOut, **ERRORS},
+    openapi_extra=openapi.optional_body(ResolveIn),
+)
 def resolve(request: HttpRequest, alarm_id: int):
     """Close the alarm with its outcome. Repeating it keeps the first outcome."""
     alarm = _alarm_for(request, alarm_id)
@@ -257,7 +266,11 @@ def resolve(request: HttpRequest, alarm_id: int):
     return alarm_out(alarm, request.auth)
 
 
-@router.post("alarms/{int:alarm_id}/cancel", response={200: AlarmOut, **ERRORS})
+@router.post(
+    "alarms/{int:alarm_id}/cancel",
+    response={200: AlarmOut, **ERRORS},
+    openapi_extra=openapi.optional_body(PinIn),
+)
 def cancel(request: HttpRequest, alarm_id: int):
     """Call the alarm off (the owner only). See docs/alarms.md on the duress PIN."""
     alarm = _alarm_for(request, alarm_id)
@@ -323,7 +336,11 @@ def checkin_detail(request: HttpRequest, checkin_id: int):
     return checkin_out(_checkin_for(request, checkin_id))
 
 
-@router.post("checkins/{int:checkin_id}/done", response={200: CheckInOut, **ERRORS})
+@router.post(
+    "checkins/{int:checkin_id}/done",
+    response={200: CheckInOut, **ERRORS},
+    openapi_extra=openapi.optional_body(PinIn),
+)
 def checkin_done(request: HttpRequest, checkin_id: int):
     """Stop the timer: she is safe (or, with her duress PIN, it only looks so).
 

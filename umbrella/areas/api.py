@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from umbrella.api_openapi import geojson_answer
 from umbrella.areas import schemas
 from umbrella.areas.geojson import geojson_response
 from umbrella.areas.locate import GeographyNotLoaded, locate
@@ -87,8 +88,9 @@ def _layer(request: HttpRequest, layer: str, lang: str | None):
 
 @router.get(
     "/municipalities",
-    response={200: schemas.MunicipalityCollection, 503: schemas.Error},
+    response={200: schemas.MunicipalityCollection, 304: None, 503: schemas.Error},
     url_name="areas_municipalities",
+    openapi_extra=geojson_answer(),
     summary="The 19 municipalities as GeoJSON",
 )
 def municipalities(request: HttpRequest, lang: Lang = None):
@@ -98,8 +100,9 @@ def municipalities(request: HttpRequest, lang: Lang = None):
 
 @router.get(
     "/police-zones",
-    response={200: schemas.PoliceZoneCollection, 503: schemas.Error},
+    response={200: schemas.PoliceZoneCollection, 304: None, 503: schemas.Error},
     url_name="areas_police_zones",
+    openapi_extra=geojson_answer(),
     summary="The six police zones as GeoJSON",
 )
 def police_zones(request: HttpRequest, lang: Lang = None):
@@ -109,8 +112,9 @@ def police_zones(request: HttpRequest, lang: Lang = None):
 
 @router.get(
     "/neighbourhoods",
-    response={200: schemas.NeighbourhoodCollection, 503: schemas.Error},
+    response={200: schemas.NeighbourhoodCollection, 304: None, 503: schemas.Error},
     url_name="areas_neighbourhoods",
+    openapi_extra=geojson_answer(),
     summary="The 145 monitoring neighbourhoods as GeoJSON",
 )
 def neighbourhoods(request: HttpRequest, lang: Lang = None):

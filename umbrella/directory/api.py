@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from ninja import Query, Router, Status
 
+from umbrella.api_openapi import geojson_answer
 from umbrella.directory import schemas
 from umbrella.directory.queries import PUBLIC, find_places, viewer_for
 from umbrella.directory.snapshot import fresh_snapshot
@@ -57,6 +58,7 @@ def _language(lang: str | None):
     "/places",
     response={200: schemas.PlaceCollection, 422: schemas.Error},
     url_name="directory_places",
+    openapi_extra=geojson_answer(),
     summary="Toilets and services as GeoJSON, nearest first from a point",
 )
 async def places(

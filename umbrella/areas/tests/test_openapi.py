@@ -10,9 +10,9 @@ def schema(client):
     return client.get("/api/v1/openapi.json").json()
 
 
-def _response_schema(schema, path, status):
+def _response_schema(schema, path, status, media_type="application/json"):
     content = schema["paths"][path]["get"]["responses"][str(status)]["content"]
-    ref = content["application/json"]["schema"]["$ref"]
+    ref = content[media_type]["schema"]["$ref"]
     return schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
 
 
@@ -36,7 +36,8 @@ def test_locate_documents_its_parameters_and_answers(schema):
     ["/api/v1/areas/municipalities", "/api/v1/areas/police-zones", "/api/v1/areas/neighbourhoods"],
 )
 def test_layers_document_a_feature_collection(schema, path):
-    collection = _response_schema(schema, path, 200)
+    # RFC 7946 §12: the layers are sent, and documented, as application/geo+json.
+    collection = _response_schema(schema, path, 200, "application/geo+json")
     assert {"type", "features", "attribution", "license"} <= set(collection["properties"])
 
 
