@@ -11,7 +11,7 @@ MANAGE  := $(PY) manage.py
 TEST_DATABASE_URL ?= postgres://127.0.0.1:5432/test
 DEMO_PASSWORD ?=
 
-.PHONY: help setup run serve demo test test-sqlite test-postgres lint bench messages lock clean
+.PHONY: help setup run serve demo test test-sqlite test-postgres fuzz lint bench messages lock clean
 
 help: ## Show this help.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ test-postgres:
 	else \
 	  echo "== PostgreSQL does not answer at $$url: its run is skipped (CI runs it)."; \
 	fi
+
+fuzz: setup ## Fuzz every operation of /api/v1/openapi.json with schemathesis (part of `make test`).
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m fuzz $(PYTEST_ARGS)
 
 lint: $(VENV)/.synced ## Check style, imports, security and i18n rules (ruff) and the migrations.
 	$(VENV)/bin/ruff check .
