@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from umbrella.browser import assert_no_axe_violations
+from umbrella.testing import PERSONA_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -111,3 +112,49 @@ def test_after_quick_exit_back_and_forward_show_no_umbrella_page(live_server, ph
     page.go_forward()
     page.wait_for_url(f"{settings.QUICK_EXIT_URL}**")
     assert page.locator("p").inner_text() == "weather"
+
+
+def _menu_overflows(page, width: int) -> list[str]:
+    """Return each item of the open menu that reaches past a screen ``width`` px wide.
+
+    The phone's own width, not ``innerWidth``: on a phone a page wider than
+    the screen widens the layout viewport, and the menu with it.
+    """
+    return page.evaluate(
+        """(width) => {
+            const items = document.querySelectorAll(
+                '#site-menu nav a, #site-menu nav button, #site-menu nav select,'
+                + ' #site-menu nav label, #site-menu nav .menu-heading');
+            const out = [];
+            for (const item of items) {
+                const box = item.getBoundingClientRect();
+                if (box.width === 0) continue;
+                if (box.left < 0 || box.right > width) {
+                    out.push(`${item.textContent.trim()}: ${box.left}-${box.right}`);
+                }
+            }
+            return out;
+        }""",
+        width,
+    )
+
+
+@pytest.mark.parametrize("phone", [PHONES[1]], indirect=True, ids=["360x640"])
+@pytest.mark.parametrize("lang", ["en", "fr", "nl", "ro", "bg", "es", "pt"])
+def test_open_menu_fits_a_small_phone_signed_out_and_as_a_worker(live_server, phone, worker, lang):
+    """Every item of the open menu lies inside a 360 px screen, in each worker language."""
+    page = phone
+    page.goto(f"{live_server.url}/{lang}/accounts/login/")
+    for signed_in in (False, True):
+        if signed_in:
+            page.fill("#id_username", worker.username)
+            page.fill("#id_password", PERSONA_PASSWORD)
+            with page.expect_navigation():
+                page.locator("main form button[type=submit]").first.click()
+            assert page.locator("#site-menu nav a[data-link=panic]").count() == 1
+        page.click("#site-menu summary")
+        assert page.locator("#site-menu nav a").first.is_visible()
+        assert page.locator("#site-menu nav a").count() >= 5
+        assert _menu_overflows(page, PHONES[1][0]) == []
+        assert _nothing_wider(page)
+        page.click("#site-menu summary")
