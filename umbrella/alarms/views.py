@@ -129,6 +129,12 @@ def panic(request):
         "status": {str(k): str(v) for k, v in Status.choices},
     }
     context["time_zone"] = settings.TIME_ZONE
+    # Imported here: views_circle imports this module (worker_required).
+    from umbrella.alarms.views_circle import circle_state
+
+    # The truth before she presses: while nobody has accepted her invitation,
+    # an alarm would reach nobody, and the page says so next to 112.
+    context["reaches_somebody"] = circle_state(request.user)["reaches_somebody"]
     return render(request, "alarms/panic.html", context)
 
 

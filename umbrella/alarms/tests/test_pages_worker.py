@@ -119,6 +119,20 @@ def test_until_someone_accepts_the_page_says_an_alarm_reaches_nobody(client, wor
     assert b"accepted: told of your alarms" in page
 
 
+def test_the_panic_page_says_an_alarm_reaches_nobody_until_someone_accepts(
+    client, worker, responder
+):
+    sign_in(client, worker)
+    assert NOBODY_YET in client.get("/en/alarms/panic/").content
+    client.post("/en/alarms/circle/", {"action": "add_contact", "contact-username": "responder"})
+    assert NOBODY_YET in client.get("/en/alarms/panic/").content
+    invitation = Circle.objects.get(owner=worker).tiers.get().members.get().invitation
+    actions.answer_invitation(invitation.pk, responder, accept=True, now=timezone.now())
+    page = client.get("/en/alarms/panic/").content
+    assert NOBODY_YET not in page
+    assert b'href="tel:112"' in page
+
+
 def test_an_unknown_person_is_invited_like_anyone(client, worker):
     # No oracle: the page answers a name nobody has exactly as a real one.
     sign_in(client, worker)
