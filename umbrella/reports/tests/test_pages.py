@@ -481,14 +481,15 @@ def test_the_is_it_fixed_question_comes_after_four_weeks(client, world, time_mac
 @pytest.mark.parametrize(
     ("language", "subject", "status", "question", "answer"),
     [
-        ("ro", "Problema pe care ai semnalat-o s-a rezolvat?", "În lucru", "S-a rezolvat?",
+        # Each in the register docs/i18n.md sets: ro and bg formal, es tú, pt (Brazil) você.
+        ("ro", "Problema pe care ați semnalat-o s-a rezolvat?", "În lucru", "S-a rezolvat?",
          "Mulțumim pentru răspuns."),
-        ("bg", "Решен ли е проблемът, за който подаде сигнал?", "В процес на работа",
-         "Решен ли е проблемът?", "Благодарим за отговора ти."),
+        ("bg", "Решен ли е проблемът, за който подадохте сигнал?", "В процес на работа",
+         "Решен ли е проблемът?", "Благодарим Ви за отговора."),
         ("es", "¿Se ha resuelto el problema del que avisaste?", "En curso", "¿Está resuelto?",
          "Gracias por tu respuesta."),
-        ("pt", "O problema que comunicaste foi resolvido?", "Em curso", "Está resolvido?",
-         "Obrigado pela tua resposta."),
+        ("pt", "O problema que você relatou foi resolvido?", "Em andamento", "Está resolvido?",
+         "Obrigado pela sua resposta."),
     ],
 )  # fmt: skip
 def test_the_follow_up_speaks_the_safety_languages(
