@@ -289,11 +289,7 @@ def _search_texts(
     """
     public = _folded(*shown)
     where = _folded(
-        *(
-            v
-            for key in ("location_name", "transportation", *private)
-            for v in texts[key].values()
-        ),
+        *(v for key in ("location_name", "transportation", *private) for v in texts[key].values()),
         location.address,
         location.postcode,
     )
