@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from umbrella.core import worker
@@ -113,12 +114,15 @@ def test_a_stuck_task_withholds_the_heartbeat(isolated_tasks, settings, caplog):
         return False
 
     def watch():
-        # Stop once the worker has said it withholds its beat.
-        while not stop.is_set():
+        # Stop once the worker has said it withholds its beat (or after 60 s,
+        # so a worker that never says it fails the test instead of hanging it).
+        give_up_at = time.monotonic() + 60
+        while not stop.is_set() and time.monotonic() < give_up_at:
             if any("heartbeat withheld" in r.getMessage() for r in caplog.records):
                 release.set()
-                stop.set()
+                break
             stop.wait(0.05)
+        stop.set()
 
     watcher = threading.Thread(target=watch)
     with caplog.at_level("ERROR", logger="umbrella.core.worker"):
@@ -151,12 +155,21 @@ def test_a_lane_resting_an_hour_does_not_stop_the_beat(isolated_tasks, settings,
     ages = []
 
     def watch():
-        # Read the beat's age for three max ages, then stop.
-        for _ in range(30):
-            stop.wait(0.1)
-            beat = WorkerHeartbeat.objects.get(name="rest-test").beat_at
-            ages.append((timezone.now() - beat).total_seconds())
-        stop.set()
+        # Read the beat's age for three max ages once the first beat is
+        # written (a loaded machine may take a while), then stop — always,
+        # so a failure fails the test instead of leaving the worker running.
+        try:
+            for _ in range(600):
+                if WorkerHeartbeat.objects.filter(name="rest-test").exists():
+                    break
+                stop.wait(0.05)
+            for _ in range(30):
+                stop.wait(0.1)
+                beat = WorkerHeartbeat.objects.get(name="rest-test").beat_at
+                ages.append((timezone.now() - beat).total_seconds())
+        finally:
+            stop.set()
+            connection.close()
 
     watcher = threading.Thread(target=watch)
     with caplog.at_level("ERROR", logger="umbrella.core.worker"):
@@ -164,7 +177,7 @@ def test_a_lane_resting_an_hour_does_not_stop_the_beat(isolated_tasks, settings,
         worker.run_forever(stop, name="rest-test")
     watcher.join()
     assert len(runs) == 1  # it rested the whole time
-    assert max(ages) < 1
+    assert len(ages) == 30 and max(ages) < 1
     assert not [r for r in caplog.records if "withheld" in r.getMessage()]
 
 
