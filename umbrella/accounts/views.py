@@ -69,6 +69,8 @@ def account(request):
         "is_verified": user.is_verified() if hasattr(user, "is_verified") else False,
         "self_sign_up": not user.is_staff_role(),
         "unused_code_count": actions.unused_recovery_code_count(user),
+        # The installable panic page is hers: she may disguise it on her phone.
+        "installs_panic_app": user.role == Role.SEX_WORKER,
     }
     return render(request, "accounts/account.html", context)
 

@@ -181,3 +181,22 @@ class DutyShiftForm(forms.Form):
         ):
             self.add_error("ends_at", EMPTY_SHIFT_MESSAGE)
         return cleaned
+
+
+class AppLookForm(forms.Form):
+    """Choose how the installed app looks on this phone: one of ``disguise.LOOKS``."""
+
+    look = forms.ChoiceField(
+        choices=[],
+        error_messages={
+            "required": _("Choose how the app looks on this phone."),
+            "invalid_choice": _("Choose one of the looks on this page."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Imported here like the choices: the names are translated per request.
+        from umbrella.alarms.disguise import LOOKS
+
+        self.fields["look"].choices = [(key, look.name) for key, look in LOOKS.items()]

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from umbrella.alarms import views, views_circle, views_establishment, views_invitations
+from umbrella.alarms import (
+    views,
+    views_circle,
+    views_disguise,
+    views_establishment,
+    views_invitations,
+)
 
 app_name = "alarms"
 
@@ -8,6 +14,7 @@ urlpatterns = [
     path("panic/", views.panic, name="panic"),
     path("checkin/", views.checkin, name="checkin"),
     path("circle/", views_circle.circle, name="circle"),
+    path("look/", views_disguise.app_look, name="app_look"),
     path("invitations/", views_invitations.invitations, name="invitations"),
     path("console/", views.console, name="console"),
     path("establishments/", views_establishment.establishments, name="establishments"),

@@ -17,16 +17,16 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from umbrella.accounts.models import Role
-from umbrella.alarms import queries
+from umbrella.alarms import disguise, queries
 from umbrella.alarms.events import alarm_summary
 from umbrella.alarms.models import Alarm, Source, Status
 from umbrella.alarms.models.alarm import OPEN_STATUSES
@@ -91,8 +91,10 @@ def _scope() -> str:
     return reverse("alarms:service_worker").rsplit("/", 1)[0] + "/"
 
 
-def _pwa_context() -> dict:
+def _pwa_context(request) -> dict:
     return {
+        # The name and icon she chose for this phone (disguise.py).
+        "app_look": disguise.current(request),
         "sw_url": reverse("alarms:service_worker"),
         "sw_scope": _scope(),
         "manifest_url": reverse("alarms:manifest"),
@@ -113,7 +115,7 @@ def panic(request):
     Everything after a press happens in panic.js; the open alarms are listed
     here too, so the page never says "no alarm has been sent" while one is open.
     """
-    context = _pwa_context()
+    context = _pwa_context(request)
     alarms = queries.open_alarms(request.user).order_by("-raised_at")[:CONSOLE_MAX_OPEN]
     context["open_alarms_json"] = [alarm_out(alarm, request.user) for alarm in alarms]
     context["open_alarms"] = [
@@ -143,7 +145,7 @@ def panic(request):
 @worker_required
 def checkin(request):
     """Show the check-in timer: start, countdown, grace, told, "I'm safe", extend."""
-    context = _pwa_context()
+    context = _pwa_context(request)
     current = queries.current_checkin(request.user)
     context["current"] = checkin_out(current) if current is not None else None
     context["time_zone"] = settings.TIME_ZONE
@@ -158,7 +160,7 @@ def checkin(request):
 @console_required
 def console(request):
     """Show the live list of alarms routed to this person."""
-    context = _pwa_context()
+    context = _pwa_context(request)
     context["outcomes"] = outcome_choices()
     context["open_alarms"] = open_alarms_for(request.user)
     context["open_count"] = queries.open_alarm_count_for(request.user)
@@ -207,13 +209,17 @@ def outcome_choices() -> list[tuple[str, str]]:
 
 @require_GET
 def manifest(request):
-    """Answer the web app manifest: the panic page, installable, in this language."""
+    """Answer the web app manifest: the panic page, installable, in this language.
+
+    The name and icons are the look chosen on this phone (a neutral name by
+    default): the home screen of a phone others may see reveals nothing.
+    """
     language = get_language()
     scope = _scope()
+    look = disguise.current(request)
     body = {
-        # A neutral name: the home screen of a phone others may see reveals nothing.
-        "name": "Umbrella",
-        "short_name": "Umbrella",
+        "name": str(look.name),
+        "short_name": str(look.name),
         "description": _("Safety alarm and check-in timer"),
         "lang": language,
         "id": scope,
@@ -223,20 +229,11 @@ def manifest(request):
         "orientation": "portrait",
         "theme_color": THEME_COLOUR,
         "background_color": "#ffffff",
-        "icons": [
-            {"src": static("alarms/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
-            {"src": static("alarms/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
-            {
-                "src": static("alarms/icons/icon-512.png"),
-                "sizes": "512x512",
-                "type": "image/png",
-                "purpose": "maskable",
-            },
-            {"src": static("alarms/icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
-        ],
+        "icons": look.manifest_icons(),
     }
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/manifest+json"
+    patch_vary_headers(response, ["Cookie"])
     return response
 
 
@@ -255,7 +252,8 @@ def service_worker(request):
     config = {
         "alarmsUrl": API_ALARMS,
         "consoleUrl": reverse("alarms:console"),
-        "icon": static("alarms/icons/icon-192.png"),
+        # Notifications show the icon of the look chosen on this phone.
+        "icon": disguise.current(request).png_192,
         "offlineUrls": [reverse("alarms:panic")],
     }
     # The configuration is data (JSON), not code taken from a request.
@@ -265,4 +263,5 @@ def service_worker(request):
     # deploy reach phones at their next visit.
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = _scope()
+    patch_vary_headers(response, ["Cookie"])
     return response

@@ -119,6 +119,9 @@ WORKER_SCREENS: list[str | tuple[str, tuple[str, ...]]] = [
     "umbrella/alarms/templates/alarms/checkin.html",
     "umbrella/alarms/templates/alarms/circle.html",
     "umbrella/alarms/templates/alarms/circle_confirm.html",
+    "umbrella/alarms/templates/alarms/app_look.html",  # the phone's disguise
+    "umbrella/alarms/disguise.py",
+    "umbrella/alarms/views_disguise.py",
     "umbrella/alarms/forms.py",
     "umbrella/alarms/views.py",
     "umbrella/alarms/views_circle.py",
