@@ -61,7 +61,7 @@ def test_ordinary_report_matrix(matrix, ordinary):
         assert queries.can_view(person, ordinary) is (name in ORDINARY_VIEW), name
         assert queries.can_update(person, ordinary) is (name in ORDINARY_UPDATE), name
     # The public sees it, rounded, on the public side.
-    assert queries.public_report(ordinary.pk) == ordinary
+    assert queries.public_report(ordinary.public_id) == ordinary
     assert ordinary in queries.public_reports()
 
 
@@ -92,7 +92,7 @@ def test_the_chosen_victim_support_centre_sees_the_confidential_report(matrix, c
 
 
 def test_a_confidential_report_is_never_public(matrix, confidential):
-    assert queries.public_report(confidential.pk) is None
+    assert queries.public_report(confidential.public_id) is None
     assert confidential not in queries.public_reports()
     assert confidential not in queries.public_reports(category="trafficking")
     at = confidential.created_at

@@ -94,6 +94,9 @@ def test_no_row_written_holds_the_address_the_browser_the_session_or_the_person(
     service = make.service()
     sign_in(client, worker)
     session_key = client.session.session_key
+    # She opens the form first: that request stamps her session's last activity
+    # (the idle limit, written at most once a minute), not the submission.
+    assert client.get(_url(service, "en")).status_code == 200
     before = _all_rows()
     response = _post(client, service, {**GOOD, "text": "Fine."})
     assert response.status_code == 302
@@ -188,8 +191,8 @@ def test_the_choice_page_finds_services_by_name(client):
         ("nl", "Werd je met respect behandeld?", "we bewaren je adres niet"),
         ("fr", "a-t-il été respectueux avec vous ?", "nous ne gardons pas votre adresse"),
         ("en", "Were you treated with respect?", "we do not keep your address"),
-        ("ro", "Te-au tratat cu respect?", "nu îți păstrăm adresa"),
-        ("bg", "Отнесоха ли се с вас с уважение?", "не пазим адреса ви"),
+        ("ro", "Ați fost tratat(ă) cu respect?", "nu vă păstrăm adresa"),
+        ("bg", "Отнесоха ли се с Вас с уважение?", "не пазим адреса Ви"),
         ("es", "¿Te trataron con respeto?", "no guardamos tu dirección"),
         ("pt", "Trataram você com respeito?", "não guardamos o seu endereço"),
     ],
