@@ -46,9 +46,9 @@ serve: ## Serve the web app and its worker on http://127.0.0.1:$(PORT) (foregrou
 run: setup demo ## From a fresh clone: set up, create demo content and serve.
 	@$(MAKE) --no-print-directory serve
 
-test: setup ## Run the whole test suite on SQLite, then on PostgreSQL when one answers.
-	@$(MAKE) --no-print-directory test-sqlite
+test: setup ## Run the whole test suite on PostgreSQL when one answers (the production engine first), then on SQLite.
 	@$(MAKE) --no-print-directory test-postgres
+	@$(MAKE) --no-print-directory test-sqlite
 
 test-sqlite:
 	@echo "== test suite on SQLite"

@@ -13,8 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _leave_feedback(page, base_url, service):
     page.goto(f"{base_url}/bg/training/feedback/service/{service.pk}/")
     assert page.locator("html").get_attribute("lang") == "bg"
-    assert page.locator("h1").inner_text() == "Как се отнесоха с вас?"
-    assert "не пазим адреса ви" in page.locator(".feedback-reassure").inner_text()
+    assert page.locator("h1").inner_text() == "Как се отнесоха с Вас?"
+    assert "не пазим адреса Ви" in page.locator(".feedback-reassure").inner_text()
     assert_no_axe_violations(page)
     # Sent with a question left out: the error is in Bulgarian and the text is kept.
     page.check("#id_respect_1")  # "Отчасти"
@@ -29,7 +29,7 @@ def _leave_feedback(page, base_url, service):
     page.check("#id_refused_1")  # "Не"
     with page.expect_navigation():
         page.click("form.feedback-form button[type=submit]")
-    assert page.locator("h1").inner_text() == "Благодарим ви"
+    assert page.locator("h1").inner_text() == "Благодарим Ви"
     assert "Никой не може да разбере" in page.locator("main").inner_text()
     assert_no_axe_violations(page)
 
@@ -58,7 +58,7 @@ def test_the_form_works_without_javascript(live_server, browser):
         page.check("#id_refused_1")
         with page.expect_navigation():
             page.click("form.feedback-form button[type=submit]")
-        assert page.locator("h1").inner_text() == "Благодарим ви"
+        assert page.locator("h1").inner_text() == "Благодарим Ви"
     finally:
         context.close()
     assert ServiceFeedback.objects.filter(service=service, respect="yes").count() == 1
@@ -70,7 +70,7 @@ def test_from_the_service_page_of_the_directory(live_server, page, outside_reque
     place = factories.service(None, None, name_en="Health desk")  # no position needed
     page.goto(f"{live_server.url}/bg/directory/place/service-{place.pk}/")
     with page.expect_navigation():
-        page.click("text=Кажете ни как се отнесоха с вас")
+        page.click("text=Кажете ни как се отнесоха с Вас")
     assert page.url.endswith(f"/bg/training/feedback/service/{place.service.pk}/")
     assert "Health desk" in page.locator(".feedback-service").inner_text()
     assert outside_requests.urls == []
