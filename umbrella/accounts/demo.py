@@ -70,7 +70,7 @@ def create_demo(password: str, escalate_after: int = DEFAULT_ESCALATE_AFTER) -> 
         flags = {
             "is_staff": is_admin,
             "is_superuser": is_admin,
-            "two_factor_exempt": True,  # Demo accounts need no 2FA (DESIGN.md).
+            "two_factor_exempt": True,  # Demo accounts need no 2FA (docs/api.md).
         }
         user = User.objects.filter(username=username).first()
         if user is None:

@@ -1,6 +1,6 @@
 """The consultation API: the recommendations tracker and the municipal rules (public).
 
-``GET /api/v1/recommendations`` is a public contract (DESIGN.md): each
+``GET /api/v1/recommendations`` is a public contract (docs/api.md): each
 recommendation with ``id``, ``title`` keyed by language, ``status``,
 ``progress`` (0–100), ``responsible``, ``milestones`` and ``indicators`` (live
 figures, computed at the request). ``GET /api/v1/municipal-rules`` gives the

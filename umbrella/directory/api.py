@@ -1,4 +1,4 @@
-"""Public API of the directory: ``GET /api/v1/places`` (DESIGN.md's contract)."""
+"""Public API of the directory: ``GET /api/v1/places`` (docs/api.md's contract)."""
 
 from contextlib import nullcontext
 from typing import Annotated

@@ -3,7 +3,7 @@
 Called by ``umbrella.accounts.demo.create_demo`` inside its transaction.
 The demo rows are flagged ``is_demo`` and every page and feature says so:
 one illustrative toilet in Saint-Josse, and a demo trafficking reference
-function for zone 5344 (DESIGN.md: ``demo-police`` is its reference person).
+function for zone 5344 (docs/api.md: ``demo-police`` is its reference person).
 """
 
 from __future__ import annotations

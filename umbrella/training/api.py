@@ -1,6 +1,6 @@
 """The training app's JSON API routes (mounted at /api/v1/training/ in umbrella/api.py).
 
-Public contracts (DESIGN.md):
+Public contracts (docs/api.md):
 - ``GET /api/v1/training/courses`` → the courses, each with ``id``, ``title``
   keyed by language and its ``modules``;
 - ``GET /api/v1/training/certificates/<code>`` → ``{"status": "valid"|"expired",

@@ -1,4 +1,4 @@
-"""GET /api/v1/recommendations (DESIGN.md's contract) and GET /api/v1/municipal-rules."""
+"""GET /api/v1/recommendations (docs/api.md's contract) and GET /api/v1/municipal-rules."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The public contracts of DESIGN.md, as the OpenAPI document states them.
+"""The public contracts of docs/api.md, as the OpenAPI document states them.
 
 A focused check, not a snapshot: each promised path exists with its method
 and its success status, and the answers integrators rely on have a schema
@@ -10,7 +10,7 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-# (path, method, success statuses) promised in DESIGN.md "Public contracts".
+# (path, method, success statuses) promised in docs/api.md "Public contracts".
 CONTRACT = [
     ("/api/v1/areas/locate", "get", {"200"}),
     ("/api/v1/areas/police-zones", "get", {"200"}),

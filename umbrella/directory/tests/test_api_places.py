@@ -1,4 +1,4 @@
-"""GET /api/v1/places: GeoJSON, nearest first, filters, languages, 422s (DESIGN.md)."""
+"""GET /api/v1/places: GeoJSON, nearest first, filters, languages, 422s (docs/api.md)."""
 
 from datetime import datetime, time
 from zoneinfo import ZoneInfo

@@ -1,4 +1,4 @@
-"""The public API: courses and certificate checks, exactly as DESIGN.md promises."""
+"""The public API: courses and certificate checks, exactly as docs/api.md promises."""
 
 from __future__ import annotations
 
