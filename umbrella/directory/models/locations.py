@@ -100,7 +100,7 @@ class Location(Translatable, Maintained):
         verbose_name=_("neighbourhood"),
     )
     # A confidential location's address, postcode and coordinates, encrypted
-    # at rest (docs/api.md: precise locations are encrypted). Their own columns
+    # at rest (docs/privacy.md: precise locations are encrypted). Their own columns
     # then stay empty in the database; loading the row puts the values back
     # on the instance, so code reads ``latitude`` and ``address`` as usual.
     sealed = EncryptedTextField(blank=True, editable=False)
