@@ -27,6 +27,10 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 
+# Real processes on a SQLite file of their own: the engine of the run never
+# reaches them, so `make test` runs this module once (its SQLite pass).
+pytestmark = pytest.mark.own_database
+
 MANAGE = str(settings.BASE_DIR / "manage.py")
 PASSWORD = "served-logs-pass-123"
 PROXIED = "203.0.113.7"

@@ -13,6 +13,10 @@ import urllib.request
 import pytest
 from django.conf import settings
 
+# Real processes on a SQLite file of their own: the engine of the run never
+# reaches them, so `make test` runs this module once (its SQLite pass).
+pytestmark = pytest.mark.own_database
+
 MANAGE = str(settings.BASE_DIR / "manage.py")
 # A fresh interpreter importing the project takes 7-20 s on a loaded 2-core machine.
 STARTUP = 90.0
