@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models, transaction
 
-from umbrella.areas.geojson import reset_geojson_cache
+from umbrella.areas.geojson import oriented, reset_geojson_cache
 from umbrella.areas.locate import reset_index
 from umbrella.areas.models import Municipality, Neighbourhood, PoliceZone
 
@@ -60,8 +60,9 @@ def read_features(path: Path, layer: str) -> list[dict]:
 
 def _geometry_text(feature: dict) -> str:
     # Compact, key-sorted JSON: the same input always gives the same text, so
-    # a second load compares equal and writes nothing.
-    return json.dumps(feature["geometry"], separators=(",", ":"), sort_keys=True)
+    # a second load compares equal and writes nothing. Rings are stored wound
+    # as RFC 7946 asks, whatever file they came from.
+    return json.dumps(oriented(feature["geometry"]), separators=(",", ":"), sort_keys=True)
 
 
 def _upsert(model: type[models.Model], lookup: dict, values: dict, counts: LoadCounts):

@@ -62,11 +62,48 @@ def reset_geojson_cache() -> None:
         _cache.clear()
 
 
+def signed_area(ring: list) -> float:
+    """Return the shoelace area of a closed ring: positive when counter-clockwise."""
+    pairs = zip(ring, ring[1:], strict=False)  # each vertex with the next
+    return sum(x1 * y2 - x2 * y1 for (x1, y1, *_), (x2, y2, *_) in pairs) / 2
+
+
+def _oriented_polygon(rings: list) -> list:
+    # The exterior counter-clockwise, every hole clockwise; a ring in the
+    # wrong direction is reversed, its coordinates untouched.
+    return [
+        ring[::-1] if (signed_area(ring) < 0 if index == 0 else signed_area(ring) > 0) else ring
+        for index, ring in enumerate(rings)
+    ]
+
+
+def oriented(geometry: dict) -> dict:
+    """Return ``geometry`` with its rings wound as RFC 7946 §3.1.6 asks.
+
+    Exteriors counter-clockwise, holes clockwise. Only (Multi)Polygons have
+    rings; any other geometry, or ``None``, is returned as it is. Every
+    GeoJSON answer goes through here, so a boundary loaded from another file
+    or edited by hand still comes out right.
+    """
+    if not geometry:
+        return geometry
+    if geometry.get("type") == "Polygon":
+        return {**geometry, "coordinates": _oriented_polygon(geometry["coordinates"])}
+    if geometry.get("type") == "MultiPolygon":
+        return {
+            **geometry,
+            "coordinates": [_oriented_polygon(rings) for rings in geometry["coordinates"]],
+        }
+    if geometry.get("type") == "GeometryCollection":
+        return {**geometry, "geometries": [oriented(g) for g in geometry["geometries"]]}
+    return geometry
+
+
 def _feature(feature_id, geometry: str, properties: dict) -> dict:
     return {
         "type": "Feature",
         "id": feature_id,
-        "geometry": json.loads(geometry),
+        "geometry": oriented(json.loads(geometry)),
         "properties": properties,
     }
 
