@@ -13,9 +13,11 @@
   ``page``/``page_size`` (default 50, at most 200);
 - ``POST requests.{fmt}``: a new report, anonymous; ``api_key`` is optional
   and not needed; ``lat`` and ``long`` are required (``address_string`` is not
-  supported); ``attribute[reporter_kind]``, ``attribute[wants_police]``; a
-  photo may come as the multipart file ``media`` (``media_url`` is not
-  fetched: the platform makes no request to third parties);
+  supported); ``description`` is optional, as the spec says (up to 5,000
+  characters; the site's form asks for a few words);
+  ``attribute[reporter_kind]``, ``attribute[wants_police]``; a photo may come
+  as the multipart file ``media`` (``media_url`` is not fetched: the platform
+  makes no request to third parties);
 - ``GET requests/<service_request_id>.{fmt}``: one public report, as a list.
 
 ``service_request_id`` is the report's random public id (``Report.public_id``,
@@ -543,7 +545,9 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
             category=category,
             lat=lat,
             lon=lon,
-            description=data.get("description", ""),
+            # Optional in GeoReport v2: the category and the point say what and where.
+            description=data.get("description") or "",
+            description_required=False,
             reporter_kind=kind,
             email=(data.get("email") or "").strip() or None,
             photo=request.FILES.get("media"),

@@ -3,7 +3,9 @@
 Submitting
     ``submit_report(*, category, lat, lon, description, reporter_kind, email=None,
     photo=None, user=None, wants_police=False, wants_victim_support=False, language,
-    client_key, honeypot="", source=ReportSource.WEB, now=None) -> Submitted``
+    client_key, honeypot="", source=ReportSource.WEB, description_required=True,
+    now=None) -> Submitted`` — Open311 passes ``description_required=False``
+    (optional in GeoReport v2); the site's form and API ask for a few words.
 
     ``Submitted(report, follow_up_code, guard_explanation)``: show the code
     once (it is stored only as a digest) as the follow-up link

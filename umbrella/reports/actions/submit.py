@@ -56,7 +56,9 @@ class Submitted:
     guard_explanation: str | None
 
 
-def _validate(category, lat, lon, description, reporter_kind, email) -> dict[str, list[str]]:
+def _validate(
+    category, lat, lon, description, reporter_kind, email, description_required=True
+) -> dict[str, list[str]]:
     errors: dict[str, list] = {}
     if not isinstance(category, Category) or not category.active:
         errors["category"] = [_("Choose a category from the list.")]
@@ -72,7 +74,7 @@ def _validate(category, lat, lon, description, reporter_kind, email) -> dict[str
     if not point_ok or not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180):
         errors["lat"] = [_("Put a pin on the map, or use your location, to say where it is.")]
     text = (description or "").strip()
-    if len(text) < DESCRIPTION_MIN:
+    if len(text) < (DESCRIPTION_MIN if description_required else 0):
         errors["description"] = [_("Describe what is wrong in a few words.")]
     elif len(text) > DESCRIPTION_MAX:
         errors["description"] = [
@@ -112,6 +114,7 @@ def submit_report(
     client_key: str,
     honeypot: str = "",
     source: str = ReportSource.WEB,
+    description_required: bool = True,
     now: datetime | None = None,
 ) -> Submitted:
     """Store a new report, routed to the bodies that must act; raise ``ReportInvalid``.
@@ -124,7 +127,9 @@ def submit_report(
     areas; stores the precise point encrypted and a public point rounded to
     about 50 m; stores the e-mail encrypted and the follow-up code as a
     digest; queues one notification per contact of every receiving body.
-    All in one transaction.
+    All in one transaction. ``description_required=False`` (Open311, where
+    GeoReport v2 makes it optional) accepts an empty description; the length
+    limit still holds.
     """
     now = now or timezone.now()
     if (honeypot or "").strip():
@@ -135,7 +140,15 @@ def submit_report(
                 "field empty."
             ),
         )
-    errors = _validate(category, lat, lon, description, reporter_kind, (email or "").strip())
+    errors = _validate(
+        category,
+        lat,
+        lon,
+        description,
+        reporter_kind,
+        (email or "").strip(),
+        description_required=description_required,
+    )
     if errors:
         raise ReportInvalid(errors)
     if ratelimit.is_limited(client_key, now):
@@ -164,7 +177,7 @@ def submit_report(
             raise ReportInvalid.one("photo", str(invalid)) from invalid
 
     language = site_language(language)
-    text = description.strip()
+    text = (description or "").strip()
     checked = guard.check(text, category)
     nis_code = where.municipality.nis_code if where.municipality else None
     zone_code = where.police_zone.code if where.police_zone else None

@@ -169,6 +169,53 @@ def test_post_service_request_sample(matrix, client):
     assert "smith" not in str(Report.objects.filter(pk=report.pk).values().get())
 
 
+@pytest.mark.parametrize("description", [None, "", "   "])
+def test_post_without_a_description_creates_the_request(matrix, client, description):
+    # GeoReport v2: description is optional; service_code and the point say enough.
+    data = {
+        "service_code": "litter",
+        "lat": SAINT_JOSSE[0],
+        "long": SAINT_JOSSE[1],
+        "attribute[reporter_kind]": "resident",
+    }
+    if description is not None:
+        data["description"] = description
+    response = client.post(f"{BASE}/requests.json", data)
+    assert response.status_code == 201
+    answer = response.json()
+    assert set(answer[0]) >= SAMPLE_POST_ANSWER
+    report = Report.objects.get(public_id=answer[0]["service_request_id"])
+    assert report.description == ""
+    assert (report.category.code, report.source, report.reporter_kind) == (
+        "litter",
+        "open311",
+        "resident",
+    )
+    assert report.body.code == "municipality-21014"
+    # And it is listed like any other public request.
+    listed = client.get(f"{BASE}/requests/{report.public_id}.json")
+    assert listed.status_code == 200
+    assert listed.json()[0]["service_code"] == "litter"
+
+
+def test_post_without_a_description_in_xml(matrix, client):
+    response = client.post(
+        f"{BASE}/requests.xml",
+        {"service_code": "litter", "lat": SAINT_JOSSE[0], "long": SAINT_JOSSE[1]},
+    )
+    assert response.status_code == 201
+    root = ET.fromstring(response.content)  # noqa: S314
+    request_id = root.find("request").findtext("service_request_id")
+    assert Report.objects.get(public_id=request_id).description == ""
+
+
+def test_the_site_form_still_asks_for_a_description(matrix):
+    # Only Open311 makes it optional: the site's form and its API keep their rule.
+    with pytest.raises(actions.ReportInvalid) as refused:
+        submit(code="litter", description="")
+    assert "few words" in str(refused.value.errors["description"][0])
+
+
 def test_post_with_a_photo_file(matrix, client):
     response = client.post(
         f"{BASE}/requests.json",
@@ -198,7 +245,7 @@ def test_post_asking_for_the_police_through_the_attribute(matrix, client):
         ({"lat": "north", "long": "4.3"}, 400, "numbers"),
         ({"service_code": ""}, 400, "service_code"),
         ({"service_code": "trafficking"}, 404, "trafficking"),
-        ({"description": ""}, 400, "few words"),
+        ({"description": "x" * 5001}, 400, "5000 characters"),
     ],
 )
 def test_post_errors_are_a_list_of_code_and_description(matrix, client, params, status, words):
