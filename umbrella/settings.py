@@ -166,6 +166,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "umbrella.core.context_processors.site",
+                # The installed app's name chosen on this phone (alarms/disguise.py).
+                "umbrella.alarms.disguise.context",
             ],
         },
     },
@@ -366,6 +368,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # The whole package, so that its LICENSE is served beside dist/protomaps-leaflet.js.
+    ("vendor/protomaps-leaflet", BASE_DIR / "node_modules" / "protomaps-leaflet"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -391,6 +395,23 @@ MEDIA_URL = "/media/"
 # operator may set a tile URL of their own (it is added to the CSP).
 TILE_URL = env_str("TILE_URL", "")
 TILE_ATTRIBUTION = env_str("TILE_ATTRIBUTION", "")
+# A self-hosted base map instead (docs/areas.md): a PMTiles extract of the
+# region, served by the app itself in byte ranges. While the file is absent
+# the maps neither draw nor request it.
+PMTILES_PATH = Path(env_str("PMTILES_PATH", str(VAR_DIR / "tiles" / "brussels.pmtiles")))
+PMTILES_ATTRIBUTION = env_str(
+    "PMTILES_ATTRIBUTION", "© OpenStreetMap contributors (ODbL) · Protomaps"
+)
+# Place search answers from the shipped gazetteer; an operator may add the
+# region's UrbIS geocoder or a Nominatim of their own, asked by the server
+# (umbrella/areas/geocoder.py; docs/areas.md).
+GEOCODER = env_choice("GEOCODER", ("", "urbis", "nominatim"), "")
+GEOCODER_URL = env_str("GEOCODER_URL", "").strip()
+if GEOCODER and not GEOCODER_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"GEOCODER={GEOCODER} needs GEOCODER_URL, the https:// (or, on a private network, "
+        "http://) address of the geocoder's search endpoint."
+    )
 
 # --- Quick exit -----------------------------------------------------------
 # Where the quick-exit control sends the browser: a neutral page that explains
@@ -500,6 +521,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # httpx writes every request's full URL at INFO: a place search's query
+        # string carries what someone typed, a push endpoint its device token.
+        "httpx": {"level": "WARNING"},
         # uvicorn's own configuration gives these loggers handlers of their
         # own, which would bypass the format and the address mask.
         "uvicorn": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},

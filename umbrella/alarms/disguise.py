@@ -69,6 +69,15 @@ def current(request) -> Look:
     return LOOKS.get(request.COOKIES.get(COOKIE_NAME, ""), LOOKS[DEFAULT])
 
 
+def context(request) -> dict:
+    """Template context: the name every page shows (title and header) on this phone.
+
+    Someone who opens the installed "Calculator" and scrolls, or opens the
+    menu, must not meet the platform's name either.
+    """
+    return {"APP_NAME": current(request).name}
+
+
 def remember(response, key: str) -> None:
     """Store ``key`` (a key of LOOKS) in this phone's cookie."""
     response.set_cookie(

@@ -252,7 +252,8 @@ def service_worker(request):
     config = {
         "alarmsUrl": API_ALARMS,
         "consoleUrl": reverse("alarms:console"),
-        # Notifications show the icon of the look chosen on this phone.
+        # Notifications show the name and icon of the look chosen on this phone.
+        "appName": str(disguise.current(request).name),
         "icon": disguise.current(request).png_192,
         "offlineUrls": [reverse("alarms:panic")],
     }

@@ -88,8 +88,9 @@ def _texts(event_type: str, language: str, payload: dict | None = None) -> tuple
     payload = payload or {}
     with translation.override(language):
         if event_type == EventType.CHECKIN_REMINDER:
-            # On her lock screen, maybe in sight of a client: no word of alarms or circles.
-            return "Umbrella", _("Your timer has ended. Open Umbrella before %(time)s.") % {
+            # On her lock screen, maybe in sight of a client: no word of alarms or
+            # circles, and no app name (her phone shows the name she chose for it).
+            return "Umbrella", _("Your timer has ended. Open the app before %(time)s.") % {
                 "time": _clock(payload.get("expires_at"), language)
             }
         if event_type == EventType.RESOLVED and payload.get("safe_by_owner"):

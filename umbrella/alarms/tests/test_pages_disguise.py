@@ -143,5 +143,38 @@ def test_the_pwa_screens_follow_the_look_in_head_and_title(client, worker):
         assert 'rel="apple-touch-icon" href="/static/alarms/icons/calculator-192.png"' in html
         assert 'rel="icon" href="/static/alarms/icons/calculator.svg"' in html
         assert 'name="apple-mobile-web-app-title" content="Calculator"' in html
-    # Every other page keeps the neutral default title.
-    assert "<title>Umbrella</title>" in client.get("/en/alarms/look/").content.decode()
+    # Every other page is titled with the chosen name too (no "Umbrella").
+    assert "<title>Calculator</title>" in client.get("/en/alarms/look/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/en/", "/en/alarms/panic/", "/en/accounts/"])
+def test_every_page_shows_the_chosen_name_never_the_platforms(client, worker, path):
+    # Someone who opens the installed "Calculator" and scrolls, or follows a
+    # link, meets no "Umbrella" in the header or the title.
+    sign_in(client, worker)
+    client.cookies[disguise.COOKIE_NAME] = "calculator"
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    brand = re.search(r'<a class="brand"[^>]*>([^<]*)</a>', html).group(1)
+    assert brand == "Calculator"
+    assert "Umbrella" not in re.search(r"<title>([^<]*)</title>", html).group(1)
+
+
+def test_without_a_choice_the_pages_show_the_platforms_name(client):
+    html = client.get("/en/").content.decode()
+    assert re.search(r'<a class="brand"[^>]*>([^<]*)</a>', html).group(1) == "Umbrella"
+
+
+def test_her_reminder_is_titled_with_the_chosen_name_and_names_no_app(client):
+    from umbrella.notify.models import EventType
+    from umbrella.notify.transports import _texts
+
+    client.cookies[disguise.COOKIE_NAME] = "notes"
+    script = client.get("/nl/alarms/sw.js").content.decode()
+    assert '"appName": "Notities"' in script
+    assert 'data.type === "checkin.reminder" ? CONFIG.appName' in script
+    assert EventType.CHECKIN_REMINDER == "checkin.reminder"
+    for language in ("nl", "fr", "en", "ro", "bg", "es", "pt"):
+        _title, sentence = _texts(EventType.CHECKIN_REMINDER, language, {})
+        assert "Umbrella" not in sentence, (language, sentence)

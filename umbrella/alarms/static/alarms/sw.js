@@ -206,7 +206,9 @@ self.addEventListener("push", function (event) {
     data = { body: event.data ? event.data.text() : "" };
   }
   var alarm = data.alarm || {};
-  var title = data.title || "Umbrella";
+  // Her own reminder shows on her lock screen under the name she chose for
+  // this phone ("Calculator"…); responders' alerts keep the server's title.
+  var title = data.type === "checkin.reminder" ? CONFIG.appName : data.title || CONFIG.appName;
   var options = {
     body: data.body || "",
     icon: CONFIG.icon,
