@@ -228,6 +228,10 @@ def body_problem(request) -> JsonResponse | None:
         return None
     if request.content_type in FORM_TYPES:
         try:
+            # The body is read first, so that the form is parsed from it and a
+            # handler that reads JSON (a form sent to a JSON route) still can:
+            # parsed from the stream, the body was gone, and that was a 500.
+            request.body  # noqa: B018
             request.POST  # noqa: B018 -- parsed here so that a broken body is a 400, not a 500
         except RequestDataTooBig:
             return _too_large()
