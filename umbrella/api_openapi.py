@@ -16,9 +16,12 @@ out; issue 15: schemathesis found those answers):
   (``complete``): 401 on a route that needs a token; 403 when a browser
   session's cookie comes without its CSRF token on a route that takes a
   session; 404 when a path parameter is not a number (no route matches);
-  400, 413 and 422 for a body ``ApiJsonErrorsMiddleware`` refuses; 422 for a
-  parameter or body that does not validate. A route that documents one of
-  these statuses itself keeps its own schema.
+  400, 413 and 422 for a body ``ApiJsonErrorsMiddleware`` refuses; 400 on
+  every route for more query parameters than Django reads
+  (``DATA_UPLOAD_MAX_NUMBER_FIELDS``, 1,000); 422 for a parameter or body
+  that does not validate. A route that documents one of these statuses
+  itself keeps its own schema. ``test_openapi_answers.py`` sends each kind of
+  request to every operation and checks that each answer is documented.
 """
 
 from __future__ import annotations
@@ -71,7 +74,10 @@ ERROR_SCHEMAS = {
     },
 }
 DESCRIPTIONS = {
-    400: "The request body is nested too deeply, or is form data that cannot be read.",
+    400: (
+        "The request cannot be read: a body nested too deeply, form data that cannot be "
+        "read, or too many query parameters."
+    ),
     401: "No valid bearer token (or signed-in session) was sent.",
     403: "Refused: not allowed for this account, or a session cookie without its CSRF token.",
     404: "Nothing at this address (for example a path parameter that is not a number).",
@@ -122,7 +128,8 @@ def _geojson_content(response: dict) -> None:
 
 def _framework_errors(method: str, operation: dict, cookie_schemes: set[str]) -> dict[int, str]:
     """Return the statuses (and their body schema) the framework may answer ``operation`` with."""
-    errors: dict[int, str] = {}
+    # Django refuses more query parameters than it reads, on any route.
+    errors: dict[int, str] = {400: ERROR}
     security = operation.get("security") or []
     if security:
         errors[401] = ERROR
