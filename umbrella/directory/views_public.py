@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from umbrella.areas.models import Municipality
-from umbrella.directory import exports, pages
+from umbrella.directory import exports, hsds, pages
 from umbrella.directory.api import viewer_of
 from umbrella.directory.models import Category, LanguageCode
 from umbrella.directory.queries import find_places, get_place, viewer_for
@@ -225,12 +225,21 @@ def _download(response, filename: str):
 
 @require_GET
 def export_hsds(request):
-    """HSDS-shaped JSON of organisations, services, locations; all languages unless ``?lang=``."""
-    language, error = _export_language(request, None)
+    """The directory as HSDS 3.0 in the page language or ``?lang=`` (one language a file)."""
+    if request.GET.get("lang", "").strip() == "all":
+        return JsonResponse(
+            {"detail": _("HSDS 3.0 text is in one language: give nl, fr, en, ro, bg, es or pt.")},
+            status=400,
+        )
+    language, error = _export_language(request, _language())
     if error:
         return error
-    body = exports.dumps(exports.hsds(language))
-    return _download(HttpResponse(body, content_type="application/json"), "umbrella-hsds.json")
+    body = exports.dumps(hsds.document(language or _language()))
+    response = _download(
+        HttpResponse(body, content_type="application/json"), f"umbrella-hsds-{language}.json"
+    )
+    response["Content-Language"] = language
+    return response
 
 
 @require_GET

@@ -6,7 +6,8 @@ test fills every text field of a confidential ``Location`` (found by
 introspection, so a field added later is covered) with a marker of its own,
 then reads every export, API answer, page and the search, as the public and
 as people who may not see the place, and finds no marker; the people who may
-see it still do where they should.
+see it still do where they should. The HSDS 3.0 export and every
+``/api/hsds/`` answer are read the same way.
 """
 
 import json
@@ -17,7 +18,7 @@ from django.db import models
 from django.test import RequestFactory
 
 from umbrella.accounts import actions as accounts_actions
-from umbrella.directory import exports
+from umbrella.directory import exports, hsds
 from umbrella.directory.models import Category, ChangeLogEntry, Location
 from umbrella.directory.queries import find_places
 from umbrella.directory.tests import factories
@@ -84,8 +85,10 @@ def public_answers(client, sal, toilet) -> dict[str, str]:
         answers[f"service {lang}"] = client.get(f"/{lang}/directory/place/service-{sal.pk}/")
         answers[f"toilet {lang}"] = client.get(f"/{lang}/directory/place/toilet-{toilet.pk}/")
     for export in ("hsds.json", "places.geojson", "places.csv"):
-        for lang in (*LANGS, "all"):
+        # An HSDS 3.0 file holds one language: ``all`` is refused (400) there.
+        for lang in (*LANGS, "all") if export != "hsds.json" else LANGS:
             answers[f"{export} {lang}"] = client.get(f"/en/directory/export/{export}?lang={lang}")
+    answers.update(hsds_answers(client, sal, toilet))
     for kind in ("service", "toilet"):
         answers[f"api {kind}"] = client.get(f"/api/v1/places?kind={kind}&lat=50.85&lon=4.37")
         answers[f"map {kind}"] = client.get(f"/en/directory/?kind={kind}&lat=50.85&lon=4.37")
@@ -96,6 +99,31 @@ def public_answers(client, sal, toilet) -> dict[str, str]:
         assert response.status_code in (200, 422), (name, response.status_code)
         texts[name] = response.content.decode()
     return texts
+
+
+def hsds_answers(client, sal, toilet) -> dict:
+    """Every /api/hsds/ answer that could hold the confidential location, in every language."""
+    ids = {
+        "service": hsds.hsds_id("service", sal.service_id),
+        "service_at_location": hsds.hsds_id("service_at_location", sal.pk),
+        "organization": hsds.hsds_id("organization", sal.service.organization_id),
+    }
+    answers = {}
+    for lang in LANGS:
+        for path in (
+            "services?full=true",
+            "service_at_locations",
+            "organizations?full=true&full_service=true",
+            f"services/{ids['service']}",
+            f"service_at_locations/{ids['service_at_location']}",
+            f"organizations/{ids['organization']}?full_service=true",
+        ):
+            sep = "&" if "?" in path else "?"
+            answers[f"hsds {path} {lang}"] = client.get(f"/api/hsds/{path}{sep}lang={lang}")
+    for marker in markers().values():
+        for path in ("services", "service_at_locations", "organizations"):
+            answers[f"hsds {path} q {marker}"] = client.get(f"/api/hsds/{path}?search={marker}")
+    return answers
 
 
 def test_no_marker_in_any_public_answer(client, confidential):
@@ -119,8 +147,8 @@ def test_no_marker_for_signed_in_people_who_may_not_see_it(client, personas, con
 
 
 def test_exports_and_search_in_process(confidential):
-    for lang in (None, *LANGS):
-        assert leaked(exports.dumps(exports.hsds(lang))) == [], lang
+    for lang in LANGS:
+        assert leaked(exports.dumps(hsds.document(lang))) == [], lang
     for lang in LANGS:
         assert leaked(exports.dumps(exports.geojson(lang))) == [], lang
         assert leaked(exports.csv_text(lang)) == [], lang
@@ -128,6 +156,32 @@ def test_exports_and_search_in_process(confidential):
         for kind in ("service", "toilet"):
             found = find_places(kind, text=marker, user=None)
             assert found == [], (kind, marker)
+
+
+def test_hsds_withholds_the_toilet_texts_of_a_confidential_location(client, confidential):
+    # HSDS goes further than the places API: a confidential toilet's notice,
+    # manager's name and source id (an OpenStreetMap node id is a position)
+    # are withheld too, since they are written about the place.
+    _, toilet, _ = confidential
+    secrets = {
+        "notice_nl": "zqfacnotice_nl",
+        "notice_fr": "zqfacnotice_fr",
+        "notice_en": "zqfacnotice_en",
+        "manager_name": "zqfacmanager",
+        "source_id": "node/zqfacsource",
+    }
+    for name, value in secrets.items():
+        setattr(toilet, name, value)
+    toilet.source = "osm"
+    toilet.save()
+    texts = [exports.dumps(hsds.document(lang)) for lang in LANGS]
+    texts.append(client.get("/en/directory/export/hsds.json").content.decode())
+    assert not [v for text in texts for v in secrets.values() if v in text]
+    # The same fields of a toilet that is not confidential are published.
+    toilet.location.confidential = False
+    toilet.location.save()
+    text = exports.dumps(hsds.document("en"))
+    assert all(secrets[k] in text for k in ("notice_en", "manager_name", "source_id"))
 
 
 def test_people_who_may_see_it_still_do(client, personas, confidential):

@@ -1,4 +1,4 @@
-"""Open-data exports: HSDS JSON, GeoJSON, CSV; licence lines; confidential locations."""
+"""Open-data exports: GeoJSON, CSV (HSDS: test_hsds.py); licence lines; confidential locations."""
 
 import csv
 import io
@@ -12,6 +12,7 @@ from django.core.management import call_command
 from umbrella.directory.importers import import_toilets
 from umbrella.directory.models import LanguageCode, Phone, TriState
 from umbrella.directory.tests import factories
+from umbrella.directory.tests.hsds_validation import attributes_of
 from umbrella.testing import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -52,35 +53,6 @@ def _no_secret(text: str) -> None:
     assert "50.855" not in text
 
 
-def test_hsds_has_the_four_tables_in_every_language(client, directory):
-    response = client.get("/en/directory/export/hsds.json")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert "CC BY 4.0" in body["license"]
-    assert "Umbrella Brussels directory" in body["attribution"]
-    assert {"organizations", "services", "locations", "service_at_locations"} <= body.keys()
-    service = next(s for s in body["services"] if s["id"] == str(directory["clinic"].service_id))
-    assert service["name"] == {"nl": "Kliniek", "fr": "Clinique", "en": "Clinic"}
-    assert service["attributes"]["no_papers_needed"] is True
-    assert service["languages"] == [{"language": "ro"}]
-    sal = next(x for x in body["service_at_locations"] if x["id"] == str(directory["clinic"].pk))
-    assert sal["service_id"] == service["id"]
-    assert sal["regular_schedule"][0] == {"weekday": 1, "opens_at": "00:00", "closes_at": "00:00"}
-    location = next(x for x in body["locations"] if x["id"] == sal["location_id"])
-    assert location["addresses"][0]["address_1"] == "Rue du Nord 1"
-    assert location["municipality"]["nis_code"] == "21015"  # Schaerbeek
-    toilet = next(x for x in body["locations"] if "facility" in x)
-    assert toilet["facility"]["free"] == "yes"
-
-
-def test_hsds_in_one_language(client, directory):
-    body = client.get("/en/directory/export/hsds.json", {"lang": "fr"}).json()
-    names = {s["name"] for s in body["services"]}
-    assert "Clinique" in names
-    assert body["language"] == "fr"
-
-
 def test_confidential_location_exports_only_its_municipality(client, personas, directory):
     # Exports are public files: the rule holds even for someone allowed to see the address.
     sign_in(client, personas.admin)
@@ -88,9 +60,10 @@ def test_confidential_location_exports_only_its_municipality(client, personas, d
         text = client.get(f"/en/directory/export/{url}").content.decode()
         _no_secret(text)
     body = client.get("/en/directory/export/hsds.json").json()
-    hidden = next(x for x in body["locations"] if x["location_hidden"])
-    assert hidden["latitude"] is None and hidden["addresses"] == []
-    assert hidden["municipality"]["nis_code"] == "21014"
+    hidden = next(x for x in body["locations"] if attributes_of(x)["confidential"] == "yes")
+    assert "latitude" not in hidden and "addresses" not in hidden
+    areas = {a["link_type"]: a.get("value") for a in hidden["attributes"]}
+    assert areas["municipality"] == "21014"
 
 
 def test_geojson_reuses_the_places_features(client, directory):
@@ -150,9 +123,9 @@ def test_bad_parameters_answer_400(client, db, url, params):
 
 def test_export_command(directory, tmp_path):
     target = tmp_path / "out.json"
-    call_command("export_directory", "--format", "hsds", "--lang", "nl", "-o", str(target))
+    call_command("export_directory", "--format", "geojson", "--lang", "nl", "-o", str(target))
     body = json.loads(target.read_text())
-    assert "Kliniek" in {s["name"] for s in body["services"]}
+    assert "Kliniek" in {f["properties"]["name"] for f in body["features"]}
     out = StringIO()
     call_command("export_directory", "--format", "csv", stdout=out)
     assert out.getvalue().startswith("# License: ")
