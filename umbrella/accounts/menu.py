@@ -270,7 +270,7 @@ def _service_staff(user, counts: bool) -> Section | None:
 
 
 def _platform(user, counts: bool) -> Section | None:
-    from umbrella.consultation import queries_meetings as queries
+    from umbrella.consultation.members import queries
 
     if not queries.is_member(user):
         return None

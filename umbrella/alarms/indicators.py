@@ -1,7 +1,7 @@
 """The alarms app's live figure for the consultation tracker: acknowledged within 60 s.
 
 Read-only, from the alarms' own timestamps (``raised_at``, ``acknowledged_at``).
-Labels and notes are marked in ``umbrella/consultation/texts_tracker.py``.
+Labels and notes are marked in ``umbrella/consultation/texts.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 
-from umbrella.consultation import texts_tracker as texts
+from umbrella.consultation import texts
 from umbrella.consultation.registry import Figure, Unit, indicator
 
 _lazy = lazy(gettext, str)

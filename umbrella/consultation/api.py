@@ -2,9 +2,11 @@
 
 from ninja import Router
 
-from umbrella.consultation.api_meetings import router as meetings_router
-from umbrella.consultation.api_tracker import router as tracker_router
+from umbrella.consultation.meetings.api import router as meetings_router
+from umbrella.consultation.rules.api import router as rules_router
+from umbrella.consultation.tracker.api import router as tracker_router
 
 router = Router()
 router.add_router("", meetings_router)
 router.add_router("", tracker_router)
+router.add_router("", rules_router)

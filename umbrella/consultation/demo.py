@@ -19,16 +19,11 @@ from django.utils import timezone
 
 from umbrella.accounts import actions as accounts_actions
 from umbrella.accounts.models import OrganisationKind
-from umbrella.consultation import actions_meetings as actions
-from umbrella.consultation.models import (
-    BodyKind,
-    Meeting,
-    MemberCategory,
-    Minutes,
-    Position,
-    Visibility,
-)
-from umbrella.consultation.queries_meetings import PLATFORM_SLUG
+from umbrella.consultation.meetings import actions
+from umbrella.consultation.meetings.models import Meeting, Minutes, Visibility
+from umbrella.consultation.members import actions as member_actions
+from umbrella.consultation.members.models import BodyKind, MemberCategory, Position
+from umbrella.consultation.members.queries import PLATFORM_SLUG
 
 REGION_ORGANISATION = "Brussels-Capital Region, platform secretariat (demo)"
 WORKING_GROUPS = {
@@ -66,7 +61,7 @@ def set_up_consultation_demo(result) -> None:
     """Create or reset the consultation app's demo rows; safe to run again."""
     call_command("load_consultation", verbosity=0)
     secretary = result.users["demo-secretary"]
-    platform = actions.ensure_body(
+    platform = member_actions.ensure_body(
         PLATFORM_SLUG,
         BodyKind.PLATFORM,
         name_nl="Gewestelijk overlegplatform sekswerk",
@@ -74,7 +69,7 @@ def set_up_consultation_demo(result) -> None:
         name_en="Regional consultation platform on sex work",
     )
     for slug, (nl, fr, en) in WORKING_GROUPS.items():
-        actions.ensure_body(
+        member_actions.ensure_body(
             slug, BodyKind.WORKING_GROUP, parent=platform, name_nl=nl, name_fr=fr, name_en=en
         )
     region = accounts_actions.ensure_organisation(
@@ -84,7 +79,7 @@ def set_up_consultation_demo(result) -> None:
         organisation = (
             region if organisation_name is None else result.organisations[organisation_name]
         )
-        actions.add_member(
+        member_actions.add_member(
             platform,
             by=secretary,
             organisation=organisation,

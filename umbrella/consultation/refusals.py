@@ -1,8 +1,10 @@
 """Refusals the person can read: a consultation page that gets a request it cannot handle
-(400), refuses (403) or finds nothing to show (404) answers with a translated sentence on
-the site's own page, not a bare error.
+(400), refuses (403) or finds nothing to show (404) answers on the site's own page with
+the refusal's own sentence and a link back to the platform.
 
-The project has no 403/404 templates of its own; ``urls.py`` wraps every view of the app.
+The project's 400/403/404 pages (``core/templates/``) say the same general sentence for
+every app; ``urls.py`` wraps every view of this app so that a refusal keeps its reason
+("Only the platform's secretary or the chair of this body may do this.").
 """
 
 from __future__ import annotations

@@ -1,34 +1,54 @@
-"""Worker tasks of the consultation platform: e-mail reminders before meetings, and the
-invitations and reminders to (re)send."""
+"""Worker tasks of the consultation platform: e-mail reminders before meetings, the
+invitations and reminders to (re)send, and the notices to the tracker's followers.
+
+The worker discovers this module (``core/worker.py``) and names each task by its
+module and function (``umbrella.consultation.tasks.send_meeting_reminders``), so the
+tasks of every concern are declared here, each calling its concern's code.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from umbrella.consultation import mail_meetings, queries_meetings
+from umbrella.consultation.following import actions as following
+from umbrella.consultation.following import notices
+from umbrella.consultation.meetings import mail, queries
 from umbrella.core.worker import periodic_task
 
 BATCH = 50
+NOTICE_BATCH = 20
+_last_cleanup: dict[str, datetime] = {}
 
 
 @periodic_task(idle_seconds=60)
 def send_meeting_reminders(now: datetime) -> bool:
     """Send the reminders that are due (each once); answer whether there were any."""
-    due = queries_meetings.due_reminders(now, limit=BATCH)
+    due = queries.due_reminders(now, limit=BATCH)
     for participation in due:
-        mail_meetings.send_reminder(participation, now=now)
+        mail.send_reminder(participation, now=now)
     return bool(due)
 
 
-@periodic_task(idle_seconds=30, wake=mail_meetings.mail_queued)
+@periodic_task(idle_seconds=30, wake=mail.mail_queued)
 def send_meeting_mail(now: datetime) -> bool:
     """Send the invitations and reminders that are due, retries included."""
-    mail_meetings.mail_queued.clear()
-    claimed = mail_meetings.claim_due_mail(now, limit=BATCH)
-    for mail in claimed:
-        mail_meetings.deliver_mail(mail, now=now, claimed=True)
+    mail.mail_queued.clear()
+    claimed = mail.claim_due_mail(now, limit=BATCH)
+    for attempt in claimed:
+        mail.deliver_mail(attempt, now=now, claimed=True)
     return bool(claimed)
 
 
-# The recommendations tracker registers its own tasks (notices to followers).
-from umbrella.consultation import tasks_tracker  # noqa: E402, F401
+@periodic_task(idle_seconds=5, wake=notices.notices_queued)
+def send_tracker_notices(now: datetime) -> bool:
+    """Send due e-mail notices to followers; answer whether there were any. Forget, once an
+    hour, the e-mail requests never confirmed."""
+    notices.notices_queued.clear()
+    claimed = notices.claim_due_notices(now, limit=NOTICE_BATCH)
+    for notice in claimed:
+        notices.send_notice(notice, now=now)
+    last = _last_cleanup.get("at")
+    if last is None or now - last > timedelta(hours=1):
+        following.forget_unconfirmed(now)
+        _last_cleanup["at"] = now
+    return bool(claimed)

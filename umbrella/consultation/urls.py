@@ -1,11 +1,22 @@
-from umbrella.consultation import urls_meetings, urls_tracker
+from umbrella.consultation.following import urls as following
+from umbrella.consultation.meetings import urls as meetings
+from umbrella.consultation.members import urls as members
 from umbrella.consultation.refusals import explained
+from umbrella.consultation.rules import urls as rules
+from umbrella.consultation.tracker import urls as tracker
 
 app_name = "consultation"
 
-# One namespace, two halves: meetings and members (urls_meetings, with the
-# overview at ``index``), the recommendations tracker and municipal rules (urls_tracker).
-urlpatterns = urls_meetings.urlpatterns + urls_tracker.urlpatterns
+# One namespace, one part per concern: the overview (``index``) and meetings, members,
+# following (before the tracker: see following/urls.py), the recommendations tracker,
+# the municipal rules.
+urlpatterns = (
+    meetings.urlpatterns
+    + members.urlpatterns
+    + following.urlpatterns
+    + tracker.urlpatterns
+    + rules.urlpatterns
+)
 
 # Every page answers a refusal (403) or a missing page (404) with a translated sentence.
 for _pattern in urlpatterns:

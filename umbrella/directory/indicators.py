@@ -1,6 +1,6 @@
 """The directory's live figures for the consultation tracker (``umbrella.consultation.registry``).
 
-Read-only. Labels and notes are marked in ``umbrella/consultation/texts_tracker.py``
+Read-only. Labels and notes are marked in ``umbrella/consultation/texts.py``
 (the consultation catalogue translates them).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 
-from umbrella.consultation import texts_tracker as texts
+from umbrella.consultation import texts
 from umbrella.consultation.registry import Figure, Unit, indicator
 
 _lazy = lazy(gettext, str)

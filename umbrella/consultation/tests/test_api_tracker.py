@@ -2,10 +2,10 @@
 
 import pytest
 
-from umbrella.consultation import seeds_tracker
-from umbrella.consultation.actions_tracker import save_milestone, update_recommendation
+from umbrella.consultation import seeds
 from umbrella.consultation.models import Recommendation, TrackerStatus
-from umbrella.consultation.tests import tracker_factories as make
+from umbrella.consultation.tests import factories as make
+from umbrella.consultation.tracker.actions import save_milestone, update_recommendation
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ RECOMMENDATION_KEYS = {
 
 @pytest.fixture
 def seeded(db):
-    seeds_tracker.load()
+    seeds.load()
 
 
 def test_recommendations_have_exactly_the_promised_shape(client, seeded):

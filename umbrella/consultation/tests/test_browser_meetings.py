@@ -19,6 +19,7 @@ from django.utils import timezone
 from umbrella.accounts.models import User
 from umbrella.browser import assert_no_axe_violations
 from umbrella.consultation import demo
+from umbrella.consultation.members.queries import PLATFORM_SLUG
 from umbrella.consultation.models import (
     Body,
     Meeting,
@@ -28,7 +29,6 @@ from umbrella.consultation.models import (
     Position,
     Recommendation,
 )
-from umbrella.consultation.queries_meetings import PLATFORM_SLUG
 from umbrella.testing import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from icalendar import Calendar
 
-from umbrella.consultation import actions_meetings as actions
-from umbrella.consultation.ical import meeting_uid
-from umbrella.consultation.tests.test_meetings_helpers import *  # noqa: F403 -- fixtures
-from umbrella.consultation.tests.test_meetings_helpers import NOW, aware
+from umbrella.consultation.meetings import actions
+from umbrella.consultation.meetings.ical import meeting_uid
+from umbrella.consultation.members import actions as member_actions
+from umbrella.consultation.tests.factories import NOW, aware
 from umbrella.testing import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -78,22 +78,22 @@ def test_summer_time_and_escaping(client, platform, secretary):
 def test_a_member_feed_has_members_only_meetings_and_can_be_revoked(
     client, personas, seats, public_meeting, closed_meeting
 ):
-    _token, secret = actions.issue_feed_token(seats["staff"])
+    _token, secret = member_actions.issue_feed_token(seats["staff"])
     url = f"/en/platform/calendar/{secret}.ics"
     uids = {str(e["UID"]) for e in _events(_parse(client.get(url)))}
     assert uids == {meeting_uid(public_meeting), meeting_uid(closed_meeting)}
     # A new address replaces the old one.
-    _token, newer = actions.issue_feed_token(seats["staff"])
+    _token, newer = member_actions.issue_feed_token(seats["staff"])
     assert client.get(url).status_code == 404
     assert client.get(f"/en/platform/calendar/{newer}.ics").status_code == 200
-    actions.revoke_feed_tokens(seats["staff"])
+    member_actions.revoke_feed_tokens(seats["staff"])
     assert client.get(f"/en/platform/calendar/{newer}.ics").status_code == 404
     assert client.get("/en/platform/calendar/guessed-token-1234.ics").status_code == 404
 
 
 def test_a_feed_stops_working_when_the_member_leaves(client, seats, secretary, closed_meeting):
-    _token, secret = actions.issue_feed_token(seats["police"])
-    actions.end_membership(seats["police"], by=secretary, today=NOW.date())
+    _token, secret = member_actions.issue_feed_token(seats["police"])
+    member_actions.end_membership(seats["police"], by=secretary, today=NOW.date())
     assert client.get(f"/en/platform/calendar/{secret}.ics").status_code == 404
 
 

@@ -6,11 +6,11 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from umbrella.consultation import actions_meetings as actions
-from umbrella.consultation import queries_meetings as queries
+from umbrella.consultation.meetings import actions
+from umbrella.consultation.members import actions as member_actions
+from umbrella.consultation.members import queries
 from umbrella.consultation.models import BodyKind, MemberCategory, Position
-from umbrella.consultation.tests.test_meetings_helpers import *  # noqa: F403 -- fixtures
-from umbrella.consultation.tests.test_meetings_helpers import NOW, meeting, seat
+from umbrella.consultation.tests.factories import NOW, meeting, seat
 from umbrella.testing import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def health(platform, personas):
-    group = actions.ensure_body(
+    group = member_actions.ensure_body(
         "health",
         BodyKind.WORKING_GROUP,
         parent=platform,

@@ -7,11 +7,9 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from umbrella.consultation import actions_meetings as actions
-from umbrella.consultation import queries_meetings as queries
+from umbrella.consultation.meetings import actions, queries
 from umbrella.consultation.models import AgendaDocument, Meeting, Participation, Visibility
-from umbrella.consultation.tests.test_meetings_helpers import *  # noqa: F403 -- fixtures
-from umbrella.consultation.tests.test_meetings_helpers import NOW, aware, meeting
+from umbrella.consultation.tests.factories import NOW, aware, meeting
 from umbrella.testing import sign_in
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from umbrella.consultation import actions_meetings as actions
-from umbrella.consultation.tests.test_meetings_helpers import *  # noqa: F403 -- fixtures
-from umbrella.consultation.tests.test_meetings_helpers import NOW, meeting
+from umbrella.consultation.meetings import actions
+from umbrella.consultation.tests.factories import NOW, meeting
 from umbrella.testing import assert_api_error, auth_header
 
 pytestmark = pytest.mark.django_db

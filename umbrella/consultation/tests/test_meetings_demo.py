@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from umbrella.accounts import actions as accounts_actions
 from umbrella.accounts.demo import ACCOUNTS, ORGANISATIONS, DemoResult
-from umbrella.consultation import queries_meetings as queries
 from umbrella.consultation.demo import set_up_consultation_demo
+from umbrella.consultation.meetings import queries
+from umbrella.consultation.members import queries as member_queries
 from umbrella.consultation.models import (
     Body,
     BodyKind,
@@ -38,7 +39,7 @@ def _result() -> DemoResult:
 def test_demo_platform_members_and_meetings(client):
     result = _result()
     set_up_consultation_demo(result)
-    platform = queries.regional_platform()
+    platform = member_queries.regional_platform()
     assert platform.slug == "regional-platform"
     groups = {b.name_en for b in Body.objects.filter(kind=BodyKind.WORKING_GROUP)}
     assert groups == {"North quarter", "Health", "Safety"}
@@ -50,7 +51,7 @@ def test_demo_platform_members_and_meetings(client):
     assert seats["demo-police"].category == MemberCategory.POLICE_ZONE
     assert seats["demo-outreach"].category == MemberCategory.FIELD_ORGANISATION
     assert seats["demo-outreach"].organisation.name == "Demo outreach organisation (demo)"
-    assert queries.can_manage(result.users["demo-secretary"])
+    assert member_queries.can_manage(result.users["demo-secretary"])
     assert Recommendation.objects.exists()  # the seeds were loaded
 
     now = timezone.now()

@@ -8,13 +8,12 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from umbrella.consultation import actions_meetings as actions
-from umbrella.consultation import mail_meetings
+from umbrella.consultation.meetings import actions
+from umbrella.consultation.meetings import mail as meeting_mail
+from umbrella.consultation.meetings.queries import REMIND_BEFORE
 from umbrella.consultation.models import MailKind, MailStatus, MeetingMail, Reminder, ReminderStatus
-from umbrella.consultation.queries_meetings import REMIND_BEFORE
 from umbrella.consultation.tasks import send_meeting_mail, send_meeting_reminders
-from umbrella.consultation.tests.test_meetings_helpers import *  # noqa: F403 -- fixtures
-from umbrella.consultation.tests.test_meetings_helpers import NOW, meeting
+from umbrella.consultation.tests.factories import NOW, meeting
 from umbrella.core.worker import registered_tasks
 
 pytestmark = pytest.mark.django_db
@@ -89,12 +88,12 @@ def test_the_mail_task_is_registered_with_the_worker():
 
 
 def test_a_failed_reminder_is_retried_with_backoff_a_row_per_attempt(invited, seats, monkeypatch):
-    real_send = mail_meetings.send_mail
+    real_send = meeting_mail.send_mail
 
     def broken(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr(mail_meetings, "send_mail", broken)
+    monkeypatch.setattr(meeting_mail, "send_mail", broken)
     first = invited.starts_at - timedelta(hours=20)
     _run_at(first)
     failed = Reminder.objects.filter(status=ReminderStatus.FAILED)
@@ -113,7 +112,7 @@ def test_a_failed_reminder_is_retried_with_backoff_a_row_per_attempt(invited, se
     assert _mail_at(first + timedelta(minutes=2)) is True
     assert staff.get(attempt=3).due_at == first + timedelta(minutes=6)
     # The server is back: attempt 3 goes out, and the reminder reads sent.
-    monkeypatch.setattr(mail_meetings, "send_mail", real_send)
+    monkeypatch.setattr(meeting_mail, "send_mail", real_send)
     assert _mail_at(first + timedelta(minutes=6)) is True
     assert sorted(m.to[0] for m in mail.outbox) == ["officer@stjosse.example", "staff@cpas.example"]
     assert [m.status for m in staff.order_by("attempt")] == [
@@ -132,15 +131,15 @@ def test_retries_stop_after_the_last_attempt_or_when_the_meeting_starts(
     def broken(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr(mail_meetings, "send_mail", broken)
+    monkeypatch.setattr(meeting_mail, "send_mail", broken)
     first = invited.starts_at - timedelta(hours=20)
     _run_at(first)
     moment = first
-    for _attempt in range(2, mail_meetings.MAIL_ATTEMPTS + 1):
+    for _attempt in range(2, meeting_mail.MAIL_ATTEMPTS + 1):
         moment += timedelta(hours=1)
         assert _mail_at(moment) is True
     staff = MeetingMail.objects.filter(member=seats["staff"], kind=MailKind.REMINDER)
-    assert staff.count() == mail_meetings.MAIL_ATTEMPTS
+    assert staff.count() == meeting_mail.MAIL_ATTEMPTS
     assert not staff.filter(status=MailStatus.QUEUED).exists()
     assert _mail_at(moment + timedelta(hours=1)) is False
     # A reminder failing 1 minute before the meeting is not retried after it started.
@@ -159,12 +158,12 @@ def test_failed_invitations_are_rows_retried_by_the_worker(
 ):
     personas.staff.email = "staff@cpas.example"
     personas.staff.save()
-    real_send = mail_meetings.send_mail
+    real_send = meeting_mail.send_mail
 
     def broken(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr(mail_meetings, "send_mail", broken)
+    monkeypatch.setattr(meeting_mail, "send_mail", broken)
     invited_at = NOW
     with time_machine.travel(invited_at, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
@@ -176,7 +175,7 @@ def test_failed_invitations_are_rows_retried_by_the_worker(
     ]
     assert "mail server down" in rows.get(attempt=1).error
     assert mail.outbox == []
-    monkeypatch.setattr(mail_meetings, "send_mail", real_send)
+    monkeypatch.setattr(meeting_mail, "send_mail", real_send)
     assert _mail_at(invited_at + timedelta(minutes=2)) is True
     assert [m.to[0] for m in mail.outbox] == ["staff@cpas.example"]
     assert "Open plenary" in mail.outbox[0].subject
@@ -193,6 +192,6 @@ def test_two_workers_never_send_the_same_attempt(invited, seats):
         due_at=due,
     )
     with time_machine.travel(due, tick=False):
-        first = mail_meetings.claim_due_mail(timezone.now())
-        second = mail_meetings.claim_due_mail(timezone.now())
+        first = meeting_mail.claim_due_mail(timezone.now())
+        second = meeting_mail.claim_due_mail(timezone.now())
     assert [m.pk for m in first] == [row.pk] and second == []

@@ -4,11 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from umbrella.consultation import actions_meetings as actions
-from umbrella.consultation import queries_meetings as queries
+from umbrella.consultation.members import actions, queries
 from umbrella.consultation.models import Member, MemberCategory, Position
-from umbrella.consultation.tests.test_meetings_helpers import *  # noqa: F403 -- fixtures
-from umbrella.consultation.tests.test_meetings_helpers import NOW, organisation_of, seat
+from umbrella.consultation.tests.factories import NOW, organisation_of, seat
 from umbrella.testing import sign_in
 
 pytestmark = pytest.mark.django_db

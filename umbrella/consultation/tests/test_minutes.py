@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from umbrella.consultation import actions_meetings as actions
-from umbrella.consultation import queries_meetings as queries
+from umbrella.consultation.meetings import actions, queries
+from umbrella.consultation.members import actions as member_actions
 from umbrella.consultation.models import (
     MINUTES_TRANSITIONS,
     BodyKind,
@@ -17,9 +17,8 @@ from umbrella.consultation.models import (
     TrackerStatus,
     Visibility,
 )
-from umbrella.consultation.tests import tracker_factories
-from umbrella.consultation.tests.test_meetings_helpers import *  # noqa: F403 -- fixtures
-from umbrella.consultation.tests.test_meetings_helpers import NOW, meeting
+from umbrella.consultation.tests import factories
+from umbrella.consultation.tests.factories import NOW, meeting
 from umbrella.testing import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +95,7 @@ def test_approval_is_by_a_later_started_meeting_of_the_same_body(held, platform,
     upcoming = meeting(platform, secretary, starts_at=NOW + timedelta(days=30))
     with pytest.raises(actions.ConsultationError):  # not started yet
         actions.approve_minutes(minutes, by=secretary, at_meeting=upcoming)
-    group = actions.ensure_body(
+    group = member_actions.ensure_body(
         "health",
         BodyKind.WORKING_GROUP,
         parent=platform,
@@ -185,7 +184,7 @@ def test_members_comment_on_draft_minutes(client, held, personas, seats, secreta
 
 def test_a_decision_moves_a_recommendation(held, secretary):
     first, _second = held
-    toilets = tracker_factories.recommendation("Public toilets")
+    toilets = factories.recommendation("Public toilets")
     item = actions.add_agenda_item(first, by=secretary, title_en="Toilets", duration_minutes=20)
     decision = actions.record_decision(
         first,
@@ -203,7 +202,7 @@ def test_a_decision_moves_a_recommendation(held, secretary):
 
 def test_a_refused_move_leaves_no_decision(held, secretary):
     first, _second = held
-    toilets = tracker_factories.recommendation("Public toilets")
+    toilets = factories.recommendation("Public toilets")
     with pytest.raises(actions.ConsultationError) as refused:
         actions.record_decision(
             first, by=secretary, text_en="Done!", moves=[(toilets, TrackerStatus.IMPLEMENTED, 50)]

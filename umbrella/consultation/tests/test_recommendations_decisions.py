@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from umbrella.consultation import actions_meetings as meetings
-from umbrella.consultation import seeds_tracker
+from umbrella.consultation import seeds
+from umbrella.consultation.meetings import actions as meetings
+from umbrella.consultation.members import actions as member_actions
 from umbrella.consultation.models import BodyKind, Recommendation, Visibility
-from umbrella.consultation.tests import tracker_factories as make
+from umbrella.consultation.tests import factories as make
 from umbrella.testing import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +22,9 @@ NEXT = datetime(2026, 11, 9, 14, 0, tzinfo=BRUSSELS)
 
 @pytest.fixture
 def setting(db):
-    seeds_tracker.load()
+    seeds.load()
     secretary = make.secretary()
-    body = meetings.ensure_body(
+    body = member_actions.ensure_body(
         "regional-platform",
         BodyKind.PLATFORM,
         name_nl="Platform",
@@ -93,7 +94,7 @@ def test_a_members_only_decision_is_shown_to_members_only(client, setting, perso
 
 
 def test_a_refused_move_leaves_no_decision_and_no_change(setting):
-    from umbrella.consultation.actions_meetings import ConsultationError
+    from umbrella.consultation.exceptions import ConsultationError
     from umbrella.consultation.models import Decision
 
     secretary, body = setting

@@ -6,14 +6,14 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from umbrella.consultation import seeds_tracker
+from umbrella.consultation import seeds
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def seeded(db):
-    seeds_tracker.load()
+    seeds.load()
 
 
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])

@@ -8,12 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from umbrella.consultation.actions_tracker import (
-    recompute_tree,
-    save_milestone,
-    update_recommendation,
-    weighted_progress,
-)
 from umbrella.consultation.models import (
     DEFAULT_PROGRESS,
     Actor,
@@ -23,7 +17,13 @@ from umbrella.consultation.models import (
     Responsibility,
     TrackerStatus,
 )
-from umbrella.consultation.tests import tracker_factories as make
+from umbrella.consultation.tests import factories as make
+from umbrella.consultation.tracker.actions import (
+    recompute_tree,
+    save_milestone,
+    update_recommendation,
+    weighted_progress,
+)
 
 pytestmark = pytest.mark.django_db
 BRUSSELS = ZoneInfo("Europe/Brussels")

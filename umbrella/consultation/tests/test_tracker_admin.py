@@ -4,7 +4,7 @@ weight recomputes the parent's roll-up (with a trace)."""
 import pytest
 from django.urls import reverse
 
-from umbrella.consultation import seeds_tracker
+from umbrella.consultation import seeds
 from umbrella.consultation.models import ChangeKind, Recommendation
 from umbrella.testing import sign_in
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client, personas):
-    seeds_tracker.load()
+    seeds.load()
     return sign_in(client, personas.admin)
 
 
@@ -34,7 +34,7 @@ def test_status_and_progress_are_read_only_in_the_admin(admin_client):
 
 
 def test_a_new_weight_recomputes_the_parent(admin_client, personas):
-    from umbrella.consultation.actions_tracker import update_recommendation
+    from umbrella.consultation.tracker.actions import update_recommendation
 
     health = Recommendation.objects.get(slug="action-plan-health")
     update_recommendation(health, by=personas.admin, status="in_progress", progress=70)
@@ -58,8 +58,8 @@ def test_a_new_weight_recomputes_the_parent(admin_client, personas):
 def test_a_part_with_a_history_cannot_be_deleted_and_one_without_recomputes_its_parent(
     admin_client, personas
 ):
-    from umbrella.consultation.actions_tracker import recompute_tree, update_recommendation
-    from umbrella.consultation.tests import tracker_factories as make
+    from umbrella.consultation.tests import factories as make
+    from umbrella.consultation.tracker.actions import recompute_tree, update_recommendation
 
     health = Recommendation.objects.get(slug="action-plan-health")
     update_recommendation(health, by=personas.admin, status="implemented")

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 
 from umbrella.browser import assert_no_axe_violations
-from umbrella.consultation import seeds_tracker
+from umbrella.consultation import seeds
 from umbrella.consultation.models import Recommendation
-from umbrella.consultation.tests import tracker_factories as make
+from umbrella.consultation.tests import factories as make
 from umbrella.testing import sign_in
 
 pytestmark = [
@@ -22,7 +22,7 @@ pytestmark = [
 
 @pytest.fixture
 def seeded(geography):
-    seeds_tracker.load()
+    seeds.load()
 
 
 def test_the_secretary_moves_a_recommendation_and_the_public_sees_it_in_three_languages(

@@ -10,16 +10,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from umbrella.consultation import seeds_tracker
-from umbrella.consultation.actions_tracker import (
-    CONFIRM_WITHIN,
-    forget_unconfirmed,
-    send_due_notices,
-    update_recommendation,
-)
+from umbrella.consultation import seeds
+from umbrella.consultation.following.actions import CONFIRM_WITHIN, follow, forget_unconfirmed
+from umbrella.consultation.following.notices import send_due_notices
 from umbrella.consultation.models import EmailFollower, Notice, Recommendation, TrackerStatus
-from umbrella.consultation.tasks_tracker import send_tracker_notices
-from umbrella.consultation.tests import tracker_factories as make
+from umbrella.consultation.tasks import send_tracker_notices
+from umbrella.consultation.tests import factories as make
+from umbrella.consultation.tracker.actions import update_recommendation
 
 pytestmark = pytest.mark.django_db
 ADDRESS = "someone@example.org"
@@ -27,7 +24,7 @@ ADDRESS = "someone@example.org"
 
 @pytest.fixture
 def rec(db):
-    seeds_tracker.load()
+    seeds.load()
     return Recommendation.objects.get(slug="public-toilets")
 
 
@@ -139,7 +136,6 @@ def test_unconfirmed_requests_are_forgotten_after_seven_days(
 
 
 def test_the_worker_task_sends_and_retries_failed_notices(rec, personas, mailoutbox, monkeypatch):
-    from umbrella.consultation.actions_tracker import follow
 
     staff = personas.staff
     staff.email = "staff@example.org"
@@ -151,7 +147,7 @@ def test_the_worker_task_sends_and_retries_failed_notices(rec, personas, mailout
     def refuse(*args, **kwargs):
         raise OSError("SMTP down")
 
-    monkeypatch.setattr("umbrella.consultation.actions_tracker.send_mail", refuse)
+    monkeypatch.setattr("umbrella.consultation.following.notices.send_mail", refuse)
     now = timezone.now()
     assert send_tracker_notices(now) is True
     notice.refresh_from_db()

@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from umbrella.consultation import seeds_tracker
-from umbrella.consultation.actions_tracker import update_recommendation
+from umbrella.consultation import seeds
 from umbrella.consultation.models import (
     Body,
     BodyKind,
@@ -21,7 +20,8 @@ from umbrella.consultation.models import (
     RecommendationComment,
     TrackerStatus,
 )
-from umbrella.consultation.tests import tracker_factories as make
+from umbrella.consultation.tests import factories as make
+from umbrella.consultation.tracker.actions import update_recommendation
 from umbrella.testing import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seeded(db):
-    seeds_tracker.load()
+    seeds.load()
     return {r.slug: r for r in Recommendation.objects.all()}
 
 
@@ -207,7 +207,8 @@ def test_a_follower_with_an_address_is_told_by_e_mail(
 ):
     from django.utils import timezone
 
-    from umbrella.consultation.actions_tracker import follow, send_due_notices
+    from umbrella.consultation.following.actions import follow
+    from umbrella.consultation.following.notices import send_due_notices
 
     staff = personas.staff
     staff.email = "staff@example.org"
@@ -301,7 +302,7 @@ def test_a_follower_is_e_mailed_in_the_language_she_followed_in(
 def _follow_in_french_then_dutch(client, seeded, secretary, personas, mailoutbox):
     from django.utils import timezone
 
-    from umbrella.consultation.actions_tracker import send_due_notices
+    from umbrella.consultation.following.notices import send_due_notices
     from umbrella.consultation.models import Follower
 
     staff = personas.staff

@@ -4,7 +4,7 @@ municipalities' rules without invented facts, and a command that can run twice."
 import pytest
 from django.core.management import call_command
 
-from umbrella.consultation import seeds_tracker
+from umbrella.consultation import seeds
 from umbrella.consultation.models import (
     ChangeKind,
     MunicipalityRecord,
@@ -36,7 +36,7 @@ def test_load_consultation_creates_everything_once(capsys):
 
 
 def test_every_recommendation_is_marked_as_reported_and_translated():
-    seeds_tracker.load()
+    seeds.load()
     for rec in Recommendation.objects.all():
         assert rec.as_reported
         assert rec.official_text_url == ""
@@ -46,7 +46,7 @@ def test_every_recommendation_is_marked_as_reported_and_translated():
 
 
 def test_the_five_highlighted_measures_are_there_with_their_indicators():
-    seeds_tracker.load()
+    seeds.load()
     highlighted = {
         r.slug: [i.key for i in r.indicator_links.all()]
         for r in Recommendation.objects.filter(highlighted=True)
@@ -61,7 +61,7 @@ def test_the_five_highlighted_measures_are_there_with_their_indicators():
 
 
 def test_the_action_plan_rolls_up_from_its_three_parts_with_a_trace():
-    seeds_tracker.load()
+    seeds.load()
     plan = Recommendation.objects.get(slug="action-plan")
     parts = list(plan.children.all())
     assert len(parts) == 3
@@ -79,14 +79,14 @@ def test_the_action_plan_rolls_up_from_its_three_parts_with_a_trace():
 
 
 def test_an_edited_recommendation_is_not_overwritten():
-    seeds_tracker.load()
+    seeds.load()
     Recommendation.objects.filter(slug="public-toilets").update(title_en="Edited")
-    seeds_tracker.load()
+    seeds.load()
     assert Recommendation.objects.get(slug="public-toilets").title_en == "Edited"
 
 
 def test_municipalities_without_a_known_rule_say_so_and_are_flagged():
-    seeds_tracker.load()
+    seeds.load()
     with_rules = set(MunicipalRule.objects.values_list("municipality__nis_code", flat=True))
     assert with_rules == {"21004", "21014", "21015"}
     others = MunicipalityRecord.objects.exclude(nis_code__in=with_rules)
@@ -96,7 +96,7 @@ def test_municipalities_without_a_known_rule_say_so_and_are_flagged():
 
 
 def test_no_rule_has_an_invented_link_date_or_status():
-    seeds_tracker.load()
+    seeds.load()
     for rule in MunicipalRule.objects.all():
         assert rule.to_verify
         assert rule.source_url == ""

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from umbrella.consultation import seeds_tracker
+from umbrella.consultation import seeds
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        counts = seeds_tracker.load()
+        counts = seeds.load()
         self.stdout.write(
             "Created {recommendations} recommendations, {indicator_links} indicator links, "
             "{municipalities} municipalities and {rules} rules.".format(**counts)

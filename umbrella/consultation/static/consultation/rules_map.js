@@ -5,7 +5,10 @@
  * Each municipality is filled by what is known there (colour AND border
  * style), and carries the letters of the kinds of rule known (P, U, T, O or
  * "—"), so nothing is told by colour alone. The boundaries come from this
- * site's areas API; no tile is loaded unless the operator set TILE_URL.
+ * site's areas API; the base (tiles or the self-hosted archive, the scale bar)
+ * comes from areas/basemap.js, without its names: each municipality here
+ * carries its own. No tile is loaded unless the operator set TILE_URL or
+ * installed an archive.
  */
 (function () {
   "use strict";
@@ -31,8 +34,8 @@
     L.control.zoom({ zoomInTitle: data.zoomIn, zoomOutTitle: data.zoomOut }).addTo(map);
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution(data.attribution);
-    if (data.tileUrl) {
-      L.tileLayer(data.tileUrl, { attribution: data.tileAttribution }).addTo(map);
+    if (window.UmbrellaBaseMap) {
+      window.UmbrellaBaseMap.decorate(map, root, { labels: false });
     }
     map.fitBounds(REGION_BOUNDS, { animate: false });
 
