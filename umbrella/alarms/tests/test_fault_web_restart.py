@@ -54,14 +54,22 @@ class Server:
             ],
             cwd=settings.BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
+        # A fresh interpreter importing the project takes 7-20 s on a loaded
+        # 2-core machine (the serve tests allow 90 s as well).
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
             try:
-                httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
+                httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=2)
                 return
             except httpx.TransportError:
                 time.sleep(0.1)
-        raise AssertionError("the web server did not start")
+        self.log.flush()
+        raise AssertionError(
+            f"the web server did not start (exit code {self.proc.poll()}):\n"
+            + open(self.log.name, errors="replace").read()[-3000:]
+        )
 
     def kill(self) -> None:
         assert self.proc is not None
