@@ -136,6 +136,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "umbrella.core.middleware.SecurityHeadersMiddleware",
+    # Notes the matched route for GET /metrics (core/metrics.py).
+    "umbrella.core.metrics.RouteMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "umbrella.core.head.HeadAsGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -325,8 +327,9 @@ _HTTPS = SITE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
-# The load balancer checks health over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz"]
+# The load balancer checks health, and Prometheus scrapes each web process,
+# over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
@@ -493,6 +496,22 @@ ALARM_ERASE_AFTER_DAYS = env_int("ALARM_ERASE_AFTER_DAYS", 30, minimum=1)
 # Web and worker processes run full garbage collections on this timer instead
 # of in the middle of a request (umbrella/core/runtime.py); 0 = CPython's default.
 GC_FULL_COLLECTION_SECONDS = env_int("GC_FULL_COLLECTION_SECONDS", 300, minimum=0)
+
+# --- Metrics --------------------------------------------------------------
+# GET /metrics (Prometheus text, docs/operations.md) answers 404 while this is
+# empty, and then only to "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_TOKEN = env_str("METRICS_TOKEN", "").strip()
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured(
+        "METRICS_TOKEN is shorter than 32 characters: use a random value "
+        "(e.g. `openssl rand -hex 32`), or leave it unset to turn /metrics off."
+    )
+
+# --- Backups --------------------------------------------------------------
+# manage.py backup and restore encrypt and decrypt archives with a key derived
+# from this passphrase (scrypt, AES-GCM); neither runs without it. Keep it
+# apart from the archives (docs/operations.md).
+BACKUP_PASSPHRASE = env_str("BACKUP_PASSPHRASE", "")
 
 # --- Logs -----------------------------------------------------------------
 # plain: one line per record for a terminal; json: one JSON object per line

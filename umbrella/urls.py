@@ -11,6 +11,7 @@ from umbrella.notify.views import alarm_stream
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("healthz/live", core_views.healthz_live, name="healthz-live"),
+    path("metrics", core_views.metrics, name="metrics"),
     # The responders' live stream is a plain async view (server-sent events),
     # so it sits in front of the ninja API that owns the rest of /api/v1/.
     path("api/v1/alarms/stream", alarm_stream, name="alarm-stream"),

@@ -8,19 +8,28 @@ from umbrella.core.models import WorkerHeartbeat
 
 
 @transaction.atomic
-def record_heartbeat(process: str, now: datetime, started_at: datetime, name: str = "") -> None:
-    """Record that the worker process ``process`` (``host:pid``) is alive at ``now``."""
-    WorkerHeartbeat.objects.update_or_create(
-        process=process,
+def record_heartbeat(
+    process: str, now: datetime, started_at: datetime, name: str = "", lanes: dict | None = None
+) -> None:
+    """Record that the worker process ``process`` (``host:pid``) is alive at ``now``,
+    with its lanes' state when given (``record_lanes``)."""
+    defaults = {
+        "name": name or process,
+        "beat_at": now,
+        "started_at": started_at,
         # A beat also undoes a "stopped" mark set by mistake (a pid read in
         # another pid namespace under the same host name): it is alive.
-        defaults={
-            "name": name or process,
-            "beat_at": now,
-            "started_at": started_at,
-            "stopped_at": None,
-        },
-    )
+        "stopped_at": None,
+    }
+    if lanes is not None:
+        defaults.update(lanes=lanes, lanes_at=now)
+    WorkerHeartbeat.objects.update_or_create(process=process, defaults=defaults)
+
+
+def record_lanes(process: str, now: datetime, lanes: dict) -> None:
+    """Record the lanes' state without a beat (a stuck lane withholds the beat; the
+    metrics still show which lane it is and how late)."""
+    WorkerHeartbeat.objects.filter(process=process).update(lanes=lanes, lanes_at=now)
 
 
 @transaction.atomic

@@ -11,6 +11,8 @@ change.
 The access log (logger ``umbrella.access``) has one line per request:
 method, path (no query string: it may carry an API key), status and duration.
 The apps' path filters (``core/log_filters.py``) mask the secrets in paths.
+Every request is also counted for ``GET /metrics`` by its route, never its
+path (``core/metrics.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import logging
 import time
 
 from django.conf import settings
+
+from umbrella.core import metrics
 
 logger = logging.getLogger("umbrella.access")
 
@@ -62,7 +66,7 @@ class Front:
             return await self.app(scope, receive, send)
         client, scheme = forwarded_client(scope, settings.TRUSTED_PROXY_COUNT)
         scope = {**scope, "client": client, "scheme": scheme}
-        if not self.access_log or scope["type"] != "http":
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
         started = time.monotonic()
         status = 0
@@ -76,21 +80,24 @@ class Front:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            duration_ms = (time.monotonic() - started) * 1000
-            logger.info(
-                "%s %s %s %.1fms",
-                scope["method"],
-                scope["path"],
-                status or "-",
-                duration_ms,
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status or None,
-                    "duration_ms": round(duration_ms, 1),
-                },
-            )
-
+            seconds = time.monotonic() - started
+            # By route and status, never the path (docs/operations.md).
+            metrics.observe_request(scope, status, seconds)
+            if self.access_log:
+                duration_ms = seconds * 1000
+                logger.info(
+                    "%s %s %s %.1fms",
+                    scope["method"],
+                    scope["path"],
+                    status or "-",
+                    duration_ms,
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status or None,
+                        "duration_ms": round(duration_ms, 1),
+                    },
+                )
 
 def _application(access_log: bool):
     from umbrella.asgi import application as django_application

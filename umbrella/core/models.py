@@ -22,6 +22,11 @@ class WorkerHeartbeat(models.Model):
     beat_at = models.DateTimeField(_("last heartbeat"), db_index=True)
     # Set on a clean stop, or by a worker of the same host that found the pid gone.
     stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    # Each lane (periodic task) of the worker: when its last loop began and by
+    # when it promised to be back, as Unix times. Written every tick, also
+    # while a stuck lane withholds the beat, so GET /metrics names the lane.
+    lanes = models.JSONField(_("lanes"), default=dict, blank=True)
+    lanes_at = models.DateTimeField(_("lanes recorded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("worker heartbeat")

@@ -1,12 +1,15 @@
-"""Pages every visitor sees, and the health check."""
+"""Pages every visitor sees, the health checks and the metrics."""
+
+import hmac
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from umbrella.core import metrics as core_metrics
 from umbrella.core.queries import (
     cache_is_up,
     database_is_up,
@@ -56,3 +59,25 @@ def healthz(request):
     if down:
         body["down"] = down
     return JsonResponse(body, status=503 if down else 200)
+
+
+@never_cache
+@require_safe
+def metrics(request):
+    """Prometheus' text format (docs/operations.md): 404 unless ``METRICS_TOKEN`` is
+    set, then only to ``Authorization: Bearer <METRICS_TOKEN>`` (compared in
+    constant time)."""
+    token = settings.METRICS_TOKEN
+    if not token:
+        raise Http404
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    ):
+        return HttpResponse(
+            "Send Authorization: Bearer <METRICS_TOKEN> to read the metrics.\n",
+            status=401,
+            content_type="text/plain; charset=utf-8",
+            headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+        )
+    return HttpResponse(core_metrics.render(), content_type=core_metrics.CONTENT_TYPE)

@@ -24,7 +24,12 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from umbrella.core import runtime
-from umbrella.core.actions import mark_worker_stopped, reap_dead_workers, record_heartbeat
+from umbrella.core.actions import (
+    mark_worker_stopped,
+    reap_dead_workers,
+    record_heartbeat,
+    record_lanes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +111,9 @@ class Lane:
         self.limit = getattr(self.task, "limit_seconds", None) or self.max_age
         self.wake: threading.Event | None = getattr(self.task, "wake", None)
         self.back_by = time.monotonic() + self.limit
+        # When the last loop (a run, then a rest) began, as a Unix time: GET
+        # /metrics shows its age (docs/operations.md).
+        self.looped_at = time.time()
         self.thread = threading.Thread(target=self.run, name=f"worker-{name}", daemon=True)
 
     def run(self) -> None:
@@ -120,6 +128,7 @@ class Lane:
             while not self.stop.is_set():
                 close_old_connections()
                 self.back_by = time.monotonic() + self.limit
+                self.looped_at = time.time()
                 try:
                     busy = self.task(timezone.now())
                 except Exception:
@@ -139,6 +148,12 @@ class Lane:
         """End the lane's rest now (the stop event is already set)."""
         if self.wake is not None:
             self.wake.set()
+
+    def state(self) -> dict[str, float]:
+        """Return when the last loop began and by when the lane promised to be back
+        (Unix times), as the heartbeat row keeps them."""
+        back_by = time.time() + (self.back_by - time.monotonic())
+        return {"loop": round(self.looped_at, 3), "back_by": round(back_by, 3)}
 
     def stalled_for(self, now: float | None = None) -> float:
         """Return how far past its promised return the lane is (0 when it is not)."""
@@ -175,15 +190,17 @@ def run_forever(stop: threading.Event, name: str | None = None) -> None:
     )
     try:
         _reap()
-        _beat(process, name, started_at)
+        _beat(process, name, started_at, {lane.name: lane.state() for lane in lanes})
         for lane in lanes:
             lane.thread.start()
         while not stop.is_set():
             stuck = [lane.name for lane in lanes if lane.stalled_for() > 0]
+            lanes_state = {lane.name: lane.state() for lane in lanes}
             if stuck:
                 logger.error("worker %s: task(s) stuck, heartbeat withheld: %s", name, stuck)
+                _record_lanes(process, name, lanes_state)
             else:
-                _beat(process, name, started_at)
+                _beat(process, name, started_at, lanes_state)
             _reap()
             collections.maybe_collect()
             stop.wait(tick)
@@ -224,9 +241,17 @@ def _reap() -> None:
         logger.exception("could not look for dead workers")
 
 
-def _beat(process: str, name: str, started_at: datetime) -> None:
+def _beat(process: str, name: str, started_at: datetime, lanes: dict | None = None) -> None:
     close_old_connections()
     try:
-        record_heartbeat(process, timezone.now(), started_at, name=name)
+        record_heartbeat(process, timezone.now(), started_at, name=name, lanes=lanes)
     except Exception:
         logger.exception("worker %s could not record its heartbeat", name)
+
+
+def _record_lanes(process: str, name: str, lanes: dict) -> None:
+    close_old_connections()
+    try:
+        record_lanes(process, timezone.now(), lanes)
+    except Exception:
+        logger.exception("worker %s could not record its lanes", name)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from umbrella.accounts.auth import release_connection, stream_user
+from umbrella.core import metrics
 from umbrella.notify import conf, fanout, queries
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ async def event_stream(
     # then both replayed and queued, and the queued copy is skipped below —
     # never lost.
     subscription = hub.subscribe(user_id)
+    metrics.stream_opened()
     if stop is not None:
         stop.add_done_callback(lambda _done: subscription.put(fanout.CLOSE))
     try:
@@ -148,3 +150,4 @@ async def event_stream(
             yield text
     finally:
         hub.unsubscribe(subscription)
+        metrics.stream_closed()

@@ -45,6 +45,9 @@ ALLOWED_ENVIRON = {
     ("asgi.py", "DJANGO_SETTINGS_MODULE"),
     # serve hands its whole environment to the web processes it starts.
     ("core/management/commands/serve.py", "copy"),
+    # backup hands pg_dump and pg_restore the environment plus libpq's
+    # variables (the password never on a command line).
+    ("core/backup.py", "copy"),
 }
 NAME = re.compile(r"`([A-Z][A-Z0-9_]*)`")
 

@@ -17,15 +17,22 @@ Each web process gets a listening socket of its own, bound to the same port
 with ``SO_REUSEPORT`` (``umbrella/core/webserver.py`` says why): the kernel
 spreads new connections over them, and a restarted web process takes over
 its socket and the connections already waiting on it.
+
+The web processes share a fresh directory for prometheus_client's multiprocess
+files (``PROMETHEUS_MULTIPROC_DIR`` in their environment), so ``GET /metrics``
+on any of them adds up the requests and streams of all (``core/metrics.py``);
+it is removed when ``serve`` stops.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 from django.conf import settings
@@ -33,6 +40,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils.module_loading import autodiscover_modules
+from prometheus_client import multiprocess
 
 from umbrella.core import runtime
 
@@ -165,6 +173,10 @@ class Command(BaseCommand):
             raise CommandError("--worker-processes must be 1 or more.")
         sockets = listening_sockets(options["host"], port, options["workers"])
         env = os.environ.copy()
+        # The web processes' metrics files: new for each serve, never shared
+        # with another one (a pid of another container could collide).
+        metrics_dir = tempfile.mkdtemp(prefix="umbrella-metrics-")
+        env["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
         if not options["no_worker"]:
             # Imported once here (tasks, and every view the worker's
             # settle_heap() would import), and the heap frozen before the
@@ -209,6 +221,8 @@ class Command(BaseCommand):
                     self.stderr.write(
                         f"A web process exited with code {web.returncode}; restarting it."
                     )
+                    # Its open streams are gone with it (its counters stay).
+                    multiprocess.mark_process_dead(web.pid, metrics_dir)
                     time.sleep(RESTART_PAUSE_SECONDS)
                     webs[i] = start_web(sockets[i])
                 for i, (dead, started) in enumerate(workers):
@@ -238,3 +252,4 @@ class Command(BaseCommand):
                         proc.kill()
             for sock in sockets:
                 sock.close()
+            shutil.rmtree(metrics_dir, ignore_errors=True)
