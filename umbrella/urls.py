@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from umbrella.api import api
+from umbrella.areas import tiles
 from umbrella.core import views as core_views
 from umbrella.notify.views import alarm_stream
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("open311/v2/", include("umbrella.reports.open311_urls")),
     path("api/hsds/", include("umbrella.directory.hsds_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The self-hosted base map, when a deployer installed one (docs/areas.md).
+    path("tiles/base.pmtiles", tiles.base_map, name="base-map-tiles"),
 ]
 
 urlpatterns += i18n_patterns(

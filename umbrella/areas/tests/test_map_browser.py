@@ -32,7 +32,7 @@ def assert_no_axe_violations(page) -> None:
 
 def _open_map(page, live_server, language="en"):
     page.goto(f"{live_server.url}/{language}/areas/map/")
-    page.wait_for_selector("#brussels-map .areas-map-label", state="attached")
+    page.wait_for_selector("#brussels-map .umbrella-map-label--municipality", state="attached")
     page.wait_for_selector("#brussels-map svg path", state="attached")
 
 

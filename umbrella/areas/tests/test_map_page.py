@@ -36,12 +36,17 @@ def test_map_page_loads_leaflet_and_script_from_this_site_only(client):
     assert 'data-locate-url="/api/v1/areas/locate"' in html
 
 
-def test_no_tile_layer_unless_configured(client):
-    html = client.get("/en/areas/map/").content.decode()
-    assert 'data-tile-url=""' in html
+def test_no_tile_layer_unless_configured(client, tmp_path):
+    with override_settings(PMTILES_PATH=tmp_path / "absent.pmtiles"):
+        html = client.get("/en/areas/map/").content.decode()
+    assert 'data-base-tile-url=""' in html
+    assert 'data-base-pmtiles-url=""' in html
+    # Without an archive, protomaps-leaflet is not even loaded.
+    assert "protomaps-leaflet" not in html
+    assert 'src="/static/areas/basemap.js"' in html
     with override_settings(TILE_URL="https://tiles.example/{z}/{x}/{y}.png"):
         html = client.get("/en/areas/map/").content.decode()
-    assert 'data-tile-url="https://tiles.example/{z}/{x}/{y}.png"' in html
+    assert 'data-base-tile-url="https://tiles.example/{z}/{x}/{y}.png"' in html
 
 
 def test_form_looks_a_point_up_on_the_server(client):

@@ -2,10 +2,13 @@
  * The Brussels map component (templates/areas/_map.html).
  *
  * Draws the region's boundaries from the areas API, looks up a clicked point
- * (or the map centre on Enter) and writes the answer into the result region.
- * Every string comes from the page (data- attributes and <template>s), so
- * the component speaks the page's language. No request leaves this site
- * unless the operator configured a tile server.
+ * (or the map centre on Enter, or her own position when she asks for it) and
+ * writes the answer into the result region. The base (tiles or the
+ * self-hosted archive, the names of municipalities and neighbourhoods, the
+ * scale bar) comes from areas/basemap.js. Every string comes from the page
+ * (data- attributes and <template>s), so the component speaks the page's
+ * language. No request leaves this site unless the operator configured a
+ * tile server.
  *
  * Other components may listen for "umbrella:located" on the component root:
  * event.detail is {lat, lon, location} with location as the API returns it.
@@ -62,8 +65,8 @@
     L.control.zoom({ zoomInTitle: this.data.zoomIn, zoomOutTitle: this.data.zoomOut }).addTo(this.map);
     this.map.attributionControl.setPrefix(false);
     this.map.attributionControl.addAttribution(this.data.attribution);
-    if (this.data.tileUrl) {
-      L.tileLayer(this.data.tileUrl, { attribution: this.data.tileAttribution }).addTo(this.map);
+    if (window.UmbrellaBaseMap) {
+      this.base = window.UmbrellaBaseMap.decorate(this.map, this.root);
     }
     this.map.fitBounds(REGION_BOUNDS);
     this.map.setMaxBounds(L.latLngBounds(REGION_BOUNDS).pad(0.5));
@@ -96,6 +99,35 @@
     if (this.result.dataset.lat && this.result.dataset.lon) {
       this.placeMarker(Number(this.result.dataset.lat), Number(this.result.dataset.lon), true);
     }
+    this.startPosition();
+  };
+
+  /* "Show my position": the browser is asked only when she presses the button. */
+  BrusselsMap.prototype.startPosition = function () {
+    var self = this;
+    var button = this.root.querySelector("[data-show-position]");
+    var status = this.root.querySelector("[data-position-status]");
+    if (!button || !status || !("geolocation" in navigator) || !this.base) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      status.textContent = self.data.positionAsking;
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          var lat = position.coords.latitude;
+          var lon = position.coords.longitude;
+          self.base.showPosition(lat, lon, position.coords.accuracy);
+          self.map.setView([lat, lon], Math.max(self.map.getZoom(), 16), { animate: false });
+          status.textContent = self.data.positionShown;
+          self.lookup(lat, lon);
+        },
+        function () {
+          status.textContent = self.data.positionError;
+        },
+        { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }
+      );
+    });
   };
 
   BrusselsMap.prototype.apiUrl = function (url, params) {
@@ -119,35 +151,26 @@
       return;
     }
     this.layers[name] = L.layerGroup().addTo(this.map);
-    fetch(this.apiUrl(this.data[URL_KEYS[name]]), { headers: { Accept: "application/geo+json" } })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error(response.status);
-        }
-        return response.json();
-      })
+    this.fetchLayer(this.apiUrl(this.data[URL_KEYS[name]]))
       .then(function (collection) {
         // Clicks go to the map itself, so a boundary never swallows a lookup.
         L.geoJSON(collection, { style: STYLES[name], interactive: false }).addTo(self.layers[name]);
-        if (name === "municipalities") {
-          self.addLabels(collection, self.layers[name]);
-        }
       })
       .catch(function () {
         self.say(self.data.layerError);
       });
   };
 
-  BrusselsMap.prototype.addLabels = function (collection, group) {
-    collection.features.forEach(function (feature) {
-      var label = document.createElement("span");
-      label.textContent = feature.properties.name;
-      var point = feature.properties.label_point;
-      L.marker([point.lat, point.lon], {
-        icon: L.divIcon({ className: "areas-map-label", html: label, iconSize: null }),
-        interactive: false,
-        keyboard: false,
-      }).addTo(group);
+  /* The names of the areas use the same answers: one request for both (areas/basemap.js). */
+  BrusselsMap.prototype.fetchLayer = function (url) {
+    if (window.UmbrellaBaseMap) {
+      return window.UmbrellaBaseMap.fetchGeoJSON(url);
+    }
+    return fetch(url, { headers: { Accept: "application/geo+json" } }).then(function (response) {
+      if (!response.ok) {
+        throw new Error(response.status);
+      }
+      return response.json();
     });
   };
 

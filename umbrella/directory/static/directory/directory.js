@@ -6,8 +6,10 @@
  * map (the points come from the list's data- attributes, so the map shows
  * exactly what the server found), and lets a click on the map, Enter on the
  * focused map or the browser's own position choose the point to search
- * from: it fills the form's latitude and longitude and submits it. No
- * request leaves this site unless the operator configured a tile server.
+ * from: it fills the form's latitude and longitude and submits it. The
+ * base (tiles or the self-hosted archive, names, scale bar, her position with
+ * its accuracy) comes from areas/basemap.js. No request leaves this site
+ * unless the operator configured a tile server.
  */
 (function () {
   "use strict";
@@ -38,9 +40,7 @@
     L.control.zoom({ zoomInTitle: data.zoomIn, zoomOutTitle: data.zoomOut }).addTo(map);
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution(data.attribution);
-    if (data.tileUrl) {
-      L.tileLayer(data.tileUrl, { attribution: data.tileAttribution }).addTo(map);
-    }
+    var base = window.UmbrellaBaseMap ? window.UmbrellaBaseMap.decorate(map, root) : null;
     map.fitBounds(REGION_BOUNDS, { animate: false });
     map.setMaxBounds(L.latLngBounds(REGION_BOUNDS).pad(0.5));
     root.umbrellaMap = map;
@@ -49,10 +49,10 @@
     // or the connection is very slow; the places and the list are there either way.
     var connection = navigator.connection || {};
     var saveData = connection.saveData || /(^|-)2g$/.test(connection.effectiveType || "");
-    (saveData ? Promise.resolve({ ok: false }) : fetch(data.municipalitiesUrl, {
-      headers: { Accept: "application/geo+json" },
-    }))
-      .then(function (response) { return response.ok ? response.json() : null; })
+    (saveData ? Promise.resolve(null) : window.UmbrellaBaseMap
+      ? window.UmbrellaBaseMap.fetchGeoJSON(data.municipalitiesUrl)
+      : fetch(data.municipalitiesUrl, { headers: { Accept: "application/geo+json" } })
+        .then(function (response) { return response.ok ? response.json() : null; }))
       .then(function (collection) {
         if (collection) {
           L.geoJSON(collection, {
@@ -83,9 +83,16 @@
     var lat = parseFloat(form.elements.lat.value);
     var lon = parseFloat(form.elements.lon.value);
     if (!isNaN(lat) && !isNaN(lon)) {
-      L.circleMarker([lat, lon], {
-        radius: 9, color: "#b00020", weight: 3, fillColor: "#ffffff", fillOpacity: 0.9, interactive: false,
-      }).addTo(map).bindTooltip(data.you);
+      // Her own position ("Near me") is drawn with the accuracy her browser gave; any other
+      // point as a pin.
+      var accuracy = base ? window.UmbrellaBaseMap.recallPosition(lat, lon) : null;
+      if (accuracy !== null) {
+        base.showPosition(lat, lon, accuracy);
+      } else {
+        L.circleMarker([lat, lon], {
+          radius: 9, color: "#b00020", weight: 3, fillColor: "#ffffff", fillOpacity: 0.9, interactive: false,
+        }).addTo(map).bindTooltip(data.you);
+      }
       points.push([lat, lon]);
     }
     // One fit, not animated: a zoom animation at start would scale the markers for a moment.
@@ -117,6 +124,9 @@
       status.textContent = data.geolocationAsking || "";
       navigator.geolocation.getCurrentPosition(
         function (position) {
+          if (window.UmbrellaBaseMap) {
+            window.UmbrellaBaseMap.rememberPosition(position.coords);
+          }
           searchFrom(form, position.coords.latitude, position.coords.longitude);
         },
         function () {

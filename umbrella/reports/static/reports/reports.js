@@ -7,8 +7,10 @@
  * form, neighbourhood) outlines from the areas API; on the report form a
  * click, Enter on the focused map or the browser's own position drops the
  * pin, fills the form's latitude and longitude, and tells htmx to look for
- * likely duplicates. No request leaves this site unless the operator
- * configured a tile server.
+ * likely duplicates. The base (tiles or the self-hosted archive, names of
+ * municipalities and neighbourhoods, scale bar, her position with its
+ * accuracy) comes from areas/basemap.js. No request leaves this site unless
+ * the operator configured a tile server.
  */
 (function () {
   "use strict";
@@ -36,9 +38,7 @@
     L.control.zoom({ zoomInTitle: data.zoomIn, zoomOutTitle: data.zoomOut }).addTo(map);
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution(data.attribution);
-    if (data.tileUrl) {
-      L.tileLayer(data.tileUrl, { attribution: data.tileAttribution }).addTo(map);
-    }
+    var decor = window.UmbrellaBaseMap ? window.UmbrellaBaseMap.decorate(map, root) : null;
     map.fitBounds(REGION_BOUNDS, { animate: false });
     map.setMaxBounds(L.latLngBounds(REGION_BOUNDS).pad(0.5));
     root.umbrellaMap = map;
@@ -46,7 +46,7 @@
     if (data.neighbourhoodsUrl) {
       outline(map, data.neighbourhoodsUrl, OUTLINES.neighbourhoods);
     }
-    return { map: map, canvas: canvas, data: data };
+    return { map: map, canvas: canvas, data: data, decor: decor };
   }
 
   function outline(map, url, style) {
@@ -55,8 +55,10 @@
     if (!url || connection.saveData || /(^|-)2g$/.test(connection.effectiveType || "")) {
       return;
     }
-    fetch(url, { headers: { Accept: "application/geo+json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
+    // The names use the same answers (areas/basemap.js): one request for both.
+    (window.UmbrellaBaseMap ? window.UmbrellaBaseMap.fetchGeoJSON(url)
+      : fetch(url, { headers: { Accept: "application/geo+json" } })
+        .then(function (response) { return response.ok ? response.json() : null; }))
       .then(function (collection) {
         if (collection) {
           // Clicks go to the map itself, so an outline never swallows a pin.
@@ -122,6 +124,9 @@
         status.textContent = data.geolocationAsking;
         navigator.geolocation.getCurrentPosition(
           function (position) {
+            if (base.decor) {
+              base.decor.showPosition(position.coords.latitude, position.coords.longitude, position.coords.accuracy);
+            }
             place(position.coords.latitude, position.coords.longitude, true);
             map.setView([position.coords.latitude, position.coords.longitude], 17, { animate: false });
           },
