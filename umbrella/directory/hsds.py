@@ -31,6 +31,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any, cast
 
 from django.db import models
 from django.db.models import Prefetch, QuerySet
@@ -62,7 +63,7 @@ TAXONOMY = "umbrella-brussels"
 TIMEZONE = "Europe/Brussels"
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # Weekday 0 is Monday
 EVERY_DAY = ",".join(BYDAY)
-STATUS = {
+STATUS: dict[str, str] = {
     OperatingStatus.ACTIVE: "active",
     OperatingStatus.TEMPORARILY_CLOSED: "temporarily closed",
     OperatingStatus.INACTIVE: "inactive",
@@ -105,12 +106,12 @@ def _term(code: str, name, description=None, taxonomy: str = TAXONOMY) -> dict:
 
 def _field_term(model: type[models.Model], name: str) -> dict:
     """Return the term of a model field, named and described in the active language."""
-    field = model._meta.get_field(name)
+    field = cast(models.Field, model._meta.get_field(name))  # a column, not a relation
     return _term(name, capfirst(field.verbose_name), field.help_text or None)
 
 
 def _attribute(entity: str, owner_id: str, link_type: str, term: dict, value: str = "") -> dict:
-    data = {
+    data: dict[str, Any] = {
         "id": hsds_id("attribute", f"{owner_id}:{term['id']}"),
         "link_id": owner_id,
         "link_entity": entity,
@@ -159,7 +160,7 @@ def _upkeep(entity: str, owner_id: str, *rows) -> list[dict]:
 
 
 def _weekly(row: RegularSchedule, owner: dict) -> dict:
-    data = {
+    data: dict[str, Any] = {
         "id": hsds_id("schedule", row.pk),
         **owner,
         "freq": "WEEKLY",
@@ -176,7 +177,7 @@ def _weekly(row: RegularSchedule, owner: dict) -> dict:
 
 
 def _exception(row: HolidaySchedule, owner: dict) -> dict:
-    data = {
+    data: dict[str, Any] = {
         "id": hsds_id("holiday_schedule", row.pk),
         **owner,
         "valid_from": row.starts_on.isoformat(),
@@ -220,7 +221,11 @@ def _schedules(owner, ids: dict) -> list[dict]:
 def _phones(phones: Iterable[Phone], owner_key: str, owner_id: str, language: str) -> list[dict]:
     out = []
     for phone in phones:
-        data = {"id": hsds_id("phone", phone.pk), owner_key: owner_id, "number": phone.number}
+        data: dict[str, Any] = {
+            "id": hsds_id("phone", phone.pk),
+            owner_key: owner_id,
+            "number": phone.number,
+        }
         _put(data, "description", phone.translated("description", language))
         out.append(data)
     return out
@@ -229,7 +234,7 @@ def _phones(phones: Iterable[Phone], owner_key: str, owner_id: str, language: st
 def organization_object(org: Organization, language: str) -> dict:
     """Return ``org`` as an HSDS ``organization`` (its phones prefetched or not)."""
     oid = hsds_id("organization", org.pk)
-    data = {
+    data: dict[str, Any] = {
         "id": oid,
         "name": org.name,
         "description": org.translated("description", language),
@@ -244,7 +249,7 @@ def organization_object(org: Organization, language: str) -> dict:
 def service_object(service: Service, language: str) -> dict:
     """Return ``service`` as an HSDS ``service`` (phones and languages prefetched or not)."""
     sid = hsds_id("service", service.pk)
-    data = {
+    data: dict[str, Any] = {
         "id": sid,
         "organization_id": hsds_id("organization", service.organization_id),
         "name": service.translated("name", language),
@@ -331,7 +336,7 @@ def location_object(location: Location, language: str) -> dict:
     """Return ``location`` as an HSDS ``location``, by the public rule whoever asks."""
     lid = hsds_id("location", location.pk)
     hidden = location.confidential
-    data = {"id": lid, "location_type": location.kind}
+    data: dict[str, Any] = {"id": lid, "location_type": location.kind}
     if location.organization_id:
         data["organization_id"] = hsds_id("organization", location.organization_id)
     facility = getattr(location, "facility", None)
@@ -359,14 +364,11 @@ def location_object(location: Location, language: str) -> dict:
                 }
             ]
     attributes = []
-    if location.municipality_id:
-        m = location.municipality
+    if (m := location.municipality) is not None:
         attributes.append(_area(lid, "municipality", m, m.nis_code, Municipality))
-    if location.police_zone_id:
-        z = location.police_zone
+    if (z := location.police_zone) is not None:
         attributes.append(_area(lid, "police_zone", z, z.code, PoliceZone))
-    if location.neighbourhood_id and not hidden:
-        n = location.neighbourhood
+    if (n := location.neighbourhood) is not None and not hidden:
         attributes.append(_area(lid, "neighbourhood", n, str(n.code), Neighbourhood))
     attributes += _facts("location", lid, "position", location, ("approximate", "confidential"))
     attributes += _facts("location", lid, "accessibility", location, ("wheelchair_accessible",))
@@ -405,7 +407,7 @@ def service_at_location_object(
         "service_id": hsds_id("service", sal.service_id),
         "location_id": hsds_id("location", sal.location_id),
     }
-    data = {
+    data: dict[str, Any] = {
         "id": said,
         **ids,
         "schedules": _schedules(sal, {**ids, "service_at_location_id": said}),

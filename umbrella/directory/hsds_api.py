@@ -29,6 +29,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, time
 from functools import wraps
+from typing import cast
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -273,7 +274,7 @@ def _full_organizations(orgs, language: str, full_service: bool) -> list[dict]:
     pks = [o.pk for o in orgs]
     locations: dict[int, list[dict]] = {pk: [] for pk in pks}
     for x in hsds.public_locations().filter(organization_id__in=pks):
-        locations[x.organization_id].append(hsds.location_object(x, language))
+        locations[cast(int, x.organization_id)].append(hsds.location_object(x, language))
     services: dict[int, list[dict]] = {pk: [] for pk in pks}
     for s in hsds.public_services().filter(organization_id__in=pks):
         services[s.organization_id].append(
