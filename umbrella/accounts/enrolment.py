@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from umbrella.accounts.actions import (
     RECOVERY_CODE_ALPHABET,
@@ -65,6 +66,8 @@ def is_usable_id(user: User, code_id: int | None, now: datetime) -> bool:
 def enrol(user: User, code_id: int | None, token: str, now: datetime):
     """Confirm the pending authenticator with ``token`` and spend the enrolment code.
 
+    The new authenticator replaces any earlier one: an administrator issues a
+    code to someone who lost their phone, whose old app must stop working.
     Return the device, or ``None`` (nothing spent) when the code is no longer
     usable or the authenticator's code is wrong.
     """
@@ -80,4 +83,5 @@ def enrol(user: User, code_id: int | None, token: str, now: datetime):
         return None
     found.used_at = now
     found.save(update_fields=["used_at"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     return device

@@ -173,14 +173,24 @@ class TokenCreateForm(forms.Form):
     )
 
 
-class EnrolmentCodeForm(forms.Form):
-    enrolment_code = forms.CharField(
-        label=_("Enrolment code"),
+class TwoStepCodeForm(forms.Form):
+    """The one code field after a staff password: the app's code or an enrolment code.
+
+    One field for both, so the page is the same whether the account has an
+    authenticator or not (docs/accounts.md).
+    """
+
+    code = forms.CharField(
+        label=_("Code"),
         max_length=40,
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
         ),
         help_text=_(
-            "The one-time code an administrator gave you, for example abcd-efgh-jkmn-pqrt-uvwx."
+            "The six digits your authenticator app shows now, or the one-time enrolment "
+            "code an administrator gave you (for example abcd-efgh-jkmn-pqrt-uvwx)."
         ),
     )
+
+    def clean_code(self):
+        return " ".join(self.cleaned_data["code"].split())

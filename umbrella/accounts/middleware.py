@@ -10,8 +10,8 @@ from django.urls import reverse
 # verification, to leave, or to change the language of those pages.
 ALLOWED_VIEWS = frozenset(
     {
+        "accounts:two_step",
         "accounts:totp_setup",
-        "accounts:totp_verify",
         "accounts:logout",
         "admin:logout",
         "set_language",
@@ -27,7 +27,7 @@ def _allowed_prefixes() -> tuple[str, ...]:
 
 
 class StaffTwoFactorMiddleware:
-    """Redirect unverified staff to TOTP set-up (no device yet) or verification.
+    """Redirect unverified staff to the one two-step code page, device or none.
 
     Runs after django-otp's ``OTPMiddleware``, which provides
     ``request.user.is_verified()``. Uses ``process_view`` so that the resolved
@@ -53,5 +53,6 @@ class StaffTwoFactorMiddleware:
         is_verified = getattr(user, "is_verified", None)
         if is_verified is not None and is_verified():
             return None
-        target = "accounts:totp_verify" if user.has_confirmed_totp() else "accounts:totp_setup"
-        return redirect_to_login(request.get_full_path(), reverse(target), "next")
+        # One page whatever the account's two-step state: where it sends them
+        # must not tell whether an authenticator is set up (docs/accounts.md).
+        return redirect_to_login(request.get_full_path(), reverse("accounts:two_step"), "next")

@@ -1,4 +1,4 @@
-"""Two-step verification (TOTP) pages: set up an authenticator app, verify a code."""
+"""Two-step verification (TOTP) pages: the one code page after a staff password, and set-up."""
 
 from __future__ import annotations
 
@@ -13,16 +13,24 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from umbrella.accounts import actions, enrolment, ratelimits
-from umbrella.accounts.forms import EnrolmentCodeForm, OtpForm
+from umbrella.accounts.forms import OtpForm, TwoStepCodeForm
 from umbrella.accounts.views import ratelimited
 
 # The enrolment code she entered, spent when her authenticator is confirmed.
 ENROLMENT_SESSION_KEY = "accounts_enrolment_code"
+# One answer to every wrong code, an authenticator's or an enrolment code.
+WRONG_CODE = gettext_lazy(
+    "That code is not right, was used already or has expired. Enter the code your "
+    "authenticator app shows now, or ask an administrator of the platform for a new "
+    "enrolment code."
+)
 
 
 def _next_url(request) -> str:
@@ -52,20 +60,69 @@ def _grouped(secret: str) -> str:
 
 @login_required
 @never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "HEAD", "POST"])
+def two_step(request):
+    """The one code page after a staff password: the authenticator's code or an enrolment code.
+
+    Whether the account has an authenticator or not, this is the same page
+    (address, title, field, wording) with the same answer to a wrong code:
+    with the password alone nobody learns which accounts still wait for an
+    authenticator. Only a correct enrolment code leads on to set-up.
+    """
+    user = request.user
+    next_url = _next_url(request)
+    if not user.requires_two_factor() or user.is_verified():
+        return redirect(next_url)
+    form = TwoStepCodeForm(request.POST or None)
+    if request.method == "POST":
+        if ratelimits.is_locked(request, "totp", str(user.pk)):
+            return ratelimited(request)
+        if form.is_valid():
+            code = form.cleaned_data["code"]
+            device = _authenticator_accepts(user, code)
+            if device is not None:
+                otp_login(request, device)
+                return redirect(next_url)
+            found = enrolment.usable_code(user, code, timezone.now())
+            if found is not None:
+                request.session[ENROLMENT_SESSION_KEY] = found.pk
+                return redirect(f"{reverse('accounts:totp_setup')}?{urlencode({'next': next_url})}")
+            ratelimits.record_failure(request, "totp", str(user.pk))
+            form.add_error("code", WRONG_CODE)
+    return render(request, "accounts/two_step.html", {"form": form, "next": next_url})
+
+
+def _authenticator_accepts(user, code: str):
+    """Return the confirmed device that accepts ``code`` (digits only), or ``None``.
+
+    An account without an authenticator simply has no device to accept it.
+    """
+    digits = code.replace(" ", "")
+    if not (digits.isdigit() and 6 <= len(digits) <= 8):
+        return None
+    return actions.verify_totp(user, digits)
+
+
+@login_required
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def totp_setup(request):
-    """Show a QR code and the secret, then confirm the authenticator with one code."""
+    """After a correct enrolment code: show a QR code and the secret, confirm with one code.
+
+    Without a usable enrolment code in the session every account is sent to
+    the one code page, whatever its two-step state. Confirming spends the
+    enrolment code and replaces any earlier authenticator (a lost phone's).
+    """
     user = request.user
     next_url = _next_url(request)
     if not user.requires_two_factor():
         messages.info(request, _("Your account does not use two-step verification."))
         return redirect("accounts:home")
-    if user.has_confirmed_totp():
-        return redirect_to_login(next_url, reverse("accounts:totp_verify"), "next")
     now = timezone.now()
     code_id = request.session.get(ENROLMENT_SESSION_KEY)
     if not enrolment.is_usable_id(user, code_id, now):
-        return _enrolment_code_step(request, user, next_url, now)
+        return redirect_to_login(next_url, reverse("accounts:two_step"), "next")
     form = OtpForm(request.POST or None)
     if request.method == "POST":
         if ratelimits.is_locked(request, "totp", str(user.pk)):
@@ -93,53 +150,3 @@ def totp_setup(request):
         "next": next_url,
     }
     return render(request, "accounts/totp_setup.html", context)
-
-
-def _enrolment_code_step(request, user, next_url: str, now):
-    """Ask for the one-time enrolment code an administrator gave; nothing else is shown first."""
-    form = EnrolmentCodeForm(request.POST or None)
-    if request.method == "POST":
-        if ratelimits.is_locked(request, "totp", str(user.pk)):
-            return ratelimited(request)
-        if form.is_valid():
-            found = enrolment.usable_code(user, form.cleaned_data["enrolment_code"], now)
-            if found is not None:
-                request.session[ENROLMENT_SESSION_KEY] = found.pk
-                return redirect(f"{reverse('accounts:totp_setup')}?{urlencode({'next': next_url})}")
-            ratelimits.record_failure(request, "totp", str(user.pk))
-            form.add_error(
-                "enrolment_code",
-                _(
-                    "That enrolment code is not right, was used already or has expired. "
-                    "Ask an administrator for a new one."
-                ),
-            )
-    return render(request, "accounts/totp_enrolment_code.html", {"form": form, "next": next_url})
-
-
-@login_required
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def totp_verify(request):
-    """Ask for a code from the authenticator app once per session."""
-    user = request.user
-    next_url = _next_url(request)
-    if not user.requires_two_factor() or user.is_verified():
-        return redirect(next_url)
-    if not user.has_confirmed_totp():
-        return redirect_to_login(next_url, reverse("accounts:totp_setup"), "next")
-    form = OtpForm(request.POST or None)
-    if request.method == "POST":
-        if ratelimits.is_locked(request, "totp", str(user.pk)):
-            return ratelimited(request)
-        if form.is_valid():
-            device = actions.verify_totp(user, form.cleaned_data["code"])
-            if device is not None:
-                otp_login(request, device)
-                return redirect(next_url)
-            ratelimits.record_failure(request, "totp", str(user.pk))
-            form.add_error(
-                "code",
-                _("That code is not right. Enter the code that shows now in your app."),
-            )
-    return render(request, "accounts/totp_verify.html", {"form": form, "next": next_url})

@@ -187,11 +187,12 @@ def test_a_leaked_staff_password_cannot_enrol_an_authenticator(client, police):
     """Finding 8. Before the fix the set-up page showed the QR secret to anyone
     signed in with the password, and one code confirmed the attacker's device."""
     client.force_login(police)
-    page = client.get(reverse("accounts:totp_setup")).content.decode()
-    assert "<svg" not in page and "totp-secret" not in page
+    for url in (reverse("accounts:two_step"), reverse("accounts:totp_setup")):
+        page = client.get(url, follow=True).content.decode()
+        assert "<svg" not in page and "totp-secret" not in page
     assert not TOTPDevice.objects.filter(user=police).exists()
-    wrong = client.post(reverse("accounts:totp_setup"), {"enrolment_code": "aaaa-bbbb-cccc-dddd"})
-    assert wrong.status_code == 200 and "enrolment_code" in wrong.context["form"].errors
+    wrong = client.post(reverse("accounts:two_step"), {"code": "aaaa-bbbb-cccc-dddd"})
+    assert wrong.status_code == 200 and "code" in wrong.context["form"].errors
     assert not TOTPDevice.objects.filter(user=police).exists()
 
 
@@ -203,7 +204,7 @@ def test_an_enrolment_code_works_once_and_expires(client, police, settings):
     later = now + timedelta(hours=settings.TWO_FACTOR_ENROLMENT_HOURS, seconds=1)
     assert enrolment.usable_code(police, text, later) is None
     client.force_login(police)
-    assert client.post(reverse("accounts:totp_setup"), {"enrolment_code": text}).status_code == 302
+    assert client.post(reverse("accounts:two_step"), {"code": text}).status_code == 302
     client.get(reverse("accounts:totp_setup"))
     device = TOTPDevice.objects.get(user=police)
     response = client.post(reverse("accounts:totp_setup"), {"code": totp_code(device)})

@@ -56,12 +56,13 @@ def test_staff_member_sets_up_two_step_verification(live_server, page, outside_r
     page.fill("#id_username", "police")
     page.fill("#id_password", PERSONA_PASSWORD)
     page.click("main button[type=submit]")
-    # Set-up first asks for the one-time code an administrator issued.
+    # The one code page (the same with an authenticator) takes the one-time
+    # code an administrator issued; set-up follows.
     _code, text = enrolment.issue_enrolment_code(police, timezone.now())
-    page.wait_for_selector("#id_enrolment_code")
+    page.wait_for_selector("#id_code")
     assert page.locator(".totp-qr svg").count() == 0
     assert_no_axe_violations(page)
-    page.fill("#id_enrolment_code", text)
+    page.fill("#id_code", text)
     page.click("main form:not([action]) button[type=submit]")
     page.wait_for_selector(".totp-qr svg")
     assert_no_axe_violations(page)

@@ -96,7 +96,7 @@ def test_passphrase_change(client, worker):
 
 def test_pages_load_no_scripts_of_their_own_and_nothing_from_elsewhere(client, police):
     client.force_login(police)
-    for url in (reverse("accounts:totp_setup"), reverse("accounts:login")):
+    for url in (reverse("accounts:two_step"), reverse("accounts:login")):
         html = client.get(url).content.decode()
         assert "<script>" not in html
         assert not re.findall(r'(?:src|action)="https?://', html)
@@ -115,6 +115,6 @@ def test_garbage_input_gets_a_form_error_not_a_crash(client, police, worker):
     assert client.post(TOKENS, {"name": ""}).status_code == 200
     assert client.post(reverse("accounts:token_revoke", args=[999999])).status_code == 404
     client.force_login(police)
-    for url in (reverse("accounts:totp_setup"), reverse("accounts:totp_verify")):
+    for url in (reverse("accounts:two_step"), reverse("accounts:totp_setup")):
         response = client.post(url, {"code": "abcdef"})
         assert response.status_code in (200, 302), url

@@ -18,28 +18,28 @@ HOME = reverse("accounts:home")
 
 
 def _enter_enrolment_code(client, person):
-    """Enter the one-time code an administrator issued, as set-up now asks first."""
+    """Enter the one-time code an administrator issued on the code page; set-up follows."""
     _code, text = enrolment.issue_enrolment_code(person, timezone.now())
-    response = client.post(reverse("accounts:totp_setup"), {"enrolment_code": text})
+    response = client.post(reverse("accounts:two_step"), {"code": text})
     assert response.status_code == 302, response.content
 
 
-def test_staff_without_a_device_are_sent_to_setup(client, police):
+def test_staff_without_a_device_are_sent_to_the_code_page(client, police):
     client.force_login(police)
     response = client.get(HOME)
-    assert_redirects_to_two_factor(response, "setup")
+    assert_redirects_to_two_factor(response)
     assert "next=" in response["Location"]
 
 
-def test_staff_with_a_device_are_sent_to_verify(client, police):
+def test_staff_with_a_device_are_sent_to_the_same_code_page(client, police):
     confirmed_totp_device(police)
     client.force_login(police)
-    assert_redirects_to_two_factor(client.get(HOME), "verify")
+    assert_redirects_to_two_factor(client.get(HOME))
 
 
 def test_the_admin_is_a_staff_page_too(client, platform_admin):
     client.force_login(platform_admin)
-    assert_redirects_to_two_factor(client.get("/en/admin/"), "setup")
+    assert_redirects_to_two_factor(client.get("/en/admin/"))
 
 
 def test_sex_workers_and_residents_are_not_redirected(client, worker, resident):
@@ -58,7 +58,9 @@ def test_exempt_demo_accounts_are_not_redirected(client, police):
 def test_allow_list_stays_reachable_before_verifying(client, police):
     client.force_login(police)
     assert client.get("/healthz").status_code in (200, 503)
-    assert client.get(reverse("accounts:totp_setup")).status_code == 200
+    assert client.get(reverse("accounts:two_step")).status_code == 200
+    # Set-up without an enrolment code sends back to the code page.
+    assert_redirects_to_two_factor(client.get(reverse("accounts:totp_setup")))
     assert client.post("/i18n/setlang/", {"language": "nl", "next": "/"}).status_code == 302
     assert client.get("/api/v1/auth/me").status_code == 401  # the API has its own auth
     assert client.post(reverse("accounts:logout")).status_code == 302
@@ -112,7 +114,7 @@ def test_verify_accepts_the_current_code_and_redirects_to_next(client, police):
     device = confirmed_totp_device(police)
     client.force_login(police)
     response = client.post(
-        reverse("accounts:totp_verify") + "?next=/en/admin/", {"code": totp_code(device)}
+        reverse("accounts:two_step") + "?next=/en/admin/", {"code": totp_code(device)}
     )
     assert response.status_code == 302 and response["Location"] == "/en/admin/"
     assert client.get(HOME).status_code == 200
@@ -131,7 +133,7 @@ def test_verify_ignores_an_outside_next_url(client, police):
     device = confirmed_totp_device(police)
     client.force_login(police)
     response = client.post(
-        reverse("accounts:totp_verify") + "?next=https://evil.example/", {"code": totp_code(device)}
+        reverse("accounts:two_step") + "?next=https://evil.example/", {"code": totp_code(device)}
     )
     assert response["Location"] == HOME
 
@@ -141,8 +143,8 @@ def test_verify_is_rate_limited(client, police, settings):
     confirmed_totp_device(police)
     client.force_login(police)
     for _ in range(2):
-        client.post(reverse("accounts:totp_verify"), {"code": "000000"})
-    response = client.post(reverse("accounts:totp_verify"), {"code": "000000"})
+        client.post(reverse("accounts:two_step"), {"code": "000000"})
+    response = client.post(reverse("accounts:two_step"), {"code": "000000"})
     assert response.status_code == 429
 
 
@@ -151,7 +153,7 @@ def test_verification_lasts_for_the_session_only(client, police):
     assert client.get(HOME).status_code == 200
     client.logout()
     client.force_login(police)
-    assert_redirects_to_two_factor(client.get(HOME), "verify")
+    assert_redirects_to_two_factor(client.get(HOME))
 
 
 def test_sign_in_helper_passes_2fa_for_staff(client, personas):
