@@ -307,3 +307,53 @@ def test_open_streams_go_up_and_down():
     metrics.stream_closed()
     assert metrics.OPEN_STREAMS._value.get() == start + 1
     metrics.stream_closed()
+
+
+# --- The worker records its lanes -------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stuck_lane_is_recorded_late_while_the_beat_is_withheld(monkeypatch, settings, caplog):
+    import threading
+
+    from umbrella.core import worker
+    from umbrella.core.models import WorkerHeartbeat
+
+    monkeypatch.setattr(worker, "_TASKS", {})
+    monkeypatch.setattr(worker, "autodiscover_modules", lambda *names: None)
+    settings.WORKER_TICK_SECONDS = 0.01
+    settings.WORKER_HEARTBEAT_MAX_AGE = 1
+    stop, release = threading.Event(), threading.Event()
+
+    @worker.periodic_task
+    def stuck(now):
+        release.wait(timeout=10)
+        return False
+
+    @worker.periodic_task(idle_seconds=0.05)
+    def quick(now):
+        return False
+
+    def watch():
+        give_up_at = time.monotonic() + 60
+        while not stop.is_set() and time.monotonic() < give_up_at:
+            if sum("heartbeat withheld" in r.getMessage() for r in caplog.records) >= 20:
+                break  # withheld for a while, lanes written each tick meanwhile
+            stop.wait(0.05)
+        release.set()
+        stop.set()
+
+    watcher = threading.Thread(target=watch)
+    with caplog.at_level("ERROR", logger="umbrella.core.worker"):
+        watcher.start()
+        worker.run_forever(stop, name="lanes-test")
+    watcher.join()
+    row = WorkerHeartbeat.objects.get(name="lanes-test")
+    stuck_name = next(name for name in row.lanes if name.endswith("<locals>.stuck"))
+    quick_name = next(name for name in row.lanes if name.endswith("<locals>.quick"))
+    recorded = row.lanes_at.timestamp()
+    assert row.lanes_at > row.beat_at  # lanes went on being written, the beat did not
+    assert row.lanes[stuck_name]["back_by"] < recorded  # late when recorded
+    assert recorded - row.lanes[stuck_name]["loop"] > 1  # its one run began long before
+    assert recorded - row.lanes[quick_name]["loop"] < 1  # the other lane kept looping
+    assert row.lanes[quick_name]["back_by"] > recorded - 0.5
