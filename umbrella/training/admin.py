@@ -1,3 +1,5 @@
-"""Admin for training (two halves: courses, cohorts, certificates; service feedback)."""
+"""Admin for training, from its two halves: courses, cohorts and certificates
+(``courses/admin.py``); service feedback, read-only (``feedback/admin.py``)."""
 
-from umbrella.training import admin_courses, admin_feedback  # noqa: F401
+import umbrella.training.courses.admin  # noqa: F401
+import umbrella.training.feedback.admin  # noqa: F401

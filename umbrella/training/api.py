@@ -6,6 +6,10 @@ Public contracts (docs/api.md):
 - ``GET /api/v1/training/certificates/<code>`` → ``{"status": "valid"|"expired",
   "course", "issued_at", "valid_until"}``, 404 for an unknown code. Nothing
   else: no name. A revoked certificate answers 404 like an unknown code.
+
+The routes are the courses' (feedback has none). They stay in this module, not in
+``courses/``, because django-ninja names each operation after its module
+(``operationId`` ``umbrella_training_api_courses``), which generated clients use.
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from umbrella.areas.schemas import Error
-from umbrella.training import queries
-from umbrella.training.models import CertificateStatus
+from umbrella.training.courses import queries
+from umbrella.training.courses.models import CertificateStatus
 
 router = Router()
 

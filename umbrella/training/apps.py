@@ -9,6 +9,6 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         # A feedback page's access-log line would tie an address and a minute to a service.
-        from umbrella.training import log_filters_feedback
+        from umbrella.training import log_filters
 
-        log_filters_feedback.install()
+        log_filters.install()

@@ -19,10 +19,14 @@ from django.utils import timezone
 
 from umbrella.accounts.actions import add_membership
 from umbrella.accounts.models import MembershipRole
-from umbrella.training import actions_enrolment
-from umbrella.training.content_loader import CONTENT_DIR, ContentError, load_course
-from umbrella.training.models import Attempt, Certificate, CohortMember
-from umbrella.training.models.courses import STIGMA_COURSE_SLUG
+from umbrella.training.courses import actions
+from umbrella.training.courses.content_loader import CONTENT_DIR, ContentError, load_course
+from umbrella.training.courses.models import (
+    STIGMA_COURSE_SLUG,
+    Attempt,
+    Certificate,
+    CohortMember,
+)
 
 DEMO_ORGANISATION = "OCMW/CPAS Saint-Josse (demo)"
 DEMO_COHORT = "Demo group"
@@ -41,12 +45,12 @@ def set_up_training_demo(result) -> None:
     now = timezone.now()
     Attempt.objects.filter(user=staff).delete()
     Certificate.objects.filter(user=staff).delete()
-    cohort = actions_enrolment.ensure_cohort(
+    cohort = actions.ensure_cohort(
         organisation,
         course,
         DEMO_COHORT,
         deadline=timezone.localdate(now) + timedelta(days=90),
     )
     CohortMember.objects.filter(user=staff).exclude(cohort=cohort).delete()
-    actions_enrolment.join_cohort(staff, cohort, now)
+    actions.join_cohort(staff, cohort, now)
     add_membership(staff, organisation, role=MembershipRole.MANAGER)

@@ -14,7 +14,7 @@ from umbrella.consultation.registry import Figure, Unit, indicator
 )
 def ocmw_cpas_staff_trained(now) -> Figure:
     """Count the OCMW/CPAS staff holding a valid certificate of the stigma course (n of staff)."""
-    from umbrella.training import queries
+    from umbrella.training.courses import queries
 
     services = list(queries.ocmw_cpas())
     parts = [queries.organisation_coverage(organisation, now) for organisation in services]

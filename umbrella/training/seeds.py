@@ -30,7 +30,7 @@ from django.db import transaction
 from umbrella.accounts.models import Organisation, OrganisationKind
 from umbrella.areas.models import Municipality
 from umbrella.core.seeding import Ledger, register_seed
-from umbrella.training.content_loader import (
+from umbrella.training.courses.content_loader import (
     CONTENT_DIR,
     LoadResult,
     course_directories,

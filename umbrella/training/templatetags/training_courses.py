@@ -2,7 +2,7 @@
 
 from django import template
 
-from umbrella.training.actions_courses import format_code
+from umbrella.training.courses.actions import format_code
 
 register = template.Library()
 

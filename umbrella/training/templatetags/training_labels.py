@@ -3,7 +3,7 @@
 Their wording lives in the training app's templates and catalogue, so the
 directory's own catalogue gains no string. The label itself is the
 directory's ``trained_non_stigmatising``, which ``refresh_directory_labels``
-keeps equal to the label rule (queries_feedback.label_rule).
+keeps equal to the label rule (feedback/queries.py, label_rule).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from umbrella.training.courses.models import STIGMA_COURSE_SLUG
 from umbrella.training.models import Choice, Course, Lesson, Module, Question, QuestionKind
-from umbrella.training.models.courses import STIGMA_COURSE_SLUG
 
 
 def _fields(name: str, text: str) -> dict[str, str]:
@@ -82,7 +82,7 @@ def wrong_answers(attempt, wrong: int) -> dict[int, list[int]]:
 
 def pass_course(user, course, now):
     """Pass every module's quiz of ``course`` as ``user`` at ``now``; return the attempts."""
-    from umbrella.training.actions_courses import start_attempt, submit_attempt
+    from umbrella.training.courses.actions import start_attempt, submit_attempt
 
     done = []
     for module in course.modules.filter(retired=False):

@@ -43,7 +43,7 @@ def answers(svc: Service, week: date, n: int, **values) -> list[ServiceFeedback]
 
 def staff(accounts_org, total: int, certified: int, at: datetime) -> None:
     """Give ``accounts_org`` ``total`` members, ``certified`` of them with a valid certificate."""
-    from umbrella.training.queries import stigma_course
+    from umbrella.training.courses.queries import stigma_course
 
     course = stigma_course() or make_course(modules=1, questions=1, per_quiz=1)
     for i in range(total):

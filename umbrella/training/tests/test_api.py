@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from umbrella.training.actions_courses import issue_certificate, revoke_certificate
+from umbrella.training.courses.actions import issue_certificate, revoke_certificate
 from umbrella.training.tests.factories import make_course
 
 

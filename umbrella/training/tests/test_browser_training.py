@@ -14,8 +14,8 @@ from django.test import Client
 from umbrella.accounts.models import User
 from umbrella.browser import assert_no_axe_violations
 from umbrella.testing import sign_in
+from umbrella.training.courses.models import STIGMA_COURSE_SLUG
 from umbrella.training.models import Attempt, Certificate, Course
-from umbrella.training.models.courses import STIGMA_COURSE_SLUG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,14 +12,14 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from umbrella.training import queries
-from umbrella.training.actions_courses import (
+from umbrella.training.courses import queries
+from umbrella.training.courses.actions import (
     CROCKFORD,
     issue_certificate,
     issue_certificate_if_complete,
     revoke_certificate,
 )
-from umbrella.training.certificates import certificate_pdf
+from umbrella.training.courses.certificates import certificate_pdf
 from umbrella.training.models import CertificateStatus
 from umbrella.training.tests.factories import make_course, pass_course
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from umbrella.accounts import actions as accounts
 from umbrella.accounts.models import OrganisationKind, Role
-from umbrella.training.actions_courses import issue_certificate, revoke_certificate
-from umbrella.training.queries import Share, certified_share
+from umbrella.training.courses.actions import issue_certificate, revoke_certificate
+from umbrella.training.courses.queries import Share, certified_share
 from umbrella.training.tests.factories import make_course
 
 

@@ -11,8 +11,8 @@ from umbrella.accounts import actions as accounts
 from umbrella.accounts.models import OrganisationKind, Role
 from umbrella.areas.tests.conftest import brussels  # noqa: F401 -- municipality names
 from umbrella.consultation import registry
-from umbrella.training import queries
-from umbrella.training.actions_courses import issue_certificate
+from umbrella.training.courses import queries
+from umbrella.training.courses.actions import issue_certificate
 from umbrella.training.tests.factories import make_course
 
 

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from umbrella.accounts.models import User
+from umbrella.training.courses.models import STIGMA_COURSE_SLUG
 from umbrella.training.models import Attempt, CohortMember, Course
-from umbrella.training.models.courses import STIGMA_COURSE_SLUG
 from umbrella.training.tests.factories import pass_course
 
 

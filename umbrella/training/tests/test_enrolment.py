@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 from umbrella.accounts import actions as accounts
 from umbrella.accounts.models import Membership, MembershipRole, Role
 from umbrella.testing import sign_in
-from umbrella.training import actions_enrolment, queries
-from umbrella.training.actions_courses import issue_certificate
+from umbrella.training.courses import actions, queries
+from umbrella.training.courses.actions import issue_certificate
 from umbrella.training.models import Cohort, CohortMember, Invitation
 from umbrella.training.tests.factories import make_course
 
@@ -33,15 +33,13 @@ def manager(cpas):
 
 @pytest.fixture
 def cohort(manager, cpas):
-    return actions_enrolment.create_cohort(
-        manager, cpas, make_course(), "Social workers", date(2027, 6, 30)
-    )
+    return actions.create_cohort(manager, cpas, make_course(), "Social workers", date(2027, 6, 30))
 
 
 @pytest.mark.django_db
 def test_only_managers_form_cohorts(staff, cpas):
-    with pytest.raises(actions_enrolment.EnrolmentError):
-        actions_enrolment.create_cohort(staff, cpas, make_course(), "x", date(2027, 1, 1))
+    with pytest.raises(actions.EnrolmentError):
+        actions.create_cohort(staff, cpas, make_course(), "x", date(2027, 1, 1))
     assert not Cohort.objects.exists()
 
 
@@ -49,26 +47,26 @@ def test_only_managers_form_cohorts(staff, cpas):
 def test_join_by_code_adds_the_member_and_the_membership(cohort, resident):
     code = cohort.join_code.lower()
     spaced = f"{code[:4]}-{code[4:]}"
-    actions_enrolment.join_with_code(resident, spaced, timezone.now())
-    actions_enrolment.join_with_code(resident, code, timezone.now())  # idempotent
+    actions.join_with_code(resident, spaced, timezone.now())
+    actions.join_with_code(resident, code, timezone.now())  # idempotent
     assert CohortMember.objects.filter(cohort=cohort, user=resident).count() == 1
     assert Membership.objects.filter(user=resident, organisation=cohort.organisation).exists()
     with (
         translation.override("en"),
-        pytest.raises(actions_enrolment.EnrolmentError, match="No training group has this code"),
+        pytest.raises(actions.EnrolmentError, match="No training group has this code"),
     ):
-        actions_enrolment.join_with_code(resident, "WRONG", timezone.now())
+        actions.join_with_code(resident, "WRONG", timezone.now())
 
 
 @pytest.mark.django_db(transaction=True)
 def test_invitation_by_email_then_accepted_erases_the_address(manager, cohort, resident):
     now = timezone.now()
-    actions_enrolment.invite_by_email(manager, cohort, "ana@example.org", now)
+    actions.invite_by_email(manager, cohort, "ana@example.org", now)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ana@example.org"]
     token = re.search(r"/invitations/([^/]+)/", mail.outbox[0].body).group(1)
-    invitation = actions_enrolment.invitation_by_token(token)
+    invitation = actions.invitation_by_token(token)
     assert invitation is not None and Invitation.objects.get().token_hash != token
-    actions_enrolment.accept_invitation(resident, invitation, now)
+    actions.accept_invitation(resident, invitation, now)
     invitation.refresh_from_db()
     assert invitation.email == "" and invitation.accepted_by == resident
     assert CohortMember.objects.filter(cohort=cohort, user=resident).exists()
@@ -77,19 +75,19 @@ def test_invitation_by_email_then_accepted_erases_the_address(manager, cohort, r
 @pytest.mark.django_db
 def test_an_invitation_expires_after_30_days(manager, cohort, resident):
     now = timezone.now()
-    invitation = actions_enrolment.invite_by_email(manager, cohort, "a@example.org", now)
+    invitation = actions.invite_by_email(manager, cohort, "a@example.org", now)
     with (
         translation.override("en"),
-        pytest.raises(actions_enrolment.EnrolmentError, match="expired"),
+        pytest.raises(actions.EnrolmentError, match="expired"),
     ):
-        actions_enrolment.accept_invitation(resident, invitation, now + timedelta(days=30))
-    actions_enrolment.accept_invitation(resident, invitation, now + timedelta(days=29))
+        actions.accept_invitation(resident, invitation, now + timedelta(days=30))
+    actions.accept_invitation(resident, invitation, now + timedelta(days=29))
 
 
 @pytest.mark.django_db
 def test_overdue_after_the_deadline_without_a_certificate(cohort, staff, resident):
-    actions_enrolment.join_cohort(staff, cohort, timezone.now())
-    actions_enrolment.join_cohort(resident, cohort, timezone.now())
+    actions.join_cohort(staff, cohort, timezone.now())
+    actions.join_cohort(resident, cohort, timezone.now())
     issue_certificate(resident, cohort.course, timezone.now())
     with time_machine.travel("2027-06-30 23:59:59 +02:00", tick=False):
         rows = {r.user.username: r for r in queries.cohort_members(cohort, timezone.now())}
@@ -137,14 +135,12 @@ def test_join_page(client, cohort, staff):
 @pytest.mark.django_db
 def test_addresses_of_invitations_expired_unused_are_erased(manager, cohort):
     from umbrella.core.worker import registered_tasks
-    from umbrella.training import tasks_courses
+    from umbrella.training.courses import tasks
 
     now = timezone.now()
-    old = actions_enrolment.invite_by_email(manager, cohort, "old@example.org", now)
-    new = actions_enrolment.invite_by_email(
-        manager, cohort, "new@example.org", now + timedelta(days=1)
-    )
-    task = tasks_courses.erase_expired_invitation_addresses
+    old = actions.invite_by_email(manager, cohort, "old@example.org", now)
+    new = actions.invite_by_email(manager, cohort, "new@example.org", now + timedelta(days=1))
+    task = tasks.erase_expired_invitation_addresses
     assert task in registered_tasks().values()
     assert task(now + timedelta(days=30)) is True
     assert task(now + timedelta(days=30)) is False
@@ -159,7 +155,7 @@ def test_accept_page_joins_the_group(
 ):
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        actions_enrolment.invite_by_email(manager, cohort, "r@example.org", now)
+        actions.invite_by_email(manager, cohort, "r@example.org", now)
     token = re.search(r"/invitations/([^/]+)/", mail.outbox[-1].body).group(1)
     sign_in(client, resident)
     url = f"/en/training/invitations/{token}/"

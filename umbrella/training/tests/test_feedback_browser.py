@@ -96,7 +96,7 @@ def test_moderation_and_the_organisations_page_are_accessible(
     from django.utils import timezone
 
     from umbrella.accounts.models import Organisation
-    from umbrella.training.queries_feedback import week_of
+    from umbrella.training.feedback.queries import week_of
 
     cpas = Organisation.objects.get(name="OCMW/CPAS Saint-Josse (test)")
     service = make.service(cpas, name_en="Social desk")

@@ -9,8 +9,8 @@ import time_machine
 from umbrella.areas.tests.conftest import brussels  # noqa: F401 -- loads the geography
 from umbrella.directory.snapshot import reset_snapshot
 from umbrella.directory.tests import factories
-from umbrella.training.actions_feedback import refresh_directory_labels
-from umbrella.training.queries_feedback import week_of
+from umbrella.training.feedback.actions import refresh_directory_labels
+from umbrella.training.feedback.queries import week_of
 from umbrella.training.tests import feedback_factories as make
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from umbrella.directory.models import ChangeLogEntry, Service
-from umbrella.training.actions_feedback import refresh_directory_labels
-from umbrella.training.queries import Share
-from umbrella.training.queries_feedback import FeedbackTally, label_decisions, label_rule, week_of
+from umbrella.training.courses.queries import Share
+from umbrella.training.feedback.actions import refresh_directory_labels
+from umbrella.training.feedback.queries import FeedbackTally, label_decisions, label_rule, week_of
 from umbrella.training.tests import feedback_factories as make
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -137,7 +137,7 @@ def test_the_worker_refreshes_the_labels():
     import umbrella.training.tasks  # noqa: F401 -- as the worker's autodiscovery does
     from umbrella.core.worker import registered_tasks
 
-    task = registered_tasks()["umbrella.training.tasks_feedback.refresh_labels"]
+    task = registered_tasks()["umbrella.training.feedback.tasks.refresh_labels"]
     org = make.accounts_organisation()
     make.staff(org, total=1, certified=1, at=NOW)
     svc = make.service(org)
@@ -150,13 +150,13 @@ def test_the_worker_refreshes_the_labels():
 def test_answers_that_left_the_window_are_deleted_by_the_worker():
     import umbrella.training.tasks  # noqa: F401
     from umbrella.core.worker import registered_tasks
+    from umbrella.training.feedback.queries import published_weeks
     from umbrella.training.models import ServiceFeedback
-    from umbrella.training.queries_feedback import published_weeks
 
     first, _last = published_weeks(NOW)
     svc = make.service()
     make.answers(svc, first, 2, text="still counted")
     make.answers(svc, first - timedelta(weeks=1), 3, text="no longer counted")
-    registered_tasks()["umbrella.training.tasks_feedback.refresh_labels"](NOW)
+    registered_tasks()["umbrella.training.feedback.tasks.refresh_labels"](NOW)
     assert ServiceFeedback.objects.count() == 2
     assert {f.text for f in ServiceFeedback.objects.all()} == {"still counted"}

@@ -10,8 +10,8 @@ from django.contrib.auth.models import Permission
 from umbrella.accounts.models import Organisation
 from umbrella.core.audit import reads_of
 from umbrella.testing import sign_in
+from umbrella.training.feedback.queries import is_moderator, week_of
 from umbrella.training.models import ServiceFeedback, TextStatus
-from umbrella.training.queries_feedback import is_moderator, week_of
 from umbrella.training.tests import feedback_factories as make
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from umbrella.training.queries_feedback import (
+from umbrella.training.feedback.queries import (
     MIN_ANSWERS,
     FeedbackTally,
     published_weeks,

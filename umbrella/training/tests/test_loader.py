@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from umbrella.training.content_loader import ContentError, load_course
+from umbrella.training.courses.content_loader import ContentError, load_course
 from umbrella.training.models import Choice, Course, Lesson, Module, Question
 
 COURSE = """\

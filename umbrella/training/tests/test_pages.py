@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from umbrella.testing import sign_in
-from umbrella.training.actions_courses import issue_certificate, revoke_certificate
+from umbrella.training.courses.actions import issue_certificate, revoke_certificate
 from umbrella.training.models import Attempt
 from umbrella.training.tests.factories import make_course
 

@@ -17,8 +17,8 @@ from umbrella.consultation import registry
 from umbrella.directory.models import Organization
 from umbrella.directory.seeds import load_directory
 from umbrella.testing import sign_in
-from umbrella.training import queries
-from umbrella.training.actions_courses import issue_certificate
+from umbrella.training.courses import queries
+from umbrella.training.courses.actions import issue_certificate
 from umbrella.training.seeds import ACTIRIS, load_public_services
 from umbrella.training.tests.factories import make_course
 
@@ -92,7 +92,7 @@ def test_load_training_seeds_them_and_the_coverage_page_lists_them_with_0_staff(
 
 @pytest.mark.django_db
 def test_load_training_of_named_courses_seeds_nothing(tmp_path):
-    from umbrella.training.content_loader import CONTENT_DIR
+    from umbrella.training.courses.content_loader import CONTENT_DIR
 
     call_command("load_training", str(CONTENT_DIR / "working-without-stigma"), stdout=io.StringIO())
     assert not Organisation.objects.filter(kind=OrganisationKind.PUBLIC_SERVICE).exists()

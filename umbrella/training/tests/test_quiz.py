@@ -7,8 +7,8 @@ import random
 import pytest
 from django.utils import timezone
 
-from umbrella.training import queries
-from umbrella.training.actions_courses import (
+from umbrella.training.courses import queries
+from umbrella.training.courses.actions import (
     QuizError,
     draw_questions,
     is_answer_correct,

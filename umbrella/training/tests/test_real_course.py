@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from umbrella.training.content_loader import CONTENT_DIR, course_directories, load_course
-from umbrella.training.models.courses import STIGMA_COURSE_SLUG
+from umbrella.training.courses.content_loader import CONTENT_DIR, course_directories, load_course
+from umbrella.training.courses.models import STIGMA_COURSE_SLUG
 
 
 @pytest.mark.django_db

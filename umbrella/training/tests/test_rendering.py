@@ -1,6 +1,6 @@
 """Lesson Markdown is rendered and sanitised: no scripts, images or raw HTML survive."""
 
-from umbrella.training.rendering import render_markdown
+from umbrella.training.courses.rendering import render_markdown
 
 
 def test_markdown_renders_the_allowed_elements():

@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
-from umbrella.training.actions_courses import format_code, issue_certificate, revoke_certificate
+from umbrella.training.courses.actions import format_code, issue_certificate, revoke_certificate
 from umbrella.training.tests.factories import make_course
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from umbrella.training.content_loader import (
+from umbrella.training.courses.content_loader import (
     CONTENT_DIR,
     ContentError,
     course_directories,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from umbrella.training.models import Respect, YesNo
-from umbrella.training.models.feedback import TEXT_MAX_LENGTH
+from umbrella.training.feedback.models import TEXT_MAX_LENGTH, Respect, YesNo
 
 
 class FeedbackForm(forms.Form):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from umbrella.core.worker import periodic_task
-from umbrella.training import actions_enrolment
+from umbrella.training.courses import actions
 
 
 @periodic_task(idle_seconds=3600)
 def erase_expired_invitation_addresses(now) -> bool:
     """An invitation expires after 30 days; its address is then no longer needed."""
-    return actions_enrolment.erase_expired_invitation_addresses(now) > 0
+    return actions.erase_expired_invitation_addresses(now) > 0

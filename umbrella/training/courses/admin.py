@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from umbrella.training import actions_courses, actions_enrolment
-from umbrella.training.models import (
+from umbrella.training.courses import actions
+from umbrella.training.courses.models import (
     Attempt,
     Certificate,
     Cohort,
@@ -98,7 +98,7 @@ class CertificateAdmin(ReadOnlyAdmin):
         now = timezone.now()
         count = 0
         for certificate in queryset:
-            actions_courses.revoke_certificate(certificate, now)
+            actions.revoke_certificate(certificate, now)
             count += 1
         self.message_user(
             request,
@@ -124,6 +124,6 @@ class CohortAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not obj.join_code:
-            obj.join_code = actions_enrolment.new_join_code()
+            obj.join_code = actions.new_join_code()
             obj.created_by = request.user
         super().save_model(request, obj, form, change)

@@ -1,4 +1,4 @@
-"""Keep the feedback pages out of the access logs.
+"""Keep the feedback pages out of the access logs, and an invitation's token out of every log.
 
 An access log line holds the client's address, the minute and the path. For
 ``POST /<lang>/training/feedback/service/<id>/`` that is exactly what the

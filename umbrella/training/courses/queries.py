@@ -13,8 +13,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from umbrella.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind
-from umbrella.training.models import Attempt, Certificate, Cohort, CohortMember, Course, Module
-from umbrella.training.models.courses import STIGMA_COURSE_SLUG
+from umbrella.training.courses.models import (
+    STIGMA_COURSE_SLUG,
+    Attempt,
+    Certificate,
+    Cohort,
+    CohortMember,
+    Course,
+    Module,
+)
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from typing import Any
 
 from django.db import transaction
 
-from umbrella.training.models import Choice, Course, Lesson, Module, Question, QuestionKind
+from umbrella.training.courses.models import Choice, Course, Lesson, Module, Question, QuestionKind
 
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 LANGUAGES = ("nl", "fr", "en")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MODULE_FILE = re.compile(r"^(\d\d)-([a-z0-9]+(?:-[a-z0-9]+)*)\.toml$")

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from umbrella.accounts.models import Organisation
-from umbrella.training.models import Respect, ServiceFeedback, TextStatus, YesNo
+from umbrella.training.feedback.models import Respect, ServiceFeedback, TextStatus, YesNo
 
 # Any figure based on fewer answers than this is suppressed.
 MIN_ANSWERS = 5
@@ -233,7 +233,7 @@ class LabelDecision:
 def label_decisions(now: datetime, services=None) -> list[LabelDecision]:
     """Return the rule's answer for every service (or those of ``services``) at ``now``."""
     from umbrella.directory.models import Service
-    from umbrella.training.queries import certified_share
+    from umbrella.training.courses.queries import certified_share
 
     qs = services if services is not None else Service.objects.all()
     rows = list(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from umbrella.core.worker import periodic_task
-from umbrella.training.actions_feedback import forget_old_feedback, refresh_directory_labels
+from umbrella.training.feedback.actions import forget_old_feedback, refresh_directory_labels
 
 # Certificates lapse and weeks end on their own: look once an hour. A new
 # certificate or a week's answers show in the directory within the hour.

@@ -1,9 +1,10 @@
 """Limits on feedback submissions per client, without keeping the client's address.
 
-The counter's key is a keyed hash (HMAC with the ``SECRET_KEY``) of the
-address (IPv6 cut to its /64 network, as django-ratelimit does), held in the
-cache only and expiring with its window. Without the key the hash cannot be
-turned back into an address by trying the 2³² IPv4 addresses, which a plain
+The project's one rate-limit helper (``core/ratelimit.py``) names the client by
+a keyed hash (HMAC with a key derived from the ``SECRET_KEY``) of its address
+(IPv6 cut to its /64 network, as django-ratelimit does) and keeps the counters
+in its cache only, expiring with their window. Without the key the hash cannot
+be turned back into an address by trying the 2³² IPv4 addresses, which a plain
 hash of an address allows. Nothing of it reaches the database.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django_ratelimit.core import get_usage
 
 from umbrella.core import ratelimit
 
@@ -25,21 +25,19 @@ def client_key(request: HttpRequest, scope: str = "") -> str:
 
 
 def _usages(request: HttpRequest, service_id: int, increment: bool) -> list[dict | None]:
-    overall = client_key(request)
-    per_service = client_key(request, f"service:{service_id}")
     return [
-        get_usage(
+        ratelimit.usage(
             request,
-            group="training.feedback",
-            key=lambda group, request: overall,
-            rate=settings.TRAINING_FEEDBACK_RATE,
+            "training.feedback",
+            client_key(request),
+            settings.TRAINING_FEEDBACK_RATE,
             increment=increment,
         ),
-        get_usage(
+        ratelimit.usage(
             request,
-            group="training.feedback.service",
-            key=lambda group, request: per_service,
-            rate=settings.TRAINING_FEEDBACK_SERVICE_RATE,
+            "training.feedback.service",
+            client_key(request, f"service:{service_id}"),
+            settings.TRAINING_FEEDBACK_SERVICE_RATE,
             increment=increment,
         ),
     ]

@@ -23,8 +23,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from umbrella.training.actions_courses import format_code
-from umbrella.training.models import Certificate
+from umbrella.training.courses.actions import format_code
+from umbrella.training.courses.models import Certificate
 
 _FONT_CANDIDATES = [
     (

@@ -15,11 +15,11 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from umbrella.directory.models import OperatingStatus, Service
-from umbrella.training import actions_feedback, queries_feedback, ratelimits_feedback
-from umbrella.training.forms_feedback import FeedbackForm
+from umbrella.training.courses.queries import certified_share
+from umbrella.training.feedback import actions, queries, ratelimits
+from umbrella.training.feedback.forms import FeedbackForm
+from umbrella.training.feedback.models import ServiceFeedback, TextStatus
 from umbrella.training.http import allow
-from umbrella.training.models import ServiceFeedback, TextStatus
-from umbrella.training.queries import certified_share
 
 # Services listed at most on the "choose a service" page.
 CHOOSE_LIMIT = 100
@@ -68,14 +68,14 @@ def give(request, service_id: int):
     form = FeedbackForm(request.POST if request.method == "POST" else None)
     status, limited = 200, False
     if request.method == "POST":
-        if ratelimits_feedback.is_limited(request, service.pk):
+        if ratelimits.is_limited(request, service.pk):
             status, limited = 429, True
         elif form.is_robot():
             # Answer as if it worked: a robot learns nothing; nothing is stored.
             return redirect("training:feedback_thanks")
         elif form.is_valid():
-            ratelimits_feedback.count_submission(request, service.pk)
-            actions_feedback.submit_feedback(
+            ratelimits.count_submission(request, service.pk)
+            actions.submit_feedback(
                 service,
                 respect=form.cleaned_data["respect"],
                 real_name=form.cleaned_data["real_name"],
@@ -102,15 +102,15 @@ def thanks(request):
 @allow("GET", "HEAD", "POST")
 def moderation(request):
     """The moderator approves or rejects the free texts; every text shown is an audited read."""
-    if not queries_feedback.is_moderator(request.user):
+    if not queries.is_moderator(request.user):
         raise PermissionDenied
     if request.method == "POST":
         feedback = get_object_or_404(ServiceFeedback, pk=_uuid_or_404(request.POST.get("id")))
         decision = request.POST.get("decision")
         if decision == "approve":
-            actions_feedback.approve_text(feedback, request.user)
+            actions.approve_text(feedback, request.user)
         elif decision == "reject":
-            actions_feedback.reject_text(feedback, request.user)
+            actions.reject_text(feedback, request.user)
         else:
             return _private(
                 render(
@@ -121,8 +121,8 @@ def moderation(request):
                 )
             )
         return redirect("training:feedback_moderation")
-    texts = list(queries_feedback.pending_texts()[:50])
-    actions_feedback.read_texts(request.user, texts, "service feedback: moderation")
+    texts = list(queries.pending_texts()[:50])
+    actions.read_texts(request.user, texts, "service feedback: moderation")
     context = {"texts": [{"feedback": f, **_service_names(f.service)} for f in texts]}
     return _private(render(request, "training/feedback_moderation.html", context))
 
@@ -151,8 +151,8 @@ def organisation(request):
     ):
         raise PermissionDenied
     now = timezone.now()
-    services = list(queries_feedback.services_of_member(user))
-    tallies = queries_feedback.tallies((s.pk for s in services), now)
+    services = list(queries.services_of_member(user))
+    tallies = queries.tallies((s.pk for s in services), now)
     shares = {
         s.organization.accounts_organisation_id: certified_share(
             s.organization.accounts_organisation, at=now
@@ -161,23 +161,23 @@ def organisation(request):
     }
     rows, shown_texts = [], []
     for service in services:
-        texts = queries_feedback.approved_texts(service.pk, now)
+        texts = queries.approved_texts(service.pk, now)
         shown_texts.extend(texts)
         rows.append(
             {
                 **_service_names(service),
-                "summary": queries_feedback.summarise(tallies[service.pk]),
+                "summary": queries.summarise(tallies[service.pk]),
                 "texts": texts,
                 "share": shares[service.organization.accounts_organisation_id],
             }
         )
-    actions_feedback.read_texts(user, shown_texts, "service feedback: the organisation's own")
-    first, last = queries_feedback.published_weeks(now)
+    actions.read_texts(user, shown_texts, "service feedback: the organisation's own")
+    first, last = queries.published_weeks(now)
     context = {
         "rows": rows,
         "first_day": first,
         "last_day": last + timedelta(days=6),
-        "min_answers": queries_feedback.MIN_ANSWERS,
+        "min_answers": queries.MIN_ANSWERS,
         "text_status": TextStatus,
     }
     return _private(render(request, "training/feedback_organisation.html", context))

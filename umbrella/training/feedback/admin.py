@@ -1,12 +1,12 @@
 """Admin: service feedback, read-only and without the free text.
 
-The free texts are read on the moderation page only (``views_feedback.moderation``),
+The free texts are read on the moderation page only (``feedback/views.py``, ``moderation``),
 where every read is audited; the admin shows the answers and where each text stands.
 """
 
 from django.contrib import admin
 
-from umbrella.training.models import ServiceFeedback
+from umbrella.training.feedback.models import ServiceFeedback
 
 
 @admin.register(ServiceFeedback)

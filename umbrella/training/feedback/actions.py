@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from umbrella.core.audit import record_read
-from umbrella.training.models import ServiceFeedback, TextStatus
-from umbrella.training.queries_feedback import label_decisions, published_weeks, week_of
+from umbrella.training.feedback.models import ServiceFeedback, TextStatus
+from umbrella.training.feedback.queries import label_decisions, published_weeks, week_of
 
 
 @transaction.atomic

@@ -1,0 +1,1 @@
+"""Courses, quizzes, certificates and their public check, cohorts, coverage."""

@@ -1,0 +1,1 @@
+"""Sex workers' anonymous feedback on services, and the directory's "trained" label."""
