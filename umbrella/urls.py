@@ -8,6 +8,7 @@ from umbrella.api import api
 from umbrella.areas import tiles
 from umbrella.core import views as core_views
 from umbrella.notify.views import alarm_stream
+from umbrella.training.courses.urls import verify_urlpatterns
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -33,7 +34,7 @@ urlpatterns += i18n_patterns(
     path("reports/", include("umbrella.reports.urls")),
     path("platform/", include("umbrella.consultation.urls")),
     path("training/", include("umbrella.training.urls")),
-    path("verify/", include("umbrella.training.verify_urls")),
+    path("verify/", include((verify_urlpatterns, "verify"))),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

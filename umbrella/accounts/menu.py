@@ -245,7 +245,7 @@ def _body_staff(user, counts: bool) -> Section | None:
 
 
 def _service_staff(user, counts: bool) -> Section | None:
-    from umbrella.training.queries_feedback import is_moderator
+    from umbrella.training.feedback.queries import is_moderator
 
     links = []
     if user.role == Role.SERVICE_STAFF:

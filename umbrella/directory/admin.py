@@ -29,7 +29,7 @@ from umbrella.directory.models import (
     TraffickingReference,
     stale_filter,
 )
-from umbrella.training.queries_feedback import LABEL_DATE_HELP, LABEL_SOURCE_HELP
+from umbrella.training.feedback.queries import LABEL_DATE_HELP, LABEL_SOURCE_HELP
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -167,7 +167,7 @@ class ServiceAdminForm(forms.ModelForm):
 class ServiceAdmin(LoggedAdmin):
     organisation_path = "organization__accounts_organisation"
     form = ServiceAdminForm
-    # The training app's hourly refresh sets the label (training.actions_feedback):
+    # The training app's hourly refresh sets the label (training.feedback.actions):
     # a hand-ticked box would be overwritten within the hour.
     readonly_fields = ("trained_non_stigmatising", "trained_on")
     list_display = ("__str__", "category", "status", "to_verify", "last_verified_on")

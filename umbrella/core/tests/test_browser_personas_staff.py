@@ -41,8 +41,8 @@ from umbrella.browser import assert_no_axe_violations
 from umbrella.consultation import demo as consultation_demo
 from umbrella.consultation.models import Decision, Meeting, MinutesStatus, Recommendation
 from umbrella.reports.models import Report
+from umbrella.training.courses.models import STIGMA_COURSE_SLUG
 from umbrella.training.models import Attempt, Certificate, Course
-from umbrella.training.models.courses import STIGMA_COURSE_SLUG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -155,9 +155,9 @@ WORKER_SCREENS: list[str | tuple[str, tuple[str, ...]]] = [
     "umbrella/training/templates/training/feedback_choose.html",
     "umbrella/training/templates/training/feedback_form.html",
     "umbrella/training/templates/training/feedback_thanks.html",
-    "umbrella/training/forms_feedback.py",
-    "umbrella/training/views_feedback.py",
-    "umbrella/training/actions_feedback.py",
+    "umbrella/training/feedback/forms.py",
+    "umbrella/training/feedback/views.py",
+    "umbrella/training/feedback/actions.py",
     # A report in her language, and its follow-up: a sex worker reporting
     # harassment follows her report there; the public list, one report and
     # her own reports, with the status names and filters they show.
