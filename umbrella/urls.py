@@ -19,7 +19,7 @@ urlpatterns = [
     path("api/v1/alarms/stream", alarm_stream, name="alarm-stream"),
     path("api/v1/", api.urls),
     path("open311/v2/", include("umbrella.reports.open311_urls")),
-    path("api/hsds/", include("umbrella.directory.hsds_urls")),
+    path("api/hsds/", include("umbrella.directory.hsds.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The self-hosted base map, when a deployer installed one (docs/areas.md).
     path("tiles/base.pmtiles", tiles.base_map, name="base-map-tiles"),

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from umbrella.areas.models import Municipality
-from umbrella.directory import exports, hsds, pages
+from umbrella.directory import exports, pages
 from umbrella.directory.api import viewer_of
+from umbrella.directory.hsds import exports as hsds
 from umbrella.directory.models import Category, LanguageCode
 from umbrella.directory.queries import find_places, get_place, viewer_for
 from umbrella.directory.snapshot import KINDS

@@ -18,7 +18,8 @@ from django.db import models
 from django.test import RequestFactory
 
 from umbrella.accounts import actions as accounts_actions
-from umbrella.directory import exports, hsds
+from umbrella.directory import exports
+from umbrella.directory.hsds import exports as hsds
 from umbrella.directory.models import Category, ChangeLogEntry, Location
 from umbrella.directory.queries import find_places
 from umbrella.directory.tests import factories

@@ -13,7 +13,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from umbrella.directory import hsds
+from umbrella.directory.hsds import exports as hsds
 from umbrella.directory.tests import factories
 from umbrella.directory.tests.hsds_validation import (
     CONTENT,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from umbrella.directory import hsds
+from umbrella.directory.hsds import exports as hsds
 from umbrella.directory.tests import factories
 from umbrella.directory.tests.hsds_validation import (
     attributes_of,

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from umbrella.directory import exports, hsds
+from umbrella.directory import exports
+from umbrella.directory.hsds import exports as hsds
 from umbrella.directory.models import CONTENT_LANGUAGES
 
 

@@ -14,7 +14,7 @@ conventions, so they stay out of that API and its OpenAPI document.
   location), ``/organizations/<id>`` (with its locations and its services,
   in full with ``full_service=true``).
 
-Objects come from ``hsds.py``, the builders of the export, so ids and
+Objects come from ``exports.py``, the builders of the export, so ids and
 fields are the export's. Text is in ``?lang=`` or the request's language.
 Everything is public open data and follows the public rule for confidential
 locations whoever asks. Bad input answers 400, an unknown id or path 404,
@@ -41,8 +41,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from umbrella.directory import hsds
 from umbrella.directory.exports import facility_sources, licence_and_attribution
+from umbrella.directory.hsds import exports as hsds
+from umbrella.directory.hsds import queries
 
 PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -199,7 +200,7 @@ def _organization_filter(request: HttpRequest, field: str) -> Q:
         uuid.UUID(text)
     except ValueError:
         raise Refusal(_("organization_id must be an organisation's id (a UUID).")) from None
-    pk = _pk_of("organization", hsds.public_organizations(), text)
+    pk = _pk_of("organization", queries.public_organizations(), text)
     return Q(**{field: pk}) if pk is not None else Q(pk__in=[])
 
 
@@ -233,7 +234,7 @@ def _page(request: HttpRequest, queryset: QuerySet, build: Callable[[list], list
 def _sals_with_locations(sals, language: str) -> list[dict]:
     sals = list(sals)
     locations = {
-        x.pk: x for x in hsds.public_locations().filter(pk__in=[s.location_id for s in sals])
+        x.pk: x for x in queries.public_locations().filter(pk__in=[s.location_id for s in sals])
     }
     return [
         hsds.service_at_location_object(sal, language, locations.get(sal.location_id))
@@ -246,9 +247,11 @@ def _full_services(services, language: str) -> list[dict]:
     services = list(services)
     organizations = {
         o.pk: o
-        for o in hsds.public_organizations().filter(pk__in={s.organization_id for s in services})
+        for o in queries.public_organizations().filter(pk__in={s.organization_id for s in services})
     }
-    sals = list(hsds.public_service_at_locations().filter(service_id__in=[s.pk for s in services]))
+    sals = list(
+        queries.public_service_at_locations().filter(service_id__in=[s.pk for s in services])
+    )
     nested: dict[int, list[dict]] = {s.pk: [] for s in services}
     for sal, data in zip(sals, _sals_with_locations(sals, language), strict=True):
         nested[sal.service_id].append(data)
@@ -273,10 +276,10 @@ def _full_organizations(orgs, language: str, full_service: bool) -> list[dict]:
     orgs = list(orgs)
     pks = [o.pk for o in orgs]
     locations: dict[int, list[dict]] = {pk: [] for pk in pks}
-    for x in hsds.public_locations().filter(organization_id__in=pks):
+    for x in queries.public_locations().filter(organization_id__in=pks):
         locations[cast(int, x.organization_id)].append(hsds.location_object(x, language))
     services: dict[int, list[dict]] = {pk: [] for pk in pks}
-    for s in hsds.public_services().filter(organization_id__in=pks):
+    for s in queries.public_services().filter(organization_id__in=pks):
         services[s.organization_id].append(
             hsds.service_object(s, language)
             if full_service
@@ -320,7 +323,7 @@ _SERVICE_TEXT = tuple(
 def services(request: HttpRequest, language: str) -> dict:
     _check_supported(request)
     full = _flag(request, "full")
-    rows = hsds.public_services().filter(
+    rows = queries.public_services().filter(
         _search(request, _SERVICE_TEXT),
         _organization_filter(request, "organization_id"),
         _modified_after(request, "updated_at"),
@@ -332,17 +335,17 @@ def services(request: HttpRequest, language: str) -> dict:
 
 @endpoint
 def service(request: HttpRequest, language: str, hsds_id: str) -> dict:
-    pk = _pk_of("service", hsds.public_services(), hsds_id)
+    pk = _pk_of("service", queries.public_services(), hsds_id)
     if pk is None:
         raise Refusal(_("No service has this id."), status=404)
-    return _full_services(hsds.public_services().filter(pk=pk), language)[0]
+    return _full_services(queries.public_services().filter(pk=pk), language)[0]
 
 
 @endpoint
 def service_at_locations(request: HttpRequest, language: str) -> dict:
     _check_supported(request)
     _flag(request, "full")  # each one comes with its location already
-    rows = hsds.public_service_at_locations().filter(
+    rows = queries.public_service_at_locations().filter(
         _search(request, tuple(f"service__{f}" for f in _SERVICE_TEXT)),
         _organization_filter(request, "service__organization_id"),
         _modified_after(request, "updated_at"),
@@ -352,7 +355,7 @@ def service_at_locations(request: HttpRequest, language: str) -> dict:
 
 @endpoint
 def service_at_location(request: HttpRequest, language: str, hsds_id: str) -> dict:
-    rows = hsds.public_service_at_locations()
+    rows = queries.public_service_at_locations()
     pk = _pk_of("service_at_location", rows, hsds_id)
     if pk is None:
         raise Refusal(_("No service at a location has this id."), status=404)
@@ -369,7 +372,7 @@ _ORGANIZATION_TEXT = (
 def organizations(request: HttpRequest, language: str) -> dict:
     _check_supported(request)
     full, full_service = _flag(request, "full"), _flag(request, "full_service")
-    rows = hsds.public_organizations().filter(
+    rows = queries.public_organizations().filter(
         _search(request, _ORGANIZATION_TEXT), _modified_after(request, "updated_at")
     )
     if full or full_service:
@@ -380,8 +383,8 @@ def organizations(request: HttpRequest, language: str) -> dict:
 @endpoint
 def organization(request: HttpRequest, language: str, hsds_id: str) -> dict:
     full_service = _flag(request, "full_service")
-    pk = _pk_of("organization", hsds.public_organizations(), hsds_id)
+    pk = _pk_of("organization", queries.public_organizations(), hsds_id)
     if pk is None:
         raise Refusal(_("No organisation has this id."), status=404)
-    rows = hsds.public_organizations().filter(pk=pk)
+    rows = queries.public_organizations().filter(pk=pk)
     return _full_organizations(rows, language, full_service)[0]
