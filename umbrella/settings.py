@@ -254,8 +254,9 @@ else:
         # never evicted by a flood filling an in-memory cache (only expired
         # rows are culled below MAX_ENTRIES). The table is made by the
         # migration accounts 0002 (createcachetable).
+        # Django's DatabaseCache, whose incr() keeps each counter's expiry.
         "ratelimit": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "umbrella.core.ratelimit.DatabaseRateCache",
             "LOCATION": "umbrella_ratelimit_cache",
             "OPTIONS": {"MAX_ENTRIES": 1_000_000, "CULL_FREQUENCY": 10},
         },

@@ -7,10 +7,8 @@ exactly as one that does not exist.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -47,6 +45,7 @@ from umbrella.alarms.schemas_out import (
     SeenOut,
     ValidationErrorOut,
 )
+from umbrella.core import ratelimit
 from umbrella.core.audit import record_read
 
 logger = logging.getLogger(__name__)
@@ -168,14 +167,11 @@ def raise_alarm(request: HttpRequest):
 
 
 def _over_device_rate(device_key: str) -> bool:
-    digest = hashlib.sha256(device_key.encode()).hexdigest()[:32]
-    key = f"alarms:device-press:{digest}"
-    cache.add(key, 0, timeout=60)
-    try:
-        return cache.incr(key) > DEVICE_PRESSES_PER_MINUTE
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        return False
+    # In the rate-limit cache, which floods of the default cache cannot evict
+    # and every process shares; counted for known buttons only, so made-up
+    # keys add nothing there (umbrella/core/ratelimit.py).
+    key = "alarms:device-press:" + ratelimit.keyed("alarms.device-press", device_key)
+    return ratelimit.hit(key, 60) > DEVICE_PRESSES_PER_MINUTE
 
 
 @router.post(
@@ -196,6 +192,10 @@ def press_device(request: HttpRequest, device_key: str):
     alarm that is still open (raised or acknowledged), 404 for an unknown
     key, 429 when pressed too often.
     """
+    # An unknown key is answered before anything is counted: a flood of
+    # made-up keys leaves no trace in the rate-limit cache.
+    if actions.button_for_key(device_key) is None:
+        raise not_found()
     if _over_device_rate(device_key):
         raise HttpError(429, _("Too many presses; the alarm is already raised."))
     try:

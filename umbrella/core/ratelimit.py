@@ -16,10 +16,14 @@ yesterday's (reports use it).
 
 from __future__ import annotations
 
+import base64
+import pickle
 from collections.abc import Callable
 from datetime import datetime
 
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -28,6 +32,38 @@ from django.utils.crypto import salted_hmac
 from django_ratelimit.core import _get_ip, get_usage
 
 RATE_CACHE = "ratelimit"
+
+
+class DatabaseRateCache(DatabaseCache):
+    """The database cache, with an ``incr()`` that keeps the counter's expiry.
+
+    Django's generic ``incr()`` writes the new value back with the cache's
+    default timeout (300 s): a counter of an hour, a day or 15 minutes was
+    forgotten five minutes after its last count (django-ratelimit counts with
+    ``incr()`` too), and a pause of five minutes gave a fresh allowance.
+    Redis and the in-memory cache keep the expiry on their own.
+    """
+
+    def incr(self, key, delta=1, version=None):
+        value = self.get(key, self._missing_key, version=version)
+        if value is self._missing_key:
+            raise ValueError(f"Key {key!r} not found")
+        new_value = value + delta
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        quote_name = connection.ops.quote_name
+        encoded = base64.b64encode(pickle.dumps(new_value, self.pickle_protocol)).decode("latin1")
+        with connection.cursor() as cursor:
+            # The value only: the row's expiry stays as add() or set() wrote it.
+            # Two simultaneous counts may both read one value, as with Django's.
+            cursor.execute(
+                f"UPDATE {quote_name(self._table)} SET {quote_name('value')} = %s "  # noqa: S608
+                f"WHERE {quote_name('cache_key')} = %s",
+                [encoded, self.make_and_validate_key(key, version=version)],
+            )
+            if cursor.rowcount == 0:  # deleted between the read and the write
+                raise ValueError(f"Key {key!r} not found")
+        return new_value
 
 
 def rate_cache():
@@ -80,3 +116,22 @@ def over(request: HttpRequest, group: str, key: str, rate: str, *, increment: bo
     if increment:
         return bool(found["should_limit"])
     return found["count"] >= found["limit"]
+
+
+def hit(key: str, seconds: int) -> int:
+    """Count one event under ``key`` in the rate-limit cache; return the count so far.
+
+    The count starts at the first event and is forgotten ``seconds`` later
+    (django-ratelimit's windows are fixed on the clock instead). Two
+    simultaneous events may read one count: the caller may let one more pass.
+    Count only what an attacker cannot multiply (a known button, not any key
+    someone makes up): every new key is a row, and a full cache culls rows.
+    """
+    cache = rate_cache()
+    if cache.add(key, 1, timeout=seconds):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=seconds)
+        return 1
