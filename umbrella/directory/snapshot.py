@@ -180,10 +180,13 @@ class Place:
             # A shelter's location is often named after its street or building.
             properties["location_name"] = ""
             if self.kind == TOILET:
-                # A toilet's name and description are its location's own text.
+                # A toilet's name and description are its location's own text;
+                # its notice and manager's name are written about the place.
                 properties["name"] = properties.get("kind_label") or ""
                 properties["name_language"] = language
                 properties["description"] = ""
+                properties["notice"] = ""
+                properties["manager_name"] = None
         geometry = (
             {"type": "Point", "coordinates": [self.lon, self.lat]}
             if visible and self.lat is not None
@@ -278,18 +281,24 @@ def _folded(*parts) -> str:
 
 
 def _search_texts(
-    location, shown: list, texts: dict, private: tuple[str, ...] = ()
+    location,
+    shown: list,
+    texts: dict,
+    private: tuple[str, ...] = (),
+    private_strings: tuple[str, ...] = (),
 ) -> tuple[str, str]:
     """Return the search text of every viewer and the one of viewers who may not see the place.
 
     ``shown`` is what every viewer is shown; the location's name, address
-    and "how to get there" (and the ``private`` keys of ``texts``: the
-    location's own texts) are searched only by viewers who see them, or a
-    public search for a word of the directions would find the shelter.
+    and "how to get there" (and the ``private`` keys of ``texts`` and the
+    ``private_strings``: what is written about the place itself) are
+    searched only by viewers who see them, or a public search for a word of
+    the directions would find the shelter.
     """
     public = _folded(*shown)
     where = _folded(
         *(v for key in ("location_name", "transportation", *private) for v in texts[key].values()),
+        *private_strings,
         location.address,
         location.postcode,
     )
@@ -480,15 +489,15 @@ def _toilet_places() -> list[Place]:
         search, public_search = _search_texts(
             location,
             [
-                *texts["notice"].values(),
                 *kind_labels.values(),
                 *(_labels(FacilityKind.TOILET.label).values() if facility.kind == "urinal" else ()),
-                facility.manager_name,
                 location.municipality and location.municipality.name_nl,
                 location.municipality and location.municipality.name_fr,
             ],
             texts,
-            private=("name", "description"),
+            # A toilet's notice and manager's name are written about the place.
+            private=("name", "description", "notice"),
+            private_strings=(facility.manager_name,),
         )
         to_verify = facility.to_verify or location.to_verify
         base = {

@@ -159,11 +159,12 @@ def test_exports_and_search_in_process(confidential):
             assert found == [], (kind, marker)
 
 
-def test_hsds_withholds_the_toilet_texts_of_a_confidential_location(client, confidential):
-    # HSDS goes further than the places API: a confidential toilet's notice,
-    # manager's name and source id (an OpenStreetMap node id is a position)
-    # are withheld too, since they are written about the place.
-    _, toilet, _ = confidential
+def test_no_answer_gives_the_toilet_texts_of_a_confidential_location(client, confidential):
+    # A confidential toilet's notice and manager's name are written about the
+    # place, and its source id (an OpenStreetMap node id) is a position: no
+    # public answer, export, page or search gives them (the places API and
+    # pages did until the HSDS work found it).
+    sal, toilet, _ = confidential
     secrets = {
         "notice_nl": "zqfacnotice_nl",
         "notice_fr": "zqfacnotice_fr",
@@ -176,13 +177,21 @@ def test_hsds_withholds_the_toilet_texts_of_a_confidential_location(client, conf
     toilet.source = "osm"
     toilet.save()
     texts = [exports.dumps(hsds.document(lang)) for lang in LANGS]
-    texts.append(client.get("/en/directory/export/hsds.json").content.decode())
+    texts += list(public_answers(client, sal, toilet).values())
+    for secret in secrets.values():
+        texts.append(client.get("/api/v1/places", {"q": secret}).content.decode())
+        assert find_places("toilet", text=secret, user=None) == [], secret
     assert not [v for text in texts for v in secrets.values() if v in text]
     # The same fields of a toilet that is not confidential are published.
     toilet.location.confidential = False
     toilet.location.save()
     text = exports.dumps(hsds.document("en"))
     assert all(secrets[k] in text for k in ("notice_en", "manager_name", "source_id"))
+    page = client.get(f"/en/directory/place/toilet-{toilet.pk}/").content.decode()
+    assert secrets["notice_en"] in page and secrets["manager_name"] in page
+    assert [f.place.pk for f in find_places("toilet", text="zqfacmanager", user=None)] == [
+        toilet.pk
+    ]
 
 
 def test_people_who_may_see_it_still_do(client, personas, confidential):
