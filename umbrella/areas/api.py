@@ -13,6 +13,7 @@ from ninja import Query, Router, Status
 
 from umbrella.api_openapi import geojson_answer
 from umbrella.areas import schemas
+from umbrella.areas.gazetteer import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, find_places
 from umbrella.areas.geojson import geojson_response
 from umbrella.areas.locate import GeographyNotLoaded, locate
 from umbrella.areas.validation import InvalidPoint, parse_point
@@ -76,6 +77,77 @@ def locate_point(
             return Status(200, locate(lat_value, lon_value).as_dict())
         except GeographyNotLoaded:
             return Status(503, _not_loaded())
+
+
+PlaceQuery = Annotated[
+    str | None,
+    Query(
+        description="Words of the name, in Dutch or French, any case, with or without accents "
+        f"(1–{MAX_QUERY_LENGTH} characters).",
+        examples=["Gare du Nord"],
+    ),
+]
+PlaceLimit = Annotated[
+    str | None,
+    Query(
+        description=f"At most this many places (1–{MAX_LIMIT}, default {DEFAULT_LIMIT}).",
+        examples=["5"],
+    ),
+]
+
+
+def _search_error(field: str, message: str) -> Status:
+    return Status(422, {"detail": message, "errors": [{"field": field, "message": message}]})
+
+
+@router.get(
+    "/search",
+    response={200: list[schemas.PlaceOut], 422: schemas.Error, 503: schemas.Error},
+    url_name="areas_search",
+    summary="Find a place by its name",
+)
+def search_places(
+    request: HttpRequest,
+    response: HttpResponse,
+    q: PlaceQuery = None,
+    lang: Lang = None,
+    limit: PlaceLimit = None,
+):
+    """Return the stations, squares, streets, landmarks, neighbourhoods and municipalities
+    whose Dutch or French name matches `q`, best first: exact, then beginning with it, then
+    every word beginning with one of its words.
+
+    Answered from the shipped gazetteer; an operator's geocoder (UrbIS or Nominatim), when
+    configured, adds its places after the gazetteer's. An empty or too long `q`, or a bad
+    `limit`, answers 422 with a readable `detail`.
+    """
+    # Typed words may be where someone lives: no cache keeps them.
+    response["Cache-Control"] = "no-store"
+    with _language(lang):
+        text = (q or "").strip()
+        if not text:
+            return _search_error("q", _("Type the name of a place."))
+        if len(text) > MAX_QUERY_LENGTH:
+            return _search_error(
+                "q",
+                _("Type at most %(count)s characters.") % {"count": MAX_QUERY_LENGTH},
+            )
+        count = DEFAULT_LIMIT
+        if limit is not None and limit.strip():
+            digits = limit.strip()
+            ok = digits.isascii() and digits.isdigit() and len(digits) <= 3
+            count = int(digits) if ok else 0
+            if not 1 <= count <= MAX_LIMIT:
+                return _search_error(
+                    "limit",
+                    _("The limit must be a whole number from 1 to %(max)s.") % {"max": MAX_LIMIT},
+                )
+        language = translation.get_language()
+        try:
+            places = find_places(text, language, count)
+        except GeographyNotLoaded:
+            return Status(503, _not_loaded())
+        return Status(200, [place.as_dict(language) for place in places])
 
 
 def _layer(request: HttpRequest, layer: str, lang: str | None):

@@ -143,3 +143,27 @@ class NeighbourhoodFeature(Schema):
 
 class NeighbourhoodCollection(_Collection):
     features: list[NeighbourhoodFeature]
+
+
+class PlaceMunicipality(Schema):
+    nis_code: str = Field(examples=["21015"])
+    name: str = Field(description="In the request's language (French for other than nl/fr).")
+
+
+class PlaceOut(Schema):
+    name: str = Field(
+        description="In the request's language (French for other than nl/fr).",
+        examples=["Gare du Nord"],
+    )
+    name_nl: str = Field(examples=["Noordstation"])
+    name_fr: str = Field(examples=["Gare du Nord"])
+    kind: Literal[
+        "municipality", "station", "square", "landmark", "street", "neighbourhood", "address"
+    ]
+    lat: float = Field(examples=[50.8603])
+    lon: float = Field(examples=[4.3617])
+    municipality: PlaceMunicipality = Field(description="The municipality that holds the point.")
+    source: str = Field(
+        description="Where the point comes from: the shipped gazetteer's source for the entry, "
+        "or `urbis` / `nominatim` for an operator's geocoder."
+    )

@@ -149,6 +149,11 @@ WORKER_SCREENS: list[str | tuple[str, tuple[str, ...]]] = [
     ("umbrella/directory/models/common.py", ("Category", "TriState", "GenderFocus")),
     ("umbrella/directory/models/locations.py", ("FacilityKind", "Manager")),
     ("umbrella/directory/models/organisations.py", ("LanguageCode",)),
+    # Finding a place by its name on the directory's and the report form's maps
+    # (place-search.js takes its words from the include's data- attributes), and
+    # what the search answers: the sentences of its 422 and 503.
+    "umbrella/areas/templates/areas/_place_search.html",
+    ("umbrella/areas/api.py", ("search_places", "_not_loaded")),
     "umbrella/training/templates/training/feedback_label.html",
     "umbrella/training/templates/training/feedback_link.html",
     # A sex worker's anonymous feedback on a service (issue 7: in all seven languages).

@@ -82,6 +82,7 @@
 
     var lat = parseFloat(form.elements.lat.value);
     var lon = parseFloat(form.elements.lon.value);
+    // One fit, not animated: a zoom animation at start would scale the markers for a moment.
     if (!isNaN(lat) && !isNaN(lon)) {
       // Her own position ("Near me") is drawn with the accuracy her browser gave; any other
       // point as a pin.
@@ -93,10 +94,14 @@
           radius: 9, color: "#b00020", weight: 3, fillColor: "#ffffff", fillOpacity: 0.9, interactive: false,
         }).addTo(map).bindTooltip(data.you);
       }
-      points.push([lat, lon]);
-    }
-    // One fit, not animated: a zoom animation at start would scale the markers for a moment.
-    if (points.length) {
+      // Nearest first from a point (a click, "near me", a place found by name): centred on
+      // it, wide enough to show the nearest place, the one the list starts with.
+      var reach = 0.002;
+      points.slice(0, 1).forEach(function (point) {
+        reach = Math.max(reach, Math.abs(point[0] - lat), Math.abs(point[1] - lon));
+      });
+      map.fitBounds([[lat - reach, lon - reach], [lat + reach, lon + reach]], { maxZoom: 16, animate: false });
+    } else if (points.length) {
       map.fitBounds(L.latLngBounds(points).pad(0.2), { maxZoom: 16, animate: false });
     }
 
