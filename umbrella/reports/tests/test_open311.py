@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET  # noqa: S405 -- parsing our own responses
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -196,6 +197,10 @@ def test_post_without_a_description_creates_the_request(matrix, client, descript
     listed = client.get(f"{BASE}/requests/{report.public_id}.json")
     assert listed.status_code == 200
     assert listed.json()[0]["service_code"] == "litter"
+    # Her follow-up page shows no empty quote of "what you wrote".
+    page = client.get(urlsplit(answer[0]["follow_up_url"]).path, follow=True)
+    assert page.status_code == 200
+    assert 'class="reports-description"' not in page.content.decode()
 
 
 def test_post_without_a_description_in_xml(matrix, client):
