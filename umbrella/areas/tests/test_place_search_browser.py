@@ -216,3 +216,21 @@ def test_on_the_report_form_the_map_moves_and_nothing_is_sent(
     assert page.locator("#id_lat").input_value().startswith("50.864")
     assert_no_axe_violations(page)
     assert outside_requests.urls == []
+
+
+def test_on_the_areas_map_the_place_is_looked_up(live_server, page, outside_requests, geography):
+    page.goto(f"{live_server.url}/fr/areas/map/")
+    page.wait_for_selector("[data-brussels-map]:not([hidden])")
+    field = page.locator("#areas-place-search [data-place-input]")
+    field.fill("Noordstation")
+    first = page.locator("#areas-place-search [data-place-results] button").first
+    first.wait_for()
+    first.click()
+    lat, lon, zoom = _map_view(page, "[data-brussels-map]")
+    assert abs(lat - GARE_DU_NORD[0]) < 1e-4 and abs(lon - GARE_DU_NORD[1]) < 1e-4
+    assert zoom >= 16
+    # The map's own lookup answers for the place: its municipality, zone and neighbourhood.
+    page.wait_for_selector("#locate-result[data-nis-code='21015']")
+    assert page.locator("#locate-result").get_attribute("data-zone") == "5344"
+    assert_no_axe_violations(page)
+    assert outside_requests.urls == []
