@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
@@ -221,12 +222,25 @@ class DatabaseCollector:
     """The metrics whose truth is in the rows, read at each scrape."""
 
     def collect(self):
+        up = GaugeMetricFamily(
+            "umbrella_metrics_database_up",
+            "Whether this scrape could read the database (0: the database metrics are missing).",
+        )
         now = timezone.now()
-        yield from self._alarms()
-        yield from self._deadlines()
-        yield from self._deliveries()
-        yield from self._outboxes(now)
-        yield from self._workers(now)
+        try:
+            families = [
+                *self._alarms(),
+                *self._deadlines(),
+                *self._deliveries(),
+                *self._outboxes(now),
+                *self._workers(now),
+            ]
+        except DatabaseError:
+            logger.exception("GET /metrics could not read the database")
+            families = []
+        up.add_metric([], 1 if families else 0)
+        yield up
+        yield from families
 
     def _alarms(self):
         Alarm = apps.get_model("alarms", "Alarm")

@@ -223,6 +223,22 @@ def test_each_running_workers_lanes_show_their_last_loop_and_how_late_they_are(c
 
 
 @pytest.mark.django_db
+def test_a_database_that_fails_leaves_the_process_metrics_and_says_so(client, token, monkeypatch):
+    from django.db import OperationalError
+
+    assert value(scrape(client), "umbrella_metrics_database_up") == 1
+
+    def down(self):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(metrics.DatabaseCollector, "_alarms", down)
+    samples = scrape(client)
+    assert value(samples, "umbrella_metrics_database_up") == 0
+    assert ("umbrella_open_streams", ()) in samples
+    assert not [key for key in samples if key[0].startswith("umbrella_outbox")]
+
+
+@pytest.mark.django_db
 def test_no_client_data_reaches_the_metrics(client, token):
     alarm("app", timezone.now())
     text = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {token}").content.decode()
