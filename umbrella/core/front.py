@@ -99,6 +99,7 @@ class Front:
                     },
                 )
 
+
 def _application(access_log: bool):
     from umbrella.asgi import application as django_application
 
