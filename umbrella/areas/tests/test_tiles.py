@@ -192,3 +192,25 @@ def test_parse_range():
     assert tiles.parse_range("bytes=-0", 1000) is False
     assert tiles.parse_range("bytes=5-1", 1000) is None
     assert tiles.parse_range("bytes=1-2,4-5", 1000) is None
+
+
+URBIS = (
+    "https://geoservices-urbis.irisnet.be/geowebcache/service/wmts?SERVICE=WMTS&REQUEST=GetTile"
+    "&VERSION=1.0.0&LAYER=urbisFR&STYLE=&FORMAT=image/png&TILEMATRIXSET=EPSG:3857"
+    "&TILEMATRIX=EPSG:3857:{z}&TILEROW={y}&TILECOL={x}"
+)
+
+
+def test_a_tile_server_is_allowed_by_the_policy_only_while_it_is_set(client, settings):
+    settings.TILE_URL = ""
+    policy = content_security_policy()
+    assert "img-src 'self' data: blob:;" in policy
+    assert "irisnet" not in policy
+    settings.TILE_URL = URBIS
+    policy = content_security_policy()
+    assert "img-src 'self' data: blob: https://geoservices-urbis.irisnet.be;" in policy
+    # Only images: scripts, styles and connections stay on this site.
+    assert "script-src 'self';" in policy and "connect-src 'self';" in policy
+    html = client.get("/nl/areas/map/").content.decode()
+    assert 'data-base-tile-url="https://geoservices-urbis.irisnet.be/geowebcache/' in html
+    assert "TILEMATRIX=EPSG:3857:{z}&amp;TILEROW={y}&amp;TILECOL={x}" in html
