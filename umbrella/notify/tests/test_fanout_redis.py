@@ -97,7 +97,8 @@ def test_an_event_published_in_another_process_reaches_this_processs_stream(
             "/api/v1/alarms/stream", headers={"Authorization": f"Bearer {token}"}
         )
         stream = Stream(response)
-        assert await stream.next() == {"retry": "3000"}  # joined the Redis group
+        # Joined the Redis group (a loaded machine may take more than the default 5 s).
+        assert await stream.next(timeout=30) == {"retry": "3000"}
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-c", PUBLISHER, json.dumps(args), env=_publisher_env(),
             cwd=settings.BASE_DIR, stdout=asyncio.subprocess.PIPE,
