@@ -211,7 +211,7 @@ def test_the_web_process_alerts_operators_when_no_worker_beats(tmp_path):
             stderr=subprocess.STDOUT,
         )
         try:
-            _wait_for(lambda: _healthz(port)[0] == 503)
+            _wait_for(lambda: _healthz(port)[0] == 503, STARTUP)
             _wait_for(lambda: "No background worker has beaten" in log.read_text(), 20)
             assert "CRITICAL umbrella.watchdog" in log.read_text()
         finally:
