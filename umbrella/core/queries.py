@@ -23,7 +23,12 @@ def database_is_up() -> bool:
 
 
 def cache_is_up() -> bool:
-    """Return whether the cache stores and returns a value (rate limits and sessions use it)."""
+    """Return whether the default cache stores and returns a value.
+
+    With Redis it is the server the rate-limit counters live on too; without,
+    those counters are in the database (the `ratelimit` alias), which the
+    database check covers.
+    """
     try:
         cache.set(_CACHE_PROBE_KEY, 1, timeout=10)
         return cache.get(_CACHE_PROBE_KEY) == 1
