@@ -55,7 +55,9 @@ def test_the_stream_gives_back_exactly_what_it_was_given(size):
     data = os.urandom(size)
     sealed = seal(data)
     assert unseal(sealed) == data
-    assert data[:64] not in sealed or size == 0
+    # No plaintext in the archive: a run of 16 random bytes or more turns up in
+    # ciphertext by chance with odds near 2**-128 (a single byte would often).
+    assert size < 16 or data[:64] not in sealed
 
 
 def test_two_archives_of_the_same_data_share_no_bytes_beyond_the_magic():
