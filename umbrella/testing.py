@@ -24,6 +24,7 @@ two-step verification, or the middleware sends them to the TOTP pages.
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -130,6 +131,28 @@ def totp_code(device: TOTPDevice, at: float | None = None) -> str:
     if at is not None:
         totp.time = at
     return f"{totp.token():0{device.digits}d}"
+
+
+def run_due_deadlines(worker: str = "browser-test", patience: float = 15.0) -> None:
+    """Take every step that is due now, as the worker process does.
+
+    A step that fails is tried again after ``RETRY_AFTER_FAILURE``, as the
+    worker tries it again: SQLite's in-memory test database answers "table is
+    locked" at once while a live server's request holds the table, where a
+    file database would wait.
+    """
+    from umbrella.alarms import actions as alarm_actions
+    from umbrella.alarms.actions.escalation import RETRY_AFTER_FAILURE
+    from umbrella.alarms.models import Deadline
+
+    give_up = time.monotonic() + patience
+    while True:
+        while alarm_actions.process_due_deadline(timezone.now(), worker=worker):
+            pass
+        due = Deadline.objects.filter(done_at__isnull=True, due_at__lte=timezone.now())
+        if not due.exists() or time.monotonic() > give_up:
+            return
+        time.sleep(RETRY_AFTER_FAILURE.total_seconds())
 
 
 def sign_in(client: Client, user: User) -> Client:

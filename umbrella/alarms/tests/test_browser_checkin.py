@@ -15,11 +15,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from umbrella.alarms import actions
 from umbrella.alarms.models import Alarm, CheckIn, Deadline, DeadlineKind, Source, Status
 from umbrella.alarms.tests.asgi_server import asgi_live_server  # noqa: F401 -- fixture
 from umbrella.browser import assert_no_axe_violations
-from umbrella.testing import sign_in
+from umbrella.testing import run_due_deadlines, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,11 +33,6 @@ def context_for(browser, server, user, outside_requests, locale, viewport):
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}]
     )
     return context
-
-
-def run_due_deadlines() -> None:
-    while actions.process_due_deadline(timezone.now(), worker="browser-test"):
-        pass
 
 
 def test_a_lapsed_check_in_is_told_rung_and_resolved_when_she_says_she_is_safe(

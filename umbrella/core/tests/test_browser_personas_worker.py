@@ -32,13 +32,13 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from umbrella.accounts.models import Role, User
-from umbrella.alarms import actions
 from umbrella.alarms.models import Alarm, CheckIn, Deadline, DeadlineKind, Source, Status
 from umbrella.alarms.tests.asgi_server import asgi_live_server  # noqa: F401 -- fixture
 from umbrella.areas.models import Municipality
 from umbrella.browser import assert_no_axe_violations
 from umbrella.directory.models import ServiceAtLocation
 from umbrella.reports.models import Report, ReportStatus
+from umbrella.testing import run_due_deadlines
 from umbrella.training.models import ServiceFeedback
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -153,12 +153,6 @@ def hold(page, locator, ms: int = HOLD_MS) -> None:
     page.mouse.down()
     page.wait_for_timeout(ms)
     page.mouse.up()
-
-
-def run_due_deadlines() -> None:
-    """Take the worker process's steps that are due now."""
-    while actions.process_due_deadline(timezone.now(), worker="browser-test"):
-        pass
 
 
 def lapse(checkin: CheckIn) -> None:
