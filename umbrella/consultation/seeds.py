@@ -2,7 +2,7 @@
 
 One seed, ``consultation``: the recommendations of the tracker
 (``tracker/seeds.py``) and the municipal rules (``rules/seeds.py``), from the
-facts in DOMAIN.md only.
+facts in docs/domain.md only.
 
 ``load()`` places each row once: it never overwrites, re-creates or renames
 back a row people edited or deleted, indicator links included; a new seed

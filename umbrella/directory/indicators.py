@@ -14,9 +14,9 @@ from umbrella.consultation.registry import Figure, Unit, indicator
 
 _lazy = lazy(gettext, str)
 
-# Where sex work is visible (DOMAIN.md), as IBSA/BISA monitoring neighbourhood codes
+# Where sex work is visible (docs/domain.md), as IBSA/BISA monitoring neighbourhood codes
 # (data/brussels/neighbourhoods.geojson). Found by locating points on the streets
-# named in DOMAIN.md in the shipped boundaries; see docs/consultation.md. To verify
+# named in docs/domain.md in the shipped boundaries; see docs/consultation.md. To verify
 # with the field organisations.
 VISIBLE_SEX_WORK_NEIGHBOURHOODS = {
     # rue d'Aerschot (Schaerbeek) and the Gare du Nord side: QUARTIER NORD / NOORDWIJK;

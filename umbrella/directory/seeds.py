@@ -1,6 +1,6 @@
-"""The real organisations of ``shared/DOMAIN.md``, seeded idempotently.
+"""The real organisations of ``docs/domain.md``, seeded idempotently.
 
-Only what DOMAIN.md states is seeded. It gives no street address, opening
+Only what docs/domain.md states is seeded. It gives no street address, opening
 hours or coordinates for any organisation, so:
 
 - every record is marked "to verify" (shown to users);
@@ -10,7 +10,7 @@ hours or coordinates for any organisation, so:
 - a location whose municipality is not stated (Espace P, Médecins du Monde's
   outreach, Actiris) has no point at all: it is listed, not mapped;
 - no hours are seeded, so "open now" says "unknown" rather than guessing;
-- no police zone's trafficking reference is seeded: DOMAIN.md names no
+- no police zone's trafficking reference is seeded: docs/domain.md names no
   designated function, so all six zones show the gap.
 
 Each row is placed once (``core/seeding.py``): a re-run never overwrites,
@@ -57,7 +57,7 @@ class OrganizationSeed:
     name: str
     description: dict[str, str]
     services: tuple[ServiceSeed, ...]
-    # NIS code of the municipality DOMAIN.md places it in; None: not stated.
+    # NIS code of the municipality docs/domain.md places it in; None: not stated.
     nis_code: str | None = None
     virtual: bool = False
     location_name: dict[str, str] = field(default_factory=dict)
@@ -115,7 +115,7 @@ ORGANISATIONS: tuple[OrganizationSeed, ...] = (
                 ),
             ),
         ),
-        nis_code="21015",  # rue d'Aerschot, Schaerbeek (DOMAIN.md, Geography)
+        nis_code="21015",  # rue d'Aerschot, Schaerbeek (docs/domain.md, Geography)
         location_name=_t(
             "Kantoor (Aarschotstraat)", "Bureau (rue d'Aerschot)", "Office (rue d'Aerschot)"
         ),

@@ -5,7 +5,7 @@ overwrites, renames back or re-creates what operators changed or deleted in
 the admin (a routing rule, a guard term or a body included). Contacts (e-mail addresses, webhooks)
 are not seeded: no real address is known here; operators add them.
 
-Facts from DOMAIN.md. Bodies whose role in this matrix is an assumption
+Facts from docs/domain.md. Bodies whose role in this matrix is an assumption
 (which regional service takes what; which organisation mediates) are
 marked ``to_verify``.
 """
@@ -458,7 +458,7 @@ def _place_bodies(ledger: Ledger, result: SeedResult, municipalities, zones) -> 
                 code=f"zone-{z.code}",
                 kind=BodyKind.POLICE_ZONE,
                 police_zone=z,
-                # Zones 5340, 5342 and 5343 follow the sequence (DOMAIN.md).
+                # Zones 5340, 5342 and 5343 follow the sequence (docs/domain.md).
                 to_verify=z.code in ("5340", "5342", "5343"),
                 **_translated("name", zone_body_names(z)),
             ),

@@ -6,7 +6,7 @@ organisations exist from ``make setup`` on, with 0 staff until people join:
 
 - the 19 OCMW/CPAS, one per municipality, named as the directory seeds name them
   ("OCMW Anderlecht / CPAS Anderlecht"), with the municipality's NIS code;
-- Actiris, once, for the whole region: DOMAIN.md and the directory seeds give no
+- Actiris, once, for the whole region: docs/domain.md and the directory seeds give no
   Actiris office or address, so none is invented.
 
 Each organisation is placed once (``core/seeding.py``): one staff renamed,

@@ -3,7 +3,7 @@
 Each point lies at least 150 m inside its municipality (checked once with
 shapely against the shipped boundaries), so the tests do not hinge on the
 exact line of a border. The expected NIS codes and zones are the official
-ones (DOMAIN.md), not read from the files.
+ones (docs/domain.md), not read from the files.
 """
 
 # (lat, lon, NIS code, police zone, place)
@@ -43,7 +43,7 @@ OUTSIDE = [
     (50.9281, 4.4255, "Vilvoorde, beyond the bounding box"),
 ]
 
-# The police zones and their municipalities, from DOMAIN.md.
+# The police zones and their municipalities, from docs/domain.md.
 ZONES = {
     "5339": {"21004", "21009"},
     "5340": {"21003", "21008", "21010", "21011", "21012"},

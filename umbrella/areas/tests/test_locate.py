@@ -73,7 +73,7 @@ def test_grand_place_is_in_the_grand_place_neighbourhood():
 
 
 def test_rue_d_aerschot_is_schaerbeek_zone_5344():
-    # The window bars of the North quarter (DOMAIN.md).
+    # The window bars of the North quarter (docs/domain.md).
     location = locate(50.8625, 4.3632)
     assert (location.municipality.nis_code, location.police_zone.code) == ("21015", "5344")
 

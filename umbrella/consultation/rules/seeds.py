@@ -1,6 +1,6 @@
-"""Seed data of the municipal rules monitor, from the facts in DOMAIN.md only.
+"""Seed data of the municipal rules monitor, from the facts in docs/domain.md only.
 
-The municipal rules are the three municipalities DOMAIN.md names (Schaerbeek,
+The municipal rules are the three municipalities docs/domain.md names (Schaerbeek,
 Saint-Josse-ten-Noode, City of Brussels); every other municipality is
 recorded as "no rule on sex work known to the platform", flagged to verify.
 No date, status or link is invented: a date is given as far as the source
@@ -26,11 +26,11 @@ from umbrella.consultation.rules.models import (
 from umbrella.core.seeding import Ledger
 
 SOURCE_LABEL = (
-    "Press reports gathered in the project's domain notes (DOMAIN.md, "
+    "Press reports gathered in the project's domain notes (docs/domain.md, "
     "“Municipal rules differ”); official text and link to be attached"
 )
 
-# (NIS, Dutch, French, police zone) from DOMAIN.md's table.
+# (NIS, Dutch, French, police zone) from docs/domain.md's table.
 MUNICIPALITIES = [
     ("21001", "Anderlecht", "Anderlecht", "5341"),
     ("21002", "Oudergem", "Auderghem", "5342"),

@@ -121,7 +121,7 @@ def test_municipal_rules_list_the_19_municipalities(client, seeded):
     assert (rule["kind"], rule["status"], rule["date"], rule["date_precision"]) == (
         "police_regulation", "in_force", "2011", "year",
     )  # fmt: skip
-    assert rule["source"]["url"] is None and "DOMAIN.md" in rule["source"]["label"]
+    assert rule["source"]["url"] is None and "docs/domain.md" in rule["source"]["label"]
     anderlecht = body[0]
     assert anderlecht["no_rule_known"] is True and anderlecht["rules"] == []
     assert anderlecht["to_verify"] is True

@@ -33,7 +33,7 @@ def test_rules_show_status_date_source_and_the_to_verify_flag(client, seeded):
     assert "In force · 2011" in html
     assert "Annulled by the Council of State" in html
     assert "Status not confirmed" in html
-    assert "DOMAIN.md" in html
+    assert "docs/domain.md" in html
     assert html.count("No rule on sex work known to the platform") == 16
 
 

@@ -100,7 +100,7 @@ def test_no_rule_has_an_invented_link_date_or_status():
     for rule in MunicipalRule.objects.all():
         assert rule.to_verify
         assert rule.source_url == ""
-        assert "DOMAIN.md" in rule.source_label
+        assert "docs/domain.md" in rule.source_label
     schaerbeek = MunicipalRule.objects.get(slug="schaerbeek-window-bars-2011")
     assert schaerbeek.date_display() == "2011"
     carrees = MunicipalRule.objects.get(slug="saint-josse-carrees")

@@ -1,4 +1,4 @@
-"""Seed data of the recommendations tracker, from the facts in DOMAIN.md only.
+"""Seed data of the recommendations tracker, from the facts in docs/domain.md only.
 
 The recommendations are those the press reported from the resolution of
 20 June 2023 (Brussels Parliament, Interior Affairs committee); the official
@@ -35,7 +35,7 @@ STAFF_TRAINED = "training.ocmw_cpas_staff_trained"
 
 DRAFTING_NOTE = (
     "safe.brussels (Brussels Prevention & Security) is reported to be drafting the regional "
-    "action plan (DOMAIN.md, to verify)."
+    "action plan (docs/domain.md, to verify)."
 )
 
 

@@ -145,7 +145,7 @@ class Phone(Translatable, models.Model):
 
 
 class LanguageCode(models.TextChoices):
-    """Languages field organisations work in (DOMAIN.md), as ISO 639-1 codes."""
+    """Languages field organisations work in (docs/domain.md), as ISO 639-1 codes."""
 
     NL = "nl", _("Dutch")
     FR = "fr", _("French")

@@ -1,4 +1,4 @@
-"""The seeds: DOMAIN.md's organisations, idempotent, honest about what is not known."""
+"""The seeds: docs/domain.md's organisations, idempotent, honest about what is not known."""
 
 import pytest
 from django.core.management import call_command
@@ -101,7 +101,7 @@ SAINT_JOSSE = ("50.8530", "4.3690")
 
 
 def test_from_saint_josse_a_service_needing_no_papers_is_found_on_the_seeds(client):
-    # PAG-ASA's door is not known (DOMAIN.md gives no address): it has no point,
+    # PAG-ASA's door is not known (docs/domain.md gives no address): it has no point,
     # and a search from a point lists it after the located places.
     load_directory()
     lat, lon = float(SAINT_JOSSE[0]), float(SAINT_JOSSE[1])

@@ -8,7 +8,7 @@ from umbrella.consultation import seeds
 class Command(BaseCommand):
     help = (
         "Load the recommendations reported from the resolution and the 19 municipalities' "
-        "known rules on sex work (DOMAIN.md). Idempotent: creates what is missing, never "
+        "known rules on sex work (docs/domain.md). Idempotent: creates what is missing, never "
         "overwrites an edited row."
     )
 

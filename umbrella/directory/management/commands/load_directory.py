@@ -5,7 +5,7 @@ from umbrella.directory.seeds import load_directory
 
 class Command(BaseCommand):
     help = (
-        "Seed the directory with the organisations of DOMAIN.md (Espace P, UTSOPI, Alias, "
+        "Seed the directory with the organisations of docs/domain.md (Espace P, UTSOPI, Alias, "
         "Isala, PAG-ASA, Médecins du Monde, Actiris, the 19 OCMW/CPAS). Idempotent: "
         "creates what is missing, never overwrites."
     )
