@@ -19,7 +19,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from umbrella.core.backup import (
+from umbrella.core.sealed import (
     CHUNK,
     BackupError,
     DecryptingReader,
