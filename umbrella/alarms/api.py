@@ -25,25 +25,23 @@ from umbrella.alarms.api_setup import router as setup_router
 from umbrella.alarms.exceptions import AlarmError, InvalidInput, InvalidState, NotAllowed
 from umbrella.alarms.models import CheckIn, IdempotencyScope, Source
 from umbrella.alarms.schemas import (
-    CheckInIn,
-    ExtendIn,
-    PinIn,
-    RaiseIn,
-    ResolveIn,
-    alarm_out,
-    checkin_out,
-)
-from umbrella.alarms.schemas_out import (
     AlarmDetailOut,
     AlarmListOut,
     AlarmOut,
     AlarmRaisedOut,
+    CheckInIn,
     CheckInListOut,
     CheckInOut,
     DevicePressOut,
     ErrorOut,
+    ExtendIn,
+    PinIn,
+    RaiseIn,
+    ResolveIn,
     SeenOut,
     ValidationErrorOut,
+    alarm_out,
+    checkin_out,
 )
 from umbrella.core import ratelimit
 from umbrella.core.audit import record_read

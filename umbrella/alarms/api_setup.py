@@ -13,16 +13,20 @@ from umbrella.accounts.auth import session_or_bearer
 from umbrella.alarms import actions, queries
 from umbrella.alarms.exceptions import AlarmError
 from umbrella.alarms.models import RoomButton
-from umbrella.alarms.schemas import ButtonIn, ButtonPatchIn, CircleIn, DuressPinIn, button_out
-from umbrella.alarms.schemas import circle_out as _circle_out
-from umbrella.alarms.schemas_out import (
+from umbrella.alarms.schemas import (
     ButtonCreatedOut,
+    ButtonIn,
     ButtonListOut,
     ButtonOut,
+    ButtonPatchIn,
+    CircleIn,
     CircleOut,
+    DuressPinIn,
     ErrorOut,
     ValidationErrorOut,
+    button_out,
 )
+from umbrella.alarms.schemas import circle_out as _circle_out
 
 # Apps send a bearer token; the worker's and responders' pages use their
 # (2FA-verified, CSRF-checked) session.
