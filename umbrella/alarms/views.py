@@ -255,7 +255,12 @@ def service_worker(request):
         # Notifications show the name and icon of the look chosen on this phone.
         "appName": str(disguise.current(request).name),
         "icon": disguise.current(request).png_192,
-        "offlineUrls": [reverse("alarms:panic")],
+        # Only her panic page is kept for offline use, and only once she is
+        # signed in: anyone else would cache a refusal or the sign-in page
+        # under its address (and the log would show a 403 per visit).
+        "offlineUrls": [reverse("alarms:panic")]
+        if getattr(request.user, "role", None) == Role.SEX_WORKER
+        else [],
     }
     # The configuration is data (JSON), not code taken from a request.
     script = f"self.UMBRELLA = {json.dumps(config)};\n{source}"

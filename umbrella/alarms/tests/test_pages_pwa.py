@@ -2,6 +2,8 @@
 
 import pytest
 
+from umbrella.testing import sign_in
+
 
 def test_manifest_starts_on_the_panic_page_in_the_language(client):
     response = client.get("/ro/alarms/manifest.webmanifest")
@@ -33,5 +35,15 @@ def test_service_worker_is_served_under_the_alarm_pages(client):
     text = response.content.decode()
     assert text.startswith("self.UMBRELLA = ")
     assert '"alarmsUrl": "/api/v1/alarms"' in text
-    assert '"/nl/alarms/panic/"' in text
     assert 'addEventListener("sync"' in text and 'addEventListener("push"' in text
+    # Before sign-in nothing is kept for offline use (it would be the sign-in page).
+    assert '"offlineUrls": []' in text
+
+
+def test_only_her_service_worker_keeps_the_panic_page_for_offline_use(client, worker, responder):
+    sign_in(client, worker)
+    assert '"offlineUrls": ["/nl/alarms/panic/"]' in client.get("/nl/alarms/sw.js").content.decode()
+    client.logout()
+    sign_in(client, responder)
+    # A responder's browser would cache a 403 (and log one per visit).
+    assert '"offlineUrls": []' in client.get("/nl/alarms/sw.js").content.decode()
