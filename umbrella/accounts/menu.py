@@ -91,11 +91,11 @@ def _worker(user, counts: bool) -> Section | None:
 
 def _invitations(user, counts: bool) -> Section | None:
     """Link the invitations page for whoever is asked into a circle (or is in one)."""
-    from umbrella.alarms import queries_consent
+    from umbrella.alarms import queries
 
-    if not queries_consent.has_invitations(user):
+    if not queries.has_invitations(user):
         return None
-    waiting = queries_consent.pending_for(user).count() if counts else None
+    waiting = queries.pending_for(user).count() if counts else None
     words = ngettext("%(count)d invitation waiting", "%(count)d invitations waiting", waiting or 0)
     return Section(
         "invitations",

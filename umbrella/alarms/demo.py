@@ -14,7 +14,7 @@ from datetime import datetime
 
 from umbrella.accounts import actions as accounts_actions
 from umbrella.accounts.models import MembershipRole, OrganisationKind
-from umbrella.alarms import actions, queries_consent
+from umbrella.alarms import actions, queries
 from umbrella.alarms.models import RoomButton
 
 ESTABLISHMENT = "Demo studio (demo)"
@@ -40,11 +40,11 @@ def set_up_alarms_demo(users: dict, outreach_organisation, escalate_after: int, 
     # Nobody is in a circle without accepting: the responder accepts her
     # invitation and the outreach worker accepts her for his organisation, as
     # each would on the invitations page.
-    for invitation in queries_consent.pending_for(users["demo-responder"]).filter(
+    for invitation in queries.pending_for(users["demo-responder"]).filter(
         owner=users["demo-worker"]
     ):
         actions.answer_invitation(invitation.pk, users["demo-responder"], accept=True, now=now)
-    for invitation in queries_consent.pending_for(users["demo-outreach"]).filter(
+    for invitation in queries.pending_for(users["demo-outreach"]).filter(
         owner=users["demo-worker"], organisation=outreach_organisation
     ):
         actions.answer_invitation(invitation.pk, users["demo-outreach"], accept=True, now=now)

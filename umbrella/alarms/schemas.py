@@ -18,7 +18,7 @@ from ninja import Field, Schema
 from pydantic import WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
-from umbrella.alarms import queries, queries_consent
+from umbrella.alarms import queries
 from umbrella.alarms.actions.checkins import MAX_MINUTES, MIN_MINUTES, expiry_alarm
 from umbrella.alarms.actions.circles import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS
 from umbrella.alarms.models import (
@@ -430,7 +430,7 @@ def circle_out(circle: Circle | None) -> dict:
     """Return her circle; each person and organisation with its answer (never more)."""
     if circle is None:
         return {"police_opt_in": False, "tiers": []}
-    organisations = queries_consent.organisation_states(circle.owner_id)
+    organisations = queries.organisation_states(circle.owner_id)
     tiers = []
     for tier in circle.tiers.all():
         invitations = [m.invitation for m in tier.members.all()]
@@ -441,13 +441,12 @@ def circle_out(circle: Circle | None) -> dict:
                 "delay_seconds": tier.delay_seconds,
                 "members": [i.name for i in invitations],
                 "people": [
-                    {"name": i.name, "status": queries_consent.state_of(i.status)}
-                    for i in invitations
+                    {"name": i.name, "status": queries.state_of(i.status)} for i in invitations
                 ],
                 "organisation_id": tier.organisation_id,
                 "organisation": tier.organisation.name if tier.organisation else None,
                 "organisation_status": (
-                    organisations.get(tier.organisation_id, queries_consent.INVITED)
+                    organisations.get(tier.organisation_id, queries.INVITED)
                     if tier.organisation_id
                     else None
                 ),

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from umbrella.alarms import actions, queries, queries_consent
+from umbrella.alarms import actions, queries
 from umbrella.alarms.actions import TierSpec
 from umbrella.alarms.exceptions import AlarmError
 from umbrella.alarms.forms import CircleSettingsForm, ContactForm, DuressPinForm
@@ -55,15 +55,14 @@ def circle_state(owner) -> dict:
             state["people"] = [invitation.name for invitation in invitations]
             # What she may know of each: accepted, invited (waiting) or left.
             state["people_states"] = [
-                (invitation.name, queries_consent.state_of(invitation.status))
-                for invitation in invitations
+                (invitation.name, queries.state_of(invitation.status)) for invitation in invitations
             ]
             state["people_delay"] = tier.delay_seconds
         elif tier.kind == TierKind.ORGANISATION_ROTA and state["organisation"] is None:
             state["organisation"] = tier.organisation
             state["organisation_delay"] = tier.delay_seconds
-            state["organisation_state"] = queries_consent.organisation_states(owner).get(
-                tier.organisation_id, queries_consent.INVITED
+            state["organisation_state"] = queries.organisation_states(owner).get(
+                tier.organisation_id, queries.INVITED
             )
         elif tier.kind == TierKind.POLICE and state["police_zone"] is None:
             state["police_zone"] = tier.organisation
@@ -73,13 +72,13 @@ def circle_state(owner) -> dict:
 
 def _reaches_somebody(owner, state: dict) -> bool:
     """Answer whether anyone in her circle has accepted, so that an alarm would reach someone."""
-    if any(status == queries_consent.ACCEPTED for _name, status in state["people_states"]):
+    if any(status == queries.ACCEPTED for _name, status in state["people_states"]):
         return True
-    if state["organisation_state"] == queries_consent.ACCEPTED:
+    if state["organisation_state"] == queries.ACCEPTED:
         return True
     if state["police_opt_in"] and state["police_zone"] is not None:
-        police = queries_consent.organisation_states(owner).get(state["police_zone"].pk)
-        return police == queries_consent.ACCEPTED
+        police = queries.organisation_states(owner).get(state["police_zone"].pk)
+        return police == queries.ACCEPTED
     return False
 
 

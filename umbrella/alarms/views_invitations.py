@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from umbrella.accounts.models import Organisation
-from umbrella.alarms import actions, queries_consent
+from umbrella.alarms import actions, queries
 from umbrella.alarms.exceptions import AlarmError
 
 
@@ -37,7 +37,7 @@ def invitations(request):
     now = timezone.now()
     if action in ("accept", "decline", "leave"):
         invitation_id = _invitation_id(request)
-        found = queries_consent.visible_invitation(user, invitation_id)
+        found = queries.visible_invitation(user, invitation_id)
         if found is None:
             messages.error(request, _("This invitation is no longer waiting."))
             return redirect("alarms:invitations")
@@ -76,8 +76,8 @@ def invitations(request):
             messages.success(request, _("Saved."))
         return redirect("alarms:invitations")
     context = {
-        "pending": list(queries_consent.pending_for(user)),
-        "accepted": list(queries_consent.accepted_for(user)),
-        "managed": queries_consent.managed_organisations(user),
+        "pending": list(queries.pending_for(user)),
+        "accepted": list(queries.accepted_for(user)),
+        "managed": queries.managed_organisations(user),
     }
     return render(request, "alarms/invitations.html", context)

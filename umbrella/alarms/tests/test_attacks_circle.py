@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from umbrella.accounts import actions as accounts_actions
 from umbrella.accounts.models import Membership, MembershipRole
-from umbrella.alarms import actions, queries_consent
+from umbrella.alarms import actions, queries
 from umbrella.alarms.exceptions import NotAllowed
 from umbrella.alarms.models import AlarmRecipient, CircleInvitation, InvitationStatus, Source
 from umbrella.alarms.tests.conftest import accept_everyone
@@ -148,7 +148,7 @@ def test_a_name_nobody_has_is_never_given_to_a_later_account(personas, t0):
     later, _codes = accounts_actions.sign_up_sex_worker(
         "later-person", "a long enough passphrase 42"
     )
-    assert not queries_consent.pending_for(later).exists()
+    assert not queries.pending_for(later).exists()
 
 
 def test_he_can_leave_her_circle_and_is_no_longer_alerted(client, personas, circle, t0):
