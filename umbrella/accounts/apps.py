@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Connects the sign-in and sign-out receivers (the sessions she can be told about).
-        from umbrella.accounts import actions_devices  # noqa: F401
+        from umbrella.accounts import actions  # noqa: F401

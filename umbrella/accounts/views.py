@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from umbrella.accounts import actions, actions_devices, menu, ratelimits
+from umbrella.accounts import actions, menu, ratelimits
 from umbrella.accounts.forms import (
     ConfirmPassphraseForm,
     RecoverForm,
@@ -239,10 +239,10 @@ def _keep_this_session(request, old_key: str | None) -> None:
     user = request.user
     user.refresh_from_db(fields=["password", "session_epoch"])
     update_session_auth_hash(request, user)
-    actions_devices.remember_session(user, request.session.session_key, timezone.now())
+    actions.remember_session(user, request.session.session_key, timezone.now())
     if old_key != request.session.session_key:
-        actions_devices.forget_session(user, old_key)
-    actions_devices.show_sign_out_notices(request, user)
+        actions.forget_session(user, old_key)
+    actions.show_sign_out_notices(request, user)
 
 
 @login_required
