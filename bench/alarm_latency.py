@@ -72,6 +72,7 @@ import json, sys, django
 django.setup()
 from django.utils import timezone
 from umbrella.alarms.actions.circles import TierSpec, set_circle
+from umbrella.alarms.tests.conftest import accept_everyone
 from umbrella.accounts.models import User
 plan = json.loads(sys.stdin.read())
 now = timezone.now()
@@ -79,6 +80,8 @@ for worker_name, names in plan.items():
     owner = User.objects.get(username=worker_name)
     set_circle(owner, [TierSpec(kind="people", delay_seconds=3600, usernames=names)], now,
                police_opt_in=False)
+    # Nobody is told without having accepted her invitation: accept as the tests do.
+    accept_everyone(owner, now)
 """
 
 

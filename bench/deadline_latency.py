@@ -118,6 +118,7 @@ def main() -> int:
     # A PostgreSQL bench database outlives the run: earlier runs' alarms
     # would fall due now and queue ahead of this run's deadlines.
     from umbrella.alarms.models import Deadline
+    from umbrella.alarms.tests.conftest import accept_everyone
 
     Deadline.objects.filter(done_at__isnull=True).update(done_at=timezone.now())
     suffix = str(int(time.time()))
@@ -147,6 +148,8 @@ def main() -> int:
         timezone.now(),
         police_opt_in=False,
     )
+    # Nobody is told without having accepted her invitation: accept as the tests do.
+    accept_everyone(worker, timezone.now())
     # The background load: workers whose alarms text three responders each.
     load_responders = [person(f"load-r{i}", Role.RESPONDER, sms=True) for i in range(LOAD_CIRCLE)]
     load_workers = []
@@ -158,6 +161,7 @@ def main() -> int:
             timezone.now(),
             police_opt_in=False,
         )
+        accept_everyone(load_worker, timezone.now())
         load_workers.append(load_worker)
 
     proc = subprocess.Popen(  # noqa: S603 -- our own manage.py
