@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from umbrella.accounts import views, views_two_factor
+from umbrella.accounts import views
 from umbrella.accounts.models import Role
 
 app_name = "accounts"
@@ -19,6 +19,6 @@ urlpatterns = [
     path("passphrase/", views.PassphraseChangeView.as_view(), name="passphrase_change"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
-    path("two-step/", views_two_factor.two_step, name="two_step"),
-    path("two-step/setup/", views_two_factor.totp_setup, name="totp_setup"),
+    path("two-step/", views.two_step, name="two_step"),
+    path("two-step/setup/", views.totp_setup, name="totp_setup"),
 ]
