@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "umbrella.reports",
     "umbrella.consultation",
     "umbrella.training",
+    "umbrella.observatory",
 ]
 
 MIDDLEWARE = [

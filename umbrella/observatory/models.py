@@ -1,0 +1,1 @@
+"""The observatory's roll-up tables (docs/observatory.md)."""
