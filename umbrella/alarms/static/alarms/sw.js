@@ -13,7 +13,6 @@
  * 3. Web Push for responders whose console is closed: a notification that
  *    opens the console.
  */
-/* global self, caches, indexedDB, clients */
 "use strict";
 
 var CONFIG = self.UMBRELLA || {};
