@@ -43,9 +43,6 @@ from umbrella.accounts.models import ApiToken, Role, User
 from umbrella.core import ratelimit
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-# Sign-ups per IP address; generous because an outreach session may sign up
-# a whole group over one connection.
-SIGNUP_RATE = settings.SIGNUP_RATE
 # The enrolment code she entered, spent when her authenticator is confirmed.
 ENROLMENT_SESSION_KEY = "accounts_enrolment_code"
 # One answer to every wrong code, an authenticator's or an enrolment code.
@@ -142,7 +139,7 @@ SIGN_UP_PAGES = {
 def _signup_locked(request, increment: bool) -> bool:
     client = ratelimit.client_key(request, "accounts.signup")
     return ratelimit.over(
-        request, "accounts.signup.client", client, SIGNUP_RATE, increment=increment
+        request, "accounts.signup.client", client, settings.SIGNUP_RATE, increment=increment
     )
 
 
