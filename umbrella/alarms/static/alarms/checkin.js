@@ -12,6 +12,7 @@
   "use strict";
 
   var U = window.UmbrellaAlarms;
+  var setText = U.setText;
   var POLL_MS = 3000;
   var root = document.getElementById("checkin");
   if (!root) {
@@ -37,27 +38,12 @@
   var lastState = null;
   var FOLLOWED = ["running", "grace", "told"];
 
-  function setText(node, text) {
-    if (node.textContent !== text) {
-      node.textContent = text;
-    }
-  }
-
   function say(text) {
     setText(statusNode, text);
   }
 
   function clock(iso) {
-    var options = { hour: "2-digit", minute: "2-digit" };
-    if (msg.timeZone) {
-      options.timeZone = msg.timeZone;
-    }
-    try {
-      return new Date(iso).toLocaleTimeString(msg.lang, options);
-    } catch (error) {
-      delete options.timeZone;
-      return new Date(iso).toLocaleTimeString(msg.lang, options);
-    }
+    return U.clock(iso, msg.lang, msg.timeZone);
   }
 
   function serverNow() {
@@ -89,10 +75,6 @@
     }
   }
 
-  function names(list) {
-    return (list || []).map(U.personName).filter(Boolean);
-  }
-
   /* Show what the server says about her check-in. */
   function show(checkin) {
     current = checkin;
@@ -113,7 +95,7 @@
     } else if (state === "told") {
       setText(dueNode, U.fill(msg.msgTold, { time: clock(checkin.told_at) }));
       var alarm = checkin.alarm || {};
-      var seen = names(alarm.seen_by);
+      var seen = U.names(alarm.seen_by);
       setText(comingNode, alarm.coming ? U.fill(msg.msgComing, { name: U.personName(alarm.coming) }) : "");
       setText(seenNode, seen.length ? U.fill(msg.msgSeen, { names: seen.join(", ") }) : msg.msgNotSeen);
     }

@@ -14,6 +14,27 @@
     });
   }
 
+  /* Change a node's text only when it differs, so a live region does not announce the same words again. */
+  function setText(node, text) {
+    if (node.textContent !== text) {
+      node.textContent = text;
+    }
+  }
+
+  /* A time of day as hh:mm in her language, in the site's time zone when the page gives one. */
+  function clock(iso, lang, timeZone) {
+    var options = { hour: "2-digit", minute: "2-digit" };
+    if (timeZone) {
+      options.timeZone = timeZone;
+    }
+    try {
+      return new Date(iso).toLocaleTimeString(lang, options);
+    } catch (error) {
+      delete options.timeZone; // a browser that does not know the zone: her phone's own
+      return new Date(iso).toLocaleTimeString(lang, options);
+    }
+  }
+
   function csrfToken(root) {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return (root && root.dataset.csrf) || (match ? decodeURIComponent(match[1]) : "");
@@ -65,6 +86,11 @@
       return person;
     }
     return person.name || person.username || person.display_name || "";
+  }
+
+  /* The display names of a list of people, leaving out those without one. */
+  function names(list) {
+    return (list || []).map(personName).filter(Boolean);
   }
 
   function randomKey() {
@@ -129,6 +155,9 @@
   window.UmbrellaAlarms = {
     subscribePush: subscribePush,
     fill: fill,
+    setText: setText,
+    clock: clock,
+    names: names,
     csrfToken: csrfToken,
     api: api,
     registerServiceWorker: registerServiceWorker,

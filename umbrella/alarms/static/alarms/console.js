@@ -23,6 +23,7 @@
   "use strict";
 
   var U = window.UmbrellaAlarms;
+  var setText = U.setText;
   var EVENT_TYPES = ["alarm.raised", "alarm.escalated", "alarm.acknowledged", "alarm.resolved", "alarm.cancelled"];
   var RING_EVERY_MS = 5000;
   var RECONNECT_MS = 3000;
@@ -305,12 +306,6 @@
     item.className = "alarm-tag " + kind;
     item.textContent = text;
     return item;
-  }
-
-  function setText(node, text) {
-    if (node.textContent !== text) {
-      node.textContent = text;
-    }
   }
 
   /* The stamped area codes: from the detail's "area", else the event's summary. */
@@ -698,51 +693,16 @@
 
   // --- Web Push -----------------------------------------------------------
 
-  function keyBytes(base64url) {
-    var padding = "=".repeat((4 - (base64url.length % 4)) % 4);
-    var raw = window.atob((base64url + padding).replace(/-/g, "+").replace(/_/g, "/"));
-    var bytes = new Uint8Array(raw.length);
-    for (var i = 0; i < raw.length; i++) {
-      bytes[i] = raw.charCodeAt(i);
-    }
-    return bytes;
-  }
-
   document.getElementById("console-push").addEventListener("click", function () {
-    if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
-      notice.textContent = msg.msgPushUnavailable;
-      return;
-    }
-    Notification.requestPermission()
-      .then(function (permission) {
-        if (permission !== "granted") {
-          throw new Error("denied");
-        }
-        return U.registerServiceWorker(msg.swUrl, msg.swScope);
-      })
-      .then(function () { return navigator.serviceWorker.ready; })
-      .then(function (registration) {
-        return U.api(msg.pushKeyUrl).then(function (answer) {
-          var body = answer.body || {};
-          var key = body.public_key || body.publicKey || body.key;
-          if (!answer.ok || !key) {
-            throw new Error("no key");
-          }
-          return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
-        });
-      })
-      .then(function (subscription) {
-        var json = subscription.toJSON();
-        return U.api(msg.pushSubscriptionsUrl, {
-          method: "POST",
-          body: { endpoint: json.endpoint, keys: json.keys, language: msg.lang },
-          csrf: msg.csrf,
-        });
-      })
-      .then(function (answer) {
-        if (!answer.ok) {
-          throw new Error(String(answer.status));
-        }
+    U.subscribePush({
+      keyUrl: msg.pushKeyUrl,
+      subscriptionsUrl: msg.pushSubscriptionsUrl,
+      swUrl: msg.swUrl,
+      swScope: msg.swScope,
+      lang: msg.lang,
+      csrf: msg.csrf,
+    })
+      .then(function () {
         notice.textContent = msg.msgPushOn;
       })
       .catch(function (error) {

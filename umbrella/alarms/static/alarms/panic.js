@@ -17,6 +17,7 @@
   "use strict";
 
   var U = window.UmbrellaAlarms;
+  var setText = U.setText;
   var HOLD_MS = 1000;
   var DOUBLE_TAP_MS = 500; // two taps of a finger
   var ARM_MS = 4000; // two activations by keyboard or screen reader
@@ -84,12 +85,6 @@
       return window.localStorage.getItem(key);
     } catch (error) {
       return null;
-    }
-  }
-
-  function setText(node, text) {
-    if (node.textContent !== text) {
-      node.textContent = text;
     }
   }
 
@@ -163,11 +158,7 @@
   // --- her open alarms (check-in alarms too), as the server lists them -------
 
   function clock(iso) {
-    var options = { hour: "2-digit", minute: "2-digit" };
-    if (msg.timeZone) {
-      options.timeZone = msg.timeZone;
-    }
-    return new Date(iso).toLocaleTimeString(msg.lang, options);
+    return U.clock(iso, msg.lang, msg.timeZone);
   }
 
   function renderOpen() {
@@ -391,11 +382,6 @@
       });
   }
 
-  /* Names of the people in a list from the API (strings or objects). */
-  function names(list) {
-    return (list || []).map(U.personName).filter(Boolean);
-  }
-
   function render(alarm) {
     var status = alarm.status;
     // "closed": nobody resolved it within the retention time; it is over for her too.
@@ -416,7 +402,7 @@
     } else {
       say(msg.msgSent);
     }
-    var seen = names(alarm.seen_by);
+    var seen = U.names(alarm.seen_by);
     setText(seenNode, seen.length ? U.fill(msg.msgSeen, { names: seen.join(", ") }) : msg.msgNotSeen);
   }
 
