@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import confusable_homoglyphs
-from confusable_homoglyphs import confusables
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +78,10 @@ def skeleton(name: str) -> str:
 
 def is_mixed_script(name: str) -> bool:
     """Answer whether ``name`` has letters of more than one script (digits and - _ . are common)."""
+    # Imported here: it loads its data (~17 MB) on import, which a web process
+    # needs only once someone signs up (bench/alarm_latency.py measures the RSS).
+    from confusable_homoglyphs import confusables
+
     return bool(confusables.is_mixed_script(normalise(name)))
 
 

@@ -34,9 +34,11 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 TIMEOUT_SECONDS = 10.0
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
@@ -127,6 +129,11 @@ def set_client(client: httpx.Client | None) -> None:
 def client() -> httpx.Client:
     global _client
     if _client is None:
+        # Imported here: a web process that never sends anything does not
+        # carry httpx (and, where it is installed, its command line's rich and
+        # pygments: ~23 MB in all; bench/alarm_latency.py measures the RSS).
+        import httpx
+
         _client = httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False)
     return _client
 

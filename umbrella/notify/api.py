@@ -6,7 +6,6 @@ import base64
 import binascii
 from typing import Literal
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -36,6 +35,9 @@ PHONE_DEFAULT_REGION = "BE"
 
 def parse_phone(value: str) -> str:
     """Return ``value`` as an E.164 number (+32470123456), or raise ValueError."""
+    # Imported here: ~6 MB a web process carries only once someone adds a number.
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(value, PHONE_DEFAULT_REGION)
     except phonenumbers.NumberParseException as exc:

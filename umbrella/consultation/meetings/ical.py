@@ -15,7 +15,6 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from icalendar import Calendar, Event
 
 from umbrella.consultation.meetings.models import Meeting, Visibility
 
@@ -32,6 +31,10 @@ def meeting_uid(meeting: Meeting) -> str:
 
 def calendar_of(meetings: Iterable[Meeting], *, name: str, now: datetime | None = None) -> bytes:
     """Return the iCalendar document of ``meetings``."""
+    # Imported here: ~12 MB that a web process carries only once someone
+    # subscribes to a feed (bench/alarm_latency.py measures the RSS).
+    from icalendar import Calendar, Event
+
     now = now or timezone.now()
     tz = timezone.get_default_timezone()
     site = settings.SITE_URL.rstrip("/")

@@ -17,10 +17,8 @@ from django.utils.translation import gettext as _
 
 from umbrella.accounts.models import Organisation
 from umbrella.training.courses import actions, queries
-from umbrella.training.courses.certificates import certificate_pdf
 from umbrella.training.courses.forms import CohortForm, InviteForm, JoinForm, QuizForm, VerifyForm
 from umbrella.training.courses.models import Attempt, Cohort, Course, Module
-from umbrella.training.courses.rendering import render_markdown
 from umbrella.training.feedback.queries import is_moderator
 
 CONTENT_LANGUAGES = ("nl", "fr", "en")
@@ -103,6 +101,11 @@ def lesson_detail(request: HttpRequest, course: str, module: str, lesson: str) -
     index = lessons.index(current)
     language = content_language()
     body, body_language = current.translated_with_language("body", language)
+    # Imported here, as certificate_pdf below: markdown-it and nh3 (~9 MB),
+    # reportlab and segno (~25 MB) load in the processes that show a lesson or
+    # a certificate, not in every web process (bench/alarm_latency.py, RSS).
+    from umbrella.training.courses.rendering import render_markdown
+
     return render(
         request,
         "training/lesson.html",
@@ -219,6 +222,8 @@ def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
     certificate = queries.certificate_by_code(code)
     if certificate is None or certificate.user_id != request.user.pk:
         raise Http404
+    from umbrella.training.courses.certificates import certificate_pdf
+
     response = HttpResponse(
         certificate_pdf(certificate, content_language()), content_type="application/pdf"
     )
