@@ -291,6 +291,8 @@ LOGIN_RATE = env_str("LOGIN_RATE", "10/15m")
 # slows a distributed attack and keeps the owner out for one window at most
 # (umbrella/accounts/ratelimits.py).
 LOGIN_ACCOUNT_RATE = env_str("LOGIN_ACCOUNT_RATE", "60/5m")
+# Sign-ups per client; generous because an outreach session may sign up a
+# whole group over one connection.
 SIGNUP_RATE = env_str("SIGNUP_RATE", "30/h")
 # Verification codes sent to one person's contact points.
 CONTACT_CODE_RATE = env_str("CONTACT_CODE_RATE", "5/h")
@@ -313,6 +315,37 @@ OTP_TOTP_ISSUER = "Umbrella Brussels"
 # verification stays valid (umbrella/accounts/enrolment.py).
 TWO_FACTOR_ENROLMENT_HOURS = env_int("TWO_FACTOR_ENROLMENT_HOURS", 72, minimum=1)
 RATELIMIT_VIEW = "umbrella.accounts.views.ratelimited"
+
+# --- Staff sign-in through OpenID Connect (docs/accounts.md) ---------------
+# Off unless OIDC_RP_CLIENT_ID is set; production refuses a half configuration
+# (umbrella/production.py). mozilla-django-oidc reads the OIDC_* names too.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+# The provider's /.well-known/openid-configuration; an endpoint set below wins
+# over what it says, and without it the issuer and three endpoints are needed.
+OIDC_OP_DISCOVERY_URL = env_str("OIDC_OP_DISCOVERY_URL")
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_choice("OIDC_RP_SIGN_ALGO", ("rs256", "es256"), "rs256").upper()
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email")
+# acr_values asked of the provider (FAS: the eID/itsme level), and the acr or
+# amr values that count as strong authentication: the staff two-step rule.
+OIDC_ACR_VALUES = env_str("OIDC_ACR_VALUES")
+OIDC_STRONG_ACR_VALUES = env_list("OIDC_STRONG_ACR_VALUES")
+OIDC_STRONG_AMR_VALUES = env_list("OIDC_STRONG_AMR_VALUES")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+# One fixed redirect address, outside the language prefix, to register.
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("umbrella.accounts.oidc.StaffOIDCBackend")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -389,9 +422,6 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
-# WhiteNoise warns when STATIC_ROOT is missing; in development the finders
-# serve everything and collectstatic has not run yet.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 

@@ -1,4 +1,7 @@
+from pathlib import Path
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +9,9 @@ class CoreConfig(AppConfig):
     name = "umbrella.core"
     label = "core"
     verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        # WhiteNoise warns when STATIC_ROOT is missing; in development the
+        # finders serve everything and collectstatic has not run yet. Made at
+        # start-up, not when settings.py is imported (settings only describe).
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
