@@ -7,6 +7,7 @@ conveniences into errors, each naming the variable to set:
 - secrets missing, placeholders, or generated into ``var/`` on the fly (each
   node would have its own, and a lost ``var/`` loses every encrypted field);
 - HTTPS incomplete: the site's address, the redirect, HSTS, secure cookies.
+- staff sign-in through OpenID Connect half configured, or over plain http.
 
 Called at the end of ``settings.py`` with its namespace, so every entry
 point (``serve``, the worker, ``manage.py``, a bare uvicorn) refuses alike.
@@ -106,6 +107,40 @@ def problems(s: dict, configured: Callable[[str], bool]) -> list[str]:
         found.append("SESSION_COOKIE_SECURE is off: set SESSION_COOKIE_SECURE=1.")
     if not s["ALLOWED_HOSTS"] or set(s["ALLOWED_HOSTS"]) <= LOCAL_HOSTS:
         found.append("ALLOWED_HOSTS names no public host: set it to the site's host name.")
+    return found + _oidc_problems(s)
+
+
+OIDC_ENDPOINTS = (
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "OIDC_OP_TOKEN_ENDPOINT",
+    "OIDC_OP_JWKS_ENDPOINT",
+)
+OIDC_ADDRESSES = ("OIDC_OP_DISCOVERY_URL", *OIDC_ENDPOINTS, "OIDC_OP_USER_ENDPOINT")
+
+
+def _oidc_problems(s: dict) -> list[str]:
+    """Refuse a half-configured staff sign-in through OpenID Connect (docs/accounts.md)."""
+    if not s["OIDC_ENABLED"]:
+        half = [name for name in ("OIDC_RP_CLIENT_SECRET", *OIDC_ADDRESSES) if s[name]]
+        if half:
+            return [f"{', '.join(half)} set without OIDC_RP_CLIENT_ID: set it too, or unset them."]
+        return []
+    found = []
+    if _is_placeholder(s["OIDC_RP_CLIENT_SECRET"]):
+        found.append("OIDC_RP_CLIENT_SECRET is missing or a placeholder (OIDC_RP_CLIENT_ID set).")
+    if not s["OIDC_OP_DISCOVERY_URL"] and not all(
+        s[name] for name in ("OIDC_OP_ISSUER", *OIDC_ENDPOINTS)
+    ):
+        found.append(
+            "OIDC_RP_CLIENT_ID is set but the provider is not: set OIDC_OP_DISCOVERY_URL, or "
+            "OIDC_OP_ISSUER, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT and "
+            "OIDC_OP_JWKS_ENDPOINT."
+        )
+    for name in OIDC_ADDRESSES:
+        if s[name] and not s[name].startswith("https://"):
+            found.append(f"{name}={s[name]!r} must be an https:// address.")
+    if "openid" not in s["OIDC_RP_SCOPES"].split():
+        found.append("OIDC_RP_SCOPES must include openid.")
     return found
 
 
