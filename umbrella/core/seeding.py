@@ -47,13 +47,17 @@ class Ledger:
         self.created: list[str] = []
         self.existing: list[str] = []
 
-    def ensure(self, key: str, find: Callable[[], T | None], create: Callable[[], T]) -> T | None:
+    def ensure(self, key: str, find: Callable[..., T | None], create: Callable[..., T]) -> T | None:
         """Return the row of ``key``, creating it only if the seed never placed it.
 
         ``find`` looks the row up by something staff do not edit (a slug, a
         code, a parent and a category); ``None`` comes back for a row that
         was placed once and is gone (it stays gone). A row found but never
         recorded (made by hand, or by an older seed) is adopted as it is.
+
+        ``find`` and ``create`` are called without arguments; seeds pass lambdas
+        that bind their loop's values as defaults (``lambda code=code: …``),
+        which mypy infers only against ``Callable[..., T]``.
         """
         row = find()
         if key not in self.known:
