@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TypeVar
 
 import pydantic
 from django.contrib.auth import authenticate
@@ -15,9 +16,10 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import ValidationError
 
 from umbrella.accounts import actions, ratelimits
-from umbrella.accounts.auth import BearerTokenAuth
+from umbrella.accounts.auth import BearerTokenAuth, TokenRequest
 
 router = Router()
+SchemaT = TypeVar("SchemaT", bound=Schema)
 
 RATE_SCOPE = "api-token"
 FAILED = gettext_lazy(
@@ -28,7 +30,9 @@ FAILED = gettext_lazy(
 
 def _code_accepted(user, otp: str | None) -> bool:
     """Answer whether ``otp`` is a current code of the staff member's confirmed authenticator."""
-    return bool(otp) and actions.verify_totp(user, otp) is not None
+    if not otp:
+        return False
+    return actions.verify_totp(user, otp) is not None
 
 
 class TokenIn(Schema):
@@ -67,7 +71,7 @@ class MeOut(Schema):
     token_expires_at: datetime
 
 
-def parse_body(request: HttpRequest, schema: type[Schema]) -> Schema:
+def parse_body(request: HttpRequest, schema: type[SchemaT]) -> SchemaT:
     """Parse the JSON body into ``schema`` or raise a 422 ``ValidationError``.
 
     Parsed here rather than by django-ninja, which answers malformed JSON with
@@ -128,14 +132,14 @@ def issue_token(request: HttpRequest):
     response={204: None},
     summary="Revoke the bearer token used for this request",
 )
-def revoke_token(request: HttpRequest):
+def revoke_token(request: TokenRequest):
     """Revoke the token that authenticated this request."""
     actions.revoke_token(request.api_token, timezone.now())
     return Status(204, None)
 
 
 @router.get("me", auth=BearerTokenAuth(), response=MeOut, summary="Who this token belongs to")
-def me(request: HttpRequest):
+def me(request: TokenRequest):
     """Return the name and role of the token's owner."""
     return {
         "username": request.user.username,

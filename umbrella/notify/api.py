@@ -18,7 +18,7 @@ from django_ratelimit.core import get_usage
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator, model_validator
 
-from umbrella.accounts.auth import session_or_bearer
+from umbrella.accounts.auth import AuthenticatedRequest, session_or_bearer
 from umbrella.core import outbound
 from umbrella.notify import actions
 from umbrella.notify.models import ContactKind, ContactPoint
@@ -163,7 +163,7 @@ def public_key(request: HttpRequest):
     response={201: SubscriptionOut},
     summary="Register this browser for Web Push",
 )
-def subscribe(request: HttpRequest, payload: SubscriptionIn):
+def subscribe(request: AuthenticatedRequest, payload: SubscriptionIn):
     subscription = actions.subscribe_push(
         request.auth,
         endpoint=payload.endpoint,
@@ -181,20 +181,20 @@ def subscribe(request: HttpRequest, payload: SubscriptionIn):
     response={204: None, 404: Detail},
     summary="Unregister this browser",
 )
-def unsubscribe(request: HttpRequest, payload: EndpointIn):
+def unsubscribe(request: AuthenticatedRequest, payload: EndpointIn):
     if not actions.unsubscribe_push(request.auth, endpoint=payload.endpoint):
         return Status(404, {"detail": _("No such subscription.")})
     return Status(204, None)
 
 
 @router.get("contacts", auth=session_or_bearer, response=list[ContactOut])
-def list_contacts(request: HttpRequest):
+def list_contacts(request: AuthenticatedRequest):
     """List the person's contact points (their values are never sent back)."""
     return ContactPoint.objects.filter(user=request.auth).order_by("id")
 
 
 @router.post("contacts", auth=session_or_bearer, response={201: ContactOut, 429: Detail})
-def add_contact(request: HttpRequest, payload: ContactIn):
+def add_contact(request: AuthenticatedRequest, payload: ContactIn):
     """Add a phone number or e-mail address; a code is sent to it to verify it."""
     # Each new contact costs a text message or an e-mail: cap them per person so
     # an account cannot be used to send codes to strangers at the platform's cost.
@@ -230,7 +230,7 @@ def add_contact(request: HttpRequest, payload: ContactIn):
     auth=session_or_bearer,
     response={200: ContactOut, 422: Detail},
 )
-def verify_contact(request: HttpRequest, contact_id: int, payload: CodeIn):
+def verify_contact(request: AuthenticatedRequest, contact_id: int, payload: CodeIn):
     point = get_object_or_404(ContactPoint, pk=contact_id, user=request.auth)
     if not actions.verify_contact_point(point, payload.code):
         return Status(422, {"detail": _("That code is not right, or too many tries were made.")})
@@ -239,6 +239,6 @@ def verify_contact(request: HttpRequest, contact_id: int, payload: CodeIn):
 
 
 @router.delete("contacts/{int:contact_id}", auth=session_or_bearer, response={204: None})
-def remove_contact(request: HttpRequest, contact_id: int):
+def remove_contact(request: AuthenticatedRequest, contact_id: int):
     actions.remove_contact_point(get_object_or_404(ContactPoint, pk=contact_id, user=request.auth))
     return Status(204, None)
