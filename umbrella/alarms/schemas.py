@@ -11,7 +11,7 @@ ISO 8601 strings the functions write.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
@@ -35,8 +35,21 @@ from umbrella.alarms.models import (
 
 NOTE_MAX = 1000
 Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
-AlarmStatus = Literal[tuple(Status.values)]
-AlarmSource = Literal[tuple(Source.values)]
+# The choices' values as Literal types give the OpenAPI document its enums and
+# follow the models. A Literal computed at run time is beyond a type checker,
+# which sees plain strings.
+if TYPE_CHECKING:
+    AlarmStatus = str
+    AlarmSource = str
+    StepKindValue = str
+    CheckInStatusValue = str
+    TierKindValue = str
+else:
+    AlarmStatus = Literal[tuple(Status.values)]
+    AlarmSource = Literal[tuple(Source.values)]
+    StepKindValue = Literal[tuple(StepKind.values)]
+    CheckInStatusValue = Literal[tuple(CheckInStatus.values)]
+    TierKindValue = Literal[tuple(TierKind.values)]
 
 
 class RaiseIn(Schema):
@@ -161,7 +174,7 @@ class AlarmRecipientOut(Schema):
 
 
 class AlarmStepOut(Schema):
-    kind: Literal[tuple(StepKind.values)]
+    kind: StepKindValue
     at: Timestamp
     tier: int | None
     by: str | None
@@ -214,7 +227,7 @@ CheckInState = Literal["running", "grace", "told", "safe", "closed", "done", "ca
 
 class CheckInOut(Schema):
     id: int
-    status: Literal[tuple(CheckInStatus.values)]
+    status: CheckInStatusValue
     state: CheckInState
     now: Timestamp
     started_at: Timestamp
@@ -247,7 +260,7 @@ class PersonOut(Schema):
 
 class TierOut(Schema):
     position: int
-    kind: Literal[tuple(TierKind.values)]
+    kind: TierKindValue
     delay_seconds: int
     members: list[str] = Field(description="The names of ``people``, in order.")
     people: list[PersonOut]
@@ -421,7 +434,7 @@ def checkin_out(checkin: CheckIn, now: datetime | None = None) -> dict:
         "ended_at": _iso(checkin.ended_at),
         "told_at": _iso(told_at),
         "safe_at": _iso(checkin.safe_at),
-        "alarm": _told_out(alarm, checkin.owner) if state == "told" else None,
+        "alarm": _told_out(alarm, checkin.owner) if state == "told" and alarm else None,
         "note": checkin.note or "",
     }
 
