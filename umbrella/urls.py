@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("reports/", include("umbrella.reports.urls")),
     path("platform/", include("umbrella.consultation.urls")),
     path("training/", include("umbrella.training.urls")),
+    path("observatory/", include("umbrella.observatory.urls")),
     path("verify/", include((verify_urlpatterns, "verify"))),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
