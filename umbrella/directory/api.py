@@ -1,14 +1,13 @@
 """Public API of the directory: ``GET /api/v1/places`` (docs/api.md's contract)."""
 
 from contextlib import nullcontext
-from typing import Annotated
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from ninja import Query, Router, Status
+from ninja import P, QueryEx, Router, Status
 
 from umbrella.api_openapi import geojson_answer
 from umbrella.directory import schemas
@@ -25,10 +24,6 @@ ATTRIBUTION = (
 LICENSE = "CC BY 4.0 (Umbrella Brussels entries); ODbL 1.0 (features whose source is osm)"
 # Public answers without a point may be kept this long by caches.
 MAX_AGE_SECONDS = 60
-
-
-def _text(description: str, examples=None):
-    return Annotated[str | None, Query(description=description, examples=examples)]
 
 
 def viewer_of(request: HttpRequest):
@@ -63,21 +58,53 @@ def _language(lang: str | None):
 )
 async def places(
     request: HttpRequest,
-    kind: _text("`toilet` or `service`; both when absent.", ["toilet"]) = None,
-    lat: _text("Latitude of the point to search from (WGS84).", ["50.8530"]) = None,
-    lon: _text("Longitude of the point to search from (WGS84).", ["4.3690"]) = None,
-    radius: _text("Only places within this many metres of the point (at most 50,000).") = None,
-    open_now: _text("1: only places open now, in Brussels time.", ["1"]) = None,
-    category: _text("Services of one category, for example `health_testing`.") = None,
-    free: _text("1: free of charge; 0: with a fee.") = None,
-    anonymous: _text("1: services that need no name.") = None,
-    no_papers: _text("1: services that need no residence papers.") = None,
-    no_appointment: _text("1: services that need no appointment.") = None,
-    language: _text("Services whose staff speak this language (ISO 639-1).", ["ro"]) = None,
-    accessible: _text("1: wheelchair accessible.") = None,
-    q: _text("Text to find in any language of the names and descriptions.") = None,
-    limit: _text("At most this many places (1–5,000, default 1,000).") = None,
-    lang: _text("Language of names, labels and error messages (nl, fr, en, …).", ["fr"]) = None,
+    kind: QueryEx[
+        str | None, P(description="`toilet` or `service`; both when absent.", examples=["toilet"])
+    ] = None,
+    lat: QueryEx[
+        str | None,
+        P(description="Latitude of the point to search from (WGS84).", examples=["50.8530"]),
+    ] = None,
+    lon: QueryEx[
+        str | None,
+        P(description="Longitude of the point to search from (WGS84).", examples=["4.3690"]),
+    ] = None,
+    radius: QueryEx[
+        str | None,
+        P(description="Only places within this many metres of the point (at most 50,000)."),
+    ] = None,
+    open_now: QueryEx[
+        str | None, P(description="1: only places open now, in Brussels time.", examples=["1"])
+    ] = None,
+    category: QueryEx[
+        str | None, P(description="Services of one category, for example `health_testing`.")
+    ] = None,
+    free: QueryEx[str | None, P(description="1: free of charge; 0: with a fee.")] = None,
+    anonymous: QueryEx[str | None, P(description="1: services that need no name.")] = None,
+    no_papers: QueryEx[
+        str | None, P(description="1: services that need no residence papers.")
+    ] = None,
+    no_appointment: QueryEx[
+        str | None, P(description="1: services that need no appointment.")
+    ] = None,
+    language: QueryEx[
+        str | None,
+        P(description="Services whose staff speak this language (ISO 639-1).", examples=["ro"]),
+    ] = None,
+    accessible: QueryEx[str | None, P(description="1: wheelchair accessible.")] = None,
+    q: QueryEx[
+        str | None, P(description="Text to find in any language of the names and descriptions.")
+    ] = None,
+    limit: QueryEx[
+        str | None, P(description="At most this many places (1–5,000, default 1,000).")
+    ] = None,
+    lang: QueryEx[
+        str | None,
+        P(
+            description="Language of names, labels and error messages (nl, fr, en, …).",
+            examples=["fr"],
+        ),
+    ] = None,
 ):
     """Return matching places as a GeoJSON FeatureCollection.
 
