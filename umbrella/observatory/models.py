@@ -1,1 +1,52 @@
-"""The observatory's roll-up tables (docs/observatory.md)."""
+"""The observatory's roll-up tables (docs/observatory.md).
+
+Figures are never computed from raw rows per request: the worker folds
+alarms, check-ins and reports into ``Tally`` rows, one count per measure,
+month and municipality (and, for the time-to-act histograms, per bucket),
+and ``queries`` sums those few rows into every published table.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Tally(models.Model):
+    """How many events of one measure one municipality had in one month.
+
+    ``nis_code`` is empty for events whose place is unknown (they count
+    region-wide only); ``bucket`` is the lower bound of a histogram bucket
+    (seconds or minutes) for time measures, -1 for plain counts.
+    """
+
+    measure = models.CharField(_("measure"), max_length=40)
+    month = models.DateField(_("month"))
+    nis_code = models.CharField(_("municipality NIS code"), max_length=5, blank=True)
+    bucket = models.IntegerField(_("histogram bucket"), default=-1)
+    count = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("roll-up count")
+        verbose_name_plural = _("roll-up counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "month", "nis_code", "bucket"], name="observatory_tally_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.month:%Y-%m} {self.nis_code or '-'}: {self.count}"
+
+
+class Watermark(models.Model):
+    """How far the roll-up of one source has read; ``generation`` grows with every change."""
+
+    source = models.CharField(_("source"), max_length=40, unique=True)
+    refreshed_until = models.DateTimeField(_("refreshed until"))
+    generation = models.PositiveIntegerField(_("generation"), default=0)
+
+    class Meta:
+        verbose_name = _("roll-up watermark")
+        verbose_name_plural = _("roll-up watermarks")
+
+    def __str__(self) -> str:
+        return f"{self.source} until {self.refreshed_until:%Y-%m-%d %H:%M}"

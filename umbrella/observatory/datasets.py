@@ -1,0 +1,291 @@
+"""The published figures: what each one counts, from which measures, and its method note.
+
+A dataset is computed from roll-up measures (``models.Tally.measure``):
+- ``count``: one measure, summed;
+- ``share``: ``numerator / (numerator + rest)``, both measures protected as counts;
+- ``median`` / ``p90``: a percentile of a histogram measure, gated by a count measure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ALL_LEVELS = ("region", "police_zone", "municipality")
+REGION = ("region",)
+ALL_PERIODS = ("month", "quarter", "year")
+
+K_NOTE = _(
+    "Cells counting fewer than 10 events are hidden, with other cells where "
+    "subtraction would reveal them (see the disclosure note)."
+)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    slug: str
+    title: Promise | str
+    description: Promise | str
+    method: Promise | str
+    unit: str  # "count" | "share" | "minutes" | "seconds" | "per_10000"
+    levels: tuple[str, ...]
+    periods: tuple[str, ...]
+    group: str  # "panic" | "liveability" | "services"
+    # How the value is computed (not part of the published contract).
+    kind: str = "count"  # "count" | "share" | "median" | "p90"
+    measure: str = ""
+    rest: str = ""  # share: the measure counting the others
+    gate: str = ""  # median/p90: the count measure a cell needs ≥ 10 of
+
+
+def _count(slug, measure, title, description, method, group="panic", levels=ALL_LEVELS, **kw):
+    return Dataset(
+        slug,
+        title,
+        description,
+        method,
+        "count",
+        levels,
+        kw.pop("periods", ALL_PERIODS),
+        group,
+        measure=measure,
+    )
+
+
+ALARM_SOURCE = _(
+    "Counted from the alarms table by the month the alarm was raised and the municipality "
+    "it was raised in (alarms without a shared place count region-wide only). Test alarms "
+    "and duress alarms are left out."
+)
+
+DATASETS: tuple[Dataset, ...] = (
+    _count(
+        "alarms-phone",
+        "alarms.app",
+        _("Alarms raised with the panic button in the app"),
+        _("Real alarms a sex worker raised with the panic button on her phone."),
+        ALARM_SOURCE,
+    ),
+    _count(
+        "alarms-room-button",
+        "alarms.device",
+        _("Alarms raised with a room button"),
+        _("Real alarms raised with a panic button fixed in a room of an establishment."),
+        ALARM_SOURCE,
+    ),
+    _count(
+        "alarms-check-in",
+        "alarms.checkin",
+        _("Alarms raised by a lapsed check-in"),
+        _("Real alarms raised because a check-in timer ran out without a “done”."),
+        ALARM_SOURCE,
+    ),
+    _count(
+        "alarms-test",
+        "alarms.test",
+        _("Test alarms"),
+        _("Alarms raised to test a phone or a room button; nobody was in danger."),
+        _(
+            "Counted from the alarms table: every alarm marked as a test, whatever its source, "
+            "by the month it was raised and its municipality."
+        ),
+    ),
+    Dataset(
+        "alarms-duress",
+        _("Duress alarms"),
+        _(
+            "Alarms raised silently with the duress code: the sex worker was forced to "
+            "cancel or say she was safe."
+        ),
+        _(
+            "Counted from the alarms table. Duress is rare and points at a person, so it is "
+            "published only for the whole region and only per year."
+        ),
+        "count",
+        REGION,
+        ("year",),
+        "panic",
+        measure="alarms.duress",
+    ),
+    Dataset(
+        "acknowledgement-median",
+        _("Median time to first acknowledgement"),
+        _("Half of the real alarms were acknowledged by a responder within this time."),
+        _(
+            "From the time each real alarm was raised to its first acknowledgement, folded "
+            "into a histogram (1 s steps up to 2 min, 10 s steps up to 10 min, then minutes); "
+            "the value is the bucket holding the middle alarm. Published only where at least "
+            "10 alarms were acknowledged."
+        ),
+        "seconds",
+        ALL_LEVELS,
+        ALL_PERIODS,
+        "panic",
+        kind="median",
+        measure="ack.seconds",
+        gate="ack.count",
+    ),
+    Dataset(
+        "acknowledgement-p90",
+        _("Time to first acknowledgement, 90th percentile"),
+        _("Nine in ten acknowledged real alarms were acknowledged within this time."),
+        _(
+            "As the median, from the same histogram: the bucket holding the alarm at 90 %. "
+            "Published only where at least 10 alarms were acknowledged."
+        ),
+        "seconds",
+        ALL_LEVELS,
+        ALL_PERIODS,
+        "panic",
+        kind="p90",
+        measure="ack.seconds",
+        gate="ack.count",
+    ),
+    Dataset(
+        "acknowledged-within-60s",
+        _("Share of alarms acknowledged within 60 seconds"),
+        _("Real alarms a responder acknowledged within one minute, out of all real alarms."),
+        _(
+            "Real alarms acknowledged within 60 s divided by all real alarms of the cell. Both "
+            "the alarms acknowledged in time and the others are protected as counts: the share "
+            "is hidden wherever either is."
+        ),
+        "share",
+        ALL_LEVELS,
+        ALL_PERIODS,
+        "panic",
+        kind="share",
+        measure="ack.within60",
+        rest="ack.later",
+    ),
+    _count(
+        "alarms-escalated",
+        "alarms.escalated",
+        _("Alarms escalated to a further tier"),
+        _("Real alarms nobody acknowledged in time, so the next tier of responders was told."),
+        _(
+            "Counted from the alarms table: real alarms with at least one escalation step, by "
+            "the month the alarm was raised and its municipality."
+        ),
+    ),
+    _count(
+        "alarms-resolved",
+        "outcome.resolved",
+        _("Alarms resolved by a responder"),
+        _("Real alarms a responder closed as dealt with."),
+        ALARM_SOURCE,
+    ),
+    _count(
+        "alarms-cancelled",
+        "outcome.cancelled",
+        _("Alarms cancelled by the sex worker"),
+        _("Real alarms the sex worker cancelled herself (for example, raised by mistake)."),
+        ALARM_SOURCE,
+    ),
+    _count(
+        "check-ins-started",
+        "checkins.started",
+        _("Check-ins started"),
+        _("Check-in timers sex workers started before a meeting."),
+        _(
+            "Counted from the check-ins table by the month the timer started. A check-in has no "
+            "place, so the figure is region-wide."
+        ),
+        levels=REGION,
+    ),
+    _count(
+        "check-ins-in-time",
+        "checkins.done",
+        _("Check-ins ended in time"),
+        _("Check-ins the sex worker ended with “done” before the timer ran out."),
+        _("Counted from the check-ins table by the month the timer started; region-wide."),
+        levels=REGION,
+    ),
+    _count(
+        "check-ins-lapsed",
+        "checkins.expired",
+        _("Check-ins that lapsed"),
+        _("Check-ins whose timer ran out, so an alarm was raised."),
+        _("Counted from the check-ins table by the month the timer started; region-wide."),
+        levels=REGION,
+    ),
+    _count(
+        "reports",
+        "reports.all",
+        _("Liveability reports"),
+        _("Reports about cleanliness, public space and safety sent by anyone."),
+        _(
+            "Counted from the reports table by the month the report was sent and the "
+            "municipality it is about."
+        ),
+        group="liveability",
+    ),
+    _count(
+        "reports-safety",
+        "reports.safety",
+        _("Liveability reports about safety"),
+        _("Reports in the safety categories."),
+        _("Counted from the reports table, safety categories only, by month and municipality."),
+        group="liveability",
+    ),
+    Dataset(
+        "reports-held-by-guard",
+        _("Share of reports held by the anti-targeting guard"),
+        _(
+            "Reports the guard held for a moderator because they seemed to target sex "
+            "workers rather than a problem in the street."
+        ),
+        _(
+            "Reports the guard flagged divided by all reports of the cell; both counts are "
+            "protected, the share is hidden wherever either is."
+        ),
+        "share",
+        ALL_LEVELS,
+        ALL_PERIODS,
+        "liveability",
+        kind="share",
+        measure="reports.guard",
+        rest="reports.unflagged",
+    ),
+    Dataset(
+        "report-first-response-median",
+        _("Median time to a first response to a report"),
+        _("Half of the answered reports had a first response from a body within this time."),
+        _(
+            "From the time a report was sent to the first response of the body in charge, in "
+            "a histogram of minutes (hour steps after a day); published only where at least "
+            "10 reports were answered."
+        ),
+        "minutes",
+        ALL_LEVELS,
+        ALL_PERIODS,
+        "liveability",
+        kind="median",
+        measure="reports.response_minutes",
+        gate="reports.responded",
+    ),
+)
+
+BY_SLUG = {d.slug: d for d in DATASETS}
+
+
+def seconds_bucket(seconds: float) -> int:
+    """Return the lower bound of the histogram bucket for a time to acknowledge."""
+    s = max(0, int(seconds))
+    if s < 120:
+        return s
+    if s < 600:
+        return s - s % 10
+    if s < 86_400:
+        return s - s % 60
+    return 86_400
+
+
+def minutes_bucket(minutes: float) -> int:
+    """Return the lower bound of the histogram bucket for a time to respond, in minutes."""
+    m = max(0, int(minutes))
+    if m < 1_440:
+        return m
+    return min(m - m % 60, 60 * 24 * 365)
