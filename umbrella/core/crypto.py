@@ -22,6 +22,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models.expressions import Combinable
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,11 @@ class EncryptedTextField(models.TextField):
 
 class EncryptedFloatField(EncryptedTextField):
     """A float stored as encrypted text (for latitude, longitude, accuracy)."""
+
+    # What django-stubs' plugin types the model attribute as. The stubs tie a
+    # TextField subclass to str (TextField is not generic at run time).
+    _pyi_private_set_type: float | int | str | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: float  # type: ignore[assignment]
 
     def from_plaintext(self, text: str) -> float:
         return float(text)
