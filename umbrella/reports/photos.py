@@ -18,12 +18,17 @@ made small before it is turned upright, so no full-size copy is made.
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from PIL import ExifTags, Image, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 1600
@@ -31,10 +36,22 @@ ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "MPO"
 # Above what a phone's camera takes by default (12 to 24 megapixels); at 4 bytes
 # a pixel the largest accepted picture decodes into about 100 MB.
 MAX_PIXELS = 25_000_000
-# Pillow refuses, on its own, anything above twice this (DecompressionBombError)
-# and warns above it (turned into an error below): the same limit as ours, for
-# any other code of the process that opens an image.
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+@functools.cache
+def _pillow() -> tuple[ModuleType, ModuleType, type[Exception]]:
+    """Return Pillow's ``Image`` and ``ExifTags`` and its not-an-image error, set to our limit.
+
+    Imported on the first photo, not at start: ~10 MB that a web process
+    carries only once it decodes one (bench/alarm_latency.py measures the RSS).
+    """
+    from PIL import ExifTags, Image, UnidentifiedImageError
+
+    # Pillow refuses, on its own, anything above twice this (DecompressionBombError)
+    # and warns above it (turned into an error below): the same limit as ours, for
+    # any other code of the process that opens an image.
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    return Image, ExifTags, UnidentifiedImageError
 
 
 class PhotoInvalid(ValueError):
@@ -73,6 +90,7 @@ def read_upload(upload) -> bytes:
 
 def check_declared_size(raw: bytes) -> None:
     """Refuse an image whose header declares more than ``MAX_PIXELS``, without decoding it."""
+    Image, _exif, UnidentifiedImageError = _pillow()
     not_an_image = _("This file is not a photo. Choose a JPEG, PNG or WebP image.")
     try:
         with warnings.catch_warnings():
@@ -97,6 +115,7 @@ def clean_photo(upload) -> CleanPhoto:
     """Return the cleaned JPEG of an uploaded file; raise ``PhotoInvalid`` for anything else."""
     raw = read_upload(upload)
     check_declared_size(raw)
+    Image, ExifTags, UnidentifiedImageError = _pillow()
     not_an_image = _("This file is not a photo. Choose a JPEG, PNG or WebP image.")
     try:
         with warnings.catch_warnings():
@@ -129,6 +148,7 @@ def clean_photo(upload) -> CleanPhoto:
 
 def _upright(image: Image.Image, orientation: int) -> Image.Image:
     """Return the small picture turned as its EXIF orientation says (the tag itself is dropped)."""
+    Image, _exif, _error = _pillow()
     method = {
         2: Image.Transpose.FLIP_LEFT_RIGHT,
         3: Image.Transpose.ROTATE_180,

@@ -17,7 +17,7 @@ from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[3]
 
-# Imported on first use, never at start.
+# Imported on first use, never at start (PIL: reports/photos.py sets its limit then).
 LAZY = (
     "httpx",
     "icalendar",
@@ -29,6 +29,7 @@ LAZY = (
     "confusable_homoglyphs.confusables",
     "numpy",
     "shapely",
+    "PIL",
 )
 
 PROBE = """
