@@ -12,6 +12,7 @@ from umbrella.areas.api import router as areas_router
 from umbrella.consultation.api import router as consultation_router
 from umbrella.directory.api import router as directory_router
 from umbrella.notify.api import router as notify_router
+from umbrella.observatory.api import router as observatory_router
 from umbrella.reports.api import router as reports_router
 from umbrella.training.api import router as training_router
 
@@ -75,3 +76,4 @@ api.add_router("/", directory_router, tags=["directory"])
 api.add_router("/", reports_router, tags=["reports"])
 api.add_router("/", consultation_router, tags=["consultation"])
 api.add_router("/training/", training_router, tags=["training"])
+api.add_router("/", observatory_router, tags=["observatory"])
