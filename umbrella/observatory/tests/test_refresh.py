@@ -1,0 +1,68 @@
+"""The roll-up refreshes only what changed since its watermark, and the worker runs it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from umbrella.alarms.models import Alarm
+from umbrella.core.worker import registered_tasks
+from umbrella.observatory import actions, queries
+from umbrella.observatory.models import Tally, Watermark
+from umbrella.observatory.tests.factories import SAINT_JOSSE, alarms, at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _february_2027():
+    with time_machine.travel(at(2027, 2, 15), tick=False):
+        yield
+
+
+def phone(month: str) -> int | None:
+    cells = queries.table("alarms-phone", period="month", by="municipality")
+    return next(c.value for c in cells if c.period == month and c.area.code == SAINT_JOSSE)
+
+
+def test_new_and_changed_rows_reach_the_figures_and_old_months_are_left_alone(worker):
+    alarms(worker, 12, at(2026, 10))
+    actions.refresh(at(2026, 11, 1))
+    october = list(Tally.objects.filter(month="2026-10-01").values_list("pk", flat=True))
+    assert phone("2026-10") == 12
+
+    # A day of new rows in November: only November is rebuilt.
+    alarms(worker, 15, at(2026, 11, 2))
+    assert actions.refresh(at(2026, 11, 3)) is True
+    assert list(Tally.objects.filter(month="2026-10-01").values_list("pk", flat=True)) == october
+    assert phone("2026-11") == 15
+
+    # An October alarm acknowledged late changes October's figures.
+    late = Alarm.objects.filter(raised_at__month=10).first()
+    late.acknowledged_at = at(2026, 11, 4)
+    late.save()
+    actions.refresh(at(2026, 11, 5))
+    assert Tally.objects.get(month="2026-10-01", measure="ack.count").count == 1
+
+
+def test_a_refresh_with_nothing_new_changes_nothing(worker):
+    alarms(worker, 12, at(2026, 10))
+    actions.refresh(at(2026, 11, 1))
+    generation = queries.generation()
+    assert actions.refresh(at(2026, 11, 2)) is False
+    assert queries.generation() == generation
+    assert Watermark.objects.get(source="alarms").refreshed_until == at(2026, 11, 2)
+
+
+def test_rows_committed_late_are_still_caught(worker):
+    actions.refresh(at(2026, 11, 1))
+    # Stamped a few minutes before the watermark, committed after it.
+    alarms(worker, 11, at(2026, 11, 1) - timedelta(minutes=3))
+    actions.refresh(at(2026, 11, 2))
+    assert phone("2026-11") == 11
+
+
+def test_the_worker_runs_the_refresh():
+    assert "umbrella.observatory.tasks.refresh_observatory" in registered_tasks()
