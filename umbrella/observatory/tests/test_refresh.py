@@ -64,5 +64,10 @@ def test_rows_committed_late_are_still_caught(worker):
     assert phone("2026-11") == 11
 
 
-def test_the_worker_runs_the_refresh():
+def test_the_worker_runs_the_refresh(worker):
+    from umbrella.observatory import tasks  # the worker discovers it the same way
+
     assert "umbrella.observatory.tasks.refresh_observatory" in registered_tasks()
+    alarms(worker, 12, at(2026, 10))
+    tasks.refresh_observatory(at(2026, 11, 1))
+    assert phone("2026-10") == 12
