@@ -4,6 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from umbrella.accounts.views import StaffSignInCallbackView
 from umbrella.api import api
 from umbrella.areas import tiles
 from umbrella.core import views as core_views
@@ -21,6 +22,9 @@ urlpatterns = [
     path("open311/v2/", include("umbrella.reports.open311_urls")),
     path("api/hsds/", include("umbrella.directory.hsds.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Staff sign-in's return from the OpenID Connect provider: one fixed
+    # address to register there, whatever the language (docs/accounts.md).
+    path("oidc/callback/", StaffSignInCallbackView.as_view(), name="oidc-callback"),
     # The self-hosted base map, when a deployer installed one (docs/areas.md).
     path("tiles/base.pmtiles", tiles.base_map, name="base-map-tiles"),
 ]

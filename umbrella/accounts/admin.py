@@ -6,13 +6,28 @@ from django.utils.translation import ngettext
 
 from umbrella.accounts import actions as account_actions
 from umbrella.accounts import enrolment
-from umbrella.accounts.models import ApiToken, Membership, Organisation, User
+from umbrella.accounts.models import (
+    ApiToken,
+    Membership,
+    Organisation,
+    ProviderIdentity,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user", "organisation"]
+
+
+class ProviderIdentityInline(admin.TabularInline):
+    """Link a staff member to the provider's subject, or stop (untick) or remove a link."""
+
+    model = ProviderIdentity
+    extra = 0
+    fields = ["issuer", "subject", "confirmed", "created_at", "last_sign_in_at"]
+    readonly_fields = ["created_at", "last_sign_in_at"]
 
 
 @admin.register(User)
@@ -23,7 +38,7 @@ class PersonAdmin(UserAdmin):
     ordering = ["username"]
     # The exemption exists for demo accounts only; the demo command sets it.
     readonly_fields = ["two_factor_exempt", "last_login", "date_joined"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, ProviderIdentityInline]
     actions = ["issue_enrolment_code"]
     fieldsets = [
         (None, {"fields": ["username", "password", "role"]}),

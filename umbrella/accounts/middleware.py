@@ -12,6 +12,10 @@ ALLOWED_VIEWS = frozenset(
     {
         "accounts:two_step",
         "accounts:totp_setup",
+        # A provider that asserts strong authentication verifies the session.
+        "accounts:staff_login",
+        "accounts:oidc_start",
+        "oidc-callback",
         "accounts:logout",
         "admin:logout",
         "set_language",

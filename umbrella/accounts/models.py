@@ -8,8 +8,10 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class Role(models.TextChoices):
@@ -320,3 +322,37 @@ class EnrolmentCode(models.Model):
 
     def is_usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at
+
+
+class ProviderIdentity(Device):
+    """A staff member's identity at the region's OpenID Connect provider (``accounts/oidc.py``).
+
+    An administrator enters the subject, or the first sign-in links it
+    through a verified e-mail address; a sign-in never creates a person.
+    Being a django-otp device, it is also what verifies the session when the
+    provider asserted strong authentication (the staff two-step rule).
+    ``confirmed`` off stops the link without deleting it.
+    """
+
+    # Device's own field, given a value: the admin has nothing to name.
+    name = models.CharField(max_length=64, default="OpenID Connect", editable=False)
+    issuer = models.CharField(_("provider (issuer)"), max_length=255)
+    subject = models.CharField(_("subject at the provider"), max_length=255)
+    created_at = models.DateTimeField(_("linked"), default=timezone.now)
+    last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("provider sign-in")
+        verbose_name_plural = _("provider sign-ins")
+        constraints = [
+            # Serves the lookup at each sign-in; subjects are unique per issuer only.
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="accounts_provider_identity_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="accounts_provider_identity_one_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"

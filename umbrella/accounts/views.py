@@ -1,7 +1,8 @@
 """Account pages: sign up, sign in, recovery, the role's home, the account page and API tokens.
 
 Also the two-step verification (TOTP) pages: the one code page after a staff
-password, and set-up.
+password, and set-up; and staff sign-in through the region's OpenID Connect
+provider (``oidc.py``, ``provider.py``).
 """
 
 from __future__ import annotations
@@ -15,21 +16,24 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from umbrella.accounts import actions, enrolment, menu, ratelimits
+from umbrella.accounts import actions, enrolment, menu, provider, ratelimits
 from umbrella.accounts.forms import (
     ConfirmPassphraseForm,
     OtpForm,
@@ -122,6 +126,10 @@ class SignInView(auth_views.LoginView):
             self.request, self.rate_scope, self.request.POST.get("username", "")
         )
         return super().form_invalid(form)
+
+    def get_context_data(self, **kwargs):
+        # Only a link to a page of its own: this page never offers an identifying sign-in.
+        return super().get_context_data(staff_sign_in=settings.OIDC_ENABLED, **kwargs)
 
 
 SIGN_UP_PAGES = {
@@ -411,3 +419,77 @@ def totp_setup(request):
         "next": next_url,
     }
     return render(request, "accounts/totp_setup.html", context)
+
+
+# --- Staff sign-in through the region's OpenID Connect provider ------------
+
+# The language she started in, for the callback (outside the language prefix).
+OIDC_LANGUAGE_KEY = "accounts_oidc_language"
+
+
+def _oidc_refused(request, reason: provider.Refusal):
+    status, message = provider.REFUSALS[reason]
+    context = {"message": message, "retry": reason != provider.Refusal.STAFF_ONLY}
+    return render(request, "accounts/staff_login_refused.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def staff_login(request):
+    """The staff sign-in page, apart from the sign-in page sex workers use."""
+    if not settings.OIDC_ENABLED:
+        raise Http404
+    context = {"provider_name": settings.OIDC_PROVIDER_NAME, "next": _next_url(request)}
+    return render(request, "accounts/staff_login.html", context)
+
+
+class StaffSignInStartView(OIDCAuthenticationRequestView):
+    """Send her to the provider with a new state, nonce and PKCE challenge."""
+
+    def __init__(self, **kwargs):
+        # The library reads the endpoint here; it may come from discovery.
+        super(OIDCAuthenticationRequestView, self).__init__(**kwargs)
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+
+    def get(self, request):
+        if not settings.OIDC_ENABLED:
+            raise Http404
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = provider.provider()["authorization_endpoint"]
+        except provider.SignInRefused as refused:
+            return _oidc_refused(request, refused.reason)
+        request.session[OIDC_LANGUAGE_KEY] = get_language()
+        return super().get(request)
+
+    def get_extra_params(self, request):
+        return {"acr_values": settings.OIDC_ACR_VALUES} if settings.OIDC_ACR_VALUES else {}
+
+
+class StaffSignInCallbackView(OIDCAuthenticationCallbackView):
+    """Take the provider's answer: sign the linked staff member in, or say why not."""
+
+    def get(self, request):
+        if not settings.OIDC_ENABLED:
+            raise Http404
+        translation.activate(request.session.get(OIDC_LANGUAGE_KEY) or get_language())
+        if request.GET.get("error"):
+            # Not the library's answer, which signs out whoever is signed in:
+            # anyone could send her a link to this address.
+            request.session.get("oidc_states", {}).pop(request.GET.get("state"), None)
+            request.session.modified = True
+            return _oidc_refused(request, provider.Refusal.CANCELLED)
+        try:
+            return super().get(request)
+        except provider.SignInRefused as refused:
+            return _oidc_refused(request, refused.reason)
+        except SuspiciousOperation:  # state, nonce, signature, issuer, audience, expiry
+            return _oidc_refused(request, provider.Refusal.INVALID)
+
+    def login_failure(self):
+        return _oidc_refused(self.request, provider.Refusal.INVALID)
+
+    def login_success(self):
+        response = super().login_success()
+        if self.user.strong_authentication:
+            otp_login(self.request, self.user.provider_identity)
+        return response
