@@ -142,6 +142,9 @@ def _axis_max(values: Sequence[float], unit: str) -> float:
     top = max(values, default=0.0)
     if unit == "share":
         return 1.0 if top > 0.5 or top == 0 else nice_ceiling(top)
+    if unit == "count":
+        # A published count is 0 or at least 10 (k = 10): an axis to 10 at the least.
+        return max(10.0, nice_ceiling(top))
     return nice_ceiling(top)
 
 

@@ -37,6 +37,13 @@ class Dataset:
     unit: str = "count"
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The sentences below are English (a page test before may have left French active)."""
+    with translation.override("en"):
+        yield
+
+
 REGION = Area("region", "04000", "Brussels-Capital Region")
 
 
