@@ -513,9 +513,6 @@ NOTIFY_REPLAY_BATCH = 500
 # /healthz answers 503 when the worker's last heartbeat is older than this.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 10, minimum=1)
 WORKER_TICK_SECONDS = 1.0
-# The deadline loop sleeps until a deadline this close instead of resting,
-# so the step fires within milliseconds of its due time.
-ALARM_DEADLINE_LOOKAHEAD_SECONDS = 0.2
 # How long a worker's claim on a deadline lasts when its holder cannot be
 # judged gone sooner (it stopped, fell silent, or its pid is gone on this host).
 ALARM_DEADLINE_LEASE_SECONDS = env_int("ALARM_DEADLINE_LEASE_SECONDS", 30, minimum=1)
