@@ -18,7 +18,7 @@ from django.utils import translation
 from umbrella.accounts.models import ProviderIdentity, Role, User
 from umbrella.accounts.tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, StandInProvider
 from umbrella.core.tests.test_production_refusals import SETUP, run
-from umbrella.testing import assert_redirects_to_two_factor
+from umbrella.testing import assert_redirects_to_two_factor, sign_in
 
 STRONG_ACR = "urn:be:fedict:iam:fas:Level500"
 BACKENDS = ["django.contrib.auth.backends.ModelBackend", "umbrella.accounts.oidc.StaffOIDCBackend"]
@@ -372,3 +372,14 @@ def test_production_starts_with_a_whole_configuration(tmp_path):
     changes = {"OIDC_RP_CLIENT_ID": "umbrella", "OIDC_RP_CLIENT_SECRET": SECRET}
     result = run(tmp_path, SETUP, OIDC_OP_DISCOVERY_URL=discovery, **changes)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_the_persons_admin_page_holds_her_provider_sign_ins(client, platform_admin, staff):
+    ProviderIdentity.objects.create(user=staff, issuer="https://idp.example", subject="sub-admin")
+    sign_in(client, platform_admin)
+    url = reverse("admin:accounts_user_change", args=[staff.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "provideridentity_set-TOTAL_FORMS" in html and "sub-admin" in html
