@@ -160,8 +160,8 @@ def _console(user, counts: bool) -> Section | None:
 def _establishments(user, counts: bool) -> Section | None:
     from django.http import Http404
 
+    from umbrella.alarms.establishments.views import establishment_for
     from umbrella.alarms.queries import managed_establishments
-    from umbrella.alarms.views_establishment import establishment_for
 
     managed = []
     # The establishment page's own rule decides (a member who is not a manager sees nothing).

@@ -21,7 +21,8 @@ from pydantic import ValidationError as PydanticValidationError
 from umbrella import api_openapi as openapi
 from umbrella.accounts.auth import session_or_bearer
 from umbrella.alarms import actions, queries
-from umbrella.alarms.api_setup import router as setup_router
+from umbrella.alarms.circles.api import router as circles_router
+from umbrella.alarms.establishments.api import router as establishments_router
 from umbrella.alarms.exceptions import AlarmError, InvalidInput, InvalidState, NotAllowed
 from umbrella.alarms.models import CheckIn, IdempotencyScope, Source
 from umbrella.alarms.schemas import (
@@ -51,7 +52,8 @@ logger = logging.getLogger(__name__)
 # Apps send a bearer token; the worker's and responders' pages use their
 # (2FA-verified, CSRF-checked) session.
 router = Router(auth=session_or_bearer)
-router.add_router("", setup_router)
+router.add_router("", circles_router)
+router.add_router("", establishments_router)
 # Alarms, locations, check-ins and circles must not stay in a browser's or a
 # proxy's cache, where someone holding her phone could read them later.
 router.add_decorator(never_cache, mode="view")

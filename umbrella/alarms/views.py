@@ -1,5 +1,7 @@
-"""Alarm pages: the worker's panic, check-in and circle screens, the responder
-console, the establishment pages, and the PWA plumbing (manifest, service worker).
+"""Alarm pages: the worker's panic and check-in screens, the responder console,
+how the installed app looks on her phone, and the PWA plumbing (manifest,
+service worker). Her circle and invitations are ``circles/views.py``; the
+establishment pages are ``establishments/views.py``.
 
 The panic, check-in and console screens are thin shells: their scripts talk to
 the JSON API (``/api/v1/alarms…``, ``/api/v1/checkins…``) and the live stream,
@@ -12,22 +14,24 @@ import functools
 import json
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from umbrella.accounts.models import Role
 from umbrella.alarms import disguise, queries
 from umbrella.alarms.events import alarm_summary
+from umbrella.alarms.forms import AppLookForm
 from umbrella.alarms.models import Alarm, Source, Status
 from umbrella.alarms.models.alarm import OPEN_STATUSES
 from umbrella.alarms.schemas import alarm_out, checkin_out
@@ -131,8 +135,8 @@ def panic(request):
         "status": {str(k): str(v) for k, v in Status.choices},
     }
     context["time_zone"] = settings.TIME_ZONE
-    # Imported here: views_circle imports this module (worker_required).
-    from umbrella.alarms.views_circle import circle_state
+    # Imported here: circles/views.py imports this module (worker_required).
+    from umbrella.alarms.circles.views import circle_state
 
     # The truth before she presses: while nobody has accepted her invitation,
     # an alarm would reach nobody, and the page says so next to 112.
@@ -271,3 +275,35 @@ def service_worker(request):
     response["Service-Worker-Allowed"] = _scope()
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+# How the installed app looks (issue 13 §4). The choice is stored in a cookie,
+# not on her account: the disguise belongs to the phone whose home screen
+# others may see. See ``disguise.py``.
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@worker_required
+def app_look(request):
+    """Show the looks of the installed app and store the one she picks on this phone."""
+    chosen = disguise.current(request)
+    status = 200
+    if request.method == "POST":
+        form = AppLookForm(request.POST)
+        if form.is_valid():
+            response = redirect("alarms:app_look")
+            disguise.remember(response, form.cleaned_data["look"])
+            messages.success(
+                request,
+                _(
+                    "Saved on this phone. Now remove the app from your home screen "
+                    "and add it again to see the new name and icon."
+                ),
+            )
+            return response
+        status = 400
+    else:
+        form = AppLookForm(initial={"look": chosen.key})
+    context = {"form": form, "looks": list(disguise.LOOKS.values()), "chosen": chosen}
+    return render(request, "alarms/app_look.html", context, status=status)

@@ -121,16 +121,16 @@ WORKER_SCREENS: list[str | tuple[str, tuple[str, ...]]] = [
     "umbrella/alarms/templates/alarms/circle_confirm.html",
     "umbrella/alarms/templates/alarms/app_look.html",  # the phone's disguise
     "umbrella/alarms/disguise.py",
-    "umbrella/alarms/views_disguise.py",
     "umbrella/alarms/forms.py",
     "umbrella/alarms/views.py",
-    "umbrella/alarms/views_circle.py",
+    "umbrella/alarms/circles/views.py",
     "umbrella/api_errors.py",
     # The alarms API's sentences a sex worker's screens show: raising (the
     # 503 "call 112"), check-ins, her circle, her duress PIN, refusals.
     # (actions/duty.py is not here: shifts are set by establishments.)
     "umbrella/alarms/api.py",
-    "umbrella/alarms/api_setup.py",
+    "umbrella/alarms/circles/api.py",
+    "umbrella/alarms/establishments/api.py",
     "umbrella/alarms/exceptions.py",
     "umbrella/alarms/actions/alarms.py",
     "umbrella/alarms/actions/checkins.py",

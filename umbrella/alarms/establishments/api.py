@@ -1,4 +1,4 @@
-"""Set-up routes: a sex worker's circle and duress PIN; an establishment's room buttons."""
+"""Establishment set-up routes: the room buttons an establishment registers, tests and revokes."""
 
 from __future__ import annotations
 
@@ -19,76 +19,17 @@ from umbrella.alarms.schemas import (
     ButtonListOut,
     ButtonOut,
     ButtonPatchIn,
-    CircleIn,
-    CircleOut,
-    DuressPinIn,
     ErrorOut,
     ValidationErrorOut,
     button_out,
 )
-from umbrella.alarms.schemas import circle_out as _circle_out
 
-# Apps send a bearer token; the worker's and responders' pages use their
-# (2FA-verified, CSRF-checked) session.
+# Apps send a bearer token; the manager's pages use their (2FA-verified,
+# CSRF-checked) session.
 router = Router(auth=session_or_bearer)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-
-
-def _sex_worker(request: HttpRequest):
-    if not request.auth.is_sex_worker():
-        raise HttpError(403, _("Only a sex worker has a circle."))
-    return request.auth
-
-
-@router.get("circle", response={200: CircleOut, **ERRORS})
-def get_circle(request: HttpRequest):
-    """Return who is told of the caller's alarms, tier by tier, and her police choice."""
-    return _circle_out(queries.circle_with_tiers(_sex_worker(request)))
-
-
-@router.put("circle", response={200: CircleOut, **ERRORS, 429: ErrorOut})
-def put_circle(request: HttpRequest, data: CircleIn):
-    """Replace the caller's circle. The police tier needs ``police_opt_in`` true.
-
-    Each person named is invited: told of her alarms only once he accepts. The
-    answer is the same whether or not someone has the name (``invited``).
-    """
-    owner = _sex_worker(request)
-    specs = [
-        actions.TierSpec(
-            kind=tier.kind,
-            delay_seconds=tier.delay_seconds,
-            usernames=tier.members,
-            organisation_id=tier.organisation_id,
-        )
-        for tier in data.tiers
-    ]
-    try:
-        actions.set_circle(owner, specs, timezone.now(), police_opt_in=data.police_opt_in)
-    except actions.TooManyInvitations as error:
-        raise HttpError(429, str(error.message)) from None
-    except AlarmError as error:
-        raise HttpError(422, str(error.message)) from None
-    return _circle_out(queries.circle_with_tiers(owner))
-
-
-@router.put("duress-pin", response={204: None, **ERRORS})
-def put_duress_pin(request: HttpRequest, data: DuressPinIn):
-    """Set the duress PIN (4 to 12 digits). It is stored hashed and never shown again."""
-    try:
-        actions.set_duress_pin(_sex_worker(request), data.pin, timezone.now())
-    except AlarmError as error:
-        raise HttpError(422, str(error.message)) from None
-    return Status(204, None)
-
-
-@router.delete("duress-pin", response={204: None, **ERRORS})
-def delete_duress_pin(request: HttpRequest):
-    actions.clear_duress_pin(_sex_worker(request))
-    return Status(204, None)
-
-
-# --- Establishments -----------------------------------------------------------
+# The operation ids name the module these routes were first written in
+# (``api_setup.py``): clients generated from the OpenAPI document keep them.
 
 
 def _establishment(request: HttpRequest, organisation_id: int):
@@ -98,7 +39,11 @@ def _establishment(request: HttpRequest, organisation_id: int):
     return found
 
 
-@router.get("establishments/{int:organisation_id}/buttons", response={200: ButtonListOut, **ERRORS})
+@router.get(
+    "establishments/{int:organisation_id}/buttons",
+    response={200: ButtonListOut, **ERRORS},
+    operation_id="umbrella_alarms_api_setup_list_buttons",
+)
 def list_buttons(request: HttpRequest, organisation_id: int):
     """Return the establishment's room buttons with test figures (tests counted apart)."""
     establishment = _establishment(request, organisation_id)
@@ -106,7 +51,9 @@ def list_buttons(request: HttpRequest, organisation_id: int):
 
 
 @router.post(
-    "establishments/{int:organisation_id}/buttons", response={201: ButtonCreatedOut, **ERRORS}
+    "establishments/{int:organisation_id}/buttons",
+    response={201: ButtonCreatedOut, **ERRORS},
+    operation_id="umbrella_alarms_api_setup_create_button",
 )
 def create_button(request: HttpRequest, organisation_id: int, data: ButtonIn):
     """Register a room button. The answer holds its device key: shown this once only."""
@@ -133,6 +80,7 @@ def _button(request: HttpRequest, organisation_id: int, button_id: int) -> RoomB
 @router.patch(
     "establishments/{int:organisation_id}/buttons/{int:button_id}",
     response={200: ButtonOut, **ERRORS},
+    operation_id="umbrella_alarms_api_setup_patch_button",
 )
 def patch_button(request: HttpRequest, organisation_id: int, button_id: int, data: ButtonPatchIn):
     """Switch test mode on or off."""
@@ -143,6 +91,7 @@ def patch_button(request: HttpRequest, organisation_id: int, button_id: int, dat
 @router.delete(
     "establishments/{int:organisation_id}/buttons/{int:button_id}",
     response={204: None, **ERRORS},
+    operation_id="umbrella_alarms_api_setup_delete_button",
 )
 def delete_button(request: HttpRequest, organisation_id: int, button_id: int):
     """Revoke a button: its key stops working at once."""
