@@ -19,7 +19,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Max, Min
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from ninja import P, QueryEx, Router, Status
@@ -36,6 +36,28 @@ JSON_LD = "application/ld+json"
 MAX_AGE_SECONDS = 3600
 CSV_COLUMNS = ("period", "area_kind", "area_code", "area_name", "value", "suppressed")
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-Q([1-4]))?$")
+
+
+# Answers kept per roll-up generation and month, so a request for the same table
+# only costs a lookup: (generation, year, month, what) -> (body, content type, file name).
+_answers: dict[tuple, tuple[bytes, str, str | None]] = {}
+MAX_ANSWERS = 4000
+
+
+def _answer(what: tuple, build) -> HttpResponse:
+    today = timezone.localdate()
+    key = (queries.generation(), today.year, today.month, translation.get_language(), *what)
+    found = _answers.get(key)
+    if found is None:
+        found = build()
+        if len(_answers) >= MAX_ANSWERS:
+            _answers.clear()
+        _answers[key] = found
+    body, content_type, filename = found
+    response = HttpResponse(body, content_type=content_type)
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _public(response)
 
 
 def _license() -> str:
@@ -76,12 +98,17 @@ def _public(response: HttpResponse) -> HttpResponse:
 )
 def statistics(request: HttpRequest):
     """List every published dataset with its method note and the addresses of its data."""
-    return {
-        "license": _license(),
-        "attribution": schemas.ATTRIBUTION,
-        "catalog": _url("/catalog.jsonld"),
-        "datasets": [_dataset_dict(ds) for ds in queries.datasets()],
-    }
+
+    def build():
+        body = {
+            "license": _license(),
+            "attribution": schemas.ATTRIBUTION,
+            "catalog": _url("/catalog.jsonld"),
+            "datasets": [_dataset_dict(ds) for ds in queries.datasets()],
+        }
+        return json.dumps(body, ensure_ascii=False).encode(), "application/json", None
+
+    return _answer(("index",), build)
 
 
 def _in_languages(text) -> list[dict]:
@@ -186,8 +213,9 @@ def catalog() -> dict:
 )
 def statistics_catalog(request: HttpRequest):
     """Return the DCAT-AP catalogue (JSON-LD): datasets, distributions, licence, coverage."""
-    body = json.dumps(catalog(), ensure_ascii=False)
-    return _public(HttpResponse(body.encode(), content_type=JSON_LD))
+    return _answer(
+        ("catalog",), lambda: (json.dumps(catalog(), ensure_ascii=False).encode(), JSON_LD, None)
+    )
 
 
 def _first_day(text: str | None, field: str) -> date | None:
@@ -266,18 +294,32 @@ def statistics_table(
         return _refusal(_("“format” must be csv or json."), "format")
     try:
         first, last = _first_day(start, "from"), _first_day(end, "to")
-        cells = queries.table(dataset, period=period, by=by, start=first, end=last)
+        queries.check(ds, period=period, by=by, start=first, end=last)
     except queries.BadQuery as refusal:
         return _refusal(str(refusal))
+
+    def cells():
+        return queries.table(dataset, period=period, by=by, start=first, end=last)
+
     wants_csv = format == "csv" or (
         not format and CSV in request.headers.get("Accept", "").split(";")[0]
     )
     if wants_csv:
-        response = HttpResponse(
-            _csv(ds, cells, period, by).encode(), content_type=f"{CSV}; charset=utf-8"
+        return _answer(
+            (dataset, period, by, first, last, "csv"),
+            lambda: (
+                _csv(ds, cells(), period, by).encode(),
+                f"{CSV}; charset=utf-8",
+                f"{ds.slug}-{period}-{by}.csv",
+            ),
         )
-        response["Content-Disposition"] = f'attachment; filename="{ds.slug}-{period}-{by}.csv"'
-        return _public(response)
+    return _answer(
+        (dataset, period, by, first, last, "json"),
+        lambda: (_json(ds, cells(), period, by), "application/json", None),
+    )
+
+
+def _json(ds, cells, period: str, by: str) -> bytes:
     body = {
         "dataset": ds.slug,
         "title": str(ds.title),
@@ -296,7 +338,4 @@ def statistics_table(
             for c in cells
         ],
     }
-    response = HttpResponse(
-        json.dumps(body, ensure_ascii=False).encode(), content_type="application/json"
-    )
-    return _public(response)
+    return json.dumps(body, ensure_ascii=False).encode()

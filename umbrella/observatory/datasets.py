@@ -115,7 +115,8 @@ DATASETS: tuple[Dataset, ...] = (
         _("Half of the real alarms were acknowledged by a responder within this time."),
         _(
             "From the time each real alarm was raised to its first acknowledgement, folded "
-            "into a histogram (1 s steps up to 2 min, 10 s steps up to 10 min, then minutes); "
+            "into a histogram (1 s steps up to 2 min, 10 s up to 10 min, minutes up to an "
+            "hour, then 10 minutes); "
             "the value is the bucket holding the middle alarm. Published only where at least "
             "10 alarms were acknowledged."
         ),
@@ -255,7 +256,8 @@ DATASETS: tuple[Dataset, ...] = (
         _("Half of the answered reports had a first response from a body within this time."),
         _(
             "From the time a report was sent to the first response of the body in charge, in "
-            "a histogram of minutes (hour steps after a day); published only where at least "
+            "a histogram (minutes for the first hour, then quarters of an hour, hours after a "
+            "day, days after a week); published only where at least "
             "10 reports were answered."
         ),
         "minutes",
@@ -278,14 +280,18 @@ def seconds_bucket(seconds: float) -> int:
         return s
     if s < 600:
         return s - s % 10
-    if s < 86_400:
+    if s < 3_600:
         return s - s % 60
-    return 86_400
+    return min(s - s % 600, 86_400)
 
 
 def minutes_bucket(minutes: float) -> int:
     """Return the lower bound of the histogram bucket for a time to respond, in minutes."""
     m = max(0, int(minutes))
-    if m < 1_440:
+    if m < 60:
         return m
-    return min(m - m % 60, 60 * 24 * 365)
+    if m < 1_440:
+        return m - m % 15
+    if m < 10_080:
+        return m - m % 60
+    return min(m - m % 1_440, 525_600)

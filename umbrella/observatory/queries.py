@@ -97,6 +97,26 @@ def table(
     on or before ``end``.
     """
     ds = dataset(slug)
+    check(ds, period=period, by=by, start=start, end=end)
+    cube = published_cube(ds)
+    names = _area_names(get_language() or "en")
+    cells = []
+    for (area_key, period_key), (value, hidden) in cube.items():
+        if area_key[0] != by and not (area_key[1] == UNKNOWN and by != "region"):
+            continue
+        kind, first = _period_kind(period_key)
+        if kind != period or (start and first < start) or (end and first > end):
+            continue
+        area = Area(by if area_key[1] == UNKNOWN else area_key[0], area_key[1], names[area_key])
+        cells.append(Cell(period_key, area, None if hidden else value, hidden))
+    cells.sort(key=lambda c: (_period_kind(c.period)[1], c.area.code == UNKNOWN, c.area.code))
+    return cells
+
+
+def check(
+    ds: Dataset, *, period: str, by: str, start: date | None = None, end: date | None = None
+) -> None:
+    """Raise ``BadQuery`` (translated) when ``ds`` does not offer this table."""
     if by not in ds.levels:
         raise BadQuery(
             _("“%(dataset)s” is not published by %(level)s; choose one of: %(levels)s.")
@@ -117,19 +137,6 @@ def table(
         )
     if start and end and start > end:
         raise BadQuery(_("The start date comes after the end date."))
-    cube = published_cube(ds)
-    names = _area_names(get_language() or "en")
-    cells = []
-    for (area_key, period_key), (value, hidden) in cube.items():
-        if area_key[0] != by and not (area_key[1] == UNKNOWN and by != "region"):
-            continue
-        kind, first = _period_kind(period_key)
-        if kind != period or (start and first < start) or (end and first > end):
-            continue
-        area = Area(by if area_key[1] == UNKNOWN else area_key[0], area_key[1], names[area_key])
-        cells.append(Cell(period_key, area, None if hidden else value, hidden))
-    cells.sort(key=lambda c: (_period_kind(c.period)[1], c.area.code == UNKNOWN, c.area.code))
-    return cells
 
 
 def generation() -> int:

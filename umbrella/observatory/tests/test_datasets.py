@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from umbrella.alarms.models import CheckInStatus, Source, Status
 from umbrella.areas.models import Municipality
@@ -188,7 +189,7 @@ def test_reports_guard_share_and_time_to_first_response():
 def test_bad_queries_and_unknown_datasets():
     with pytest.raises(queries.UnknownDataset):
         queries.dataset("nope")
-    with pytest.raises(queries.BadQuery, match="neighbourhood"):
+    with translation.override("en"), pytest.raises(queries.BadQuery, match="neighbourhood"):
         queries.table("alarms-phone", by="neighbourhood")
     with pytest.raises(queries.BadQuery):
         queries.table("alarms-phone", period="week")
