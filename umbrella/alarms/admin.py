@@ -20,8 +20,7 @@ class AlarmStepInline(admin.TabularInline):
     model = AlarmStep
     extra = 0
     can_delete = False
-    fields = ["kind", "at", "tier", "actor", "recipient_count"]
-    readonly_fields = fields
+    fields = readonly_fields = ("kind", "at", "tier", "actor", "recipient_count")
 
 
 @admin.register(Alarm)
@@ -29,7 +28,7 @@ class AlarmAdmin(admin.ModelAdmin):
     list_display = ["id", "source", "status", "is_test", "is_duress", "current_tier", "raised_at"]
     list_filter = ["status", "source", "is_test", "is_duress"]
     date_hierarchy = "raised_at"
-    fields = [
+    fields = readonly_fields = (
         "owner",
         "source",
         "status",
@@ -47,8 +46,7 @@ class AlarmAdmin(admin.ModelAdmin):
         "zone_code",
         "neighbourhood_code",
         "location_erased_at",
-    ]
-    readonly_fields = fields
+    )
     inlines = [AlarmStepInline]
 
     def has_add_permission(self, request):

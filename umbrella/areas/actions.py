@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -12,6 +13,8 @@ from django.db import models, transaction
 from umbrella.areas.geojson import oriented, reset_geojson_cache
 from umbrella.areas.locate import reset_index
 from umbrella.areas.models import Municipality, Neighbourhood, PoliceZone
+
+M = TypeVar("M", bound=models.Model)
 
 FILES = {
     "police_zones": "police_zones.geojson",
@@ -65,12 +68,12 @@ def _geometry_text(feature: dict) -> str:
     return json.dumps(oriented(feature["geometry"]), separators=(",", ":"), sort_keys=True)
 
 
-def _upsert(model: type[models.Model], lookup: dict, values: dict, counts: LoadCounts):
+def _upsert(model: type[M], lookup: dict, values: dict, counts: LoadCounts) -> M:
     """Create or update one row, writing only when a value differs."""
-    row = model.objects.filter(**lookup).first()
+    row = model._default_manager.filter(**lookup).first()
     if row is None:
         counts.created += 1
-        return model.objects.create(**lookup, **values)
+        return model._default_manager.create(**lookup, **values)
     changed = [name for name, value in values.items() if getattr(row, name) != value]
     if changed:
         for name in changed:

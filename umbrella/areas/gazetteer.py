@@ -320,8 +320,8 @@ def build_gazetteer(path: Path | None = None) -> Gazetteer:
         )
         others.append(())
     for row in read_curated(path):
-        ref = refs.get(row["nis_code"])
-        if ref is None:
+        curated_ref = refs.get(row["nis_code"])
+        if curated_ref is None:
             logger.warning("gazetteer: %s names no known municipality; left out", row["name_fr"])
             continue
         places.append(
@@ -331,7 +331,7 @@ def build_gazetteer(path: Path | None = None) -> Gazetteer:
                 row["kind"],
                 row["lat"],
                 row["lon"],
-                ref,
+                curated_ref,
                 row["source"].strip(),
             )
         )

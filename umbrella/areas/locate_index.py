@@ -101,8 +101,8 @@ class LocateIndex:
         return self._locations[key]
 
     def _classify_cells(self) -> list:
-        ix, iy = np.meshgrid(np.arange(self._nx), np.arange(self._ny))
-        ix, iy = ix.ravel(), iy.ravel()
+        grid_x, grid_y = np.meshgrid(np.arange(self._nx), np.arange(self._ny))
+        ix, iy = grid_x.ravel(), grid_y.ravel()
         boxes = shapely.box(
             ix * self._cell, iy * self._cell, (ix + 1) * self._cell, (iy + 1) * self._cell
         )

@@ -94,7 +94,10 @@ async def _async_chunks(path: Path, start: int, length: int):
         await asyncio.to_thread(archive.close)
 
 
-def _body(request, path: Path, start: int, length: int, status: int) -> HttpResponse:
+def _body(
+    request, path: Path, start: int, length: int, status: int
+) -> HttpResponse | StreamingHttpResponse:
+    response: HttpResponse | StreamingHttpResponse
     if length <= CHUNK:
         with path.open("rb") as archive:
             archive.seek(start)

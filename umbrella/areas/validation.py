@@ -96,13 +96,14 @@ def _parse(field: str, text: str | None) -> tuple[float | None, str | None, str]
 
 def parse_point(lat: str | None, lon: str | None) -> tuple[float, float]:
     """Return ``(lat, lon)`` as floats in degrees, or raise ``InvalidPoint``."""
-    values, errors, kinds = {}, {}, {}
+    values: dict[str, float] = {}
+    errors, kinds = {}, {}
     for field, text in (("lat", lat), ("lon", lon)):
         value, error, kind = _parse(field, text)
-        if error is None:
-            values[field] = value
-        else:
+        if error is not None:
             errors[field], kinds[field] = error, kind
+        elif value is not None:
+            values[field] = value
     if errors:
         raise InvalidPoint(errors, kinds)
     return values["lat"], values["lon"]

@@ -243,7 +243,8 @@ def _contact_point(delivery: Delivery) -> ContactPoint:
     return point
 
 
-TRANSPORTS = {
+# Keyed by the channel's value, as a delivery stores it.
+TRANSPORTS: dict[str, type[WebPushTransport | SmsTransport | VoiceTransport | EmailTransport]] = {
     Channel.WEBPUSH: WebPushTransport,
     Channel.SMS: SmsTransport,
     Channel.VOICE: VoiceTransport,

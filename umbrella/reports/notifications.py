@@ -24,8 +24,10 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import httpx
 from django.conf import settings
@@ -35,7 +37,7 @@ from django.utils import translation
 
 from umbrella.core import outbound
 from umbrella.reports.actions import notifying
-from umbrella.reports.models import BodyNotification, Channel, Report
+from umbrella.reports.models import BodyNotification, Channel, Contact, Report
 
 TIMEOUT_SECONDS = 10.0
 SIGNATURE_HEADER = "X-Umbrella-Signature"
@@ -75,7 +77,7 @@ def staff_url(report: Report) -> str:
 def payload(notification: BodyNotification) -> dict:
     """Return the JSON document a webhook receives (no text or point when confidential)."""
     report = notification.report
-    data = {
+    data: dict[str, Any] = {
         "event": notification.event,
         "report": {
             "id": report.pk,
@@ -92,11 +94,12 @@ def payload(notification: BodyNotification) -> dict:
             description=report.description,
             lat=report.lat,
             lon=report.lon,
-            municipality=report.municipality.nis_code if report.municipality_id else None,
+            municipality=report.municipality.nis_code if report.municipality else None,
             reporter_kind=report.reporter_kind,
         )
-    if notification.update_id and notification.update.public and not report.confidential:
-        data["update"] = {"text": notification.update.text}
+    update = notification.update
+    if update is not None and update.public and not report.confidential:
+        data["update"] = {"text": update.text}
     return data
 
 
@@ -114,8 +117,15 @@ def _http_outcome(response: httpx.Response) -> Outcome:
     )
 
 
+def _contact(notification: BodyNotification) -> Contact:
+    """Return where a webhook or Open311 notification goes (a removed one fails the attempt)."""
+    if notification.contact is None:
+        raise ValueError("its contact was removed")
+    return notification.contact
+
+
 def send_webhook(notification: BodyNotification) -> Outcome:
-    contact = notification.contact
+    contact = _contact(notification)
     body = json.dumps(payload(notification), separators=(",", ":")).encode()
     timestamp = str(int(time.time()))
     headers = {
@@ -130,7 +140,7 @@ def send_webhook(notification: BodyNotification) -> Outcome:
 
 
 def send_open311(notification: BodyNotification) -> Outcome:
-    contact = notification.contact
+    contact = _contact(notification)
     report = notification.report
     if report.confidential:
         return Outcome(False, error="confidential reports are not sent to Open311", permanent=True)
@@ -158,7 +168,8 @@ def send_open311(notification: BodyNotification) -> Outcome:
 
 def send_email(notification: BodyNotification) -> Outcome:
     report = notification.report
-    address = notification.contact.endpoint if notification.contact_id else notification.address
+    contact = notification.contact
+    address = contact.endpoint if contact is not None else notification.address
     with translation.override("en"):
         subject = f"[Umbrella] Report {report.pk}: {report.category.translated('name', 'en')}"
     lines = [
@@ -175,7 +186,8 @@ def send_email(notification: BodyNotification) -> Outcome:
     return Outcome(True)
 
 
-TRANSPORTS = {
+# Keyed by the channel's value, as a notification stores it.
+TRANSPORTS: dict[str, Callable[[BodyNotification], Outcome]] = {
     Channel.EMAIL: send_email,
     Channel.WEBHOOK: send_webhook,
     Channel.OPEN311: send_open311,

@@ -27,7 +27,7 @@ from umbrella.reports.models import (
     RoutingTarget,
 )
 
-_REASONS = {
+_REASONS: dict[str, RecipientReason] = {
     RoutingCondition.ALWAYS: RecipientReason.ROUTED,
     RoutingCondition.REPORTER_ASKS_POLICE: RecipientReason.ASKED_POLICE,
     RoutingCondition.REPORTER_ASKS_VICTIM_SUPPORT: RecipientReason.ASKED_VICTIM_SUPPORT,

@@ -44,7 +44,7 @@ def rules_comparison(request: HttpRequest) -> HttpResponse:
 
 
 # The letter that stands for each kind on the map and in its legend (not colour alone).
-KIND_LETTERS = {
+KIND_LETTERS: dict[str, str] = {
     RuleKind.POLICE_REGULATION: "P",
     RuleKind.URBANISM: "U",
     RuleKind.TAX: "T",

@@ -13,8 +13,14 @@ from umbrella.training.feedback.models import ServiceFeedback
 class ServiceFeedbackAdmin(admin.ModelAdmin):
     list_display = ["service", "week_of", "respect", "real_name", "refused", "text_status"]
     list_filter = ["text_status", "respect", "refused", "real_name"]
-    fields = ["service", "week_of", "respect", "real_name", "refused", "text_status"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "service",
+        "week_of",
+        "respect",
+        "real_name",
+        "refused",
+        "text_status",
+    )
     list_select_related = ["service__organization"]
     ordering = ["-week_of"]
 
