@@ -22,7 +22,7 @@ from umbrella.core.seeding import Ledger, register_seed
 SEED = "consultation"
 # Raise when RECOMMENDATIONS (tracker/seeds.py) or RULES (rules/seeds.py) gain rows: a new
 # version adds only its new keys.
-VERSION = "1"
+VERSION = "2"
 
 
 def _seeded_before() -> bool:

@@ -56,7 +56,11 @@ def test_the_five_highlighted_measures_are_there_with_their_indicators():
         "public-toilets": ["directory.toilets_in_visible_sex_work_neighbourhoods"],
         "training-first-line-staff": ["training.ocmw_cpas_staff_trained"],
         "trafficking-reference-person": ["directory.zones_with_trafficking_reference"],
-        "alarm-button-study": ["alarms.acknowledged_within_60s"],
+        "alarm-button-study": [
+            "alarms.acknowledged_within_60s",
+            "observatory.acknowledged_within_60s",
+            "observatory.acknowledgement_median",
+        ],
     }
 
 

@@ -29,6 +29,9 @@ from umbrella.core.seeding import Ledger
 ZONES_WITH_REFERENCE = "directory.zones_with_trafficking_reference"
 TOILETS_WHERE_SEX_WORK = "directory.toilets_in_visible_sex_work_neighbourhoods"
 ACK_WITHIN_60S = "alarms.acknowledged_within_60s"
+# The observatory's protected figures of the panic button (observatory/indicators.py).
+OBSERVATORY_ACK_WITHIN_60S = "observatory.acknowledged_within_60s"
+OBSERVATORY_ACK_MEDIAN = "observatory.acknowledgement_median"
 # The training app's coverage figure, when that app registers it.
 STAFF_TRAINED = "training.ocmw_cpas_staff_trained"
 
@@ -250,7 +253,7 @@ RECOMMENDATIONS: list[Seed] = [
         },
         [Actor.REGION, Actor.SAFE_BRUSSELS, Actor.SEX_WORKER_ORGANISATIONS],
         highlighted=True,
-        indicators=[ACK_WITHIN_60S],
+        indicators=[ACK_WITHIN_60S, OBSERVATORY_ACK_WITHIN_60S, OBSERVATORY_ACK_MEDIAN],
     ),
     Seed(
         "planning-options",
