@@ -22,8 +22,19 @@ Two scenarios:
 Reported per scenario: due → escalation step committed and published
 (``AlarmStep``; the live streams get it then), and due → the escalation's SMS
 to the tier-2 person handed to the provider (``Delivery.sent_at`` minus the
-provider's own ``duration_ms``: what the platform controls). The goal is
-p99 ≤ 250 ms for delivery.
+provider's own ``duration_ms``: what the platform controls). Goals (issue
+18): p99 ≤ 50 ms quiet, ≤ 100 ms loaded.
+
+Also reported: the worker's CPU (% of one core) while idle (``--idle-seconds``
+with nothing due, after its start-up settled) and during the loaded
+scenario, its thread count and resident memory, read from
+``/proc/<pid>/stat`` and ``/proc/<pid>/status``; goals: idle CPU ≤ 0.5 %,
+RSS ≤ 100 MiB. The machine's load average is printed with them: on a shared
+machine, read the figures with it.
+
+The bench moves its deadlines with one ``UPDATE`` (not through the actions,
+which announce a new deadline themselves), so it announces them as the
+actions do: ``wakeup.channel("deadlines").set()`` after the commit.
 """
 
 from __future__ import annotations
@@ -42,7 +53,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GOAL_MS = 250
+GOAL_QUIET_MS = 50
+GOAL_LOADED_MS = 100
+GOAL_IDLE_CPU_PERCENT = 0.5
+GOAL_RSS_MIB = 100
+# After the worker's first beat, before the idle measure: its lanes resting
+# long make their first run 5 s after a start (core/worker.py).
+SETTLE_SECONDS = 8
 SPACING = 0.15
 TIER1_DELAY = 60
 LOAD_CIRCLE = 3
@@ -59,17 +76,69 @@ class FakeTwilio(BaseHTTPRequestHandler):
     delay = 0.3
 
     def do_POST(self):  # noqa: N802 - http.server's name
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        time.sleep(self.delay)
-        body = json.dumps({"sid": f"SM{time.monotonic_ns()}"}).encode()
-        self.send_response(201)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            time.sleep(self.delay)
+            body = json.dumps({"sid": f"SM{time.monotonic_ns()}"}).encode()
+            self.send_response(201)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            # The worker stopped (the end of the run) while waiting for us.
+            self.close_connection = True
 
     def log_message(self, *args):
         pass
+
+
+class StandInServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A connection the worker dropped mid-request is the end of a run, not an error.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
+class ProcessUse:
+    """CPU time, threads and resident memory of a process, from /proc."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.ticks = os.sysconf("SC_CLK_TCK")
+
+    def cpu_seconds(self) -> float:
+        stat = Path(f"/proc/{self.pid}/stat").read_text()
+        # Fields after the command (which may hold spaces) in parentheses.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        utime, stime = int(fields[11]), int(fields[12])
+        return (utime + stime) / self.ticks
+
+    def status(self) -> dict[str, str]:
+        rows = Path(f"/proc/{self.pid}/status").read_text().splitlines()
+        return dict(row.split(":", 1) for row in rows if ":" in row)
+
+    def threads(self) -> int:
+        return int(self.status()["Threads"])
+
+    def rss_mib(self) -> float:
+        return int(self.status()["VmRSS"].split()[0]) / 1024
+
+    def measure(self, seconds: float) -> float:
+        """Return the CPU used over the next ``seconds``, in % of one core."""
+        cpu, wall = self.cpu_seconds(), time.monotonic()
+        time.sleep(seconds)
+        return self.percent_since(cpu, wall)
+
+    def percent_since(self, cpu: float, wall: float) -> float:
+        return 100 * (self.cpu_seconds() - cpu) / (time.monotonic() - wall)
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def main() -> int:
@@ -78,17 +147,22 @@ def main() -> int:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--load", type=float, default=5.0, help="background alarms per second")
     parser.add_argument("--provider-ms", type=int, default=300)
+    parser.add_argument(
+        "--idle-seconds", type=float, default=30.0, help="how long to measure the idle worker"
+    )
     args = parser.parse_args()
 
     FakeTwilio.delay = args.provider_ms / 1000
-    provider = ThreadingHTTPServer(("127.0.0.1", 0), FakeTwilio)
-    provider.daemon_threads = True
+    provider = StandInServer(("127.0.0.1", 0), FakeTwilio)
     threading.Thread(target=provider.serve_forever, daemon=True).start()
 
     sys.path.insert(0, str(ROOT))
     scratch = tempfile.TemporaryDirectory(prefix="umbrella-bench-")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
+        # This process and the worker share one: on SQLite a wake-up
+        # reaches the worker through a socket there (core/wakeup.py).
+        UMBRELLA_VAR_DIR=str(Path(scratch.name) / "var"),
         SMS_PROVIDER="twilio",
         TWILIO_ACCOUNT_SID="ACbench",
         TWILIO_AUTH_TOKEN="bench",  # noqa: S106 - the stand-in checks nothing
@@ -101,11 +175,13 @@ def main() -> int:
     else:
         os.environ.pop("DATABASE_URL", None)
         env["SQLITE_PATH"] = os.environ["SQLITE_PATH"] = str(Path(scratch.name) / "bench.sqlite3")
+    os.environ["UMBRELLA_VAR_DIR"] = env["UMBRELLA_VAR_DIR"]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "umbrella.settings")
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db import close_old_connections
     from django.utils import timezone
 
     from umbrella.accounts import actions as accounts
@@ -172,6 +248,8 @@ def main() -> int:
         stderr=subprocess.DEVNULL,
     )
     results = []
+    use = ProcessUse(proc.pid)
+    figures = {}
     try:
         started = time.monotonic()
         while not WorkerHeartbeat.objects.filter(name="bench").exists():
@@ -179,10 +257,25 @@ def main() -> int:
                 print("the worker did not start within 30 s")
                 return 1
             time.sleep(0.05)
+        time.sleep(SETTLE_SECONDS)
+        close_old_connections()  # this process stays quiet meanwhile
+        figures["idle"] = (
+            use.measure(args.idle_seconds),
+            use.threads(),
+            use.rss_mib(),
+            load_average(),
+        )
         for label, rate in (("quiet", 0.0), (f"loaded, {args.load:g} alarms/s", args.load)):
             if label != "quiet" and rate <= 0:
                 continue
+            cpu, wall = use.cpu_seconds(), time.monotonic()
             results.append((label, scenario(args.n, worker, outreach, rate, load_workers)))
+            figures[label] = (
+                use.percent_since(cpu, wall),
+                use.threads(),
+                use.rss_mib(),
+                load_average(),
+            )
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
@@ -200,15 +293,31 @@ def main() -> int:
             ok = False
             continue
         p99 = percentile(delivered, 99)
-        ok = ok and p99 <= GOAL_MS
+        ok = ok and p99 <= (GOAL_QUIET_MS if label == "quiet" else GOAL_LOADED_MS)
         print(
             f"   {label:<22} due → published p50 {percentile(published, 50):6.1f} ms "
             f"p99 {percentile(published, 99):6.1f} ms | due → SMS handed to the provider p50 "
             f"{percentile(delivered, 50):6.1f} ms p99 {p99:6.1f} ms max {max(delivered):6.1f} ms"
             + (f" ({sent_load} background SMS sent meanwhile)" if sent_load else "")
         )
-    print(f"   goal: due → delivered p99 ≤ {GOAL_MS} ms: {'met' if ok else 'NOT met'}")
-    return 0 if ok else 1
+    print(
+        f"   goal: due → delivered p99 ≤ {GOAL_QUIET_MS} ms quiet, ≤ {GOAL_LOADED_MS} ms "
+        f"loaded: {'met' if ok else 'NOT met'}"
+    )
+    print("   worker process (one core = 100 %):")
+    for label, (cpu, threads, rss, load) in figures.items():
+        print(
+            f"   {label:<22} CPU {cpu:6.2f} % | {threads:3d} threads | RSS {rss:6.1f} MiB "
+            f"| load average {load}"
+        )
+    idle_cpu, _, _, _ = figures.get("idle", (float("inf"), 0, 0, ""))
+    rss_max = max((rss for _, _, rss, _ in figures.values()), default=float("inf"))
+    use_ok = idle_cpu <= GOAL_IDLE_CPU_PERCENT and rss_max <= GOAL_RSS_MIB
+    print(
+        f"   goal: idle CPU ≤ {GOAL_IDLE_CPU_PERCENT} % ({args.idle_seconds:g} s with nothing "
+        f"due), RSS ≤ {GOAL_RSS_MIB} MiB: {'met' if use_ok else 'NOT met'}"
+    )
+    return 0 if ok and use_ok else 1
 
 
 def scenario(n: int, worker, outreach, rate: float, load_workers: list):
@@ -218,6 +327,7 @@ def scenario(n: int, worker, outreach, rate: float, load_workers: list):
 
     from umbrella.alarms import actions
     from umbrella.alarms.models import AlarmStep, Deadline, Source, StepKind
+    from umbrella.core import wakeup
     from umbrella.notify.models import Delivery, DeliveryStatus
 
     # Create the alarms with their escalations an hour away, then move the
@@ -251,6 +361,9 @@ def scenario(n: int, worker, outreach, rate: float, load_workers: list):
         for i, pk in enumerate(pks):
             due[pk] = first_due + timedelta(seconds=i * SPACING)
             Deadline.objects.filter(alarm_id=pk, done_at__isnull=True).update(due_at=due[pk])
+        # An UPDATE says nothing to the worker: announce the new due times as
+        # the actions announce a new deadline (after the commit).
+        wakeup.channel("deadlines").set_on_commit()
     if timezone.now() > first_due:
         print("warning: scheduling took longer than the 1 s head start")
 

@@ -12,3 +12,9 @@ class AlarmsConfig(AppConfig):
         from umbrella.alarms import log_filters
 
         log_filters.install()
+        # A new deadline wakes the worker's deadline lane (alarms/tasks.py,
+        # core/wakeup.py), whichever process wrote it.
+        from umbrella.alarms.models import Deadline
+        from umbrella.core import wakeup
+
+        wakeup.wake_on_save(Deadline, wakeup.channel("deadlines"))

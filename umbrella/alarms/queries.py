@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 
 from umbrella.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind
 from umbrella.alarms.models import (
@@ -25,6 +26,7 @@ from umbrella.alarms.models import (
     CheckInStatus,
     Circle,
     CircleInvitation,
+    Deadline,
     DutyShift,
     InvitationStatus,
     OrganisationAlarmPolicy,
@@ -406,3 +408,15 @@ def has_invitations(user) -> bool:
     return Membership.objects.filter(
         user=user, role=MembershipRole.MANAGER, organisation__kind__in=POLICY_KINDS
     ).exists()
+
+
+def next_claimable_deadline_at() -> datetime | None:
+    """Return when the next pending deadline may be claimed, or None.
+
+    Its due time, or, while a worker holds it, the end of that claim's lease.
+    The worker's deadline lane sleeps until then (a claim whose holder is
+    gone frees sooner: the lane's bounded sleep finds it).
+    """
+    return Deadline.objects.filter(done_at__isnull=True).aggregate(
+        at=Min(Greatest("due_at", Coalesce("lease_until", "due_at")))
+    )["at"]

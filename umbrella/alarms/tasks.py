@@ -2,53 +2,51 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
-from django.conf import settings
 from django.utils import timezone
 
-from umbrella.alarms import actions
+from umbrella.alarms import actions, queries
+from umbrella.core import wakeup
 from umbrella.core.worker import periodic_task
 
 # Deadlines handled per tick at most, so other tasks (deliveries) keep running.
 DEADLINES_PER_TICK = 50
+# Set after the commit of every new deadline, in any process (alarms/apps.py
+# connects it): the deadline lane then sleeps until the new next due time.
+deadlines_queued = wakeup.channel("deadlines")
+# How long the retention lane rests: its work is counted in days.
+RETENTION_REST_SECONDS = 60
 
 
-# How often the deadline lane looks for the next due time when idle, and how
-# far ahead it then waits for one. A deadline written by another process
-# less than this before it is due (a check-in of a few seconds, a short tier
-# delay) still fires at most this late; one query on an index each time.
-DEADLINE_LOOK_SECONDS = 0.2
+def seconds_to_next_deadline(now: datetime) -> float | None:
+    """How long the deadline lane may sleep: until the next deadline may be claimed."""
+    at = queries.next_claimable_deadline_at()
+    return None if at is None else (at - now).total_seconds()
 
 
-@periodic_task(idle_seconds=DEADLINE_LOOK_SECONDS)
+@periodic_task(
+    idle_seconds=wakeup.FALLBACK_SECONDS,
+    wake=deadlines_queued,
+    rest_for=seconds_to_next_deadline,
+)
 def process_deadlines(now: datetime) -> bool:
     """Take the steps of due deadlines (escalations, re-alerts, check-in expiries).
 
-    When nothing is due but a deadline falls within the next look, wait for
-    it instead of resting: the step then fires within milliseconds of its due
-    time.
+    Between runs the lane sleeps until the next deadline is due (a new one
+    wakes it, core/wakeup.py), never longer than ``wakeup.FALLBACK_SECONDS``:
+    a step fires within milliseconds of its due time, and the database, not
+    the wake-up, says what is due.
     """
     did = False
     for _ in range(DEADLINES_PER_TICK):
         if not actions.process_due_deadline(timezone.now()):
             break
         did = True
-    if did:
-        return True
-    horizon = settings.ALARM_DEADLINE_LOOKAHEAD_SECONDS
-    upcoming = actions.next_due_at()
-    if upcoming is None:
-        return False
-    wait = (upcoming - timezone.now()).total_seconds()
-    if 0 < wait <= horizon:
-        time.sleep(wait)
-        return actions.process_due_deadline(timezone.now())
-    return False
+    return did
 
 
-@periodic_task
+@periodic_task(idle_seconds=RETENTION_REST_SECONDS)
 def erase_old_locations(now: datetime) -> bool:
     """The retention job (docs/privacy.md), one batch of each per tick, all idempotent:
     close alarms left open ALARM_AUTO_CLOSE_DAYS, erase precise data

@@ -6,6 +6,12 @@ run again at once while there is a backlog and sleep when there is none
 (the healthchecks ``sendalerts`` pattern). Each task loops on its own lane
 (thread), so a slow delivery never delays an escalation; the main thread
 beats while no lane is stuck.
+
+An idle worker costs nothing: a lane with ``rest_for`` sleeps until its next
+due item (a deadline, a retry), and a new one wakes it at once through its
+``wakeup.Channel`` (core/wakeup.py: in-process, PostgreSQL NOTIFY, Redis or
+a Unix socket); the database alone says what is due, and no lane sleeps
+longer than its ``idle_seconds`` (``wakeup.FALLBACK_SECONDS`` for those).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-from umbrella.core import runtime
+from umbrella.core import runtime, wakeup
 from umbrella.core.actions import (
     mark_worker_stopped,
     reap_dead_workers,
@@ -39,21 +45,30 @@ Task = Callable[[datetime], bool]
 STOP_GRACE_SECONDS = 0.5
 # Lanes resting longer than this start their first run this late (Lane.run).
 FIRST_RUN_DELAY_SECONDS = 5.0
+# The main thread beats this many times per WORKER_HEARTBEAT_MAX_AGE (every
+# 2 s by default), at most every WORKER_TICK_SECONDS: a beat is a write, and
+# an idle worker should cost nothing; /healthz still has five beats' slack.
+BEATS_PER_MAX_AGE = 5
 _TASKS: dict[str, Task] = {}
+_STARTERS: list[Callable[[], None]] = []
 
 
 def periodic_task(
     func: Task | None = None,
     *,
     idle_seconds: float | None = None,
-    wake: threading.Event | None = None,
+    wake: threading.Event | wakeup.Channel | None = None,
     limit_seconds: float | None = None,
+    rest_for: Callable[[datetime], float | None] | None = None,
 ):
     """Register ``func(now) -> bool`` to run on every worker tick.
 
     ``idle_seconds``: how long its lane rests after a run that found no work
-    (default ``WORKER_TICK_SECONDS``); ``wake``: an event that ends the rest
-    early (set when work is queued inside this process); ``limit_seconds``:
+    (default ``WORKER_TICK_SECONDS``), at most; ``wake``: an event or a
+    ``wakeup.Channel`` that ends the rest early (set when work is queued, in
+    this process or, for a channel, in any); ``rest_for(now)``: how long the
+    lane may rest now (seconds until its next due item; None: nothing due),
+    read after every idle run, capped by ``idle_seconds``; ``limit_seconds``:
     how long one run may take before the lane counts as stuck (default
     ``WORKER_HEARTBEAT_MAX_AGE``).
     """
@@ -61,11 +76,23 @@ def periodic_task(
     def register(task: Task) -> Task:
         task.idle_seconds = idle_seconds  # type: ignore[attr-defined]
         task.wake = wake  # type: ignore[attr-defined]
+        task.rest_for = rest_for  # type: ignore[attr-defined]
         task.limit_seconds = limit_seconds  # type: ignore[attr-defined]
         _TASKS[f"{task.__module__}.{task.__qualname__}"] = task
         return task
 
     return register(func) if func is not None else register
+
+
+def at_start(func: Callable[[], None]) -> Callable[[], None]:
+    """Register ``func()`` to run once when the worker starts, before its lanes.
+
+    For what would otherwise be paid by the first alarm: an HTTP client to
+    create (TLS context, connection pool), keys to load.
+    """
+    if func not in _STARTERS:
+        _STARTERS.append(func)
+    return func
 
 
 def registered_tasks() -> dict[str, Task]:
@@ -109,7 +136,11 @@ class Lane:
         self.max_age = float(settings.WORKER_HEARTBEAT_MAX_AGE)
         self.rest = getattr(self.task, "idle_seconds", None) or settings.WORKER_TICK_SECONDS
         self.limit = getattr(self.task, "limit_seconds", None) or self.max_age
-        self.wake: threading.Event | None = getattr(self.task, "wake", None)
+        wake = getattr(self.task, "wake", None)
+        # A channel's own event: waking the lane to stop tells nobody else.
+        self.wake: threading.Event | None = getattr(wake, "event", wake)
+        self.rest_for = getattr(self.task, "rest_for", None)
+        self.overdue = 0  # idle runs in a row that left something due (rest_now)
         self.back_by = time.monotonic() + self.limit
         # When the last loop (a run, then a rest) began, as a Unix time: GET
         # /metrics shows its age (docs/operations.md).
@@ -136,13 +167,32 @@ class Lane:
                     busy = False
                 if busy or self.stop.is_set():
                     continue
-                self.back_by = time.monotonic() + self.rest + self.max_age
+                rest = self.rest_now()
+                self.back_by = time.monotonic() + rest + self.max_age
                 if self.wake is None:
-                    self.stop.wait(self.rest)
-                elif self.wake.wait(self.rest) and not self.stop.is_set():
+                    self.stop.wait(rest)
+                elif self.wake.wait(rest) and not self.stop.is_set():
                     self.wake.clear()
         finally:
             close_old_connections()
+
+    def rest_now(self) -> float:
+        """Return how long to rest: until the next due item, at most ``idle_seconds``."""
+        if self.rest_for is None:
+            return self.rest
+        try:
+            until = self.rest_for(timezone.now())
+        except Exception:
+            logger.exception("worker task %s could not tell its next due time", self.name)
+            return min(self.rest, wakeup.FALLBACK_SECONDS)
+        if until is None or until > 0:
+            self.overdue = 0
+            return self.rest if until is None else min(self.rest, until)
+        # Something is due that the run did not take: due in the instant since
+        # the run (look again at once), or held (a step that keeps failing, a
+        # locked database): then back off, 1 ms doubling up to the rest.
+        self.overdue += 1
+        return 0.0 if self.overdue == 1 else min(self.rest, 0.001 * 2 ** min(self.overdue, 16))
 
     def interrupt(self) -> None:
         """End the lane's rest now (the stop event is already set)."""
@@ -177,7 +227,9 @@ def run_forever(stop: threading.Event, name: str | None = None) -> None:
     process = worker_name()
     name = name or process
     started_at = timezone.now()
-    tick = settings.WORKER_TICK_SECONDS
+    beat_every = max(
+        settings.WORKER_TICK_SECONDS, settings.WORKER_HEARTBEAT_MAX_AGE / BEATS_PER_MAX_AGE
+    )
     # Full collections between beats (the command applies the policy:
     # runtime.settle_heap()).
     collections = runtime.CollectionTimer()
@@ -189,8 +241,16 @@ def run_forever(stop: threading.Event, name: str | None = None) -> None:
         ", ".join(registered_tasks()) or "none",
     )
     try:
+        for starter in list(_STARTERS):
+            try:
+                starter()
+            except Exception:
+                logger.exception("worker start-up step %s failed", starter.__qualname__)
         _reap()
         _beat(process, name, started_at, {lane.name: lane.state() for lane in lanes})
+        # Other processes' wake-ups (a deadline a web process wrote) reach the
+        # lanes through this thread (core/wakeup.py).
+        wakeup.Listener(stop).start()
         for lane in lanes:
             lane.thread.start()
         while not stop.is_set():
@@ -203,7 +263,7 @@ def run_forever(stop: threading.Event, name: str | None = None) -> None:
                 _beat(process, name, started_at, lanes_state)
             _reap()
             collections.maybe_collect()
-            stop.wait(tick)
+            stop.wait(beat_every)
     finally:
         stop.set()
         for lane in lanes:
@@ -235,8 +295,12 @@ def is_running(pid: int) -> bool:
 
 def _reap() -> None:
     try:
-        for process in reap_dead_workers(timezone.now(), socket.gethostname(), is_running):
+        gone = reap_dead_workers(timezone.now(), socket.gethostname(), is_running)
+        for process in gone:
             logger.warning("worker %s is gone: its claims are free", process)
+        if gone:
+            # Its claimed deadlines and deliveries are free now: take them over.
+            wakeup.wake_all_here()
     except Exception:
         logger.exception("could not look for dead workers")
 

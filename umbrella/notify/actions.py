@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-import threading
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -19,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from umbrella.core import wakeup
 from umbrella.core.queries import gone_workers
 from umbrella.notify import conf, fanout
 from umbrella.notify.models import (
@@ -154,9 +154,9 @@ def is_superseded(delivery: Delivery) -> bool:
     )
 
 
-# Set once deliveries queued in this process are committed: the worker's
-# delivery lane wakes at once (an escalation's SMS) instead of at its next poll.
-deliveries_queued = threading.Event()
+# Set once queued deliveries are committed: the worker's delivery lane wakes
+# at once (an escalation's SMS), whichever process queued them (core/wakeup.py).
+deliveries_queued = wakeup.channel("deliveries")
 
 
 def _queue_deliveries(event: Event, user_ids: list[int]) -> None:

@@ -11,10 +11,12 @@ from datetime import datetime
 from django.db import close_old_connections
 from django.utils import timezone
 
-from umbrella.core.worker import periodic_task, worker_name
-from umbrella.notify import actions
+from umbrella.core import outbound, wakeup
+from umbrella.core.worker import at_start, periodic_task, worker_name
+from umbrella.notify import actions, queries
 from umbrella.notify.actions import deliveries_queued
 from umbrella.notify.models import Delivery, DeliveryStatus
+from umbrella.notify.providers import get_provider
 from umbrella.notify.transports import DeliveryError, transport_for
 
 logger = logging.getLogger(__name__)
@@ -113,12 +115,15 @@ class Pump:
         self.outcomes: queue.SimpleQueue = queue.SimpleQueue()
         self.pool: ThreadPoolExecutor | None = None
 
+    def start(self) -> None:
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(SEND_THREADS, thread_name_prefix="notify-send")
+
     def free(self) -> int:
         return SEND_THREADS - self.in_flight
 
     def submit(self, delivery: Delivery) -> None:
-        if self.pool is None:
-            self.pool = ThreadPoolExecutor(SEND_THREADS, thread_name_prefix="notify-send")
+        self.start()
         self.in_flight += 1
         self.pool.submit(self._send, delivery)
 
@@ -128,7 +133,8 @@ class Pump:
         finally:
             close_old_connections()
         self.outcomes.put((delivery, error, duration, status))
-        deliveries_queued.set()
+        # This lane only: nobody else records this worker's outcomes.
+        deliveries_queued.wake_here()
 
     def record_outcomes(self) -> int:
         """Record the outcomes the senders handed back (on the lane's thread)."""
@@ -150,7 +156,33 @@ class Pump:
 _pump = Pump()
 
 
-@periodic_task(idle_seconds=0.1, wake=deliveries_queued)
+@at_start
+def prepare_senders() -> None:
+    """Create the provider's and the push services' HTTP clients and the senders now.
+
+    Created on first use, they cost the first alarm after a start ~90 ms
+    (a TLS context, a connection pool, the provider's set-up).
+    """
+    get_provider()
+    outbound.client()
+    _pump.start()
+
+
+def seconds_to_next_delivery(now: datetime) -> float | None:
+    """How long the delivery lane may sleep: until a retry is due or a lease runs out.
+
+    Due deliveries count only while a sender is free; until one is, a
+    finished send wakes the lane.
+    """
+    at = queries.next_delivery_at(queued=_pump.free() > 0)
+    return None if at is None else (at - now).total_seconds()
+
+
+@periodic_task(
+    idle_seconds=wakeup.FALLBACK_SECONDS,
+    wake=deliveries_queued,
+    rest_for=seconds_to_next_delivery,
+)
 def pump_deliveries(now: datetime) -> bool:
     """Record finished sends, claim due deliveries for the free senders; answer if any."""
     recorded = _pump.record_outcomes()

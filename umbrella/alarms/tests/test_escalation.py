@@ -109,10 +109,9 @@ def test_a_stale_deadline_does_nothing(alarm, personas, published, t0):
     assert published.of(events.ESCALATED) == []
 
 
-def test_the_periodic_task_reports_work(alarm, published, t0, settings):
+def test_the_periodic_task_reports_work(alarm, published, t0):
     from umbrella.alarms.tasks import process_deadlines
 
-    settings.ALARM_DEADLINE_LOOKAHEAD_SECONDS = 0
     with time_machine.travel(t0 + s(TIER1_DELAY - 1), tick=False):
         assert process_deadlines(timezone.now()) is False
     with time_machine.travel(t0 + s(TIER1_DELAY), tick=False):
@@ -120,13 +119,17 @@ def test_the_periodic_task_reports_work(alarm, published, t0, settings):
         assert process_deadlines(timezone.now()) is False
 
 
-def test_the_periodic_task_waits_for_a_deadline_within_the_tick(alarm, published, t0, settings):
-    from umbrella.alarms.tasks import process_deadlines
+def test_the_lane_sleeps_until_the_next_deadline_or_the_end_of_its_lease(alarm, t0):
+    from umbrella.alarms.actions.escalation import lease
+    from umbrella.alarms.tasks import seconds_to_next_deadline
 
-    settings.ALARM_DEADLINE_LOOKAHEAD_SECONDS = 1.0
-    Deadline.objects.filter(alarm=alarm).update(due_at=timezone.now() + s(0.2))
-    assert process_deadlines(timezone.now()) is True
-    assert published.types()[-1] == events.ESCALATED
+    due = t0 + s(TIER1_DELAY)
+    assert seconds_to_next_deadline(t0) == TIER1_DELAY
+    # Claimed by a worker: free again when the claim's lease runs out.
+    assert actions.claim_due_deadline(due, "busy-worker") is not None
+    assert seconds_to_next_deadline(due) == lease().total_seconds()
+    Deadline.objects.update(done_at=due)
+    assert seconds_to_next_deadline(due) is None
 
 
 def test_a_claim_whose_lease_ran_out_is_taken_over(alarm, published, t0, monkeypatch):
