@@ -68,12 +68,13 @@ def accept_everyone(owner, now: datetime) -> None:
         if invitation.organisation_id is None:
             answerer = invitation.invitee
         else:
-            answerer = (
+            member = (
                 Membership.objects.filter(organisation_id=invitation.organisation_id)
                 .order_by("pk")
                 .first()
-                .user
             )
+            assert member is not None, "an invited organisation has a member to answer"
+            answerer = member.user
         if answerer is not None:
             actions.answer_invitation(invitation.pk, answerer, accept=True, now=now)
 

@@ -25,8 +25,10 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 SECOND = timedelta(seconds=1)
 
 
-def local(*args) -> datetime:
-    return datetime(*args, tzinfo=BRUSSELS)
+def local(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=BRUSSELS)
 
 
 @pytest.fixture

@@ -84,7 +84,8 @@ class Server:
 
 def _read_events(lines, wanted: int, timeout: float = 15.0) -> list[dict]:
     """Read SSE frames from ``lines`` until ``wanted`` events arrived; return them."""
-    events, frame = [], {}
+    events: list[dict] = []
+    frame: dict[str, str] = {}
     deadline = time.monotonic() + timeout
     for line in lines:
         if time.monotonic() > deadline:

@@ -107,6 +107,7 @@ class Workers:
         self.env = env
         self.log_dir = log_dir
         self.procs: list[subprocess.Popen] = []
+        self.names: list[str] = []
 
     def start(self, name: str) -> subprocess.Popen:
         """Start ``manage.py worker --name name``."""
@@ -115,8 +116,8 @@ class Workers:
             [sys.executable, "manage.py", "worker", "--name", name],
             cwd=settings.BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        proc.worker_name = name
         self.procs.append(proc)
+        self.names.append(name)
         return proc
 
     def log(self, name: str) -> str:
@@ -149,7 +150,7 @@ def wait_until(predicate, timeout: float, what: str, workers: Workers | None = N
         time.sleep(0.05)
     logs = ""
     if workers is not None:
-        logs = "\n".join(workers.log(p.worker_name)[-2000:] for p in workers.procs)
+        logs = "\n".join(workers.log(name)[-2000:] for name in workers.names)
     raise AssertionError(f"timed out waiting for {what}\n{logs}")
 
 
@@ -225,7 +226,6 @@ def serve_held(shared_env, tmp_path):
              fault_point, str(marker), "60", *command],
             cwd=settings.BASE_DIR, env=shared_env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        proc.log_path = tmp_path / "serve.log"
         started.append(proc)
         return proc
 
@@ -293,7 +293,8 @@ def test_kill_9_at_a_step_boundary_steps_exactly_once_within_5_seconds(
     time.sleep(1)  # nothing fires twice afterwards
     assert escalations_of(alarm) == (1, 1)
     said = f"The worker (pid {doomed}) exited with code -9; restarted it"
-    wait_until(lambda: said in serve.log_path.read_text(errors="replace"), 30, "serve's log")
+    log = tmp_path / "serve.log"
+    wait_until(lambda: said in log.read_text(errors="replace"), 30, "serve's log")
 
 
 def test_two_workers_never_fire_the_same_step_twice(workers):

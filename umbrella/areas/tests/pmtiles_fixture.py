@@ -165,7 +165,9 @@ def _directory(entries: list[tuple[int, int, int]]) -> bytes:
     return out
 
 
-def write_archive(path: Path, zooms: range = range(0, 15), centre=CENTRE) -> Path:
+def write_archive(
+    path: Path, zooms: range = range(0, 15), centre: tuple[float, float] = CENTRE
+) -> Path:
     """Write an archive with one vector tile per zoom level, the one holding ``centre``."""
     tile = vector_tile()
     # Every entry points at the same bytes, as PMTiles deduplicates identical tiles.

@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _result(html: str) -> str:
-    return re.search(r'<section id="locate-result".*?</section>', html, re.S).group(0)
+    found = re.search(r'<section id="locate-result".*?</section>', html, re.S)
+    assert found is not None, "the page has its locate result"
+    return found.group(0)
 
 
 @pytest.mark.parametrize("language", ["nl", "fr", "en"])

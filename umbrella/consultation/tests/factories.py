@@ -68,7 +68,9 @@ def platform() -> Body:
 
 
 def organisation_of(user: User) -> Organisation:
-    return user.memberships.select_related("organisation").first().organisation
+    membership = user.memberships.select_related("organisation").first()
+    assert membership is not None, f"{user} belongs to an organisation"
+    return membership.organisation
 
 
 def seat(
@@ -111,5 +113,7 @@ def meeting(
     )
 
 
-def aware(*args) -> datetime:
-    return datetime(*args, tzinfo=BRUSSELS)
+def aware(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=BRUSSELS)

@@ -148,7 +148,9 @@ def _journey(port: int, forwarded_for: str | None) -> list[tuple[str, str, int]]
     # A report, without an account.
     status, page = browser.request("GET", "/en/reports/new/")
     select = page[page.index('name="category"') :]
-    category = re.search(r'<option value="([a-z_]+)"', select).group(1)
+    option = re.search(r'<option value="([a-z_]+)"', select)
+    assert option is not None, "the report form offers a category"
+    category = option.group(1)
     status, page = browser.form(
         "/en/reports/new/",
         {

@@ -127,8 +127,13 @@ def _requests(method: str, path: str, operation: dict, tokens: dict[str, str]):
         )
     many = "&".join(f"p{index}=1" for index in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
     yield "too many query parameters", {}, f"{url}?{many}", False
-    body = {"data": b"{}", "content_type": "application/json"} if method in BODY_METHODS else {}
-    yield "her session without its CSRF token", body, url, True
+    json_body = {"data": b"{}", "content_type": "application/json"}
+    yield (
+        "her session without its CSRF token",
+        json_body if method in BODY_METHODS else {},
+        url,
+        True,
+    )
 
 
 def _pointer(*parts: str) -> str:

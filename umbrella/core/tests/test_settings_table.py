@@ -125,6 +125,8 @@ def _environ_uses(tree: ast.Module) -> list[tuple[str, int, bool]]:
     parents = _parents(tree)
     uses = []
     for node in ast.walk(tree):
+        if not isinstance(node, ast.Attribute | ast.Name):
+            continue
         is_environ = (
             isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb")
         ) or (isinstance(node, ast.Name) and node.id in ("environ", "getenv"))
@@ -138,7 +140,7 @@ def _environ_uses(tree: ast.Module) -> list[tuple[str, int, bool]]:
             call = parents.get(parent)
             what = parent.attr
             if isinstance(call, ast.Call) and call.args and _string(call.args[0]):
-                what, reads = _string(call.args[0]), parent.attr in ("get", "pop")
+                what, reads = _string(call.args[0]) or "?", parent.attr in ("get", "pop")
         elif isinstance(parent, ast.Call) and parent.func is node and parent.args:  # getenv("X")
             what, reads = _string(parent.args[0]) or "?", True
         elif isinstance(parent, ast.Call):  # dict(os.environ, …): the whole environment
@@ -157,7 +159,7 @@ def _settings_py_reads() -> list[str]:
     names = [name for name, _ in _helper_reads(_modules()[SETTINGS_FILE])]
     names += [name for name, _ in _helper_reads(_modules()[PRODUCTION_FILE])]
     assert None not in names, "settings.py reads a variable whose name is not a literal"
-    return names
+    return [name for name in names if name is not None]
 
 
 def test_the_environment_is_read_only_in_settings():
@@ -222,6 +224,8 @@ def _settings_read_in_code() -> dict[str, list[str]]:
         if path == SETTINGS_FILE:
             continue
         for node in ast.walk(tree):
+            if not isinstance(node, ast.Attribute | ast.Subscript):
+                continue
             name = None
             if (
                 isinstance(node, ast.Attribute)

@@ -15,12 +15,16 @@ UTC = ZoneInfo("UTC")
 FRI, SAT, SUN = 4, 5, 6
 
 
-def local(*args) -> datetime:
-    return datetime(*args, tzinfo=BRUSSELS)
+def local(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=BRUSSELS)
 
 
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 NIGHT = Schedule(weekly=((FRI, time(22), time(6)),))

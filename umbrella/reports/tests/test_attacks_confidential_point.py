@@ -49,6 +49,7 @@ def fresh(report: Report) -> Report:
 
 def only_the_area(report: Report) -> bool:
     m = report.municipality
+    assert m is not None, "a confidential report has its municipality"
     return (
         report.precise_lat is None
         and report.precise_lon is None

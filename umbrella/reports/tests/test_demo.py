@@ -24,7 +24,9 @@ def demo():
 
 def test_demo_accounts_are_the_staff_of_their_bodies(demo):
     def staff(code: str) -> str:
-        return Body.objects.get(code=code).organisation.name
+        organisation = Body.objects.get(code=code).organisation
+        assert organisation is not None, f"the demo gives {code} its staff"
+        return organisation.name
 
     assert staff("municipality-21014") == "Saint-Josse-ten-Noode (demo)"
     assert staff("zone-5344") == "Police zone Bruxelles-Nord 5344 (demo)"

@@ -76,6 +76,7 @@ def wrong_answers(attempt, wrong: int) -> dict[int, list[int]]:
     answers = right_answers(attempt)
     for qid in list(answers)[:wrong]:
         wrong_choice = Choice.objects.filter(question_id=qid, is_correct=False).first()
+        assert wrong_choice is not None, f"question {qid} has a wrong choice"
         answers[qid] = [wrong_choice.pk]
     return answers
 
