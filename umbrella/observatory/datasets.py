@@ -17,12 +17,6 @@ ALL_LEVELS = ("region", "police_zone", "municipality")
 REGION = ("region",)
 ALL_PERIODS = ("month", "quarter", "year")
 
-K_NOTE = _(
-    "Cells counting fewer than 10 events are hidden, with other cells where "
-    "subtraction would reveal them (see the disclosure note)."
-)
-
-
 @dataclass(frozen=True)
 class Dataset:
     slug: str
