@@ -24,6 +24,7 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -126,6 +127,10 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
         except requests.RequestException as exc:  # token, JWKS or userinfo endpoint
             logger.warning("OpenID Connect provider unreachable: %s", type(exc).__name__)
             raise SignInRefused(Refusal.UNAVAILABLE) from exc
+
+    def get_user(self, user_id):
+        # ModelBackend's, not the library's: a deactivated person's session ends.
+        return ModelBackend.get_user(self, user_id)
 
     def _verify_jws(self, payload, key):
         """Check the signature, and the issuer, audience and expiry the library leaves out."""

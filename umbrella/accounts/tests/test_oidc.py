@@ -116,6 +116,16 @@ def test_a_linked_staff_member_is_signed_in_and_still_passes_the_code_page(clien
 
 
 @pytest.mark.django_db
+def test_deactivating_her_account_ends_a_session_opened_through_the_provider(client, oidc, staff):
+    link(staff, oidc, "sub-staff")
+    sign_in_through(client, oidc, {"sub": "sub-staff", "acr": STRONG_ACR})
+    assert signed_in_user(client) == staff
+    staff.is_active = False
+    staff.save()
+    assert not signed_in_user(client).is_authenticated
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("claims", [{"acr": STRONG_ACR}, {"amr": ["pwd", "eid"]}])
 def test_a_strong_authentication_claim_satisfies_the_two_step_rule(client, oidc, staff, claims):
     link(staff, oidc, "sub-staff")
