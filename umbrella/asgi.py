@@ -6,7 +6,7 @@ collector's policy (``umbrella.core.runtime``).
 Django (``umbrella.notify.stream``): Django's handler gives each request a
 thread for its sync middleware that would live as long as the stream. The
 public Open311 reads are served, and cached, the same way
-(``umbrella.reports.open311_front``): their middlewares cost more than the
+(``umbrella.reports.open311.front``): their middlewares cost more than the
 answer."""
 
 import asyncio
@@ -24,7 +24,7 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 from umbrella.core import runtime  # noqa: E402
 from umbrella.core.watchdog import watch_forever  # noqa: E402
 from umbrella.notify.stream import alarm_stream_app, wants_stream  # noqa: E402
-from umbrella.reports.open311_front import public_read_app, wants_public_read  # noqa: E402
+from umbrella.reports.open311.front import public_read_app, wants_public_read  # noqa: E402
 
 http_app = ProtocolTypeRouter({"http": django_asgi_app})
 

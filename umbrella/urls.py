@@ -19,7 +19,7 @@ urlpatterns = [
     # so it sits in front of the ninja API that owns the rest of /api/v1/.
     path("api/v1/alarms/stream", alarm_stream, name="alarm-stream"),
     path("api/v1/", api.urls),
-    path("open311/v2/", include("umbrella.reports.open311_urls")),
+    path("open311/v2/", include("umbrella.reports.open311.urls")),
     path("api/hsds/", include("umbrella.directory.hsds.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Staff sign-in's return from the OpenID Connect provider: one fixed

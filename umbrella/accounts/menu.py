@@ -194,7 +194,7 @@ def _establishments(user, counts: bool) -> Section | None:
 
 def _body_staff(user, counts: bool) -> Section | None:
     from umbrella.reports import queries
-    from umbrella.reports.views_staff import CLOSED_STATUSES
+    from umbrella.reports.staff.views import CLOSED_STATUSES
 
     inbox = queries.inbox_for(user)
     queue = queries.moderation_queue_for(user)

@@ -1,6 +1,6 @@
 """What the public pages show that the API does not: a week of hours, "closes at", labels.
 
-Read-only helpers for ``views_public``; the search itself is ``find_places``.
+Read-only helpers for ``views``; the search itself is ``find_places``.
 """
 
 from __future__ import annotations

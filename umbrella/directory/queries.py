@@ -34,16 +34,8 @@ from django.utils import timezone
 from umbrella.directory.models import Category, TraffickingReference
 from umbrella.directory.models.translation import normalise_language
 from umbrella.directory.opening import is_open_at, is_open_on, schedule_from_rows, wall_clock
-from umbrella.directory.snapshot import (
-    KINDS,
-    SERVICE,
-    TOILET,
-    Place,
-    Snapshot,
-    distance_m,
-    fold,
-    get_snapshot,
-)
+from umbrella.directory.places import KINDS, SERVICE, TOILET, Place, fold
+from umbrella.directory.snapshot import Snapshot, distance_m, get_snapshot
 
 # The largest radius a search accepts: the region spans about 20 km.
 MAX_RADIUS_M = 50_000

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from umbrella.areas.validation import InvalidPoint, parse_point
 from umbrella.directory.models import Category, LanguageCode
+from umbrella.directory.places import KINDS
 from umbrella.directory.queries import MAX_RADIUS_M
-from umbrella.directory.snapshot import KINDS
 
 # ASCII digits only, and few of them: ``str.isdigit`` and ``\d`` accept "²" or
 # "٣", which ``int()`` refuses or reads, and a number of thousands of digits

@@ -2,30 +2,81 @@
 
 Thin views: they validate with ``forms``, call one action or query, and render. Every page
 works without JavaScript; ``static/reports/reports.js`` adds the map, "use my location" and
-the duplicate suggestions (an htmx partial). The follow-up pages are in
-``views_follow_up.py``, the staff pages in ``views_staff.py``, the body pages in
-``views_bodies.py``.
+the duplicate suggestions (an htmx partial).
+
+The reporter's follow-up pages, by the secret code of her link or signed in as herself,
+show her report (with her own description), every public update, a form to reopen it and,
+once the question is due, "is it fixed?". An unknown code and another person's report
+answer 404: the page never says whether a report exists.
+
+The bodies' pages show one body's figures and the 19 municipalities side by side. The
+staff pages are ``staff/views.py``.
 """
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from umbrella.reports import actions, queries
+from umbrella.reports.actions import ReportInvalid
 from umbrella.reports.actions.ratelimit import client_key_for
-from umbrella.reports.forms import HONEYPOT, DuplicatesForm, FilterForm, ReportForm
-from umbrella.reports.models import Category
-from umbrella.reports.views_common import add_errors, language, private
+from umbrella.reports.forms import (
+    HONEYPOT,
+    DuplicatesForm,
+    FilterForm,
+    FixedForm,
+    ReopenForm,
+    ReportForm,
+)
+from umbrella.reports.models import Body, Category
 
 PER_PAGE = 50
 # Where the thank-you page finds what to show once: the code is in no URL and no log.
 SUBMITTED_SESSION_KEY = "reports.submitted"
+
+
+# --- helpers of the report pages ----------------------------------------------
+
+
+def add_errors(form: forms.Form, invalid: ReportInvalid) -> None:
+    """Put an action's refusals on the form's fields (the rest above the form)."""
+    for field, messages in invalid.errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """Keep a page out of every shared cache: it holds a code, a point or staff data."""
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def language() -> str:
+    return (translation.get_language() or "en").split("-")[0]
+
+
+def duration_text(delta) -> str:
+    """Return a duration as people say it: minutes, hours or days (empty when unknown)."""
+    if delta is None:
+        return ""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 120:
+        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    hours = minutes // 60
+    if hours < 48:
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    days = hours // 24
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
 
 
 def _categories_by_code() -> dict[str, Category]:
@@ -126,7 +177,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
 
 def _toilets(report) -> list[dict]:
     """Return the nearest public toilets as the thank-you page lists them."""
-    from umbrella.directory.views_public import display_name
+    from umbrella.directory.views import display_name
 
     today = timezone.localdate()
     toilets = []
@@ -201,3 +252,127 @@ def photo(request: HttpRequest, public_id: str) -> HttpResponse:
     response = HttpResponse(bytes(found.data), content_type=found.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- the reporter's follow-up -----------------------------------------------------
+
+
+def _by_code(code: str):
+    report = queries.report_for_code(code)
+    if report is None:
+        raise Http404
+    return report
+
+
+def _of_user(request: HttpRequest, pk: int):
+    report = queries.report_of_reporter(request.user, pk)
+    if report is None:
+        raise Http404
+    return report
+
+
+def _page(request, report, *, base_url, reopen_form=None, fixed_form=None, status=200):
+    now = timezone.now()
+    context = {
+        "report": report,
+        "location": queries.public_location(report),
+        "updates": queries.public_updates(report),
+        "base_url": base_url,
+        "can_reopen": queries.can_reopen(report),
+        "fixed_question_due": queries.fixed_question_due(report, now),
+        "reopen_form": reopen_form or ReopenForm(),
+        "fixed_form": fixed_form or FixedForm(),
+    }
+    return private(render(request, "reports/follow_up.html", context, status=status))
+
+
+def _handle(request, report, *, base_url, code=None, user=None):
+    """Apply a reopen or an "is it fixed?" answer posted to the follow-up page."""
+    if request.method == "GET":
+        return _page(request, report, base_url=base_url)
+    action = request.POST.get("action")
+    if action == "reopen":
+        form = ReopenForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.reopen_report(report, text=form.cleaned_data["text"], user=user, code=code)
+            except actions.ReportInvalid as invalid:
+                add_errors(form, invalid)
+            else:
+                return redirect(base_url + "?done=reopened")
+        return _page(request, report, base_url=base_url, reopen_form=form, status=400)
+    if action == "fixed":
+        form = FixedForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.answer_fixed_question(
+                    report, fixed=form.cleaned_data["fixed"], code=code, user=user
+                )
+            except actions.ReportInvalid as invalid:
+                add_errors(form, invalid)
+            else:
+                return redirect(base_url + "?done=answered")
+        return _page(request, report, base_url=base_url, fixed_form=form, status=400)
+    form = ReopenForm()
+    form.add_error(None, _("Choose what you want to do: reopen, or answer the question."))
+    return _page(request, report, base_url=base_url, reopen_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up(request: HttpRequest, code: str) -> HttpResponse:
+    """Follow a report up with the code of the link the reporter received."""
+    report = _by_code(code)
+    base_url = reverse("reports:follow_up", kwargs={"code": code})
+    return _handle(request, report, base_url=base_url, code=code)
+
+
+@require_GET
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """List the signed-in person's own reports."""
+    reports = queries.reports_of_reporter(request.user)
+    return private(render(request, "reports/mine.html", {"reports": reports}))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def my_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow up one of the signed-in person's own reports."""
+    report = _of_user(request, pk)
+    base_url = reverse("reports:my_report", kwargs={"pk": pk})
+    return _handle(request, report, base_url=base_url, user=request.user)
+
+
+# --- the bodies' pages -----------------------------------------------------------
+
+
+@require_GET
+def body(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show a body's open reports and its median times to first response and to fixed."""
+    found = Body.objects.filter(code=slug, active=True).first()
+    if found is None:
+        raise Http404
+    stats = queries.body_stats(found)
+    context = {
+        "body": found,
+        "stats": stats,
+        "first_response": duration_text(stats.median_first_response),
+        "fixed": duration_text(stats.median_to_fixed),
+        "open_reports": queries.public_reports(body=found, open_only=True)[:50],
+    }
+    return render(request, "reports/body.html", context)
+
+
+@require_GET
+def comparison(request: HttpRequest) -> HttpResponse:
+    """Show the 19 municipalities side by side: the harmonisation view of the resolution."""
+    rows = [
+        {
+            "body": row.body,
+            "stats": row.stats,
+            "first_response": duration_text(row.stats.median_first_response),
+            "fixed": duration_text(row.stats.median_to_fixed),
+        }
+        for row in queries.municipality_comparison()
+    ]
+    return render(request, "reports/comparison.html", {"rows": rows})

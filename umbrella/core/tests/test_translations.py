@@ -123,7 +123,18 @@ WORKER_SCREENS: list[str | tuple[str, tuple[str, ...]]] = [
     "umbrella/alarms/disguise.py",
     "umbrella/alarms/forms.py",
     "umbrella/alarms/views.py",
-    "umbrella/alarms/circles/views.py",
+    # Her circle page; not the invitations page of those asked into one.
+    (
+        "umbrella/alarms/circles/views.py",
+        (
+            "circle_state",
+            "_reaches_somebody",
+            "save_circle",
+            "_settings_initial",
+            "circle",
+            "_save",
+        ),
+    ),
     "umbrella/api_errors.py",
     # The alarms API's sentences a sex worker's screens show: raising (the
     # 503 "call 112"), check-ins, her circle, her duress PIN, refusals.
@@ -144,7 +155,7 @@ WORKER_SCREENS: list[str | tuple[str, tuple[str, ...]]] = [
     "umbrella/directory/templates/directory/list.html",
     "umbrella/directory/templates/directory/_place_item.html",
     "umbrella/directory/templates/directory/detail.html",
-    "umbrella/directory/views_public.py",
+    "umbrella/directory/views.py",
     "umbrella/directory/validation.py",
     ("umbrella/directory/models/common.py", ("Category", "TriState", "GenderFocus")),
     ("umbrella/directory/models/locations.py", ("FacilityKind", "Manager")),
@@ -176,8 +187,31 @@ WORKER_SCREENS: list[str | tuple[str, tuple[str, ...]]] = [
     "umbrella/reports/templates/reports/index.html",
     "umbrella/reports/templates/reports/detail.html",
     "umbrella/reports/templates/reports/mine.html",
-    "umbrella/reports/views.py",
-    "umbrella/reports/views_follow_up.py",
+    # Her report and its follow-up; not the bodies' figures.
+    (
+        "umbrella/reports/views.py",
+        (
+            "add_errors",
+            "private",
+            "language",
+            "_categories_by_code",
+            "new_report",
+            "duplicates",
+            "thanks",
+            "_toilets",
+            "_distance",
+            "index",
+            "detail",
+            "photo",
+            "_by_code",
+            "_of_user",
+            "_page",
+            "_handle",
+            "follow_up",
+            "mine",
+            "my_report",
+        ),
+    ),
     # What her report form and follow-up answer: refusals, the guard's
     # explanation, the photo's errors, and the "is it fixed?" e-mail.
     "umbrella/reports/actions/submit.py",

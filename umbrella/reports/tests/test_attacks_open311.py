@@ -8,7 +8,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from umbrella.reports import open311
+from umbrella.reports.open311 import views as open311
 from umbrella.reports.tests.conftest import submit
 from umbrella.reports.tests.test_open311_front import BASE, asgi, ids
 

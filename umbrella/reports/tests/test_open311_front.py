@@ -1,5 +1,5 @@
 """The public Open311 reads as served in production: ``umbrella.asgi`` answers them
-in front of Django's handler (``open311_front``), with a cache.
+in front of Django's handler (``open311/front.py``), with a cache.
 
 Same answers as the views through the test client (``test_open311.py`` holds
 the conformance tests); here: the same bytes, the cache and what ends it, the
@@ -19,9 +19,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from umbrella.asgi import application
-from umbrella.reports import open311, open311_front
 from umbrella.reports.actions.common import public_data_changed
 from umbrella.reports.models import Report
+from umbrella.reports.open311 import answers, views
+from umbrella.reports.open311 import front as open311_front
 from umbrella.reports.tests.conftest import SAINT_JOSSE, submit
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("geography")]
@@ -56,7 +57,7 @@ def test_the_front_answers_the_views_bytes(reports, client):
             front = asgi("GET", path)
             assert front.status_code == 200
             assert front.content == client.get(path).content
-            assert front.headers["content-type"] == open311.CONTENT_TYPES[fmt]
+            assert front.headers["content-type"] == answers.CONTENT_TYPES[fmt]
     one = asgi("GET", f"{BASE}/requests/{reports[0].public_id}.json")
     assert ids(one) == [reports[0].public_id]
     assert one.content == client.get(f"{BASE}/requests/{reports[0].public_id}.json").content
@@ -146,8 +147,8 @@ def test_an_unexpected_error_is_logged_and_answers_500(reports, monkeypatch, cap
     def broken(request, fmt):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(open311, "_list_requests", broken)
-    with caplog.at_level(logging.ERROR, logger="umbrella.reports.open311_front"):
+    monkeypatch.setattr(views, "_list_requests", broken)
+    with caplog.at_level(logging.ERROR, logger="umbrella.reports.open311.front"):
         response = asgi("GET", f"{BASE}/requests.json?status=closed")
     assert response.status_code == 500
     assert response.json()[0]["code"] == 500

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from umbrella.reports.matrix import CATEGORIES
 from umbrella.reports.models import (
     Body,
     BodyKind,
@@ -13,7 +14,7 @@ from umbrella.reports.models import (
     RoutingCondition,
     RoutingRule,
 )
-from umbrella.reports.seeds import CATEGORIES, load_reports
+from umbrella.reports.seeds import load_reports
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,8 @@ from umbrella.directory import exports, pages
 from umbrella.directory.api import viewer_of
 from umbrella.directory.hsds import exports as hsds
 from umbrella.directory.models import Category, LanguageCode
+from umbrella.directory.places import KINDS
 from umbrella.directory.queries import find_places, get_place, viewer_for
-from umbrella.directory.snapshot import KINDS
 from umbrella.directory.validation import InvalidSearch, parse_page, parse_search
 
 # Query parameters of the list page that find_places reads through parse_search.

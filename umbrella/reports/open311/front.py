@@ -13,8 +13,8 @@ What the handler does that matters here is done here too:
 
 - the ``Host`` header is checked against ``ALLOWED_HOSTS`` (a bad one goes
   on to Django, which answers its 400);
-- the answer is the views' own (``open311._requests``,
-  ``open311._request_detail``), run on a small pool of threads that keep
+- the answer is the views' own (``views._requests``,
+  ``views._request_detail``), run on a small pool of threads that keep
   their database connections healthy, as the handler would (``_in_pool``);
 - the site's security headers are added (``core.middleware.security_headers``);
 - an unexpected error is logged and answers 500 in the spec's error shape.
@@ -44,12 +44,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from umbrella.core.middleware import security_headers
-from umbrella.reports import open311
 from umbrella.reports.actions.common import PUBLIC_VERSION_KEY, public_version
+from umbrella.reports.open311 import answers, views
 
 logger = logging.getLogger(__name__)
 
-# As Django's <str:...> converters in open311_urls.py: no slash in a part.
+# As Django's <str:...> converters in urls.py: no slash in a part.
 PATH = re.compile(r"^/open311/v2/requests(?:/(?P<request_id>[^/]+))?\.(?P<fmt>[^/]+)$")
 THREADS = 4
 _pool = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="open311")
@@ -59,7 +59,7 @@ def _match(scope):
     if scope["type"] != "http" or scope["method"] != "GET":
         return None
     match = PATH.match(scope["path"])
-    if match is None or match["fmt"] not in open311.CONTENT_TYPES:
+    if match is None or match["fmt"] not in answers.CONTENT_TYPES:
         return None
     return match
 
@@ -96,24 +96,24 @@ def _lookup(request: ASGIRequest, fmt: str) -> tuple[int, bytes] | None:
     if not cache_seconds():
         return None
     version = cache.get(PUBLIC_VERSION_KEY) or 0
-    return cache.get(open311.cache_key(request, fmt, open311.locale_of(request), version))
+    return cache.get(views.cache_key(request, fmt, answers.locale_of(request), version))
 
 
 def _answer(request: ASGIRequest, fmt: str, request_id: str | None) -> tuple[int, bytes]:
     version = public_version()  # before the data: see the module's docstring
     try:
         if request_id is None:
-            response = open311._requests(request, fmt=fmt)
+            response = views._requests(request, fmt=fmt)
         else:
-            response = open311._request_detail(request, request_id, fmt=fmt)
+            response = views._request_detail(request, request_id, fmt=fmt)
     except Exception:
         logger.exception("Open311 read failed: %s", request.path)
-        with translation.override(open311.locale_of(request)):
-            error = open311.Open311Error(500, _("The request could not be served."))
-            return 500, open311.error_response(error, fmt).content
+        with translation.override(answers.locale_of(request)):
+            error = answers.Open311Error(500, _("The request could not be served."))
+            return 500, answers.error_response(error, fmt).content
     body = response.content
     if response.status_code == 200 and cache_seconds():
-        key = open311.cache_key(request, fmt, open311.locale_of(request), version)
+        key = views.cache_key(request, fmt, answers.locale_of(request), version)
         cache.set(key, (200, body), cache_seconds())
     return response.status_code, body
 
@@ -137,7 +137,7 @@ async def public_read_app(scope, receive, send, django_app) -> None:
         hit if hit is not None else await _answer_in_pool(request, fmt, match["request_id"])
     )
     headers = [
-        (b"content-type", open311.CONTENT_TYPES[fmt].encode()),
+        (b"content-type", answers.CONTENT_TYPES[fmt].encode()),
         (b"content-length", str(len(body)).encode()),
         (b"access-control-allow-origin", b"*"),
         *security_headers(),

@@ -17,7 +17,7 @@ from umbrella.core.audit import record_read
 from umbrella.reports import actions, queries
 from umbrella.reports.forms import InboxFilterForm, UpdateForm
 from umbrella.reports.models import Body, CloseReason, Report, ReportPhoto, ReportStatus
-from umbrella.reports.views_common import add_errors, private
+from umbrella.reports.views import add_errors, private
 
 # Left out of the inbox unless asked for: nothing more to do on them.
 CLOSED_STATUSES = (ReportStatus.FIXED, ReportStatus.CLOSED)
