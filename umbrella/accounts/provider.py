@@ -68,6 +68,12 @@ REFUSALS = {
 }
 
 
+def answer(reason: Refusal, detail: str = "") -> tuple[int, str]:
+    """Return the status and message of a refusal, and log why (never who, nor from where)."""
+    logger.warning("staff sign-in refused (%s) %s", reason.value, detail)
+    return REFUSALS[reason]
+
+
 class SignInRefused(Exception):
     def __init__(self, reason: Refusal):
         super().__init__(reason)

@@ -427,8 +427,8 @@ def totp_setup(request):
 OIDC_LANGUAGE_KEY = "accounts_oidc_language"
 
 
-def _oidc_refused(request, reason: provider.Refusal):
-    status, message = provider.REFUSALS[reason]
+def _oidc_refused(request, reason: provider.Refusal, detail: str = ""):
+    status, message = provider.answer(reason, detail)
     context = {"message": message, "retry": reason != provider.Refusal.STAFF_ONLY}
     return render(request, "accounts/staff_login_refused.html", context, status=status)
 
@@ -482,8 +482,8 @@ class StaffSignInCallbackView(OIDCAuthenticationCallbackView):
             return super().get(request)
         except provider.SignInRefused as refused:
             return _oidc_refused(request, refused.reason)
-        except SuspiciousOperation:  # state, nonce, signature, issuer, audience, expiry
-            return _oidc_refused(request, provider.Refusal.INVALID)
+        except SuspiciousOperation as exc:  # state, nonce, signature, issuer, audience, expiry
+            return _oidc_refused(request, provider.Refusal.INVALID, str(exc))
 
     def login_failure(self):
         return _oidc_refused(self.request, provider.Refusal.INVALID)

@@ -227,11 +227,14 @@ def test_a_stopped_link_or_a_deactivated_account_is_refused(client, oidc, staff)
 
 
 @pytest.mark.django_db
-def test_an_id_token_signed_with_another_key_is_refused(client, oidc, staff):
+def test_an_id_token_signed_with_another_key_is_refused(client, oidc, staff, caplog):
     link(staff, oidc, "sub-staff")
     oidc.sign_with = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     response = sign_in_through(client, oidc, {"sub": "sub-staff", "acr": STRONG_ACR})
     assert_refused(client, response, 400, "could not be checked")
+    # The operator learns why; the log names nobody.
+    assert "staff sign-in refused (invalid) ID token refused: InvalidSignatureError" in caplog.text
+    assert "sub-staff" not in caplog.text
 
 
 @pytest.mark.django_db
