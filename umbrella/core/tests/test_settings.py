@@ -6,9 +6,11 @@ Each case imports the settings in a fresh interpreter, as a server start would.
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 CHECK = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
 
@@ -79,10 +81,20 @@ def test_a_bad_redis_url_fails_loudly():
     assert "REDIS_URL" in result.stderr
 
 
-def test_defaults_are_brussels_time_and_the_seven_languages():
-    assert settings.TIME_ZONE == "Europe/Brussels"
-    assert settings.USE_TZ is True
-    assert [code for code, _ in settings.LANGUAGES] == ["nl", "fr", "en", "ro", "bg", "es", "pt"]
+@pytest.mark.django_db
+def test_the_home_page_speaks_the_seven_languages(client):
+    for code in ("nl", "fr", "en", "ro", "bg", "es", "pt"):
+        page = client.get(f"/{code}/")
+        assert page.status_code == 200, code
+        assert page["Content-Language"] == code
+        assert f'<html lang="{code}"' in page.content.decode()
+
+
+def test_times_are_told_in_brussels_time_summer_and_winter():
+    # Stored in UTC; shown as a person in Brussels reads a clock (CET, then CEST).
+    winter = timezone.localtime(datetime(2026, 1, 15, 12, 0, tzinfo=UTC))
+    summer = timezone.localtime(datetime(2026, 7, 15, 12, 0, tzinfo=UTC))
+    assert (winter.hour, summer.hour) == (13, 14)
 
 
 def test_the_default_sqlite_database_runs_in_wal_mode(tmp_path):

@@ -27,30 +27,66 @@ def isolated_tasks(monkeypatch):
     return worker._TASKS
 
 
-def test_a_failing_task_does_not_stop_the_others(isolated_tasks):
-    calls = []
+# These tests drive run_forever, the loop `manage.py worker` runs: each task on
+# a lane (thread) of its own. Transactional: the loop's close_old_connections()
+# closes a connection held inside the test's transaction (PostgreSQL).
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_task_is_logged_and_runs_again_while_the_others_go_on(
+    isolated_tasks, settings, caplog
+):
+    settings.WORKER_TICK_SECONDS = 0.01
+    stop = threading.Event()
+    failures, healthy_runs = [], []
 
     @worker.periodic_task
     def broken(now):
+        failures.append(now)
         raise RuntimeError("integration down")
 
     @worker.periodic_task
     def healthy(now):
-        calls.append(now)
-        return True
+        healthy_runs.append(now)
+        if len(failures) >= 3 and len(healthy_runs) >= 3:
+            stop.set()
+        return False
 
-    now = timezone.now()
-    assert worker.run_tasks_once(now) is True
-    assert calls == [now]
+    # A watchdog for the test itself: without it a lane that died would hang it.
+    watchdog = threading.Timer(30, stop.set)
+    watchdog.start()
+    worker.run_forever(stop, name="failing-test")
+    watchdog.cancel()
+    assert len(failures) >= 3 and len(healthy_runs) >= 3
+    logged = [r for r in caplog.records if r.getMessage().endswith(".broken failed")]
+    assert len(logged) >= 3 and all(r.exc_info for r in logged)
+    assert WorkerHeartbeat.objects.get(name="failing-test").stopped_at is not None
 
 
-def test_run_tasks_once_reports_idle_when_no_task_did_work(isolated_tasks):
-    worker.periodic_task(lambda now: False)
-    assert worker.run_tasks_once(timezone.now()) is False
+@pytest.mark.django_db(transaction=True)
+def test_a_lane_runs_again_at_once_while_busy_and_rests_its_idle_seconds_when_not(
+    isolated_tasks, settings
+):
+    settings.WORKER_TICK_SECONDS = 0.01
+    stop = threading.Event()
+    runs = []
+
+    @worker.periodic_task(idle_seconds=3600)
+    def five_items_then_idle(now):
+        runs.append(now)
+        return len(runs) <= 5
+
+    def stop_when_idle():
+        # Five busy runs and the idle one come at once; then the lane rests an hour.
+        deadline = time.monotonic() + 30
+        while len(runs) < 6 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.5)
+        stop.set()
+
+    threading.Thread(target=stop_when_idle, daemon=True).start()
+    worker.run_forever(stop, name="idle-test")
+    assert len(runs) == 6
 
 
-# Transactional: the loop's close_old_connections() closes a connection held
-# inside the test's transaction (PostgreSQL), after which nothing can query.
 @pytest.mark.django_db(transaction=True)
 def test_the_loop_beats_and_marks_itself_stopped_on_a_clean_stop(isolated_tasks, settings):
     settings.WORKER_TICK_SECONDS = 0.01
