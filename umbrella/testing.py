@@ -1,8 +1,8 @@
 """Shared test set-up: named personas, sign-in helpers and domain assertions.
 
 Registered for every test through ``pytest_plugins`` in the root conftest.
-Use the pytest fixtures (``personas``, ``worker``, ``responder`` …) or derive
-from ``BaseTestCase``; both build the same people through the accounts actions.
+Use the pytest fixtures (``personas``, ``worker``, ``responder`` …); they build
+the people through the accounts actions.
 
 The personas:
 
@@ -31,7 +31,7 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.cache.backends.db import DatabaseCache
-from django.test import Client, TestCase
+from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -264,34 +264,3 @@ def outsider(personas) -> User:
 @pytest.fixture
 def platform_admin(personas) -> User:
     return personas.admin
-
-
-# --- unittest-style base ----------------------------------------------------
-
-
-class BaseTestCase(TestCase):
-    """A test case with the personas (``self.worker`` …) and the helpers as methods."""
-
-    persona_password = PERSONA_PASSWORD
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.personas = make_personas()
-        for name, person in vars(cls.personas).items():
-            setattr(cls, name, person)
-
-    def setUp(self):
-        super().setUp()
-        cache.clear()
-
-    def sign_in(self, user: User, client: Client | None = None) -> Client:
-        return sign_in(client or self.client, user)
-
-    def auth_header(self, user: User) -> dict[str, str]:
-        return auth_header(user)
-
-    def api_token_for(self, user: User, name: str = "test") -> str:
-        return api_token_for(user, name)
-
-    assertRedirectsToTwoFactor = staticmethod(assert_redirects_to_two_factor)  # noqa: N815
-    assertApiError = staticmethod(assert_api_error)  # noqa: N815
