@@ -71,3 +71,16 @@ def test_the_worker_runs_the_refresh(worker):
     alarms(worker, 12, at(2026, 10))
     tasks.refresh_observatory(at(2026, 11, 1))
     assert phone("2026-10") == 12
+
+
+def test_operators_see_the_roll_up_read_only(client, platform_admin, worker):
+    from umbrella.testing import sign_in
+
+    alarms(worker, 12, at(2026, 10))
+    actions.refresh(at(2026, 11, 1))
+    sign_in(client, platform_admin)
+    for page in ("tally", "watermark"):
+        response = client.get(f"/en/admin/observatory/{page}/")
+        assert response.status_code == 200, page
+    assert b"alarms.app" in client.get("/en/admin/observatory/tally/").content
+    assert client.get("/en/admin/observatory/tally/add/").status_code == 403
