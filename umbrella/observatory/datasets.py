@@ -17,6 +17,7 @@ ALL_LEVELS = ("region", "police_zone", "municipality")
 REGION = ("region",)
 ALL_PERIODS = ("month", "quarter", "year")
 
+
 @dataclass(frozen=True)
 class Dataset:
     slug: str
