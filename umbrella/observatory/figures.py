@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from umbrella.observatory import charts, maps, queries
+from umbrella.observatory.datasets import Dataset
 
 API_ROOT = "/api/v1/statistics"
 PERIOD_ORDER = ("month", "quarter", "year")
@@ -29,7 +30,7 @@ class Row:
 
 @dataclass
 class Figure:
-    dataset: object
+    dataset: Dataset
     period: str
     by: str
     adjusted: bool

@@ -3,9 +3,11 @@
 The outlines are the shipped boundaries (``umbrella.areas``, loaded from
 ``data/brussels/``), projected onto a plane (equirectangular, centred on the
 region, as ``areas.locate_index`` does) and simplified to about 15 m, which
-keeps the whole map near 20 KB. A suppressed municipality is hatched as in the
-charts, never shaded as 0; one without a figure stays white. The table beside
-the map gives every value (the map is one image, named and described).
+keeps the outlines near 20 KB. The page carries them once (``outlines_svg``)
+and each map draws them with ``<use>``, so a page of fifteen maps stays light.
+A suppressed municipality is hatched as in the charts, never shaded as 0; one
+without a figure stays white. The table beside the map gives every value (the
+map is one image, named and described).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from umbrella.observatory.charts import (
 )
 
 MAP_WIDTH = 560
+OUTLINE_ID = "municipality-outline-"
 SIMPLIFY_METRES = 15
 CLASSES = 4
 _lock = threading.Lock()
@@ -116,6 +119,18 @@ def reset_map_cache() -> None:
         _shapes_cache = None
 
 
+def outlines_svg() -> SafeString:
+    """Return the municipalities' outlines, once per page, for the maps' ``<use>`` to draw."""
+    shapes, _height = municipality_shapes()
+    paths = "".join(
+        f'<path id="{OUTLINE_ID}{escape(shape.code)}" d="{shape.path}"/>' for shape in shapes
+    )
+    return mark_safe(  # noqa: S308 -- codes are escaped, paths are numbers
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map-outlines" aria-hidden="true" '
+        f'focusable="false" width="0" height="0"><defs>{paths}</defs></svg>'
+    )
+
+
 @dataclass(frozen=True)
 class LegendEntry:
     fill: str
@@ -187,8 +202,9 @@ def municipality_map(dataset, cells: Sequence, *, uid: str, period: str) -> Muni
             index = min(CLASSES - 1, int(max(cell.value, 0) / step)) if step else 0
             fill, kind = SHADES[index], "value"
         parts.append(
-            f'<path d="{shape.path}" data-code="{escape(shape.code)}" data-kind="{kind}" '
-            f'fill="{fill}" stroke="{INK}" stroke-width="1" fill-rule="evenodd"/>'
+            f'<use href="#{OUTLINE_ID}{escape(shape.code)}" data-code="{escape(shape.code)}" '
+            f'data-kind="{kind}" fill="{fill}" stroke="{INK}" stroke-width="1" '
+            f'fill-rule="evenodd"/>'
         )
     for i, entry in enumerate(legend):
         y = legend_top + 22 * i

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from umbrella.observatory import queries
+from umbrella.observatory import maps, queries
 from umbrella.observatory.figures import Figure, figure_for
 
 PERIODS = [
@@ -73,7 +73,15 @@ def index(request):
             groups.append(
                 Group(key, str(title), [figure_for(d, period=period, by=by) for d in members])
             )
-    context = {"form": form, "groups": groups, "period": period, "by": by}
+    has_map = any(figure.map for group in groups for figure in group.figures)
+    context = {
+        "form": form,
+        "groups": groups,
+        "period": period,
+        "by": by,
+        # The maps draw the municipalities from one set of outlines on the page.
+        "outlines": maps.outlines_svg() if has_map else "",
+    }
     return render(request, "observatory/index.html", context, status=status)
 
 

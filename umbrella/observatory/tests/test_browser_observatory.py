@@ -83,7 +83,7 @@ def test_choosing_quarters_by_municipality_shows_the_suppressed_cell_as_such(
     assert row.locator("td").inner_text() == words["suppressed"]
     assert figure.locator("svg.chart-bars rect.suppressed").count() >= 1
     assert (
-        figure.locator("svg.chart-map path[data-code='21014'][data-kind='suppressed']").count() == 1
+        figure.locator("svg.chart-map use[data-code='21014'][data-kind='suppressed']").count() == 1
     )
     # Each chart is one image with a name a screen reader reads.
     name = figure.locator("svg.chart-bars title").text_content()

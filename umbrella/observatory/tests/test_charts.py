@@ -194,7 +194,7 @@ def test_the_map_shades_each_municipality_and_hatches_the_suppressed_ones():
     drawn = maps.municipality_map(Dataset(), cells, uid="m", period="2026")
     root = parse(drawn.svg())
     assert root.get("role") == "img" and root.get("aria-labelledby") == "m-title m-desc"
-    paths = {p.get("data-code"): p for p in root.findall(f"{SVG}path")}
+    paths = {p.get("data-code"): p for p in root.findall(f"{SVG}use")}
     assert len(paths) == 19
     assert paths["21009"].get("data-kind") == "suppressed"
     assert paths["21009"].get("fill") == "url(#m-hatch)"
@@ -205,5 +205,11 @@ def test_the_map_shades_each_municipality_and_hatches_the_suppressed_ones():
     legend = [t.text for t in root.iter(f"{SVG}text")]
     assert legend[-2:] == ["suppressed (fewer than 10)", "no figure"]
     assert legend[0] == "0 to 25"
-    # Simplified outlines keep the page light.
-    assert len(drawn.svg()) < 40_000
+    # Each municipality is drawn from the page's one set of outlines.
+    assert paths["21001"].get("href") == "#municipality-outline-21001"
+    outlines = parse(maps.outlines_svg())
+    assert outlines.get("aria-hidden") == "true"
+    assert len(outlines.findall(f"{SVG}defs/{SVG}path")) == 19
+    # Simplified outlines keep the page light; a map without them is a few kilobytes.
+    assert len(maps.outlines_svg()) < 40_000
+    assert len(drawn.svg()) < 5_000

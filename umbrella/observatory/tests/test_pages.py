@@ -84,6 +84,9 @@ def test_by_municipality_a_small_cell_is_marked_suppressed_never_zero(client, fi
     assert 'class="suppressed" data-suppressed="true"' in section
     assert 'data-code="21014" data-kind="suppressed"' in section  # hatched on the map
     assert "chart-map" in section
+    # The outlines are on the page once, whatever the number of maps.
+    assert page.count('class="map-outlines"') == 1
+    assert page.count('id="municipality-outline-21014"') == 1
 
 
 def test_a_figure_not_published_at_the_selection_says_where_it_is(client, figures):
