@@ -18,6 +18,8 @@ from umbrella.observatory.tests.factories import (
     checkins,
     reports,
 )
+from umbrella.reports.models import Category
+from umbrella.reports.models.bodies import CategoryGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +44,7 @@ def test_alarms_by_source_count_real_alarms_by_month_and_municipality(worker):
     alarms(worker, 30, at(2026, 12), nis=BRUSSELS_CITY)
     alarms(worker, 11, at(2026, 11), nis=SAINT_JOSSE, source=Source.DEVICE)
     alarms(worker, 20, at(2026, 11), nis=SAINT_JOSSE, is_test=True)
+    alarms(worker, 13, at(2026, 12), nis=SCHAERBEEK, source=Source.CHECKIN)
     refresh()
     by_month = values("alarms-phone", period="month", by="municipality")
     assert by_month[("2026-11", SAINT_JOSSE)] == (12, False)
@@ -56,6 +59,8 @@ def test_alarms_by_source_count_real_alarms_by_month_and_municipality(worker):
         ("2026-11", SAINT_JOSSE)
     ] == (11, False)
     assert values("alarms-test", period="quarter", by="region")[("2026-Q4", "04000")] == (20, False)
+    check_in = values("alarms-check-in", period="month", by="municipality")
+    assert check_in[("2026-12", SCHAERBEEK)] == (13, False)
 
 
 def test_a_small_cell_is_hidden_with_partners_and_never_shown_as_zero(worker):
@@ -177,11 +182,16 @@ def test_reports_guard_share_and_time_to_first_response():
     saint_josse = Municipality.objects.get(nis_code=SAINT_JOSSE)
     reports(12, at(2026, 11), saint_josse, respond_minutes=45)
     reports(10, at(2026, 11), saint_josse, guard=True)
+    safety = Category.objects.filter(group=CategoryGroup.SAFETY).first()
+    reports(11, at(2026, 12), saint_josse, category=safety)
     refresh()
     counts = values("reports", period="month", by="municipality")
     assert counts[("2026-11", SAINT_JOSSE)] == (22, False)
     guard = values("reports-held-by-guard", period="month", by="municipality")
     assert guard[("2026-11", SAINT_JOSSE)] == (round(10 / 22, 4), False)
+    assert values("reports-safety", period="month", by="municipality")[
+        ("2026-12", SAINT_JOSSE)
+    ] == (11, False)
     response = values("report-first-response-median", period="month", by="municipality")
     assert response[("2026-11", SAINT_JOSSE)] == (45, False)
 
