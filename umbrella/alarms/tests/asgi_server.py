@@ -69,10 +69,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def asgi_live_server(transactional_db, settings):
-    # The stream lives at the URL umbrella/urls.py will give it (see the
-    # urls_stream.py); harmless once the project mounts it itself.
-    settings.ROOT_URLCONF = "umbrella.alarms.tests.urls_stream"
+def asgi_live_server(transactional_db):
     port = _free_port()
     config = uvicorn.Config(
         app="umbrella.asgi:application",

@@ -203,7 +203,6 @@ def police_tier_switched_off(personas, police_org, t0):
 # Committed for real: two streams held open each take a connection of their
 # own, which PostgreSQL's per-test transaction would not allow.
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.urls("umbrella.alarms.tests.urls_stream")
 def test_a_police_tier_without_opt_in_tells_the_police_nothing(
     client, personas, police_tier_switched_off, published, t0, settings
 ):

@@ -20,10 +20,7 @@ from django.test import AsyncClient
 from umbrella.notify.tests.helpers import Stream, alarm_payload
 from umbrella.testing import api_token_for
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("umbrella.notify.tests.urls"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
