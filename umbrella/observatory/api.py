@@ -44,6 +44,11 @@ _answers: dict[tuple, tuple[bytes, str, str | None]] = {}
 MAX_ANSWERS = 4000
 
 
+def forget() -> None:
+    """Drop the answers kept in memory (tests; the generation key does it otherwise)."""
+    _answers.clear()
+
+
 def _answer(what: tuple, build) -> HttpResponse:
     today = timezone.localdate()
     key = (queries.generation(), today.year, today.month, translation.get_language(), *what)
