@@ -8,6 +8,7 @@ exactly as one that does not exist.
 from __future__ import annotations
 
 import logging
+from typing import TypeVar
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -19,7 +20,7 @@ from ninja.errors import HttpError, ValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from umbrella import api_openapi as openapi
-from umbrella.accounts.auth import session_or_bearer
+from umbrella.accounts.auth import AuthenticatedRequest, session_or_bearer
 from umbrella.alarms import actions, queries
 from umbrella.alarms.circles.api import router as circles_router
 from umbrella.alarms.establishments.api import router as establishments_router
@@ -52,6 +53,7 @@ logger = logging.getLogger(__name__)
 # Apps send a bearer token; the worker's and responders' pages use their
 # (2FA-verified, CSRF-checked) session.
 router = Router(auth=session_or_bearer)
+SchemaT = TypeVar("SchemaT", bound=Schema)
 router.add_router("", circles_router)
 router.add_router("", establishments_router)
 # Alarms, locations, check-ins and circles must not stay in a browser's or a
@@ -96,7 +98,7 @@ def idempotency_key(request: HttpRequest) -> str | None:
     return key
 
 
-def optional_body(request: HttpRequest, schema: type[Schema]) -> Schema:
+def optional_body(request: HttpRequest, schema: type[SchemaT]) -> SchemaT:
     """Parse an optional JSON body: none at all means the defaults.
 
     A one-tap button (or a room device) may post nothing; ninja would refuse
@@ -107,10 +109,11 @@ def optional_body(request: HttpRequest, schema: type[Schema]) -> Schema:
             return schema.model_validate(request.POST.dict())
         return schema.model_validate_json(request.body.strip() or b"{}")
     except PydanticValidationError as error:
-        raise ValidationError(error.errors(include_url=False)) from None
+        details = [dict(detail) for detail in error.errors(include_url=False)]
+        raise ValidationError(details) from None
 
 
-def _alarm_for(request: HttpRequest, alarm_id: int):
+def _alarm_for(request: AuthenticatedRequest, alarm_id: int):
     alarm = queries.visible_alarm(request.auth, alarm_id)
     if alarm is None:
         raise not_found()
@@ -125,7 +128,7 @@ def _alarm_for(request: HttpRequest, alarm_id: int):
     response={200: AlarmRaisedOut, 201: AlarmRaisedOut, **ERRORS, 503: ErrorOut},
     openapi_extra=openapi.optional_body(RaiseIn),
 )
-def raise_alarm(request: HttpRequest):
+def raise_alarm(request: AuthenticatedRequest):
     """Raise an alarm for the signed-in sex worker; tier 1 of her circle is told at once.
 
     With an ``Idempotency-Key`` header, sending the same key again within 24
@@ -218,7 +221,7 @@ def press_device(request: HttpRequest, device_key: str):
 
 
 @router.get("alarms", response={200: AlarmListOut, **ERRORS})
-def list_alarms(request: HttpRequest, open: bool = False, limit: int = 50):
+def list_alarms(request: AuthenticatedRequest, open: bool = False, limit: int = 50):
     """Return the caller's alarms: her own and those routed to her, newest first."""
     alarms = queries.open_alarms(request.auth) if open else queries.visible_alarms(request.auth)
     alarms = alarms.order_by("-raised_at")
@@ -227,7 +230,7 @@ def list_alarms(request: HttpRequest, open: bool = False, limit: int = 50):
 
 
 @router.get("alarms/{int:alarm_id}", response={200: AlarmDetailOut, **ERRORS})
-def alarm_detail(request: HttpRequest, alarm_id: int):
+def alarm_detail(request: AuthenticatedRequest, alarm_id: int):
     """Return one alarm with who was told, who has seen it, who took it, and its timeline."""
     alarm = _alarm_for(request, alarm_id)
     # Reads by others are audited. The worker's own screen polls her alarm
@@ -239,7 +242,7 @@ def alarm_detail(request: HttpRequest, alarm_id: int):
 
 
 @router.post("alarms/{int:alarm_id}/acknowledge", response={200: AlarmOut, **ERRORS})
-def acknowledge(request: HttpRequest, alarm_id: int):
+def acknowledge(request: AuthenticatedRequest, alarm_id: int):
     """Take the alarm. Repeating it changes nothing; the first one stops escalation."""
     alarm = _alarm_for(request, alarm_id)
     try:
@@ -254,7 +257,7 @@ def acknowledge(request: HttpRequest, alarm_id: int):
     response={200: AlarmOut, **ERRORS},
     openapi_extra=openapi.optional_body(ResolveIn),
 )
-def resolve(request: HttpRequest, alarm_id: int):
+def resolve(request: AuthenticatedRequest, alarm_id: int):
     """Close the alarm with its outcome. Repeating it keeps the first outcome."""
     alarm = _alarm_for(request, alarm_id)
     try:
@@ -271,7 +274,7 @@ def resolve(request: HttpRequest, alarm_id: int):
     response={200: AlarmOut, **ERRORS},
     openapi_extra=openapi.optional_body(PinIn),
 )
-def cancel(request: HttpRequest, alarm_id: int):
+def cancel(request: AuthenticatedRequest, alarm_id: int):
     """Call the alarm off (the owner only). See docs/alarms.md on the duress PIN."""
     alarm = _alarm_for(request, alarm_id)
     try:
@@ -284,7 +287,7 @@ def cancel(request: HttpRequest, alarm_id: int):
 
 
 @router.post("alarms/{int:alarm_id}/seen", response={200: SeenOut, **ERRORS})
-def seen(request: HttpRequest, alarm_id: int):
+def seen(request: AuthenticatedRequest, alarm_id: int):
     """Record that the responder opened the alarm; the sex worker sees who has."""
     alarm = _alarm_for(request, alarm_id)
     try:
@@ -297,12 +300,12 @@ def seen(request: HttpRequest, alarm_id: int):
 # --- Check-ins -------------------------------------------------------------
 
 
-def _checkin_for(request: HttpRequest, checkin_id: int) -> CheckIn:
+def _checkin_for(request: AuthenticatedRequest, checkin_id: int) -> CheckIn:
     return get_object_or_404(CheckIn, pk=checkin_id, owner=request.auth)
 
 
 @router.post("checkins", response={200: CheckInOut, 201: CheckInOut, **ERRORS})
-def start_checkin(request: HttpRequest, data: CheckInIn):
+def start_checkin(request: AuthenticatedRequest, data: CheckInIn):
     """Start a check-in timer: unless "done" in time (plus grace), an alarm is raised.
 
     With an ``Idempotency-Key`` header, the same key again within 24 hours
@@ -326,12 +329,12 @@ def start_checkin(request: HttpRequest, data: CheckInIn):
 
 
 @router.get("checkins", response={200: CheckInListOut, **ERRORS})
-def list_checkins(request: HttpRequest):
+def list_checkins(request: AuthenticatedRequest):
     return {"checkins": [checkin_out(c) for c in queries.running_checkins(request.auth)]}
 
 
 @router.get("checkins/{int:checkin_id}", response={200: CheckInOut, **ERRORS})
-def checkin_detail(request: HttpRequest, checkin_id: int):
+def checkin_detail(request: AuthenticatedRequest, checkin_id: int):
     """Return her check-in and its state (running, grace, told, safe, …): her screen polls it."""
     return checkin_out(_checkin_for(request, checkin_id))
 
@@ -341,7 +344,7 @@ def checkin_detail(request: HttpRequest, checkin_id: int):
     response={200: CheckInOut, **ERRORS},
     openapi_extra=openapi.optional_body(PinIn),
 )
-def checkin_done(request: HttpRequest, checkin_id: int):
+def checkin_done(request: AuthenticatedRequest, checkin_id: int):
     """Stop the timer: she is safe (or, with her duress PIN, it only looks so).
 
     After her circle was told, this resolves the check-in's alarm and tells
@@ -358,7 +361,7 @@ def checkin_done(request: HttpRequest, checkin_id: int):
 
 
 @router.post("checkins/{int:checkin_id}/extend", response={200: CheckInOut, **ERRORS})
-def extend_checkin(request: HttpRequest, checkin_id: int, data: ExtendIn):
+def extend_checkin(request: AuthenticatedRequest, checkin_id: int, data: ExtendIn):
     """Give the timer more minutes; it may end at most 24 hours from now (else 422)."""
     checkin = _checkin_for(request, checkin_id)
     try:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
 
-from umbrella.accounts.auth import session_or_bearer
+from umbrella.accounts.auth import AuthenticatedRequest, session_or_bearer
 from umbrella.alarms import actions, queries
 from umbrella.alarms.exceptions import AlarmError
 from umbrella.alarms.schemas import (
@@ -28,7 +27,7 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 # (``api_setup.py``): clients generated from the OpenAPI document keep them.
 
 
-def _sex_worker(request: HttpRequest):
+def _sex_worker(request: AuthenticatedRequest):
     if not request.auth.is_sex_worker():
         raise HttpError(403, _("Only a sex worker has a circle."))
     return request.auth
@@ -39,7 +38,7 @@ def _sex_worker(request: HttpRequest):
     response={200: CircleOut, **ERRORS},
     operation_id="umbrella_alarms_api_setup_get_circle",
 )
-def get_circle(request: HttpRequest):
+def get_circle(request: AuthenticatedRequest):
     """Return who is told of the caller's alarms, tier by tier, and her police choice."""
     return _circle_out(queries.circle_with_tiers(_sex_worker(request)))
 
@@ -49,7 +48,7 @@ def get_circle(request: HttpRequest):
     response={200: CircleOut, **ERRORS, 429: ErrorOut},
     operation_id="umbrella_alarms_api_setup_put_circle",
 )
-def put_circle(request: HttpRequest, data: CircleIn):
+def put_circle(request: AuthenticatedRequest, data: CircleIn):
     """Replace the caller's circle. The police tier needs ``police_opt_in`` true.
 
     Each person named is invited: told of her alarms only once he accepts. The
@@ -79,7 +78,7 @@ def put_circle(request: HttpRequest, data: CircleIn):
     response={204: None, **ERRORS},
     operation_id="umbrella_alarms_api_setup_put_duress_pin",
 )
-def put_duress_pin(request: HttpRequest, data: DuressPinIn):
+def put_duress_pin(request: AuthenticatedRequest, data: DuressPinIn):
     """Set the duress PIN (4 to 12 digits). It is stored hashed and never shown again."""
     try:
         actions.set_duress_pin(_sex_worker(request), data.pin, timezone.now())
@@ -93,6 +92,6 @@ def put_duress_pin(request: HttpRequest, data: DuressPinIn):
     response={204: None, **ERRORS},
     operation_id="umbrella_alarms_api_setup_delete_duress_pin",
 )
-def delete_duress_pin(request: HttpRequest):
+def delete_duress_pin(request: AuthenticatedRequest):
     actions.clear_duress_pin(_sex_worker(request))
     return Status(204, None)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
 
-from umbrella.accounts.auth import session_or_bearer
+from umbrella.accounts.auth import AuthenticatedRequest, session_or_bearer
 from umbrella.alarms import actions, queries
 from umbrella.alarms.exceptions import AlarmError
 from umbrella.alarms.models import RoomButton
@@ -32,7 +31,7 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 # (``api_setup.py``): clients generated from the OpenAPI document keep them.
 
 
-def _establishment(request: HttpRequest, organisation_id: int):
+def _establishment(request: AuthenticatedRequest, organisation_id: int):
     found = queries.managed_establishments(request.auth).filter(pk=organisation_id).first()
     if found is None:
         raise HttpError(404, _("Not found."))
@@ -44,7 +43,7 @@ def _establishment(request: HttpRequest, organisation_id: int):
     response={200: ButtonListOut, **ERRORS},
     operation_id="umbrella_alarms_api_setup_list_buttons",
 )
-def list_buttons(request: HttpRequest, organisation_id: int):
+def list_buttons(request: AuthenticatedRequest, organisation_id: int):
     """Return the establishment's room buttons with test figures (tests counted apart)."""
     establishment = _establishment(request, organisation_id)
     return {"buttons": [button_out(b) for b in queries.room_buttons(establishment)]}
@@ -55,7 +54,7 @@ def list_buttons(request: HttpRequest, organisation_id: int):
     response={201: ButtonCreatedOut, **ERRORS},
     operation_id="umbrella_alarms_api_setup_create_button",
 )
-def create_button(request: HttpRequest, organisation_id: int, data: ButtonIn):
+def create_button(request: AuthenticatedRequest, organisation_id: int, data: ButtonIn):
     """Register a room button. The answer holds its device key: shown this once only."""
     establishment = _establishment(request, organisation_id)
     try:
@@ -70,7 +69,7 @@ def create_button(request: HttpRequest, organisation_id: int, data: ButtonIn):
     return Status(201, body)
 
 
-def _button(request: HttpRequest, organisation_id: int, button_id: int) -> RoomButton:
+def _button(request: AuthenticatedRequest, organisation_id: int, button_id: int) -> RoomButton:
     establishment = _establishment(request, organisation_id)
     return get_object_or_404(
         RoomButton, pk=button_id, establishment=establishment, revoked_at__isnull=True
@@ -82,7 +81,9 @@ def _button(request: HttpRequest, organisation_id: int, button_id: int) -> RoomB
     response={200: ButtonOut, **ERRORS},
     operation_id="umbrella_alarms_api_setup_patch_button",
 )
-def patch_button(request: HttpRequest, organisation_id: int, button_id: int, data: ButtonPatchIn):
+def patch_button(
+    request: AuthenticatedRequest, organisation_id: int, button_id: int, data: ButtonPatchIn
+):
     """Switch test mode on or off."""
     button = actions.set_test_mode(_button(request, organisation_id, button_id), data.test_mode)
     return button_out(button)
@@ -93,7 +94,7 @@ def patch_button(request: HttpRequest, organisation_id: int, button_id: int, dat
     response={204: None, **ERRORS},
     operation_id="umbrella_alarms_api_setup_delete_button",
 )
-def delete_button(request: HttpRequest, organisation_id: int, button_id: int):
+def delete_button(request: AuthenticatedRequest, organisation_id: int, button_id: int):
     """Revoke a button: its key stops working at once."""
     actions.revoke_room_button(_button(request, organisation_id, button_id), timezone.now())
     return Status(204, None)
