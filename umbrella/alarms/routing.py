@@ -92,7 +92,7 @@ def _tier_user_ids(tier: Tier, owner_id: int, police_opt_in: bool, now: datetime
 
 def tier_plans(alarm: Alarm, now: datetime) -> list[TierPlan]:
     """Return the alarm's tiers, in order, with the people each would tell at ``now``."""
-    if alarm.device_id is not None:
+    if alarm.device is not None:
         ids = on_duty_member_ids(alarm.device.establishment_id, now, fall_back_to_all=True)
         return [TierPlan(1, DEVICE_REALERT_SECONDS, tuple(ids))]
     circle = Circle.objects.filter(owner_id=alarm.owner_id).first()

@@ -28,7 +28,7 @@ def _authorised_body(user, report: Report, body: Body, organisation_ids: set[int
         if user.role != Role.POLICE_REFERENCE:
             return False
         allowed = {body.organisation_id} if body.organisation_id else set()
-        if body.police_zone_id:
+        if body.police_zone is not None:
             allowed |= _reference_organisation_ids(body.police_zone.code)
         return bool(allowed & organisation_ids)
     return body.organisation_id in organisation_ids

@@ -164,8 +164,8 @@ class PublicLocation:
 
 def public_location(report: Report) -> PublicLocation:
     """Return the report's public location (rounded to about 50 m)."""
-    neighbourhood = report.neighbourhood.name if report.neighbourhood_id else ""
-    municipality = report.municipality.name if report.municipality_id else ""
+    neighbourhood = report.neighbourhood.name if report.neighbourhood else ""
+    municipality = report.municipality.name if report.municipality else ""
     return PublicLocation(report.public_lat, report.public_lon, neighbourhood, municipality)
 
 

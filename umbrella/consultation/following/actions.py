@@ -171,6 +171,8 @@ def _load(token: str, salt: str, max_age: timedelta | None) -> int | None:
 def confirm_email_follow(token: str, *, now: datetime | None = None) -> EmailFollower | None:
     """Confirm the request the link was sent for; ``None`` for a bad or expired link."""
     follower_id = _load(token, CONFIRM_SALT, CONFIRM_WITHIN)
+    if follower_id is None:
+        return None
     follower = EmailFollower.objects.select_for_update().filter(pk=follower_id).first()
     if follower is None:
         return None
@@ -187,10 +189,11 @@ def unsubscribe_email(token: str) -> bool:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return False
-    if not isinstance(data, dict):
+    follower_id = data.get("f") if isinstance(data, dict) else None
+    if follower_id is None:
         return False
     deleted, _detail = EmailFollower.objects.filter(
-        pk=data.get("f"), address_digest__startswith=data.get("d") or "-"
+        pk=follower_id, address_digest__startswith=data.get("d") or "-"
     ).delete()
     return bool(deleted)
 

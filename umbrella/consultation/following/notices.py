@@ -106,8 +106,8 @@ def claim_due_notices(now: datetime, limit: int = 20) -> list[Notice]:
 
 def _notice_mail(notice: Notice) -> tuple[str, str, str, str] | None:
     """Return ``(subject, body, address, language)`` of a notice, or ``None`` without address."""
-    if notice.email_follower_id:
-        follower = notice.email_follower
+    follower = notice.email_follower
+    if follower is not None:
         if follower.address is None or not follower.is_confirmed():
             return None
         address, language = follower.address, follower.language
@@ -115,7 +115,7 @@ def _notice_mail(notice: Notice) -> tuple[str, str, str, str] | None:
             "consultation:recommendation_unsubscribe", args=[unsubscribe_token(follower)]
         )
     else:
-        address = notice.user.email
+        address = notice.user.email if notice.user else ""
         # The language she followed in (the accounts keep no language of their own).
         language = site_language(
             Follower.objects.filter(recommendation=notice.change.recommendation, user=notice.user)

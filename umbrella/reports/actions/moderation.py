@@ -56,8 +56,8 @@ def release_from_moderation(
         report = _held(report, by)
         found = routing.route(
             report.category,
-            nis_code=report.municipality.nis_code if report.municipality_id else None,
-            zone_code=report.police_zone.code if report.police_zone_id else None,
+            nis_code=report.municipality.nis_code if report.municipality else None,
+            zone_code=report.police_zone.code if report.police_zone else None,
             wants_police=report.wants_police,
             wants_victim_support=report.wants_victim_support,
             exclude_police=not route_to_police,

@@ -40,7 +40,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def _reference_address(report: Report, body: Body) -> str:
-    if not (report.confidential and body.kind == BodyKind.POLICE_ZONE and body.police_zone_id):
+    if not (report.confidential and body.kind == BodyKind.POLICE_ZONE and body.police_zone):
         return ""
     from umbrella.directory.queries import reference_for_zone
 

@@ -145,7 +145,7 @@ def post_update(
         if to_status:
             _apply_status(report, to_status, now)
             if to_status == S.CLOSED:
-                report.close_reason = close_reason
+                report.close_reason = close_reason or ""  # checked above: one of CloseReason
             if to_status == S.REFERRED:
                 report.referred_to = referred_to
                 report.body = referred_to

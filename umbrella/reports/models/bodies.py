@@ -240,7 +240,7 @@ class RoutingRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = self.body.name if self.body_id else self.get_target_display()
+        target = self.body.name if self.body else self.get_target_display()
         return f"{self.category} → {target}"
 
 
