@@ -6,6 +6,7 @@ suppressed), the drawing from ``charts``, ``maps`` and ``report``.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,9 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from umbrella.observatory import maps, queries
@@ -51,6 +54,46 @@ class Group:
     figures: list[Figure]
 
 
+_figures_cache: dict[tuple, str] = {}
+_figures_lock = threading.Lock()
+
+
+def figures_html(period: str, by: str) -> SafeString:
+    """Return the page's figures (contents, groups, charts, maps, tables) for a selection.
+
+    Rendered once per language, selection and roll-up generation, then kept: the
+    figures change only when the worker refreshes the roll-up (or a month ends),
+    and drawing some twenty charts and fifteen maps is most of the page's time.
+    """
+    key = (get_language(), period, by, queries.generation(), timezone.localdate())
+    html = _figures_cache.get(key)
+    if html is None:
+        all_datasets = queries.datasets()
+        groups = []
+        for group_key, title in GROUPS:
+            members = [d for d in all_datasets if d.group == group_key]
+            if members:
+                figures = [figure_for(d, period=period, by=by) for d in members]
+                groups.append(Group(group_key, str(title), figures))
+        has_map = any(figure.map for group in groups for figure in group.figures)
+        # The maps draw the municipalities from one set of outlines on the page.
+        outlines = maps.outlines_svg() if has_map else ""
+        html = render_to_string(
+            "observatory/_figures.html", {"groups": groups, "outlines": outlines}
+        )
+        with _figures_lock:
+            if len(_figures_cache) >= 256:
+                _figures_cache.clear()
+            _figures_cache[key] = html
+    return mark_safe(html)  # noqa: S308 -- rendered by the template engine, escaped there
+
+
+def forget_figures() -> None:
+    """Drop the rendered figures (tests; a new roll-up generation does it otherwise)."""
+    with _figures_lock:
+        _figures_cache.clear()
+
+
 @require_GET
 def index(request):
     """The public figures, grouped, each with chart, table, reading and method note."""
@@ -65,23 +108,7 @@ def index(request):
             status = 400
     if not form.is_bound or not form.is_valid():
         form = SelectionForm(initial={"period": period, "by": by}) if status == 200 else form
-    all_datasets = queries.datasets()
-    groups = []
-    for key, title in GROUPS:
-        members = [d for d in all_datasets if d.group == key]
-        if members:
-            groups.append(
-                Group(key, str(title), [figure_for(d, period=period, by=by) for d in members])
-            )
-    has_map = any(figure.map for group in groups for figure in group.figures)
-    context = {
-        "form": form,
-        "groups": groups,
-        "period": period,
-        "by": by,
-        # The maps draw the municipalities from one set of outlines on the page.
-        "outlines": maps.outlines_svg() if has_map else "",
-    }
+    context = {"form": form, "figures": figures_html(period, by)}
     return render(request, "observatory/index.html", context, status=status)
 
 

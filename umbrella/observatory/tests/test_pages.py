@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from umbrella.areas.models import Municipality
-from umbrella.observatory import actions, queries
+from umbrella.observatory import actions, queries, views
 from umbrella.observatory.tests.factories import (
     BRUSSELS_CITY,
     SAINT_JOSSE,
@@ -26,6 +26,14 @@ pytestmark = pytest.mark.django_db
 def _february_2027():
     with time_machine.travel(at(2027, 2, 15), tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_figures():
+    """No page rendered for another test's rows (the rendered figures are kept per generation)."""
+    views.forget_figures()
+    yield
+    views.forget_figures()
 
 
 @pytest.fixture
@@ -112,3 +120,13 @@ def test_the_page_is_public_and_linked_from_the_footer(client, figures):
 def _section(page: str, slug: str) -> str:
     start = page.index(f'<section class="figure" id="{slug}"')
     return page[start : page.index("</section>", start)]
+
+
+def test_a_refresh_of_the_roll_up_shows_on_the_page_at_once(client, figures, worker):
+    march = '<th scope="row">March 2027</th><td>%s</td>'
+    page = "/en/observatory/?period=month&by=region"
+    with time_machine.travel(at(2027, 4, 2), tick=False):
+        assert march % 0 in _section(client.get(page).content.decode(), "alarms-test")
+        alarms(worker, 12, at(2027, 3, 10), nis=BRUSSELS_CITY, is_test=True)
+        actions.refresh(at(2027, 4, 2))
+        assert march % 12 in _section(client.get(page).content.decode(), "alarms-test")
