@@ -1,0 +1,134 @@
+"""The observatory page with 1 million synthetic alarms and reports: p99 of the page.
+
+Seeds a throw-away SQLite database exactly as ``bench/observatory.py`` does
+(the same ``SEED``: the Brussels geography and ``--rows`` rows over two years,
+then a full refresh of the roll-up), starts ``uvicorn umbrella.asgi:application``
+(two workers), warms it up (each worker computes each dataset's protected cube
+once per roll-up generation and projects the municipalities' outlines once),
+then ``--connections`` keep-alive connections ask the page for ``--seconds``
+with every selection: nl, fr and en × month, quarter, year × region-wide,
+police zone, municipality (by municipality the page holds fifteen maps).
+Goal: p99 ≤ 50 ms.
+
+  python bench/observatory_page.py [--rows 1000000] [--seconds 15] [--connections 8]
+
+The load generator runs on the same machine and takes its share of the cores;
+the load average is printed with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from observatory import GOAL_P99_MS, PY, ROOT, SEED  # noqa: E402
+from places import figures, run, start_server  # noqa: E402
+
+LANGUAGES = ("nl", "fr", "en")
+PERIODS = ("month", "quarter", "year")
+LEVELS = ("region", "police_zone", "municipality")
+
+
+def page(rng: random.Random) -> tuple[str, str]:
+    """Return (kind of answer, path) for one random request: the kind is the level."""
+    by = rng.choice(LEVELS)
+    return by, f"/{rng.choice(LANGUAGES)}/observatory/?period={rng.choice(PERIODS)}&by={by}"
+
+
+async def connection(port, until, seed, latencies, sizes):
+    rng = random.Random(seed)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    while time.perf_counter() < until:
+        kind, path = page(rng)
+        started = time.perf_counter()
+        writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: identity\r\n\r\n".encode()
+        )
+        status = await reader.readline()
+        length = 0
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        body = await reader.readexactly(length)
+        elapsed = time.perf_counter() - started
+        latencies[kind].append(elapsed)
+        latencies["all"].append(elapsed)
+        sizes[kind] = max(sizes[kind], len(body))
+        if not status.startswith(b"HTTP/1.1 200"):
+            raise SystemExit(f"unexpected answer to {path}: {status!r} {body[:300]!r}")
+    writer.close()
+
+
+async def load(port, seconds, connections):
+    latencies: dict[str, list[float]] = defaultdict(list)
+    sizes: dict[str, int] = defaultdict(int)
+    started = time.perf_counter()
+    until = started + seconds
+    await asyncio.gather(
+        *(connection(port, until, i, latencies, sizes) for i in range(connections))
+    )
+    return latencies, sizes, time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--warmup", type=float, default=20.0)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="umbrella-bench-"))
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="umbrella.settings", DEBUG="0",
+               SECRET_KEY="bench-" + "x" * 50, ALLOWED_HOSTS="127.0.0.1",
+               LOG_LEVEL="WARNING", UMBRELLA_VAR_DIR=str(tmp))  # fmt: skip
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
+    try:
+        run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env)
+        # Seeding a million rows takes longer than places.run allows: no capture, no limit.
+        subprocess.run([PY, "-c", SEED, str(args.rows)], env=env, cwd=ROOT, check=True)  # noqa: S603
+        proc, port = start_server(env, args.workers)
+        try:
+            asyncio.run(load(port, args.warmup, args.connections))
+            latencies, sizes, elapsed = asyncio.run(load(port, args.seconds, args.connections))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    load_average = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"uvicorn --workers {args.workers}, {args.connections} connections, {args.seconds:.0f} s, "
+        f"{os.cpu_count()} CPUs shared with the load generator; load average {load_average}"
+    )
+    worst = 0.0
+    for kind in sorted(latencies):
+        rate, p50, p99 = figures(latencies[kind], elapsed)
+        worst = max(worst, p99)
+        size = f", up to {sizes[kind] / 1024:.0f} KB" if kind in sizes else ""
+        print(
+            f"{kind:>12}: {len(latencies[kind]):,} pages ({rate:.0f}/s), p50 {p50:.1f} ms, "
+            f"p99 {p99:.1f} ms{size}"
+        )
+    if worst > GOAL_P99_MS:
+        print(f"above the goal of p99 ≤ {GOAL_P99_MS} ms", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
