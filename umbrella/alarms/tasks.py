@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils import timezone
-
 from umbrella.alarms import actions, queries
 from umbrella.core import wakeup
 from umbrella.core.worker import periodic_task
@@ -37,10 +35,13 @@ def process_deadlines(now: datetime) -> bool:
     wakes it, core/wakeup.py), never longer than ``wakeup.FALLBACK_SECONDS``:
     a step fires within milliseconds of its due time, and the database, not
     the wake-up, says what is due.
+
+    The batch takes the steps due at ``now``, the instant the lane passed in:
+    a busy lane is called again at once, with a new ``now``.
     """
     did = False
     for _ in range(DEADLINES_PER_TICK):
-        if not actions.process_due_deadline(timezone.now()):
+        if not actions.process_due_deadline(now):
             break
         did = True
     return did
