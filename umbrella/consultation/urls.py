@@ -18,6 +18,7 @@ urlpatterns = (
     + rules.urlpatterns
 )
 
-# Every page answers a refusal (403) or a missing page (404) with a translated sentence.
+# Every page answers a bad request (400), a refusal (403) or a missing page (404) with
+# its own translated sentence (refusals.py).
 for _pattern in urlpatterns:
     _pattern.callback = explained(_pattern.callback)
