@@ -1,11 +1,12 @@
 """Trigger → event on every tier-1 responder stream: p50/p99 with 1, 100 and 2,000 streams.
 
 Starts real web processes on loopback (``python -m umbrella.core.webserver``,
-the uvicorn ``manage.py serve`` runs) and measures from just before ``POST /api/v1/alarms`` (a worker's token, engineer
-A's real alarm path) to the moment each tier-1 responder's SSE stream has
-parsed the event. Alarms are posted at a fixed rate (20/s) by workers whose
-tier-1 circle is ``--circle`` responders drawn from the responders holding
-streams, so every alarm is fanned out to several of the open streams.
+the uvicorn ``manage.py serve`` runs) and measures from just before
+``POST /api/v1/alarms`` (a worker's token, engineer A's real alarm path) to
+the moment each tier-1 responder's SSE stream has parsed the event. Alarms
+are posted at a fixed rate (20/s) by workers whose tier-1 circle is
+``--circle`` responders drawn from the responders holding streams, so every
+alarm is fanned out to several of the open streams.
 
   python bench/alarm_latency.py                  # SQLite (temp file), one web process
   python bench/alarm_latency.py --postgres-redis # PostgreSQL + Redis, two web processes:
