@@ -387,10 +387,11 @@ def _svg(chart: Chart) -> str:
                 f'fill="{MUTED}">{escape(text)}</text>'
             )
         many = len(chart.bars) > 8
+        labelled = labelled_columns(chart)
         for i, bar in enumerate(chart.bars):
             parts.append(_mark(bar, hatch))
             centre = bar.x + bar.width / 2
-            if not many or i % max(1, len(chart.bars) // 6) == 0 or i == len(chart.bars) - 1:
+            if i in labelled:
                 parts.append(
                     f'<text x="{_n(centre)}" y="{_n(py + ph + 16)}" text-anchor="middle" '
                     f'fill="{INK}">{escape(bar.label)}</text>'
@@ -410,6 +411,18 @@ def _svg(chart: Chart) -> str:
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def labelled_columns(chart: Chart) -> set[int]:
+    """Return the columns whose period is written under the axis: the last, then every
+    n-th back, n large enough that the labels (about 7 units a character) never touch."""
+    if not chart.bars:
+        return set()
+    slot = chart.plot[2] / len(chart.bars)
+    widest = max(len(bar.label) for bar in chart.bars) * 7 + 10
+    every = max(1, math.ceil(widest / slot))
+    last = len(chart.bars) - 1
+    return {i for i in range(len(chart.bars)) if (last - i) % every == 0}
 
 
 def _mark(bar: Bar, hatch: str) -> str:

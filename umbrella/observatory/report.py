@@ -118,6 +118,7 @@ def chart_drawing(chart: charts.Chart) -> Drawing:
                     textAnchor="end",
                 )
             )
+    labelled = charts.labelled_columns(chart) if chart.kind == "columns" else set()
     for i, bar in enumerate(chart.bars):
         x, y, w, h = bar.x * scale, flip(bar.y, bar.height), bar.width * scale, bar.height * scale
         if bar.suppressed:
@@ -165,8 +166,7 @@ def chart_drawing(chart: charts.Chart) -> Drawing:
                 )
             )
         else:
-            every = max(1, len(chart.bars) // 6) if len(chart.bars) > 8 else 1
-            if i % every == 0 or i == len(chart.bars) - 1:
+            if i in labelled:
                 drawing.add(
                     String(
                         x + w / 2,

@@ -213,3 +213,15 @@ def test_the_map_shades_each_municipality_and_hatches_the_suppressed_ones():
     # Simplified outlines keep the page light; a map without them is a few kilobytes.
     assert len(maps.outlines_svg()) < 40_000
     assert len(drawn.svg()) < 5_000
+
+
+def test_period_labels_under_a_long_series_never_touch_and_the_latest_is_written():
+    cells = [Cell(f"2026-{m:02d}", REGION, 12, False) for m in range(1, 13)]
+    chart = charts.column_chart(Dataset(), cells, uid="l", area_name=REGION.name)
+    labelled = sorted(charts.labelled_columns(chart))
+    assert labelled[-1] == 11  # December 2026, the latest
+    slot = chart.plot[2] / 12
+    gap = (labelled[1] - labelled[0]) * slot
+    assert gap >= len("September 2026") * 7
+    texts = [t.text for t in parse(chart.svg()).iter(f"{SVG}text")]
+    assert "December 2026" in texts and "November 2026" not in texts
