@@ -49,7 +49,7 @@ def save_entry(
     instance.save()
     entries = []
     masked = isinstance(instance, Location) and (
-        instance.confidential or (before is not None and before.confidential)
+        instance.confidential or (isinstance(before, Location) and before.confidential)
     )
     for field in _logged_fields(instance):
         old = _value(before, field) if before is not None else ""

@@ -36,7 +36,7 @@ KINDS = (TOILET, SERVICE)
 
 # Every feature carries every key, so a client reads both kinds alike; what
 # does not apply to a kind is null (or empty).
-SERVICE_ONLY = {
+SERVICE_ONLY: dict[str, object] = {
     "organization": None,
     "category": None,
     "category_label": None,
@@ -74,7 +74,8 @@ def fold(text: str) -> str:
 
 
 def tri(value: str) -> bool | None:
-    return {TriState.YES: True, TriState.NO: False}.get(value)
+    answers: dict[str, bool] = {TriState.YES: True, TriState.NO: False}
+    return answers.get(value)
 
 
 @dataclass(slots=True, eq=False)

@@ -114,9 +114,9 @@ def parse_search(params) -> Search:
         ("no_appointment", "no_appointment"),
         ("accessible", "accessible"),
     ):
-        value = _flag(name, params.get(name), errors)
-        if value is not None:
-            search.filters[key] = value
+        flag = _flag(name, params.get(name), errors)
+        if flag is not None:
+            search.filters[key] = flag
     text = (params.get("q") or "").strip()
     if len(text) > MAX_TEXT:
         errors["q"] = _("The search text is too long (at most %(max)s characters).") % {

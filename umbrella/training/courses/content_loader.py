@@ -128,7 +128,7 @@ def parse_course(directory: Path) -> dict[str, Any]:
         raise ContentError(f"{display}: missing")
     data = _read(course_path, display)
     c = _Checker(display)
-    course = {
+    course: dict[str, Any] = {
         "slug": c.slug(data),
         "version": c.integer(data, "version", low=1, high=10_000),
         "passing_score": c.integer(data, "passing_score", low=1, high=100),
@@ -168,7 +168,7 @@ def _parse_module(path: Path, display: str, question_slugs: dict[str, str]) -> d
         )
     data = _read(path, display)
     c = _Checker(display)
-    module = {
+    module: dict[str, Any] = {
         "position": int(match.group(1)),
         "slug": c.slug(data),
         "estimated_minutes": c.integer(data, "estimated_minutes", low=1, high=600),

@@ -32,6 +32,7 @@ class QuizForm(forms.Form):
                 "number": number,
                 "text": question.translated("text", language),
             }
+            field: forms.ChoiceField
             if question.kind == QuestionKind.MULTIPLE:
                 field = forms.MultipleChoiceField(
                     label=label,

@@ -65,7 +65,7 @@ def normalise_code(code: str) -> str:
     """Return the stored form of a certificate code typed or scanned by a person."""
     cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     # Crockford base32 reads I and L as 1, O as 0.
-    return cleaned.translate(str.maketrans({"I": "1", "L": "1", "O": "0"}))[:32]
+    return cleaned.translate(str.maketrans("ILO", "110"))[:32]
 
 
 def current_certificate(user, course: Course, at: datetime) -> Certificate | None:
@@ -173,7 +173,7 @@ def course_progress(user, course: Course, at: datetime) -> CourseProgress:
     modules = list(course_modules(course))
     certificate = current_certificate(user, course, at) if user.is_authenticated else None
     refresher_due = certificate is not None and certificate.is_refresher_due_at(at)
-    since = certificate.refresher_due_at if refresher_due else None
+    since = certificate.refresher_due_at if certificate is not None and refresher_due else None
     passed = passed_module_ids(user, course, since)
     stats: dict[int, tuple[int, int | None]] = {}
     if user.is_authenticated:
