@@ -7,6 +7,7 @@ alarm: her circle hears that she says she is safe (``alarms.safe_by_owner``).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,9 @@ from umbrella.alarms.models import (
     IdempotencyKey,
     Source,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MIN_MINUTES = 1
 MAX_MINUTES = 24 * 60
@@ -49,6 +53,7 @@ def _check_minutes(minutes: int) -> None:
 def _too_far_ahead(base: datetime, now: datetime) -> InvalidInput:
     """Return the refusal of an extension past 24 hours, saying how much is left."""
     left = int((now + timedelta(minutes=MAX_MINUTES) - base).total_seconds() // 60)
+    message: StrOrPromise
     if left < MIN_MINUTES:
         message = _(
             "This check-in already ends 24 hours from now: it cannot be extended any further."

@@ -75,7 +75,11 @@ def _organisation(spec: TierSpec, position: int) -> Organisation:
         else OrganisationKind.SUPPORT_ORGANISATION
     )
     kinds = [wanted, OrganisationKind.ESTABLISHMENT] if spec.kind != TierKind.POLICE else [wanted]
-    organisation = Organisation.objects.filter(pk=spec.organisation_id, kind__in=kinds).first()
+    organisation = (
+        Organisation.objects.filter(pk=spec.organisation_id, kind__in=kinds).first()
+        if spec.organisation_id is not None
+        else None
+    )
     if organisation is None:
         raise AlarmError(
             _("Tier %(position)s: choose an organisation that can take alarms.")
