@@ -116,9 +116,10 @@ class Pump:
         self.outcomes: queue.SimpleQueue = queue.SimpleQueue()
         self.pool: ThreadPoolExecutor | None = None
 
-    def start(self) -> None:
+    def start(self) -> ThreadPoolExecutor:
         if self.pool is None:
             self.pool = ThreadPoolExecutor(SEND_THREADS, thread_name_prefix="notify-send")
+        return self.pool
 
     def free(self) -> int:
         return SEND_THREADS - self.in_flight
@@ -157,20 +158,26 @@ class Pump:
 _pump = Pump()
 
 
+def _compose_in_each_language() -> None:
+    for code, _name in settings.LANGUAGES:
+        message_text(EventType.ESCALATED, code)
+
+
 @at_start
 def prepare_senders() -> None:
     """Create the provider's and the push services' HTTP clients and the senders now,
-    and compose one message in each language.
+    and compose one message in each language on a sender.
 
     Done on first use, they cost the first alarm after a start ~90 ms (a TLS
     context, a connection pool, the provider's set-up), and the first message
-    in each language 70–150 ms more (its catalogue, the URL resolver).
+    in each language 70–150 ms more (its catalogue, the URL resolver). The
+    messages are composed beside the lanes, not before them: a restarted
+    worker takes over a dead one's deadlines first (up to 1 s of composing
+    on a loaded machine).
     """
     get_provider()
     outbound.client()
-    _pump.start()
-    for code, _name in settings.LANGUAGES:
-        message_text(EventType.ESCALATED, code)
+    _pump.start().submit(_compose_in_each_language)
 
 
 def seconds_to_next_delivery(now: datetime) -> float | None:
