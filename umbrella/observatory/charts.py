@@ -151,6 +151,8 @@ def _axis_max(values: Sequence[float], unit: str) -> float:
 def _ticks(axis_max: float, unit: str) -> list[tuple[float, str]]:
     decimals = 0 if unit == "share" or axis_max >= 4 else 1
     steps = [0, 0.5, 1]
+    if unit == "count" and (axis_max / 2) % 1:
+        steps = [0, 1]  # no half of a count: 0 and 25, not a "12" standing at 12.5
     if unit == "share":
         return [(s, format_value(s * axis_max, unit)) for s in steps]
     return [(s, format_number(s * axis_max, decimals)) for s in steps]
@@ -209,7 +211,8 @@ def column_chart(dataset, cells: Sequence, *, uid: str, area_name: str) -> Chart
     values = [c.value for c in rows if not c.suppressed and c.value is not None]
     axis_max = _axis_max(values, unit)
     left, plot_h = 64, 180
-    plot_w = WIDTH - left - 8
+    # Room on the right for half of the latest period's label, centred under its column.
+    plot_w = WIDTH - left - 44
     slot = plot_w / max(len(rows), 1)
     bars = []
     for i, cell in enumerate(rows):
