@@ -54,7 +54,6 @@ class LoggedAdmin(admin.ModelAdmin):
     # The path from this model to the organisation whose members may edit it;
     # None: only platform administrators.
     organisation_path: str | None = None
-    list_filter: tuple = ()
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
