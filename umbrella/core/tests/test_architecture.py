@@ -102,3 +102,11 @@ def test_no_module_is_over_500_lines():
         and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     )
     assert long == []
+
+
+def test_the_alarm_walk_names_at_most_ten_files_and_each_exists():
+    text = DOC.read_text(encoding="utf-8")
+    walk = text.split("## Follow an alarm", 1)[1].split("\n## ", 1)[0]
+    files = set(re.findall(r"`([a-z_/]+\.(?:py|js))`", walk))
+    assert 5 <= len(files) <= 10, sorted(files)
+    assert [f for f in sorted(files) if not (PACKAGE / f).is_file()] == []
