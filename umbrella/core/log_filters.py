@@ -64,8 +64,9 @@ class PathMask(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self._masked(record.msg)
-        if isinstance(getattr(record, "path", None), str):  # the access log's field
-            record.path = self.mask(record.path)
+        path = getattr(record, "path", None)
+        if isinstance(path, str):  # the access log's field (an extra: in the record's __dict__)
+            vars(record)["path"] = self.mask(path)
         if isinstance(record.args, dict):
             record.args = {key: self._masked(value) for key, value in record.args.items()}
         elif record.args:
@@ -169,7 +170,7 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, and any ``extra`` fields."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, object] = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}",
             "level": record.levelname,
             "logger": record.name,

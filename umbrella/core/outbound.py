@@ -98,7 +98,7 @@ def is_public(address: str) -> bool:
 def resolve(host: str, port: int) -> list[str]:
     """Return the addresses ``host`` resolves to (the seam tests replace)."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def public_address(host: str, port: int) -> str:

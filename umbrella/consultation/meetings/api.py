@@ -96,7 +96,7 @@ def _agenda(meeting: Meeting) -> list[dict]:
 
 def _minutes(user, meeting: Meeting) -> dict | None:
     minutes = Minutes.objects.filter(meeting=meeting).first()
-    if not queries.can_see_minutes(user, minutes):
+    if minutes is None or not queries.can_see_minutes(user, minutes):
         return None
     return {
         "status": minutes.status,

@@ -101,6 +101,9 @@ class AgendaItem(models.Model):
     title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    # Set on the items queries.agenda() returns (no columns).
+    sub_items: list[AgendaItem]
+    docs: list[AgendaDocument]
 
     class Meta:
         verbose_name = _("agenda item")

@@ -211,8 +211,8 @@ def _manage_forms(meeting: Meeting, data=None, files=None, which: str | None = N
     }
 
 
-def _run_manage_action(request, meeting: Meeting, which: str, form) -> str | None:
-    """Call the action of the submitted form; return the success message or None."""
+def _run_manage_action(request, meeting: Meeting, which: str, form) -> str:
+    """Call the action of the submitted form; return the success message."""
     data = form.cleaned_data
     user = request.user
     if which == "agenda":
@@ -256,7 +256,7 @@ def _run_manage_action(request, meeting: Meeting, which: str, form) -> str | Non
         )
         return _("The minutes are approved.")
     if which == "decision":
-        item = (
+        decided_on = (
             get_object_or_404(AgendaItem, pk=data["agenda_item"], meeting=meeting)
             if data.get("agenda_item")
             else None
@@ -267,7 +267,7 @@ def _run_manage_action(request, meeting: Meeting, which: str, form) -> str | Non
             text_nl=data["text_nl"],
             text_fr=data["text_fr"],
             text_en=data["text_en"],
-            agenda_item=item,
+            agenda_item=decided_on,
             moves=form.moves(),
         )
         return _("The decision was recorded.")
@@ -307,7 +307,7 @@ def meeting_manage(request, pk: int):
     manage_forms = _manage_forms(meeting, request.POST, request.FILES, which)
     if request.method == "POST":
         form = manage_forms.get(which)
-        if form is None:
+        if which is None or form is None:
             raise BadRequest(_("This form does not exist; reload the page and try again."))
         if form.is_valid():
             try:
@@ -344,10 +344,11 @@ def document(request, pk: int):
     except FileNotFoundError as missing:
         # The row outlived its file (a restore without the media folder).
         raise Http404 from missing
+    stored = doc.file.name or ""
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=f"document-{doc.pk}{doc.file.name[doc.file.name.rfind('.') :]}",
+        filename=f"document-{doc.pk}{stored[stored.rfind('.') :]}",
         content_type=doc.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

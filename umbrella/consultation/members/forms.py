@@ -17,7 +17,10 @@ class MemberForm(forms.Form):
         queryset=Body.objects.all(),
         empty_label=None,
     )
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    # Its queryset is set in __init__, where Organisation is imported.
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None
+    )
     representative = forms.CharField(label=_("Representative's user name"), max_length=150)
     category = forms.ChoiceField(label=_("Member category"))
     position = forms.ChoiceField(label=_("Position"))

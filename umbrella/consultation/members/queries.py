@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -22,6 +23,9 @@ from umbrella.consultation.members.models import (
     MemberCategory,
     Position,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PLATFORM_SLUG = "regional-platform"
 
@@ -96,7 +100,7 @@ def regional_platform() -> Body | None:
 @dataclass
 class CategorySeats:
     category: str
-    label: str
+    label: StrOrPromise
     members: list[Member]
 
     @property

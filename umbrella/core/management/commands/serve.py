@@ -125,11 +125,11 @@ class ForkedWorker:
 
     def wait(self, timeout: float) -> int:
         give_up = time.monotonic() + timeout
-        while self.poll() is None:
+        while (code := self.poll()) is None:
             if time.monotonic() > give_up:
                 raise subprocess.TimeoutExpired(f"worker {self.pid}", timeout)
             time.sleep(0.05)
-        return self.returncode
+        return code
 
     def terminate(self) -> None:
         os.kill(self.pid, signal.SIGTERM)
