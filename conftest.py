@@ -40,3 +40,18 @@ def geography(transactional_db):
     from umbrella.areas.tests.conftest import reload_geography
 
     reload_geography()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """Each test starts in the default language, whatever the one before it activated.
+
+    A request through the test client (LocaleMiddleware) or a test's own
+    ``translation.activate`` leaves that language active in the thread; the
+    next test's translated text (a model's ``__str__``, a message) then came
+    out in French or Dutch, and which tests failed depended on their order.
+    """
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
