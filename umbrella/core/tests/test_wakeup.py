@@ -7,7 +7,6 @@ when ``REDIS_URL`` is set, a datagram to the worker's Unix socket otherwise.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -21,7 +20,8 @@ from umbrella.core import wakeup
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PATIENCE = 30.0
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/6")
+# Pub/sub ignores the database number: the channel is named after the database.
+REDIS_TEST_URL = "redis://127.0.0.1:6379/6"
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def _transports() -> list:
         pytest.param(
             "redis",
             id="redis",
-            marks=pytest.mark.skipif(not _redis_answers(), reason="no Redis at REDIS_TEST_URL"),
+            marks=pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0.0.1:6379"),
         )
     )
     kinds.append(
