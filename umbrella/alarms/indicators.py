@@ -18,6 +18,13 @@ from umbrella.consultation.registry import Figure, Unit, indicator
 _lazy = lazy(gettext, str)
 WINDOW = timedelta(days=90)
 WITHIN = timedelta(seconds=60)
+# The observatory's smallest published count (k, docs/observatory.md): the share
+# is shown only when the fast and the slow alarms are each 0 or at least this.
+SMALLEST_COUNT = 10
+
+
+def _publishable(count: int) -> bool:
+    return count == 0 or count >= SMALLEST_COUNT
 
 
 @indicator("alarms.acknowledged_within_60s", _lazy(texts.ACK_LABEL))
@@ -27,7 +34,8 @@ def acknowledged_within_60s(now) -> Figure:
     Counted: alarms that are not tests, raised in the 90 days before ``now``.
     Left out: alarms cancelled before anyone acknowledged them (nobody had to
     answer) and alarms raised less than 60 seconds ago that nobody has
-    acknowledged yet (not decided).
+    acknowledged yet (not decided). Not published (``value`` None) when the
+    fast or the slow alarms number 1 to 9: "2 of 3" would point at a person.
     """
     from umbrella.alarms.models import Alarm, Status
 
@@ -55,6 +63,13 @@ def acknowledged_within_60s(now) -> Figure:
         .filter(acknowledged_at__lte=F("raised_at") + WITHIN)
         .count()
     )
+    if not (_publishable(fast) and _publishable(total - fast)):
+        return Figure(
+            value=None,
+            unit=Unit.PERCENT,
+            as_of=now,
+            note=gettext(texts.ACK_SUPPRESSED_NOTE),
+        )
     return Figure(
         value=round(100 * fast / total, 1),
         unit=Unit.PERCENT,

@@ -23,3 +23,7 @@ ACK_NOTE = gettext_noop(
     "60 seconds (test alarms and alarms cancelled before anyone answered are left out)."
 )
 ACK_NONE_NOTE = gettext_noop("No real alarm was raised in the last 90 days.")
+ACK_SUPPRESSED_NOTE = gettext_noop(
+    "Not published: too few real alarms in the last 90 days. Each count behind a share must be "
+    "0 or at least 10, so that no figure points at a person."
+)

@@ -75,17 +75,39 @@ def _alarm(raised_ago: timedelta, ack_after: timedelta | None, **fields) -> Alar
 
 def test_share_of_alarms_acknowledged_within_60_seconds_over_90_days():
     day = timedelta(days=1)
-    _alarm(day, timedelta(seconds=30))  # fast
-    _alarm(2 * day, timedelta(seconds=60))  # fast: exactly 60 s
-    _alarm(3 * day, timedelta(seconds=61))  # slow
-    _alarm(timedelta(minutes=10), None)  # nobody yet after 10 minutes: slow
+    for _ in range(5):
+        _alarm(day, timedelta(seconds=30))  # fast
+        _alarm(2 * day, timedelta(seconds=60))  # fast: exactly 60 s
+        _alarm(3 * day, timedelta(seconds=61))  # slow
+        _alarm(timedelta(minutes=10), None)  # nobody yet after 10 minutes: slow
     _alarm(day, timedelta(seconds=5), is_test=True)  # a test: left out
     _alarm(day, None, status=Status.CANCELLED)  # cancelled before an answer: left out
     _alarm(100 * day, timedelta(seconds=5))  # older than 90 days: left out
     _alarm(timedelta(seconds=20), None)  # raised 20 s ago: not decided yet
     figure = compute(ACK, NOW).figure
-    assert (figure.value, figure.denominator, figure.unit) == (50.0, 4, "percent")
-    assert "2 of 4" in figure.note
+    assert (figure.value, figure.denominator, figure.unit) == (50.0, 20, "percent")
+    assert "10 of 20" in figure.note
+
+
+@pytest.mark.parametrize(("fast", "slow"), [(2, 2), (9, 20), (20, 9), (1, 0), (0, 3)])
+def test_a_share_with_fewer_than_ten_on_either_side_is_not_published(fast, slow):
+    day = timedelta(days=1)
+    for _ in range(fast):
+        _alarm(day, timedelta(seconds=30))
+    for _ in range(slow):
+        _alarm(day, timedelta(seconds=90))
+    figure = compute(ACK, NOW).figure
+    assert figure.value is None and figure.denominator is None
+    # Neither count is given: the note says why nothing is shown.
+    assert figure.note.startswith("Not published: too few real alarms")
+    assert " of " not in figure.note
+
+
+def test_all_fast_is_published_from_ten_alarms_on():
+    for _ in range(10):
+        _alarm(timedelta(days=1), timedelta(seconds=30))
+    figure = compute(ACK, NOW).figure
+    assert (figure.value, figure.denominator) == (100.0, 10)
 
 
 def test_no_alarm_gives_no_figure_rather_than_zero():
