@@ -32,13 +32,12 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from places import figures, run, start_server  # noqa: E402
+from places import figures, run, sqlite_env, start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -219,13 +218,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--warmup", type=float, default=20.0)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="umbrella-bench-"))
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="umbrella.settings", DEBUG="0",
-               SECRET_KEY="bench-" + "x" * 50, ALLOWED_HOSTS="127.0.0.1",
-               LOG_LEVEL="WARNING", UMBRELLA_VAR_DIR=str(tmp))  # fmt: skip
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    env["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
+    env = sqlite_env()
     try:
         run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env)
         # Seeding a million rows takes longer than places.run allows: no capture, no limit.
@@ -247,7 +240,7 @@ def main() -> int:
             proc.terminate()
             proc.wait(timeout=30)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(env["UMBRELLA_VAR_DIR"], ignore_errors=True)
     load_average = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
         f"uvicorn --workers {args.workers}, {args.connections} connections, {args.seconds:.0f} s, "

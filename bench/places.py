@@ -127,6 +127,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def sqlite_env() -> dict:
+    """Production settings on a throw-away SQLite file and var directory of its own."""
+    tmp = Path(tempfile.mkdtemp(prefix="umbrella-bench-"))
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="umbrella.settings", DEBUG="0",
+               SECRET_KEY="bench-" + "x" * 50, ALLOWED_HOSTS="127.0.0.1",
+               LOG_LEVEL="WARNING", UMBRELLA_VAR_DIR=str(tmp))  # fmt: skip
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
+    return env
+
+
 def run(cmd: list[str], env: dict) -> str:
     result = subprocess.run(  # noqa: S603 - fixed argv
         cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600
@@ -225,13 +237,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=6.0)
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="umbrella-bench-"))
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="umbrella.settings", DEBUG="0",
-               SECRET_KEY="bench-" + "x" * 50, ALLOWED_HOSTS="127.0.0.1",
-               LOG_LEVEL="WARNING", UMBRELLA_VAR_DIR=str(tmp))  # fmt: skip
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    env["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
+    env = sqlite_env()
     run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env)
     seeded = int(run([PY, "-c", SEED, str(args.places)], env).strip())
     proc, port = start_server(env, args.workers)
@@ -243,7 +249,7 @@ def main() -> int:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(env["UMBRELLA_VAR_DIR"], ignore_errors=True)
     rate, p50, p99 = figures(latencies, elapsed)
     print(
         f"places: {seeded:,} seeded (SQLite), uvicorn --workers {args.workers}, "
