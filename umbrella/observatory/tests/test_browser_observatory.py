@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from umbrella.browser import assert_no_axe_violations
-from umbrella.observatory import actions, queries, views
+from umbrella.observatory import actions, queries
 from umbrella.observatory.tests.factories import (
     BRUSSELS_CITY,
     SAINT_JOSSE,
@@ -28,14 +28,6 @@ pytestmark = [
 def _february_2027():
     with time_machine.travel(at(2027, 2, 15), tick=True):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _fresh_figures():
-    """No page rendered for another test's rows (the rendered figures are kept per generation)."""
-    views.forget_figures()
-    yield
-    views.forget_figures()
 
 
 @pytest.fixture
