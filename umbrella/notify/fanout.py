@@ -7,11 +7,20 @@ to the in-process queues of the streams whose person may see it. So 2,000
 open streams cost one group membership, not 2,000, and an event's SSE text is
 serialised once per process, not once per stream.
 
-Under the channel layer the hub also polls the database for events with an id
-past its cursor: Redis pub/sub drops messages while a connection is down, and
-the in-memory layer cannot carry events published by the worker process.
-Event ids commit in order (``actions._serialise_event_ids``), so a cursor is
-enough to find what the layer missed; the hub de-duplicates by id.
+The hub hands events to the streams in id order, whatever order they arrive
+in. Event ids commit in order (``actions._serialise_event_ids``), but two
+processes' broadcasts do not arrive in that order: node B's own event comes
+through its local layer, the worker's escalation through Redis, and 467 may
+arrive before 465. A client that received 467 first and reconnected at once
+would send ``Last-Event-ID: 467`` and never be replayed 465. So the hub keeps
+a watermark (every event at or below it has been handed out) and, when an
+event arrives past the next id, first reads the events in between from the
+database: 467 is committed, so everything below it is too, and that read is
+complete. The late copy of 465 is then below the watermark and dropped.
+
+Under the channel layer the hub also polls the database for events past its
+watermark: Redis pub/sub drops messages while a connection is down, and the
+in-memory layer cannot carry events published by the worker process.
 """
 
 from __future__ import annotations
@@ -38,7 +47,8 @@ MESSAGE_TYPE = "notify.event"
 QUEUE_LIMIT = 1000
 # The in-memory layer forgets group members after a day (group_expiry).
 GROUP_REFRESH_SECONDS = 3600.0
-RECENT_IDS = 10_000
+# Events read from the database per query when the hub catches up.
+CATCH_UP_BATCH = 200
 SSE_CACHE_SIZE = 4096
 CLOSE = (0, "")  # sentinel put on a queue to end its stream
 
@@ -129,11 +139,14 @@ class Hub:
 
     def __init__(self) -> None:
         self.by_user: dict[int, set[Subscription]] = {}
-        self.recent: OrderedDict[int, None] = OrderedDict()
         self.tasks: list[asyncio.Task] = []
+        # Set once the hub knows its watermark and has joined the group.
         self.joined = asyncio.Event()
-        # Set once the poll knows where it starts: events after that are its to catch.
-        self.polling = asyncio.Event()
+        # Every event with an id at or below this was handed to the streams
+        # (or was rolled back, or committed before the hub started).
+        self.delivered_up_to: int | None = None
+        # One delivery at a time: the live path and the poll both catch up.
+        self._order = asyncio.Lock()
 
     def subscribe(self, user_id: int) -> Subscription:
         self._start()
@@ -151,14 +164,35 @@ class Hub:
     def stream_count(self) -> int:
         return sum(len(subs) for subs in self.by_user.values())
 
+    async def deliver(self, message: dict) -> int:
+        """Hand one live event to the streams, after any stored event below it; return how many.
+
+        An event past the next id means one in between is still on its way
+        (or was rolled back): it is committed, since this one is, so it is
+        read from the database and handed out first.
+        """
+        async with self._order:
+            event_id = int(message["id"])
+            if self.delivered_up_to is not None and event_id > self.delivered_up_to + 1:
+                try:
+                    await self._catch_up(below=event_id)
+                except Exception:
+                    # Handing this one out now would step past the missing
+                    # ones for good; the poll delivers them all, in order.
+                    logger.exception("catching up before event %s failed; the poll will", event_id)
+                    return 0
+            return self.dispatch(message)
+
     def dispatch(self, message: dict) -> int:
-        """Queue one event for every stream allowed to see it; return how many."""
+        """Queue one event for every stream allowed to see it; return how many.
+
+        Callers hand events out in id order (``deliver``, the poll): one at or
+        below the watermark was handed out already.
+        """
         event_id = int(message["id"])
-        if event_id in self.recent:
+        if self.delivered_up_to is not None and event_id <= self.delivered_up_to:
             return 0
-        self.recent[event_id] = None
-        if len(self.recent) > RECENT_IDS:
-            self.recent.popitem(last=False)
+        self.delivered_up_to = event_id
         item = (event_id, sse_text(event_id, message["event_type"], message["payload"]))
         delivered = 0
         for user_id in {message["owner"], *message["recipients"]}:
@@ -170,6 +204,17 @@ class Hub:
                 subscription.put(item)
                 delivered += 1
         return delivered
+
+    async def _catch_up(self, below: int | None = None) -> None:
+        """Hand out, in id order, the stored events past the watermark (and below ``below``)."""
+        while True:
+            messages = await sync_to_async(_events_since)(self.delivered_up_to, CATCH_UP_BATCH)
+            for message in messages:
+                if below is not None and message["id"] >= below:
+                    return
+                self.dispatch(message)
+            if len(messages) < CATCH_UP_BATCH:
+                return
 
     def _start(self) -> None:
         if self.tasks:
@@ -184,6 +229,10 @@ class Hub:
         layer = get_channel_layer()
         while True:
             try:
+                if self.delivered_up_to is None:
+                    # Read BEFORE joining: an event committed in between then
+                    # arrives past the next id, and the catch-up reads it.
+                    self.delivered_up_to = await sync_to_async(_latest_event_id)()
                 channel = await layer.new_channel()
                 await layer.group_add(GROUP, channel)
                 self.joined.set()
@@ -195,7 +244,7 @@ class Hub:
                         await layer.group_add(GROUP, channel)
                         continue
                     if message.get("type") == MESSAGE_TYPE:
-                        self.dispatch(message)
+                        await self.deliver(message)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -206,16 +255,12 @@ class Hub:
         interval = conf.poll_seconds()
         if interval <= 0:
             return
-        cursor = None
+        await self.joined.wait()
         while True:
             try:
-                if cursor is None:
-                    cursor = await sync_to_async(_latest_event_id)()
-                    self.polling.set()
                 await asyncio.sleep(interval)
-                for message in await sync_to_async(_events_since)(cursor):
-                    self.dispatch(message)
-                    cursor = message["id"]
+                async with self._order:
+                    await self._catch_up()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -228,9 +273,9 @@ def _latest_event_id() -> int:
     return queries.latest_event_id()
 
 
-def _events_since(cursor: int) -> list[dict]:
+def _events_since(cursor: int, limit: int) -> list[dict]:
     close_old_connections()
-    return queries.events_since(cursor)
+    return queries.events_since(cursor, limit)
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()

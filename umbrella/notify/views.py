@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from asgiref.sync import sync_to_async
@@ -28,7 +27,6 @@ logger = logging.getLogger(__name__)
 RETRY_FRAME = "retry: 3000\n\n"
 KEEPALIVE_FRAME = ": keepalive\n\n"
 JOIN_TIMEOUT_SECONDS = 5.0
-SENT_IDS_KEPT = 1000
 
 
 def last_event_id(request: HttpRequest) -> tuple[int | None, bool]:
@@ -113,16 +111,17 @@ async def event_stream(
             logger.warning("stream started before the channel layer answered; polling covers it")
         yield RETRY_FRAME
 
-        sent: OrderedDict[int, None] = OrderedDict()
-        replayed_up_to = 0
+        # The hub hands live events out in id order (fanout.Hub.deliver), so
+        # one id is all a stream keeps: the last it sent.
+        sent_up_to = 0
         if last_id is not None:
-            replayed_up_to = last_id
+            sent_up_to = last_id
             batch_size = conf.replay_batch()
             while True:
-                batch = await replay(user_id, replayed_up_to, batch_size)
+                batch = await replay(user_id, sent_up_to, batch_size)
                 for event_id, text in batch:
                     yield text
-                    replayed_up_to = event_id
+                    sent_up_to = event_id
                 if len(batch) < batch_size:
                     break
 
@@ -138,15 +137,11 @@ async def event_stream(
                 return
             if stop is not None and stop.done():
                 return
-            # Skip what the replay already sent (ids commit in order, so a
-            # live id at or below the replay's last one was in it) and any
-            # duplicate. Not "<= last sent": across processes two events may
-            # arrive out of id order, and the earlier one must still go out.
-            if event_id <= replayed_up_to or event_id in sent:
+            # Skip what the replay already sent: an event committed while the
+            # replay read is both replayed and queued.
+            if event_id <= sent_up_to:
                 continue
-            sent[event_id] = None
-            if len(sent) > SENT_IDS_KEPT:
-                sent.popitem(last=False)
+            sent_up_to = event_id
             yield text
     finally:
         hub.unsubscribe(subscription)

@@ -25,7 +25,7 @@ def test_an_event_the_layer_missed_arrives_through_the_poll(
         hub = fanout.hub()
         subscription = hub.subscribe(responder.pk)
         async with asyncio.timeout(10):
-            await hub.polling.wait()  # the poll has read its starting cursor
+            await hub.joined.wait()  # the hub knows where it starts
         event = await sync_to_async(actions.publish)(
             "alarm.raised", alarm_id=1, owner_id=worker.pk, payload=alarm_payload(1),
             recipient_ids=[responder.pk], tier=1,
@@ -52,6 +52,50 @@ def test_the_hub_sends_an_event_once_whichever_path_brings_it(worker, responder)
         return subscription.size()
 
     assert async_to_sync(scenario)() == 1
+
+
+def _message(event) -> dict:
+    return fanout.event_message(
+        event.id, event.event_type, owner_id=event.owner_id,
+        recipient_ids=[r.user_id for r in event.recipients.all()], payload=event.payload,
+    )  # fmt: skip
+
+
+def test_events_arriving_out_of_id_order_reach_the_stream_in_id_order(
+    monkeypatch, worker, responder, outreach
+):
+    """Two processes' broadcasts may arrive 467 before 465 (the worker's through
+    Redis, a node's own locally). A client that got 467 first and reconnected at
+    once would send Last-Event-ID 467 and never be replayed 465: the hub reads
+    465 from the database before it hands out 467, and drops the late copy."""
+    monkeypatch.setattr(fanout, "broadcast", lambda message: None)  # arrivals are the test's
+
+    async def scenario():
+        hub = fanout.hub()
+        subscription = hub.subscribe(responder.pk)
+        async with asyncio.timeout(10):
+            await hub.joined.wait()
+
+        def publish(recipients):
+            return actions.publish(
+                "alarm.raised", alarm_id=1, owner_id=worker.pk, payload=alarm_payload(1),
+                recipient_ids=[r.pk for r in recipients], tier=1,
+            )  # fmt: skip
+
+        first = await sync_to_async(publish)([responder])
+        between = await sync_to_async(publish)([outreach])  # not hers
+        last = await sync_to_async(publish)([responder])
+        messages = await sync_to_async(lambda: [_message(e) for e in (first, between, last)])()
+        # The last arrives first: the two below it are read from the database.
+        assert await hub.deliver(messages[2]) == 1
+        # Their own copies arrive late, and go nowhere.
+        assert await hub.deliver(messages[1]) == 0
+        assert await hub.deliver(messages[0]) == 0
+        order = [event_id for event_id, _text in subscription.items or ()]
+        return first.id, last.id, order
+
+    first_id, last_id, order = async_to_sync(scenario)()
+    assert order == [first_id, last_id]
 
 
 def test_a_stream_that_does_not_read_is_closed_not_grown_forever(monkeypatch, responder):

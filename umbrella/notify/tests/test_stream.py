@@ -7,7 +7,7 @@ from django.test import AsyncClient
 from umbrella.notify.tests.helpers import Stream, publish_committed
 from umbrella.testing import api_token_for, sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = "/api/v1/alarms/stream"
 
