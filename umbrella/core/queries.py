@@ -1,10 +1,13 @@
 """Read-only questions about the platform's health."""
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Q
 
 from umbrella.core.models import WorkerHeartbeat
@@ -34,6 +37,33 @@ def cache_is_up() -> bool:
         return cache.get(_CACHE_PROBE_KEY) == 1
     except Exception:  # noqa: BLE001 - any failure means "down" to the health check
         return False
+
+
+# Once a process has found its database up to date, it stays so: the code a
+# process runs does not change under it (a deploy starts new processes).
+_schema_current = False
+
+
+def pending_migrations() -> list[str]:
+    """Return the migrations on disk the database has not applied (``app.name``), oldest first.
+
+    Read from the migration files' names and the ``django_migrations`` table,
+    without importing a migration (the migration graph costs a web process
+    megabytes it would keep). A process answers from memory once none is
+    pending.
+    """
+    global _schema_current
+    if _schema_current:
+        return []
+    on_disk = {
+        (app.label, module.stem)
+        for app in apps.get_app_configs()
+        for module in (Path(app.path) / "migrations").glob("[0-9][0-9][0-9][0-9]_*.py")
+    }
+    applied = set(MigrationRecorder(connection).applied_migrations())
+    pending = sorted(f"{label}.{name}" for label, name in on_disk - applied)
+    _schema_current = not pending
+    return pending
 
 
 def running_workers():

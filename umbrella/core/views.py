@@ -14,6 +14,7 @@ from umbrella.core.queries import (
     cache_is_up,
     database_is_up,
     last_worker_beat,
+    pending_migrations,
     worker_is_alive,
 )
 
@@ -38,24 +39,31 @@ def healthz_live(request):
 @never_cache
 @require_safe
 def healthz(request):
-    """Answer 200 when the database, the cache and a worker are up; 503 naming what is down.
+    """Answer 200 when the database, its schema, the cache and a worker are up; 503 naming
+    what is down.
 
     Readiness: take the node out of rotation when this fails. A worker is up
     while some worker beat within ``WORKER_HEARTBEAT_MAX_AGE``; it beats
-    however long its tasks rest, and stops only when one is stuck.
+    however long its tasks rest, and stops only when one is stuck. The schema
+    is down while a migration of this code is not applied: pages that need it
+    would fail (``manage.py deploy`` applies them).
     """
     now = timezone.now()
     db_ok = database_is_up()
     beat = last_worker_beat() if db_ok else None
     worker_ok = db_ok and worker_is_alive(now)
+    pending = pending_migrations() if db_ok else []
     body = {
         "database": "ok" if db_ok else "down",
+        "schema": ("ok" if not pending else "down") if db_ok else "unknown",
         "cache": "ok" if cache_is_up() else "down",
         "worker": "ok" if worker_ok else "down",
         "worker_last_beat": beat.isoformat() if beat else None,
         "worker_max_age_seconds": settings.WORKER_HEARTBEAT_MAX_AGE,
     }
-    down = [name for name in ("database", "cache", "worker") if body[name] != "ok"]
+    if pending:
+        body["pending_migrations"] = pending
+    down = [name for name in ("database", "schema", "cache", "worker") if body[name] == "down"]
     if down:
         body["down"] = down
     return JsonResponse(body, status=503 if down else 200)

@@ -89,3 +89,38 @@ def test_head_works_wherever_get_does(client, path):
     assert response.status_code == 200
     assert response.content == b""
     assert client.post(path).status_code == 405
+
+
+def test_healthz_is_503_naming_the_schema_while_a_migration_is_not_applied(client, monkeypatch):
+    """A node whose code is ahead of its database fails its pages: not ready."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from umbrella.core import queries
+
+    now = timezone.now()
+    record_heartbeat("test-host:1", now, now)
+    monkeypatch.setattr(queries, "_schema_current", False)
+    ok = client.get("/healthz").json()
+    assert (ok["schema"], "pending_migrations" in ok) == ("ok", False)
+
+    MigrationRecorder.Migration.objects.filter(app="observatory", name="0001_initial").delete()
+    monkeypatch.setattr(queries, "_schema_current", False)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["down"] == ["schema"]
+    assert body["pending_migrations"] == ["observatory.0001_initial"]
+    # Applied again (manage.py deploy), the node is ready again.
+    MigrationRecorder.Migration.objects.create(app="observatory", name="0001_initial")
+    assert client.get("/healthz").status_code == 200
+
+
+def test_a_process_that_found_its_schema_current_asks_the_database_no_more(
+    client, django_assert_num_queries, monkeypatch
+):
+    from umbrella.core import queries
+
+    monkeypatch.setattr(queries, "_schema_current", False)
+    assert queries.pending_migrations() == []
+    with django_assert_num_queries(0):
+        assert queries.pending_migrations() == []

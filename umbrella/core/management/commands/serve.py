@@ -43,6 +43,7 @@ from django.utils.module_loading import autodiscover_modules
 from prometheus_client import multiprocess
 
 from umbrella.core import runtime
+from umbrella.core.queries import pending_migrations
 
 RESTART_PAUSE_SECONDS = 1.0
 # A web process that exits sooner than this after its start could not start
@@ -171,6 +172,15 @@ class Command(BaseCommand):
             raise CommandError("--workers must be 1 or more.")
         if options["worker_processes"] < 1:
             raise CommandError("--worker-processes must be 1 or more.")
+        pending = pending_migrations()
+        connections.close_all()  # not inherited by the processes forked below
+        if pending:
+            # /healthz answers 503 naming the schema until they are applied.
+            named = ", ".join(pending[:3]) + (", …" if len(pending) > 3 else "")
+            self.stderr.write(
+                f"{len(pending)} migration(s) not applied ({named}): pages that need them "
+                "will fail. Run `manage.py deploy` (make setup) first."
+            )
         sockets = listening_sockets(options["host"], port, options["workers"])
         # The environment passes whole to the processes started here: each
         # reads its own settings from it in settings.py, as this one did.
