@@ -144,7 +144,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "umbrella.core.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "umbrella.api_errors.ApiJsonErrorsMiddleware",
+    "umbrella.api.errors.ApiJsonErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -189,6 +189,19 @@ def assert_api_error(response, status: int) -> dict:
     body = response.json()
     if not (isinstance(body.get("detail"), str) and body["detail"].strip()):
         raise AssertionError(f"no readable detail in {body!r}")
+    # Every 422 also names each field at fault ("" for the whole request): docs/api.md.
+    if status == 422 and not (
+        isinstance(body.get("errors"), list)
+        and body["errors"]
+        and all(
+            isinstance(e, dict)
+            and isinstance(e.get("field"), str)
+            and isinstance(e.get("message"), str)
+            and e["message"].strip()
+            for e in body["errors"]
+        )
+    ):
+        raise AssertionError(f"a 422 without its errors [{{field, message}}]: {body!r}")
     return body
 
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from umbrella.accounts.views import StaffSignInCallbackView
-from umbrella.api import api
+from umbrella.api.v1 import api
 from umbrella.areas import tiles
 from umbrella.core import views as core_views
 from umbrella.notify.views import alarm_stream

@@ -85,7 +85,7 @@ def parse_body(request: HttpRequest, schema: type[SchemaT]) -> SchemaT:
         return schema.model_validate(data)
     except pydantic.ValidationError as exc:
         # The API's 422 handler writes each message in the request's language
-        # from the error's type and context (umbrella/api_errors.py).
+        # from the error's type and context (umbrella/api/errors.py).
         errors = [
             {"loc": ("body", *err["loc"]), "type": err["type"], "ctx": err.get("ctx", {})}
             for err in exc.errors(include_url=False)

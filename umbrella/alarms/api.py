@@ -19,7 +19,6 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from pydantic import ValidationError as PydanticValidationError
 
-from umbrella import api_openapi as openapi
 from umbrella.accounts.auth import AuthenticatedRequest, session_or_bearer
 from umbrella.alarms import actions, queries
 from umbrella.alarms.circles.api import router as circles_router
@@ -45,6 +44,8 @@ from umbrella.alarms.schemas import (
     alarm_out,
     checkin_out,
 )
+from umbrella.api import openapi
+from umbrella.api.errors import problem
 from umbrella.core import ratelimit
 from umbrella.core.audit import record_read
 
@@ -60,7 +61,7 @@ router.add_router("", establishments_router)
 # proxy's cache, where someone holding her phone could read them later.
 router.add_decorator(never_cache, mode="view")
 
-# Error answers every route may give (see umbrella/api.py).
+# Error answers every route may give (see umbrella/api/v1.py).
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
 
 # Presses per device key per minute; dedupe already folds repeats into one alarm.
@@ -86,8 +87,7 @@ def refused(error: AlarmError) -> HttpError:
 
 def invalid_input(error: InvalidInput) -> dict:
     """Return the 422 body of an out-of-bounds value, shaped like a schema's 422."""
-    message = str(error.message)
-    return {"detail": message, "errors": [{"field": error.field, "message": message}]}
+    return problem(error.message, error.field)
 
 
 def idempotency_key(request: HttpRequest) -> str | None:

@@ -11,7 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from umbrella.api_openapi import geojson_answer
+from umbrella.api.errors import problem
+from umbrella.api.openapi import geojson_answer
 from umbrella.areas import schemas
 from umbrella.areas.gazetteer import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, find_places
 from umbrella.areas.geojson import geojson_response
@@ -97,7 +98,7 @@ PlaceLimit = Annotated[
 
 
 def _search_error(field: str, message: str) -> Status:
-    return Status(422, {"detail": message, "errors": [{"field": field, "message": message}]})
+    return Status(422, problem(message, field))
 
 
 @router.get(

@@ -1,4 +1,4 @@
-"""The consultation app's JSON API (mounted at /api/v1/ in umbrella/api.py)."""
+"""The consultation app's JSON API (mounted at /api/v1/ in umbrella/api/v1.py)."""
 
 from ninja import Router
 

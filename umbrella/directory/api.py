@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from ninja import P, QueryEx, Router, Status
 
-from umbrella.api_openapi import geojson_answer
+from umbrella.api.openapi import geojson_answer
 from umbrella.directory import schemas
 from umbrella.directory.queries import PUBLIC, find_places, viewer_for
 from umbrella.directory.snapshot import fresh_snapshot

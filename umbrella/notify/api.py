@@ -19,6 +19,8 @@ from ninja import Field, Router, Schema, Status
 from pydantic import field_validator, model_validator
 
 from umbrella.accounts.auth import AuthenticatedRequest, session_or_bearer
+from umbrella.api.errors import problem
+from umbrella.api.schemas import Problem
 from umbrella.core import outbound
 from umbrella.notify import actions
 from umbrella.notify.models import ContactKind, ContactPoint
@@ -228,12 +230,13 @@ def add_contact(request: AuthenticatedRequest, payload: ContactIn):
 @router.post(
     "contacts/{int:contact_id}/verify",
     auth=session_or_bearer,
-    response={200: ContactOut, 422: Detail},
+    response={200: ContactOut, 422: Problem},
 )
 def verify_contact(request: AuthenticatedRequest, contact_id: int, payload: CodeIn):
     point = get_object_or_404(ContactPoint, pk=contact_id, user=request.auth)
     if not actions.verify_contact_point(point, payload.code):
-        return Status(422, {"detail": _("That code is not right, or too many tries were made.")})
+        message = _("That code is not right, or too many tries were made.")
+        return Status(422, problem(message, "code"))
     point.refresh_from_db()
     return point
 

@@ -1,4 +1,4 @@
-"""The reports app's JSON API routes (mounted in umbrella/api.py)."""
+"""The reports app's JSON API routes (mounted in umbrella/api/v1.py)."""
 
 from ninja import Router
 

@@ -1,4 +1,4 @@
-"""The training app's JSON API routes (mounted at /api/v1/training/ in umbrella/api.py).
+"""The training app's JSON API routes (mounted at /api/v1/training/ in umbrella/api/v1.py).
 
 Public contracts (docs/api.md):
 - ``GET /api/v1/training/courses`` → the courses, each with ``id``, ``title``

@@ -101,7 +101,7 @@ def test_a_server_error_answers_json(client, monkeypatch):
 
 
 def _get_routes() -> list[str]:
-    from umbrella.api import api
+    from umbrella.api.v1 import api
 
     document = api.get_openapi_schema()
     return sorted(path for path, item in document["paths"].items() if "get" in item)

@@ -39,7 +39,7 @@ EMPTY_STATUSES = {204, 304}
 
 
 def _operations() -> list[tuple[str, str]]:
-    from umbrella.api import api
+    from umbrella.api.v1 import api
 
     document = api.get_openapi_schema()
     return [

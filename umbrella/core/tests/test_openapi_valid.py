@@ -2,7 +2,7 @@
 
 The fuzz test (test_fuzz_api.py) checks that the API answers as the document
 says; this one that the document itself is what OpenAPI 3.1 allows, and that
-the fixes in umbrella/api_openapi.py hold.
+the fixes in umbrella/api/openapi.py hold.
 """
 
 import pytest

@@ -135,7 +135,7 @@ WORKER_SCREENS: list[str | tuple[str, tuple[str, ...]]] = [
             "_save",
         ),
     ),
-    "umbrella/api_errors.py",
+    "umbrella/api/errors.py",
     # The alarms API's sentences a sex worker's screens show: raising (the
     # 503 "call 112"), check-ins, her circle, her duress PIN, refusals.
     # (actions/duty.py is not here: shifts are set by establishments.)

@@ -40,7 +40,7 @@ CONSTRAINTS = frozenset(
     | {"exclusiveMinimum", "exclusiveMaximum", "multipleOf", "items", "minItems", "maxItems"}
 )
 
-# The two error bodies (umbrella/api.py, umbrella/api_errors.py).
+# The two error bodies (umbrella/api/v1.py, umbrella/api/errors.py).
 ERROR = "ApiError"
 VALIDATION_ERROR = "ApiValidationError"
 ERROR_SCHEMAS = {

@@ -6,8 +6,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from umbrella.accounts.api import router as auth_router
 from umbrella.alarms.api import router as alarms_router
-from umbrella.api_errors import field_message, field_name, problem_detail
-from umbrella.api_openapi import UmbrellaNinjaAPI
+from umbrella.api.errors import field_message, field_name, problem, problem_detail
+from umbrella.api.openapi import UmbrellaNinjaAPI
 from umbrella.areas.api import router as areas_router
 from umbrella.consultation.api import router as consultation_router
 from umbrella.directory.api import router as directory_router
@@ -34,7 +34,7 @@ def validation_error(request: HttpRequest, exc: ValidationError):
     """Answer 422 with sentences a person can read in her language, one per field.
 
     ``detail`` is the problem itself when there is one, else a pointer to
-    ``errors`` (see umbrella/api_errors.py).
+    ``errors`` (see umbrella/api/errors.py).
     """
     fields = [{"field": field_name(error), "message": field_message(error)} for error in exc.errors]
     return api.create_response(
@@ -63,8 +63,7 @@ def http_error(request: HttpRequest, exc: HttpError):
     if status == 400 and message.startswith("Cannot parse request body"):
         status, message = 422, _("The request body is not valid JSON.")
     if status == 422:
-        body = {"detail": message, "errors": [{"field": "", "message": message}]}
-        return api.create_response(request, body, status=422)
+        return api.create_response(request, problem(message), status=422)
     return api.create_response(request, {"detail": message}, status=status)
 
 

@@ -21,6 +21,16 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+
+def problem(message: str, field: str = "") -> dict:
+    """Return the API's one 422 body: ``detail`` and one ``errors`` entry.
+
+    ``field`` is ``""`` when the problem is the whole request's.
+    """
+    message = str(message)
+    return {"detail": message, "errors": [{"field": field, "message": message}]}
+
+
 # Parts of an error's location that say where the value came from, not which field it is.
 SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
 
@@ -192,10 +202,8 @@ FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 def _refusal(status: int, detail: str) -> JsonResponse:
     if status == 422:
-        # The API's one 422 shape (umbrella/api.py): about the whole body, no one field.
-        return JsonResponse(
-            {"detail": detail, "errors": [{"field": "", "message": detail}]}, status=status
-        )
+        # The API's one 422 shape (umbrella/api/v1.py): about the whole body, no one field.
+        return JsonResponse(problem(detail), status=status)
     return JsonResponse({"detail": detail}, status=status)
 
 
