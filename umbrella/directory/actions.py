@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from umbrella.directory.models import ChangeLogEntry, Location
+from umbrella.directory.models.common import Maintained
 from umbrella.directory.models.locations import SEALED_FIELDS
 
 # Bookkeeping columns that change on every save and say nothing to a reader;
@@ -89,7 +90,7 @@ def delete_entry(instance: models.Model, user=None, now: datetime | None = None)
     instance.delete()
 
 
-def mark_verified(instance: models.Model, user, today: date) -> list[ChangeLogEntry]:
+def mark_verified(instance: Maintained, user, today: date) -> list[ChangeLogEntry]:
     """Record that someone checked the entry today: clears "to verify" and "stale"."""
     instance.last_verified_on = today
     instance.to_verify = False

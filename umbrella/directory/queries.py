@@ -174,13 +174,16 @@ def find_places(
     viewer = viewer or viewer_for(user)
     snapshot = snapshot or get_snapshot()
     kinds = (kind,) if kind else (SERVICE, TOILET)
-    has_point = lat is not None and lon is not None
-    if has_point and radius is not None:
+    origin = (lat, lon) if lat is not None and lon is not None else None
+    has_point = origin is not None
+    if origin is not None:
+        olat, olon = origin
+    if origin is not None and radius is not None:
         # Bounding-box prefilter in degrees (grid cells, then the box), then
         # the exact distance on the few that remain.
         dlat = radius / METRES_PER_DEGREE_LAT
-        dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-        south, north, west, east = lat - dlat, lat + dlat, lon - dlon, lon + dlon
+        dlon = dlat / max(math.cos(math.radians(olat)), 0.01)
+        south, north, west, east = olat - dlat, olat + dlat, olon - dlon, olon + dlon
         candidates = [p for k in kinds for p in snapshot.near(k, south, north, west, east)]
     else:
         candidates = [p for k in kinds for p in snapshot.places[k]]
@@ -192,7 +195,11 @@ def find_places(
         plat, plon = (place.lat, place.lon) if visible else (place.public_lat, place.public_lon)
         if has_point and radius is not None:
             # Within a radius means known to be within it.
-            if plat is None or not (south <= plat <= north and west <= plon <= east):
+            if (
+                plat is None
+                or plon is None
+                or not (south <= plat <= north and west <= plon <= east)
+            ):
                 continue
         if place.kind == SERVICE:
             if category and place.category != category:
@@ -212,8 +219,8 @@ def find_places(
         if needle and needle not in (place.search_text if visible else place.public_search_text):
             continue
         distance = None
-        if has_point and plat is not None:
-            distance = distance_m(lat, lon, plat, plon)
+        if has_point and plat is not None and plon is not None:
+            distance = distance_m(olat, olon, plat, plon)
             if radius is not None and distance > radius:
                 continue
         is_open = is_open_on(place.schedule, *clock)

@@ -422,7 +422,7 @@ def get_snapshot() -> Snapshot:
             for kind, rows in places.items():
                 grid: dict[tuple[int, int], list[Place]] = {}
                 for place in rows:
-                    if not place.confidential and place.lat is not None:
+                    if not place.confidential and place.lat is not None and place.lon is not None:
                         grid.setdefault(cell_of(place.lat, place.lon), []).append(place)
                 _snapshot.grids[kind] = grid
                 _snapshot.confidential[kind] = [p for p in rows if p.confidential]

@@ -172,7 +172,11 @@ def place_detail(request, place_id: str):
         "hours_known": schedule.is_known(),
         "closes_at": pages.closes_at(schedule, now) if found.open_now else None,
         "spoken": pages.language_labels(p.get("languages", [])),
-        "geo_uri": pages.geo_uri(found.lat, found.lon) if found.lat is not None else "",
+        "geo_uri": (
+            pages.geo_uri(found.lat, found.lon)
+            if found.lat is not None and found.lon is not None
+            else ""
+        ),
         "toilet_attributes": [
             (_("Free of charge"), pages.tri_label(p.get("free", ""))),
             (_("Usable by women"), pages.tri_label(p.get("usable_by_women", ""))),

@@ -45,7 +45,17 @@ class BadRow(ValueError):
 # where text is expected, a list too short, a date that does not exist, a
 # value the database refuses): reported as a bad row, and the import goes on.
 ROW_ERRORS = (BadRow, ValueError, TypeError, KeyError, IndexError, AttributeError, DatabaseError)
-SOURCE_ID_LENGTH = Facility._meta.get_field("source_id").max_length
+
+
+def _source_id_length() -> int:
+    """Return the width of ``Facility.source_id`` (the model holds the number)."""
+    width = Facility._meta.get_field("source_id").max_length
+    if width is None:
+        raise TypeError("Facility.source_id has no max_length")
+    return width
+
+
+SOURCE_ID_LENGTH = _source_id_length()
 # How much of an over-long source id the report repeats.
 _REPORTED_ID_LENGTH = 60
 
@@ -149,7 +159,7 @@ class Progress:
 # -- mapping helpers shared by both sources -----------------------------------
 
 
-def tri(value, yes=("yes", "true", "1", "designated"), no=("no", "false", "0")) -> str:
+def tri(value, yes=("yes", "true", "1", "designated"), no=("no", "false", "0")) -> TriState:
     """Return yes/no/unknown; an absent or unrecognised value is unknown, never a guess."""
     text = str(value).strip().lower() if value is not None else ""
     if text in yes:
@@ -233,13 +243,13 @@ def _assign(instance, values: dict) -> bool:
 
 def upsert_toilet(record: ToiletRecord) -> str:
     """Create or update the facility of ``record``; return created, updated or unchanged."""
-    facility = (
+    existing = (
         Facility.objects.select_related("location")
         .filter(source=record.source, source_id=record.source_id)
         .first()
     )
-    created = facility is None
-    location = Location() if created else facility.location
+    created = existing is None
+    location = Location() if existing is None else existing.location
     descriptions = _unread_hours_text(record.unread_hours)
     location_values = {
         "latitude": record.lat,
@@ -257,13 +267,15 @@ def upsert_toilet(record: ToiletRecord) -> str:
     if created or changed:
         actions.save_entry(location)
     to_verify, last_verified_on = record.hours is None, record.last_verified_on
-    if created:
+    if existing is None:
         facility = Facility(location=location, source=record.source, source_id=record.source_id)
-    elif facility.last_verified_on is not None and (
-        record.last_verified_on is None or facility.last_verified_on > record.last_verified_on
-    ):
-        # Someone checked the toilet after the source last did: that check stands.
-        to_verify, last_verified_on = facility.to_verify, facility.last_verified_on
+    else:
+        facility = existing
+        if facility.last_verified_on is not None and (
+            record.last_verified_on is None or facility.last_verified_on > record.last_verified_on
+        ):
+            # Someone checked the toilet after the source last did: that check stands.
+            to_verify, last_verified_on = facility.to_verify, facility.last_verified_on
     facility_values = {
         "kind": record.kind,
         "status": record.status,

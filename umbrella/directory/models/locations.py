@@ -176,7 +176,8 @@ class Location(Translatable, Maintained):
         from umbrella.areas.locate import GeographyNotLoaded, locate
         from umbrella.areas.models import Municipality, Neighbourhood, PoliceZone
 
-        if not self.has_point() or (self.approximate and self.municipality_id):
+        lat, lon = self.latitude, self.longitude
+        if lat is None or lon is None or (self.approximate and self.municipality_id):
             # An approximate point is the municipality's centroid, which may
             # fall outside it (Ixelles has two parts): trust the municipality.
             self.neighbourhood = None
@@ -188,19 +189,23 @@ class Location(Translatable, Maintained):
                 )
             return
         try:
-            found = locate(self.latitude, self.longitude)
+            found = locate(lat, lon)
         except GeographyNotLoaded:
             return
         self.municipality = (
-            found.municipality
-            and Municipality.objects.filter(nis_code=found.municipality.nis_code).first()
+            Municipality.objects.filter(nis_code=found.municipality.nis_code).first()
+            if found.municipality
+            else None
         )
         self.police_zone = (
-            found.police_zone and PoliceZone.objects.filter(code=found.police_zone.code).first()
+            PoliceZone.objects.filter(code=found.police_zone.code).first()
+            if found.police_zone
+            else None
         )
         self.neighbourhood = (
-            found.neighbourhood
-            and Neighbourhood.objects.filter(code=found.neighbourhood.code).first()
+            Neighbourhood.objects.filter(code=found.neighbourhood.code).first()
+            if found.neighbourhood
+            else None
         )
 
 
