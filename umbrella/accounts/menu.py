@@ -15,6 +15,7 @@ start-up.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,13 +23,17 @@ from django.utils.translation import ngettext
 
 from umbrella.accounts.models import Role
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Link:
     """One link of a section; ``key`` is stable (tests and CSS use it), ``label`` translated."""
 
     key: str
-    label: str
+    # Lazy: translated when the page is drawn, in the reader's language.
+    label: StrOrPromise
     url: str
     count: int | None = None
     primary: bool = False
@@ -39,7 +44,7 @@ class Link:
 @dataclass(frozen=True)
 class Section:
     key: str
-    heading: str
+    heading: StrOrPromise
     links: list[Link] = field(default_factory=list)
 
 
@@ -177,7 +182,7 @@ def _establishments(user, counts: bool) -> Section | None:
     for place in managed:
         page = reverse("alarms:establishment", kwargs={"pk": place.pk})
 
-        def named(label, place=place):
+        def named(label: StrOrPromise, place=place) -> str:
             return f"{place.name}: {label}" if several else str(label)
 
         links += [
