@@ -17,11 +17,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from umbrella.alarms.models import Alarm, AlarmStep, CheckIn
+from umbrella.alarms.models import Alarm, AlarmStep, CheckIn, RoomButton
 from umbrella.alarms.models.alarm import Source, Status, StepKind
 from umbrella.alarms.models.triggers import CheckInStatus
+from umbrella.notify.models import Channel, Delivery, DeliveryStatus
 from umbrella.observatory.datasets import minutes_bucket, seconds_bucket
-from umbrella.observatory.models import Tally, Watermark
+from umbrella.observatory.models import Cube, Tally, Watermark
 from umbrella.reports.models import Report
 from umbrella.reports.models.bodies import CategoryGroup
 
@@ -43,6 +44,19 @@ def _month_bounds(month: date) -> tuple[datetime, datetime]:
 
 def _months(queryset, field: str) -> set[date]:
     return {d for d in queryset.dates(field, "month")}
+
+
+def _month_of(moment: datetime) -> date:
+    local = timezone.localtime(moment)
+    return date(local.year, local.month, 1)
+
+
+def _months_between(first: date, last: date) -> list[date]:
+    months = []
+    while first <= last:
+        months.append(first)
+        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return months
 
 
 # --- alarms -------------------------------------------------------------------------------
@@ -156,8 +170,9 @@ def _report_tallies(start: datetime, end: datetime) -> Counter[Key]:
         "guard_flagged",
         "created_at",
         "first_response_at",
+        "fixed_at",
     )
-    for nis, group, flagged, created, responded in rows.iterator(5000):
+    for nis, group, flagged, created, responded, fixed in rows.iterator(5000):
         nis = nis or ""
         tallies[("reports.all", nis, -1)] += 1
         if group == CategoryGroup.SAFETY:
@@ -167,6 +182,10 @@ def _report_tallies(start: datetime, end: datetime) -> Counter[Key]:
             minutes = (responded - created).total_seconds() / 60
             tallies[("reports.responded", nis, -1)] += 1
             tallies[("reports.response_minutes", nis, minutes_bucket(minutes))] += 1
+        if fixed is not None:
+            minutes = (fixed - created).total_seconds() / 60
+            tallies[("reports.fixed", nis, -1)] += 1
+            tallies[("reports.fixed_minutes", nis, minutes_bucket(minutes))] += 1
     return tallies
 
 
@@ -177,6 +196,107 @@ REPORT_MEASURES = (
     "reports.unflagged",
     "reports.responded",
     "reports.response_minutes",
+    "reports.fixed",
+    "reports.fixed_minutes",
+)
+
+# --- deliveries ---------------------------------------------------------------------------
+
+
+def _delivery_months(since: datetime | None) -> set[date]:
+    deliveries = Delivery.objects.all()
+    if since is None:
+        return _months(deliveries, "created_at")
+    # A failure sets no time of its own: it happens when the attempt is due, or
+    # when its lease runs out.
+    changed = deliveries.filter(
+        Q(created_at__gte=since)
+        | Q(sent_at__gte=since)
+        | Q(next_attempt_at__gte=since)
+        | Q(lease_until__gte=since)
+    )
+    return _months(changed, "created_at")
+
+
+def _delivery_tallies(start: datetime, end: datetime) -> Counter[Key]:
+    tallies: Counter[Key] = Counter()
+    rows = Delivery.objects.filter(created_at__gte=start, created_at__lt=end).values_list(
+        "channel", "status"
+    )
+    for channel, status in rows.iterator(5000):
+        tallies[(f"deliveries.{channel}", "", -1)] += 1
+        if status == DeliveryStatus.SENT:
+            tallies[(f"deliveries.{channel}.sent", "", -1)] += 1
+        elif status == DeliveryStatus.FAILED:
+            tallies[(f"deliveries.{channel}.failed", "", -1)] += 1
+    return tallies
+
+
+DELIVERY_MEASURES = tuple(
+    f"deliveries.{channel}{end}" for channel in Channel.values for end in ("", ".sent", ".failed")
+)
+
+# --- establishments' room buttons ---------------------------------------------------------
+
+TESTED_WITHIN = timedelta(days=30)
+
+
+def _establishment_months(since: datetime | None) -> set[date]:
+    """Every complete month since the first room button: each is a picture at its end.
+
+    A picture depends on rows of any date (a button revoked, a test
+    acknowledged, a row back-dated), and there are few establishments, so
+    every refresh recomputes every month and ``refresh`` writes only what
+    differs. The running month is left out: it is not published, and its
+    picture is taken once it has ended.
+    """
+    first = RoomButton.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    current = _month_of(timezone.now())
+    if first is None or _month_of(first) >= current:
+        return set()
+    last = date(current.year - (current.month == 1), (current.month - 2) % 12 + 1, 1)
+    return set(_months_between(_month_of(first), last))
+
+
+def _establishment_pictures(months: list[date]) -> dict[date, Counter[Key]]:
+    buttons = list(
+        RoomButton.objects.values_list(
+            "establishment_id", "establishment__nis_code", "created_at", "revoked_at"
+        )
+    )
+    tests: dict[int, list[datetime]] = {}
+    acknowledged = Alarm.objects.filter(
+        is_test=True, device__isnull=False, acknowledged_at__isnull=False
+    ).values_list("device__establishment_id", "acknowledged_at")
+    for establishment, at in acknowledged.iterator(5000):
+        tests.setdefault(establishment, []).append(at)
+    pictures = {}
+    for month in months:
+        _start, end = _month_bounds(month)
+        live = {
+            place: nis or ""
+            for place, nis, created, revoked in buttons
+            if created < end and (revoked is None or revoked >= end)
+        }
+        tallies: Counter[Key] = Counter()
+        for place, nis in live.items():
+            tallies[("establishments.button", nis, -1)] += 1
+            tested = any(end - TESTED_WITHIN <= at < end for at in tests.get(place, ()))
+            measure = "establishments.tested" if tested else "establishments.untested"
+            tallies[(measure, nis, -1)] += 1
+        pictures[month] = tallies
+    return pictures
+
+
+def _establishment_tallies(start: datetime, end: datetime) -> Counter[Key]:
+    month = _month_of(start)
+    return _establishment_pictures([month])[month]
+
+
+ESTABLISHMENT_MEASURES = (
+    "establishments.button",
+    "establishments.tested",
+    "establishments.untested",
 )
 
 Source_ = tuple[
@@ -188,14 +308,20 @@ SOURCES: dict[str, Source_] = {
     "alarms": (_alarm_months, _alarm_tallies, ALARM_MEASURES),
     "checkins": (_checkin_months, _checkin_tallies, CHECKIN_MEASURES),
     "reports": (_report_months, _report_tallies, REPORT_MEASURES),
+    "deliveries": (_delivery_months, _delivery_tallies, DELIVERY_MEASURES),
+    "establishments": (_establishment_months, _establishment_tallies, ESTABLISHMENT_MEASURES),
+}
+# Each source's raw rows and the field that dates them: a row with an id above
+# the watermark's ``last_id`` is new, whatever its date says.
+ROWS = {
+    "alarms": (Alarm, "raised_at"),
+    "checkins": (CheckIn, "started_at"),
+    "reports": (Report, "created_at"),
+    "deliveries": (Delivery, "created_at"),
 }
 
 
-def rebuild_month(source: str, month: date) -> int:
-    """Replace one month's tallies of ``source`` with a count of its raw rows."""
-    _dirty, tally, measures = SOURCES[source]
-    start, end = _month_bounds(month)
-    tallies = tally(start, end)
+def _write_month(measures: Iterable[str], month: date, tallies: Counter[Key]) -> None:
     with transaction.atomic():
         Tally.objects.filter(measure__in=measures, month=month).delete()
         Tally.objects.bulk_create(
@@ -205,7 +331,33 @@ def rebuild_month(source: str, month: date) -> int:
             ],
             batch_size=2000,
         )
+
+
+def rebuild_month(source: str, month: date) -> int:
+    """Replace one month's tallies of ``source`` with a count of its raw rows."""
+    _dirty, tally, measures = SOURCES[source]
+    start, end = _month_bounds(month)
+    tallies = tally(start, end)
+    _write_month(measures, month, tallies)
     return len(tallies)
+
+
+def _refresh_pictures(months: set[date]) -> bool:
+    """Recompute the establishments' monthly pictures; write (and answer True) only changes."""
+    measures = ESTABLISHMENT_MEASURES
+    pictures = _establishment_pictures(sorted(months))
+    stored: dict[date, Counter[Key]] = {}
+    for m, month, nis, bucket, count in Tally.objects.filter(measure__in=measures).values_list(
+        "measure", "month", "nis_code", "bucket", "count"
+    ):
+        stored.setdefault(month, Counter())[(m, nis, bucket)] = count
+    changed = False
+    for month in set(stored) | set(pictures):
+        picture = pictures.get(month, Counter())
+        if stored.get(month, Counter()) != picture:
+            _write_month(measures, month, picture)
+            changed = True
+    return changed
 
 
 def refresh(now: datetime) -> bool:
@@ -214,14 +366,46 @@ def refresh(now: datetime) -> bool:
     for source, (dirty, _tally, _measures) in SOURCES.items():
         mark = Watermark.objects.filter(source=source).first()
         since = mark.refreshed_until - OVERLAP if mark else None
-        months = sorted(dirty(since))
-        for month in months:
-            rebuild_month(source, month)
+        last_id = mark.last_id if mark else 0
+        top = last_id
+        if source == "establishments":
+            changed = _refresh_pictures(dirty(since))
+        else:
+            model, field = ROWS[source]
+            top = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            months = dirty(since)
+            if since is not None and top > last_id:  # back-dated rows: new ids, old dates
+                months |= _months(model.objects.filter(pk__gt=last_id, pk__lte=top), field)
+            for month in sorted(months):
+                rebuild_month(source, month)
+            changed = bool(months)
         if mark is None:
-            Watermark.objects.create(source=source, refreshed_until=now, generation=1)
+            Watermark.objects.create(source=source, refreshed_until=now, generation=1, last_id=top)
         else:
             mark.refreshed_until = now
-            mark.generation += 1 if months else 0
-            mark.save(update_fields=["refreshed_until", "generation"])
-        did = did or bool(months)
+            mark.last_id = top
+            mark.generation += 1 if changed else 0
+            mark.save(update_fields=["refreshed_until", "generation", "last_id"])
+        did = did or changed
     return did
+
+
+def publish(today: date) -> int:
+    """Compute and store every dataset's protected cube for the current generation and month.
+
+    Run by the worker right after ``refresh``, so the first request after a
+    change reads a stored cube instead of running the disclosure control.
+    Older cubes are deleted. Answers how many cubes were computed.
+    """
+    from umbrella.observatory import queries  # queries reads the roll-up this module writes
+
+    current = queries.generation()
+    month = date(today.year, today.month, 1)
+    have = set(Cube.objects.filter(generation=current, month=month).values_list("slug", flat=True))
+    computed = 0
+    for ds in queries.datasets():
+        if ds.slug not in have:
+            queries.published_cube(ds, today)
+            computed += 1
+    Cube.objects.exclude(generation=current, month=month).delete()
+    return computed

@@ -55,6 +55,39 @@ ALARM_SOURCE = _(
     "and duress alarms are left out."
 )
 
+DELIVERY_COUNT = _(
+    "Counted from the deliveries table: every attempt to deliver an alarm or a check-in "
+    "reminder to a responder on this channel (a retry is a new attempt), by the month it was "
+    "made. A delivery goes to a responder, not to a place, so the figure is region-wide."
+)
+DELIVERY_SHARE = _(
+    "Attempts the provider accepted (sent) divided by the attempts that ended, sent or failed, "
+    "by the month they were made, region-wide. Attempts not needed any more (the alarm was "
+    "taken first), still waiting, or written to a log on a local install are left out. Both "
+    "counts are protected: the share is hidden wherever either is."
+)
+DELIVERY_CHANNELS = (
+    ("webpush", _("Alarm messages sent by Web Push")),
+    ("sms", _("Alarm messages sent by text message")),
+    ("voice", _("Alarm messages sent by voice call")),
+    ("email", _("Alarm messages sent by e-mail")),
+)
+DELIVERY_SHARES = (
+    ("webpush", _("Share of Web Push messages delivered")),
+    ("sms", _("Share of text messages delivered")),
+    ("voice", _("Share of voice calls delivered")),
+    ("email", _("Share of e-mails delivered")),
+)
+ESTABLISHMENT_NOTE = _(
+    "A picture at the end of each month, from the establishments' room buttons (not revoked) "
+    "and their test alarms, by the municipality the establishment is registered in (region-"
+    "wide only when it has none). A test counts when a reference person acknowledged it. "
+    "These are facts about establishments, not people; k = 10 still applies, so no "
+    "municipality with one to nine establishments is shown and the figure cannot single out "
+    "one establishment. A picture does not add up over months, so it is published per month "
+    "only."
+)
+
 DATASETS: tuple[Dataset, ...] = (
     _count(
         "alarms-phone",
@@ -262,6 +295,77 @@ DATASETS: tuple[Dataset, ...] = (
         kind="median",
         measure="reports.response_minutes",
         gate="reports.responded",
+    ),
+    Dataset(
+        "report-fixed-median",
+        _("Median time to “fixed” for a report"),
+        _("Half of the reports marked fixed were fixed within this time of being sent."),
+        _(
+            "From the time a report was sent to the time the body in charge marked it fixed, "
+            "in the same histogram as the first response; by the municipality the report is "
+            "about, which is the body in charge of most categories there (the municipality, "
+            "or its police zone). A report reopened after “fixed” counts only once it is "
+            "fixed again. Published only where at least 10 reports were fixed."
+        ),
+        "minutes",
+        ALL_LEVELS,
+        ALL_PERIODS,
+        "liveability",
+        kind="median",
+        measure="reports.fixed_minutes",
+        gate="reports.fixed",
+    ),
+    *(
+        _count(
+            f"deliveries-{channel}",
+            f"deliveries.{channel}",
+            title,
+            _("Messages sent to responders about alarms and check-ins on this channel."),
+            DELIVERY_COUNT,
+            levels=REGION,
+        )
+        for channel, title in DELIVERY_CHANNELS
+    ),
+    *(
+        Dataset(
+            f"deliveries-{channel}-delivered",
+            title,
+            _("Attempts on this channel the provider accepted, out of those that ended."),
+            DELIVERY_SHARE,
+            "share",
+            REGION,
+            ALL_PERIODS,
+            "panic",
+            kind="share",
+            measure=f"deliveries.{channel}.sent",
+            rest=f"deliveries.{channel}.failed",
+        )
+        for channel, title in DELIVERY_SHARES
+    ),
+    _count(
+        "establishments-room-button",
+        "establishments.button",
+        _("Establishments with a room button"),
+        _("Establishments with at least one working room button at the end of the month."),
+        ESTABLISHMENT_NOTE,
+        periods=("month",),
+    ),
+    Dataset(
+        "establishments-tested-30-days",
+        _("Share of establishments that tested their room buttons in the last 30 days"),
+        _(
+            "Establishments with a room button whose test alarm a reference person "
+            "acknowledged in the 30 days before the end of the month (the 2024 law's "
+            "obligation)."
+        ),
+        ESTABLISHMENT_NOTE,
+        "share",
+        ALL_LEVELS,
+        ("month",),
+        "panic",
+        kind="share",
+        measure="establishments.tested",
+        rest="establishments.untested",
     ),
 )
 

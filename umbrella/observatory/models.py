@@ -43,6 +43,9 @@ class Watermark(models.Model):
     source = models.CharField(_("source"), max_length=40, unique=True)
     refreshed_until = models.DateTimeField(_("refreshed until"))
     generation = models.PositiveIntegerField(_("generation"), default=0)
+    # The highest raw-row id read: a row stamped before the watermark (back-dated,
+    # for example an alarm sent late from a phone that was offline) has a higher id.
+    last_id = models.BigIntegerField(_("last row id read"), default=0)
 
     class Meta:
         verbose_name = _("roll-up watermark")
@@ -50,3 +53,30 @@ class Watermark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} until {self.refreshed_until:%Y-%m-%d %H:%M}"
+
+
+class Cube(models.Model):
+    """One dataset's protected cube, computed once per roll-up generation and month.
+
+    The worker computes it right after a refresh, so no request has to: a
+    web process reads it (one row) instead of running the disclosure
+    control itself. ``cells`` is a list of ``[level, code, period, value,
+    suppressed]``.
+    """
+
+    slug = models.CharField(_("dataset"), max_length=60)
+    generation = models.PositiveIntegerField(_("generation"))
+    month = models.DateField(_("month computed in"))
+    cells = models.JSONField(_("cells"))
+
+    class Meta:
+        verbose_name = _("protected cube")
+        verbose_name_plural = _("protected cubes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug", "generation", "month"], name="observatory_cube_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} generation {self.generation} ({self.month:%Y-%m})"

@@ -9,7 +9,9 @@ running would grow day by day, and yesterday's figure subtracted from
 today's would point at one event.
 
 The cube is computed from the roll-up (``models.Tally``) once per roll-up
-generation and kept in memory, so a request only slices it.
+generation and month, by the worker right after its refresh
+(``actions.publish``), and stored (``models.Cube``); a process reads it
+once and keeps it in memory, so a request only slices it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from django.utils.translation import gettext as _
 from umbrella.areas.models import Municipality, PoliceZone, name_in_language
 from umbrella.observatory import disclosure
 from umbrella.observatory.datasets import BY_SLUG, DATASETS, Dataset
-from umbrella.observatory.models import Tally, Watermark
+from umbrella.observatory.models import Cube, Tally, Watermark
 
 __all__ = ["Area", "BadQuery", "Cell", "Dataset", "UnknownDataset", "dataset", "datasets", "table"]
 
@@ -153,15 +155,38 @@ _cubes: dict[tuple, dict] = {}
 def published_cube(ds: Dataset, today: date | None = None) -> dict:
     """Return {(area key, period key): (value, suppressed)} for every cell of ``ds``."""
     today = today or timezone.localdate()
-    key = (ds.slug, generation(), today.year, today.month)
+    current = generation()
+    key = (ds.slug, current, today.year, today.month)
     cube = _cubes.get(key)
     if cube is None:
-        cube = _compute(ds, today)
+        month = date(today.year, today.month, 1)
+        cube = _stored(ds.slug, current, month)
+        if cube is None:  # the worker has not computed it yet: compute it here, once
+            cube = _compute(ds, today)
+            _store(ds.slug, current, month, cube)
         with _lock:
             for old in [k for k in _cubes if k[0] == ds.slug]:
                 del _cubes[old]
             _cubes[key] = cube
     return cube
+
+
+def _stored(slug: str, current: int, month: date) -> dict | None:
+    cells = (
+        Cube.objects.filter(slug=slug, generation=current, month=month)
+        .values_list("cells", flat=True)
+        .first()
+    )
+    if cells is None:
+        return None
+    return {((lvl, code), period): (value, hidden) for lvl, code, period, value, hidden in cells}
+
+
+def _store(slug: str, current: int, month: date, cube: dict) -> None:
+    cells = [[a[0], a[1], p, value, hidden] for (a, p), (value, hidden) in cube.items()]
+    Cube.objects.bulk_create(
+        [Cube(slug=slug, generation=current, month=month, cells=cells)], ignore_conflicts=True
+    )
 
 
 def forget() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils import timezone
+
 from umbrella.core.worker import periodic_task
 from umbrella.observatory import actions
 
@@ -13,6 +15,7 @@ REFRESH_REST_SECONDS = 300
 
 @periodic_task(idle_seconds=REFRESH_REST_SECONDS, limit_seconds=120)
 def refresh_observatory(now: datetime) -> bool:
-    """Fold the alarms, check-ins and reports changed since the last run into the roll-up."""
+    """Fold the rows changed since the last run into the roll-up, then compute the cubes."""
     actions.refresh(now)
+    actions.publish(timezone.localdate(now))
     return False  # one pass catches everything up: rest until the next

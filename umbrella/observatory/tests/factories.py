@@ -1,4 +1,4 @@
-"""Raw rows for the observatory tests: alarms, check-ins and reports, made in bulk."""
+"""Raw rows for the observatory tests: alarms, check-ins, reports, deliveries, room buttons."""
 
 from __future__ import annotations
 
@@ -6,7 +6,17 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from umbrella.alarms.models import Alarm, AlarmStep, CheckIn, Source, Status, StepKind
+from umbrella.accounts.models import Organisation, OrganisationKind
+from umbrella.alarms.models import (
+    Alarm,
+    AlarmStep,
+    CheckIn,
+    RoomButton,
+    Source,
+    Status,
+    StepKind,
+)
+from umbrella.notify.models import Delivery, Event, EventType
 from umbrella.reports.models import Category, Report
 
 SAINT_JOSSE, SCHAERBEEK, BRUSSELS_CITY = "21014", "21015", "21004"
@@ -55,7 +65,14 @@ def checkins(owner, n: int, when: datetime, status) -> None:
 
 
 def reports(
-    n: int, when: datetime, municipality, *, category=None, guard=False, respond_minutes=None
+    n: int,
+    when: datetime,
+    municipality,
+    *,
+    category=None,
+    guard=False,
+    respond_minutes=None,
+    fixed_minutes=None,
 ):
     category = category or Category.objects.first()
     for _ in range(n):
@@ -72,4 +89,63 @@ def reports(
             first_response_at=when + timedelta(minutes=respond_minutes)
             if respond_minutes is not None
             else None,
+            fixed_at=when + timedelta(minutes=fixed_minutes) if fixed_minutes is not None else None,
         )
+
+
+def deliveries(recipient, n: int, when: datetime, *, channel: str, status: str) -> None:
+    """Make ``n`` attempts to deliver one alarm's event to ``recipient``, made at ``when``."""
+    event = Event.objects.create(
+        event_type=EventType.RAISED, alarm_id=1, tier=1, payload={}, created_at=when
+    )
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                event=event,
+                recipient=recipient,
+                channel=channel,
+                status=status,
+                created_at=when,
+                next_attempt_at=when,
+            )
+            for _ in range(n)
+        ]
+    )
+
+
+_keys = iter(range(10**6))
+
+
+def establishments(n: int, when: datetime, *, nis: str, revoked=None) -> list[RoomButton]:
+    """Make ``n`` establishments in ``nis``, each with one room button installed at ``when``."""
+    buttons = []
+    for _ in range(n):
+        key = next(_keys)
+        place = Organisation.objects.create(
+            name=f"Establishment {key}", kind=OrganisationKind.ESTABLISHMENT, nis_code=nis
+        )
+        buttons.append(
+            RoomButton.objects.create(
+                establishment=place,
+                room_label="1",
+                device_key_hash=f"{key:064d}",
+                device_key_prefix=str(key),
+                created_at=when,
+                revoked_at=revoked,
+            )
+        )
+    return buttons
+
+
+def button_test(button: RoomButton, when: datetime, *, acknowledged=True) -> None:
+    """A test alarm from ``button`` at ``when``, acknowledged a minute later (or never)."""
+    Alarm.objects.create(
+        owner=None,  # a room button's alarm has no account
+        source=Source.DEVICE,
+        device=button,
+        is_test=True,
+        status=Status.RESOLVED,
+        raised_at=when,
+        acknowledged_at=when + timedelta(minutes=1) if acknowledged else None,
+        nis_code=button.establishment.nis_code,
+    )

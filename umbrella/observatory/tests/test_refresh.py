@@ -84,3 +84,42 @@ def test_operators_see_the_roll_up_read_only(client, platform_admin, worker):
         assert response.status_code == 200, page
     assert b"alarms.app" in client.get("/en/admin/observatory/tally/").content
     assert client.get("/en/admin/observatory/tally/add/").status_code == 403
+
+
+def test_a_row_back_dated_before_the_watermark_is_caught(worker):
+    alarms(worker, 12, at(2026, 10))
+    actions.refresh(at(2026, 11, 1))
+    assert phone("2026-10") == 12
+    # Written after the refresh but stamped in October (a phone that was offline sends
+    # its alarm late, with the time it was raised): its id is above the watermark's.
+    alarms(worker, 3, at(2026, 10, 20))
+    assert actions.refresh(at(2026, 11, 2)) is True
+    assert phone("2026-10") == 15
+    assert Watermark.objects.get(source="alarms").last_id == Alarm.objects.latest("pk").pk
+    # Read once: the next refresh has nothing new.
+    assert actions.refresh(at(2026, 11, 3)) is False
+
+
+def test_the_worker_stores_every_cube_so_no_request_computes_one(worker, monkeypatch):
+    from umbrella.observatory import tasks
+    from umbrella.observatory.models import Cube
+
+    alarms(worker, 12, at(2026, 10))
+    tasks.refresh_observatory(at(2027, 2, 15))
+    stored = set(Cube.objects.values_list("slug", flat=True))
+    assert stored == {d.slug for d in queries.datasets()}
+    assert set(Cube.objects.values_list("generation", flat=True)) == {queries.generation()}
+    queries.forget()  # another process: nothing in memory
+
+    def computed(*args):
+        raise AssertionError("a request computed a cube")
+
+    monkeypatch.setattr(queries, "_compute", computed)
+    assert phone("2026-10") == 12
+    # A change: the next run stores the new generation's cubes and drops the old ones.
+    monkeypatch.undo()
+    alarms(worker, 3, at(2026, 10, 20))
+    tasks.refresh_observatory(at(2027, 2, 15, 13))
+    assert set(Cube.objects.values_list("generation", flat=True)) == {queries.generation()}
+    monkeypatch.setattr(queries, "_compute", computed)
+    assert phone("2026-10") == 15
