@@ -117,6 +117,10 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "organisation"]
 
 
+# key_hash is left out on purpose: a digest helps nobody here.
+_TOKEN_FIELDS = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are issued by the API or the tokens page; here they can only be revoked."""
@@ -124,9 +128,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["prefix", "user", "name", "created_at", "expires_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["user__username", "prefix", "name"]
-    # key_hash is left out on purpose: a digest helps nobody here.
-    fields = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
-    readonly_fields = fields
+    fields = _TOKEN_FIELDS
+    readonly_fields = _TOKEN_FIELDS
     actions = ["revoke"]
 
     def has_add_permission(self, request):

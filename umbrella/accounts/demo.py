@@ -7,6 +7,7 @@ with ``escalate_after``); keep the command itself thin.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +22,8 @@ MUNICIPALITY_ORGANISATION = "Saint-Josse-ten-Noode (demo)"
 POLICE_ORGANISATION = "Police zone Bruxelles-Nord 5344 (demo)"
 PUBLIC_SERVICE_ORGANISATION = "OCMW/CPAS Saint-Josse (demo)"
 
-ORGANISATIONS = {
+# name → ``actions.ensure_organisation``'s other arguments
+ORGANISATIONS: dict[str, dict[str, str]] = {
     OUTREACH_ORGANISATION: {"kind": OrganisationKind.SUPPORT_ORGANISATION},
     MUNICIPALITY_ORGANISATION: {"kind": OrganisationKind.MUNICIPALITY, "nis_code": "21014"},
     POLICE_ORGANISATION: {"kind": OrganisationKind.POLICE_ZONE, "zone_code": "5344"},
@@ -40,6 +42,12 @@ ACCOUNTS = {
     "demo-secretary": (Role.PLATFORM_SECRETARY, None, False),
     "demo-admin": (Role.ADMIN, None, False),
 }
+
+
+class _Flags(TypedDict):
+    is_staff: bool
+    is_superuser: bool
+    two_factor_exempt: bool
 
 
 @dataclass
@@ -67,7 +75,7 @@ def create_demo(password: str, escalate_after: int = DEFAULT_ESCALATE_AFTER) -> 
     password_hash = actions.hash_password_once(password)
     for username, (role, organisation_name, on_duty) in ACCOUNTS.items():
         is_admin = role == Role.ADMIN
-        flags = {
+        flags: _Flags = {
             "is_staff": is_admin,
             "is_superuser": is_admin,
             "two_factor_exempt": True,  # Demo accounts need no 2FA (docs/api.md).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -69,7 +70,7 @@ class User(AbstractUser):
     # signed with the old value are refused and flushed on their next request.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = PersonManager()
+    objects: ClassVar[PersonManager] = PersonManager()
 
     class Meta:
         verbose_name = _("person")

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +37,7 @@ class Refusal(models.TextChoices):
 
 
 # The answer to each: a status and what to say.
-REFUSALS = {
+REFUSALS: dict[Refusal, tuple[int, StrOrPromise]] = {
     Refusal.UNKNOWN: (
         403,
         _(
@@ -68,7 +71,7 @@ REFUSALS = {
 }
 
 
-def answer(reason: Refusal, detail: str = "") -> tuple[int, str]:
+def answer(reason: Refusal, detail: str = "") -> tuple[int, StrOrPromise]:
     """Return the status and message of a refusal, and log why (never who, nor from where)."""
     logger.warning("staff sign-in refused (%s) %s", reason.value, detail)
     return REFUSALS[reason]

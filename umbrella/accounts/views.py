@@ -8,6 +8,8 @@ provider (``oidc.py``, ``provider.py``).
 from __future__ import annotations
 
 from base64 import b32encode
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.contrib import messages
@@ -45,6 +47,9 @@ from umbrella.accounts.forms import (
 )
 from umbrella.accounts.models import ApiToken, Role, User
 from umbrella.core import ratelimit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # The enrolment code she entered, spent when her authenticator is confirmed.
@@ -132,7 +137,13 @@ class SignInView(auth_views.LoginView):
         return super().get_context_data(staff_sign_in=settings.OIDC_ENABLED, **kwargs)
 
 
-SIGN_UP_PAGES = {
+class SignUpPage(TypedDict):
+    heading: StrOrPromise
+    # (chosen name, passphrase) → the new person and her recovery codes.
+    action: Callable[[str, str], tuple[User, list[str]]]
+
+
+SIGN_UP_PAGES: dict[str, SignUpPage] = {
     Role.SEX_WORKER: {
         "heading": gettext_lazy("Create a private account"),
         "action": actions.sign_up_sex_worker,
