@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -25,6 +26,9 @@ from umbrella.reports.models import (
     ReportPhoto,
     ReportStatus,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 OPEN = {ReportStatus.SUBMITTED, ReportStatus.OPEN, ReportStatus.IN_PROGRESS, ReportStatus.REFERRED}
@@ -133,8 +137,9 @@ class Names:
     categories: dict[int, tuple[str, str]]
     bodies: dict[int, str]
     places: dict[str, dict[int, str]]
-    statuses: dict[str, str]
-    reasons: dict[str, str]
+    # The choices' labels, lazy: each row's answer turns them into text.
+    statuses: dict[str, StrOrPromise]
+    reasons: dict[str, StrOrPromise]
 
     @classmethod
     def load(cls) -> Names:

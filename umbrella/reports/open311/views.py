@@ -210,11 +210,10 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         queryset = queryset.filter(created_at__gte=timezone.now() - timedelta(days=DEFAULT_DAYS))
     lat = _number(request, "lat", -90, 90)
     lon = _number(request, "long", -180, 180)
-    radius = _number(request, "radius", 1, MAX_RADIUS_M)
+    radius = _number(request, "radius", 1, MAX_RADIUS_M) or DEFAULT_RADIUS_M
     if (lat is None) != (lon is None):
         raise Open311Error(400, _("Give both lat and long, or neither."))
-    if lat is not None:
-        radius = radius or DEFAULT_RADIUS_M
+    if lat is not None and lon is not None:
         dlat = radius / METRES_PER_DEGREE_LAT
         dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
         queryset = queryset.filter(
@@ -223,7 +222,7 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     page = int(_number(request, "page", 1, 10_000) or 1)
     size = int(_number(request, "page_size", 1, MAX_PAGE_SIZE) or DEFAULT_PAGE_SIZE)
     queryset = queryset.order_by("-created_at", "-id")
-    if lat is None:
+    if lat is None or lon is None:
         rows = list(queryset.values(*ROW_FIELDS)[(page - 1) * size : page * size])
     else:
         # Distances on the rounded points first, then the text of one page only.
@@ -235,9 +234,9 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
                 near.append(pk)
                 if len(near) >= page * size:
                     break
-        wanted = near[(page - 1) * size : page * size]
-        found = {r["id"]: r for r in Report.objects.filter(pk__in=wanted).values(*ROW_FIELDS)}
-        rows = [found[pk] for pk in wanted if pk in found]
+        on_page = near[(page - 1) * size : page * size]
+        found = {r["id"]: r for r in Report.objects.filter(pk__in=on_page).values(*ROW_FIELDS)}
+        rows = [found[pk] for pk in on_page if pk in found]
     return answer(service_requests(rows), fmt, "service_requests")
 
 
@@ -290,7 +289,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
             follow_up = None
     notice = submitted.guard_explanation or (
         _("Your report goes to %(body)s.") % {"body": report.body.name}
-        if report.body_id
+        if report.body is not None
         else _("Your report has been received.")
     )
     item = {
