@@ -17,6 +17,7 @@ from ninja.errors import ValidationError
 
 from umbrella.accounts import actions, ratelimits
 from umbrella.accounts.auth import BearerTokenAuth, TokenRequest
+from umbrella.api.schemas import Problem
 
 router = Router()
 SchemaT = TypeVar("SchemaT", bound=Schema)
@@ -53,16 +54,6 @@ class TokenOut(Schema):
 
 class Detail(Schema):
     detail: str
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class ValidationDetail(Schema):
-    detail: str
-    errors: list[FieldError]
 
 
 class MeOut(Schema):
@@ -103,7 +94,7 @@ _TOKEN_BODY = {
 
 @router.post(
     "token",
-    response={200: TokenOut, 401: Detail, 422: ValidationDetail, 429: Detail},
+    response={200: TokenOut, 401: Detail, 422: Problem, 429: Detail},
     summary="Exchange a name and password for a bearer token",
     openapi_extra=_TOKEN_BODY,
 )

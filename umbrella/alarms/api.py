@@ -40,12 +40,12 @@ from umbrella.alarms.schemas import (
     RaiseIn,
     ResolveIn,
     SeenOut,
-    ValidationErrorOut,
     alarm_out,
     checkin_out,
 )
 from umbrella.api import openapi
 from umbrella.api.errors import problem
+from umbrella.api.schemas import Problem
 from umbrella.core import ratelimit
 from umbrella.core.audit import record_read
 
@@ -62,7 +62,7 @@ router.add_router("", establishments_router)
 router.add_decorator(never_cache, mode="view")
 
 # Error answers every route may give (see umbrella/api/v1.py).
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Problem}
 
 # Presses per device key per minute; dedupe already folds repeats into one alarm.
 DEVICE_PRESSES_PER_MINUTE = 20

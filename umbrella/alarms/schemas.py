@@ -123,16 +123,6 @@ class ErrorOut(Schema):
     detail: str
 
 
-class FieldErrorOut(Schema):
-    field: str
-    message: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: list[FieldErrorOut]
-
-
 class AlarmOut(Schema):
     id: int
     status: AlarmStatus

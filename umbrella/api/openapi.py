@@ -30,6 +30,8 @@ from typing import Any
 
 from ninja import NinjaAPI
 
+from umbrella.api.schemas import Problem
+
 GEOJSON = "application/geo+json"
 JSON = "application/json"
 BODY_METHODS = frozenset({"post", "put", "patch", "delete"})
@@ -40,9 +42,12 @@ CONSTRAINTS = frozenset(
     | {"exclusiveMinimum", "exclusiveMaximum", "multipleOf", "items", "minItems", "maxItems"}
 )
 
-# The two error bodies (umbrella/api/v1.py, umbrella/api/errors.py).
+# The two error bodies (umbrella/api/v1.py, umbrella/api/errors.py): the 422
+# one is the routes' own ``Problem`` (umbrella/api/schemas.py).
+REF_TEMPLATE = "#/components/schemas/{model}"
 ERROR = "ApiError"
-VALIDATION_ERROR = "ApiValidationError"
+VALIDATION_ERROR = "Problem"
+_problem = Problem.model_json_schema(ref_template=REF_TEMPLATE)
 ERROR_SCHEMAS = {
     ERROR: {
         "title": ERROR,
@@ -50,28 +55,8 @@ ERROR_SCHEMAS = {
         "properties": {"detail": {"type": "string"}},
         "required": ["detail"],
     },
-    VALIDATION_ERROR: {
-        "title": VALIDATION_ERROR,
-        "type": "object",
-        "properties": {
-            "detail": {"type": "string"},
-            "errors": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "field": {
-                            "type": "string",
-                            "description": "Dotted name of the field; empty for the whole request.",
-                        },
-                        "message": {"type": "string"},
-                    },
-                    "required": ["field", "message"],
-                },
-            },
-        },
-        "required": ["detail", "errors"],
-    },
+    **_problem.pop("$defs"),
+    VALIDATION_ERROR: _problem,
 }
 DESCRIPTIONS = {
     400: (
@@ -188,6 +173,8 @@ def complete(document: dict) -> dict:
                 }
                 used.add(schema)
     components = document.setdefault("components", {}).setdefault("schemas", {})
+    if VALIDATION_ERROR in used:
+        used.add("FieldProblem")
     for name in sorted(used):
         components.setdefault(name, ERROR_SCHEMAS[name])
     return document

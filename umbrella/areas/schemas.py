@@ -5,15 +5,12 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-
-class FieldError(Schema):
-    field: str
-    message: str
+from umbrella.api.schemas import FieldProblem
 
 
 class Error(Schema):
     detail: str = Field(description="A sentence a person can read, in the request's language.")
-    errors: list[FieldError] = Field(default_factory=list)
+    errors: list[FieldProblem] = Field(default_factory=list)
 
 
 class MunicipalityOut(Schema):

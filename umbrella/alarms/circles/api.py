@@ -15,14 +15,14 @@ from umbrella.alarms.schemas import (
     CircleOut,
     DuressPinIn,
     ErrorOut,
-    ValidationErrorOut,
 )
 from umbrella.alarms.schemas import circle_out as _circle_out
+from umbrella.api.schemas import Problem
 
 # Apps send a bearer token; the worker's and responders' pages use their
 # (2FA-verified, CSRF-checked) session.
 router = Router(auth=session_or_bearer)
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Problem}
 # The operation ids name the module these routes were first written in
 # (``api_setup.py``): clients generated from the OpenAPI document keep them.
 

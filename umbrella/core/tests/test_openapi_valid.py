@@ -61,16 +61,22 @@ def test_the_frameworks_error_answers_are_documented(document):
     subscribe = paths["/api/v1/notify/push/subscriptions"]["post"]["responses"]
     # It takes a session too: a cookie without its CSRF token is refused with 403.
     assert {"201", "401", "403", "422"} <= set(subscribe)
+    # The framework's 422 is the routes' own: one Problem schema for every 422.
     assert subscribe["422"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/ApiValidationError"
+        "$ref": "#/components/schemas/Problem"
     }
     # Reading needs no CSRF token, and a plain text parameter cannot fail to validate.
     assert "403" not in paths["/api/v1/notify/contacts"]["get"]["responses"]
     assert "422" not in paths["/api/v1/areas/municipalities"]["get"]["responses"]
     # A path id that is not a number matches no route: 404.
     assert "404" in paths["/api/v1/notify/contacts/{contact_id}"]["delete"]["responses"]
-    error = document["components"]["schemas"]["ApiValidationError"]
+    error = document["components"]["schemas"]["Problem"]
     assert error["required"] == ["detail", "errors"]
+    assert error["properties"]["errors"]["items"] == {"$ref": "#/components/schemas/FieldProblem"}
+    assert document["components"]["schemas"]["FieldProblem"]["required"] == ["field", "message"]
+    # Each 422 body was once declared four times under four names.
+    names = document["components"]["schemas"]
+    assert not {"ApiValidationError", "ValidationErrorOut", "ValidationDetail"} & set(names)
 
 
 @pytest.mark.parametrize(
