@@ -146,14 +146,17 @@ def start_server(env: dict) -> tuple[subprocess.Popen, int]:
 class StreamClient:
     """One SSE stream on a raw socket: the lightest client, so 2,000 fit in this process."""
 
-    def __init__(self, port: int, token: str, received: dict) -> None:
-        self.port, self.token, self.received = port, token, received
-        self.writer = None
+    def __init__(
+        self, port: int, token: str, received: dict[int, dict[int, float]], server_ms: list[float]
+    ) -> None:
+        self.port, self.token, self.received, self.server_ms = port, token, received, server_ms
+        self.writer: asyncio.StreamWriter | None = None
         self.ready = asyncio.Event()
 
     async def run(self, user_id: int) -> None:
-        reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-        self.writer.write(
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        self.writer = writer
+        writer.write(
             (
                 "GET /api/v1/alarms/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 f"Authorization: Bearer {self.token}\r\nAccept: text/event-stream\r\n\r\n"
@@ -179,7 +182,7 @@ class StreamClient:
                 # From the alarm's own timestamp (taken in raise_alarm): the
                 # server-side path without the HTTP request that triggered it.
                 raised = datetime.fromisoformat(alarm["raised_at"]).timestamp()
-                self.received.setdefault("server", []).append((wall - raised) * 1000)
+                self.server_ms.append((wall - raised) * 1000)
 
     def close(self) -> None:
         if self.writer is not None:
@@ -202,8 +205,9 @@ async def scenario(args, accounts, ports, stream_ports, env, n_streams) -> dict:
     run([PY, "-c", CIRCLES], env, stdin=json.dumps(plan))
 
     received: dict[int, dict[int, float]] = {}
+    server_ms: list[float] = []
     clients = [
-        StreamClient(stream_ports[i % len(stream_ports)], token, received)
+        StreamClient(stream_ports[i % len(stream_ports)], token, received, server_ms)
         for i, (_n, _pk, token) in enumerate(responders)
     ]
     gate = asyncio.Semaphore(100)
@@ -281,7 +285,7 @@ async def scenario(args, accounts, ports, stream_ports, env, n_streams) -> dict:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
 
-    server = sorted(received.pop("server", [])) or [float("nan")]
+    server = sorted(server_ms) or [float("nan")]
     latencies, lost = [], 0
     for alarm_id, (t0, worker_pk) in sent.items():
         for responder_pk in circles[worker_pk]:

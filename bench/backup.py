@@ -72,7 +72,10 @@ def python(env: dict, script: str) -> str:
 
 
 def own_time(output: str) -> float:
-    return float(re.search(r" in ([0-9.]+) s\.", output).group(1))
+    found = re.search(r" in ([0-9.]+) s\.", output)
+    if found is None:
+        sys.exit(f"no time in the command's output:\n{output[-3000:]}")
+    return float(found.group(1))
 
 
 def environment(var_dir: Path, database_url: str | None) -> dict:
@@ -97,7 +100,8 @@ def build_demo(env: dict) -> None:
 
 def measure(label: str, source_env: dict, fresh_target, runs: int, work: Path) -> bool:
     archive = work / f"{label}.backup"
-    rows = {"backup": [], "restore": []}
+    # command → (seconds in the command, seconds with start-up) per run
+    rows: dict[str, list[tuple[float, float]]] = {"backup": [], "restore": []}
     for run in range(runs):
         wall, out = manage(source_env, "backup", str(archive))
         rows["backup"].append((own_time(out), wall))

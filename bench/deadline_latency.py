@@ -48,7 +48,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -355,7 +355,7 @@ def scenario(n: int, worker, outreach, rate: float, load_workers: list):
     if loader:
         loader.start()
         time.sleep(2)  # let the backlog of deliveries build up first
-    due = {}
+    due: dict[int, datetime] = {}
     with transaction.atomic():
         first_due = timezone.now() + timedelta(seconds=1)
         for i, pk in enumerate(pks):
@@ -378,15 +378,17 @@ def scenario(n: int, worker, outreach, rate: float, load_workers: list):
             .values_list("alarm_id", flat=True)
         ):
             published[alarm_id] = (now - due[alarm_id]).total_seconds() * 1000
-        for alarm_id, sent_at, duration_ms in Delivery.objects.filter(
+        for sent_for, sent_at, duration_ms in Delivery.objects.filter(
             event__alarm_id__in=due,
             event__event_type="alarm.escalated",
             recipient=outreach,
             status=DeliveryStatus.SENT,
         ).values_list("event__alarm_id", "sent_at", "duration_ms"):
+            if sent_for is None or sent_at is None or duration_ms is None:
+                continue  # the filter keeps sent ones, which have all three
             # Handed to the provider = accepted minus the provider's own time.
             handed = sent_at - timedelta(milliseconds=duration_ms)
-            delivered.setdefault(alarm_id, (handed - due[alarm_id]).total_seconds() * 1000)
+            delivered.setdefault(sent_for, (handed - due[sent_for]).total_seconds() * 1000)
         time.sleep(0.005)
     stop_load.set()
     if loader:

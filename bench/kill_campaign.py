@@ -218,7 +218,10 @@ def main() -> int:
         if args.log:
             Path(args.log).write_text(log_path.read_text(errors="replace"))
 
-    once, lost, doubled, late = 0, [], [], []
+    once = 0
+    lost: list[int] = []
+    doubled: list[int] = []
+    late: list[float] = []
     for pk in alarms:
         steps = list(
             AlarmStep.objects.filter(alarm_id=pk, kind=StepKind.ESCALATED).values_list(
@@ -226,14 +229,14 @@ def main() -> int:
             )
         )
         events = Event.objects.filter(alarm_id=pk, event_type="alarm.escalated").count()
-        due = Deadline.objects.get(alarm_id=pk, kind=DeadlineKind.ESCALATE).due_at
+        due_at = Deadline.objects.get(alarm_id=pk, kind=DeadlineKind.ESCALATE).due_at
         if not steps:
             lost.append(pk)
         elif len(steps) > 1 or events != 1:
             doubled.append(pk)
         else:
             once += 1
-        late.extend((at - due).total_seconds() for at in steps[:1])
+        late.extend((at - due_at).total_seconds() for at in steps[:1])
     restarts = log_path.read_text(errors="replace").count("restarted it (pid")
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
