@@ -17,13 +17,12 @@ they cannot disagree with the map and ``GET /api/v1/places``.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import datetime
 
 from django.utils import timezone
 
+from umbrella.core import opendata
 from umbrella.directory.models import Facility, OperatingStatus
 from umbrella.directory.queries import PUBLIC, find_places
 
@@ -125,36 +124,12 @@ CSV_COLUMNS = (
 )
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula
-# (OWASP "CSV injection"); names and phones come from staff and open data.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """Return ``value`` as a CSV cell that no spreadsheet reads as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float):
-        return str(value)  # a number, even negative, is no formula
-    text = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-    if text.startswith(_FORMULA_STARTS):
-        text = "'" + text
-    # The writer quotes a cell with "\n" (its line end) but not one with a bare
-    # "\r", which a reader takes for the end of the row.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def csv_text(language: str, kind: str | None = None, now: datetime | None = None) -> str:
     """Return every public place as CSV: two ``#`` lines (licence, attribution), then a header."""
     now = now or timezone.now()
     features = _public_features(language, kind, now)
     licence, attribution = licence_and_attribution(_feature_sources(features))
-    out = io.StringIO()
-    out.write(f"# License: {licence}\n# Attribution: {attribution}\n")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for feature in features:
         p = feature["properties"]
         coordinates = (feature["geometry"] or {}).get("coordinates") or [None, None]
@@ -169,8 +144,8 @@ def csv_text(language: str, kind: str | None = None, now: datetime | None = None
             "longitude": coordinates[0],
             "source": p.get("source") or OWN,
         }
-        writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
-    return out.getvalue()
+        rows.append([row.get(column) for column in CSV_COLUMNS])
+    return opendata.csv_text(CSV_COLUMNS, rows, licence=licence, attribution=attribution)
 
 
 def dumps(data: dict) -> str:

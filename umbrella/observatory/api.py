@@ -10,8 +10,6 @@ Every answer carries the licence (CC BY 4.0) and the attribution.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from datetime import date
@@ -25,7 +23,7 @@ from django.utils.translation import gettext as _
 from ninja import P, QueryEx, Router, Status
 
 from umbrella.areas.schemas import Error
-from umbrella.consultation.opendata import _cell as csv_cell
+from umbrella.core.opendata import csv_text
 from umbrella.observatory import queries, schemas
 from umbrella.observatory.models import Tally
 
@@ -249,22 +247,17 @@ def _refusal(message: str, field: str = ""):
 
 
 def _csv(ds, cells, period: str, by: str) -> str:
-    out = io.StringIO()
-    out.write(f"# License: {_license()}\n# Attribution: {schemas.ATTRIBUTION}\n")
-    out.write(f"# Dataset: {csv_cell(str(ds.title))} ({ds.slug}, {ds.unit}, {period}, {by})\n")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for cell in cells:
-        row = (
-            cell.period,
-            cell.area.kind,
-            cell.area.code,
-            cell.area.name,
-            cell.value,
-            cell.suppressed,
-        )
-        writer.writerow([csv_cell(value) for value in row])
-    return out.getvalue()
+    rows = (
+        (cell.period, cell.area.kind, cell.area.code, cell.area.name, cell.value, cell.suppressed)
+        for cell in cells
+    )
+    return csv_text(
+        CSV_COLUMNS,
+        rows,
+        licence=_license(),
+        attribution=schemas.ATTRIBUTION,
+        notes=[f"Dataset: {ds.title} ({ds.slug}, {ds.unit}, {period}, {by})"],
+    )
 
 
 @router.get(
