@@ -287,7 +287,8 @@ def statistics_table(
         ds = queries.dataset(dataset)
     except queries.UnknownDataset:
         return Status(404, {"detail": _("No dataset has this name.")})
-    period, by = period or "month", by or "region"
+    # A figure published only per neighbourhood (the services') answers those by default.
+    period, by = period or "month", by or ("region" if "region" in ds.levels else ds.levels[0])
     if format not in (None, "", "csv", "json"):
         return _refusal(_("“format” must be csv or json."), "format")
     try:

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from umbrella.areas.models import Municipality, PoliceZone, name_in_language
+from umbrella.areas.models import Municipality, Neighbourhood, PoliceZone, name_in_language
 from umbrella.observatory import disclosure
 from umbrella.observatory.datasets import BY_SLUG, DATASETS, Dataset
 from umbrella.observatory.models import Cube, Tally, Watermark
@@ -262,6 +262,13 @@ def _areas(ds: Dataset) -> tuple[dict, dict]:
             leaf_of[nis] = ("municipality", nis)
         else:
             leaf_of[nis] = zone_node
+    if "police_zone" in ds.levels:  # facts about a zone itself carry its code
+        for zone in {z for _n, z in municipalities}:
+            leaf_of.setdefault(zone, ("police_zone", zone))
+    if "neighbourhood" in ds.levels:  # figures of a few neighbourhoods: each its own table
+        for code in _visible_neighbourhoods():
+            parents[("neighbourhood", code)] = None
+            leaf_of[code] = ("neighbourhood", code)
     if len(ds.levels) > 1:  # events without a place: their own row under the region
         parents[("municipality", UNKNOWN)] = region
         leaf_of[UNKNOWN] = ("municipality", UNKNOWN)
@@ -279,8 +286,21 @@ def _leaves(ds: Dataset, measures: list[str], today: date):
     # Every dataset starts with the first month of any roll-up, so figures line up.
     first = Tally.objects.aggregate(first=Min("month"))["first"] or date(today.year, 1, 1)
     period_parents, period_of = _periods(ds, first, today)
+    if ds.picture:  # a month without a picture is unknown, not 0: left out
+        taken = set(Tally.objects.filter(measure=ds.picture).values_list("month", flat=True))
+        period_of = {m: key for m, key in period_of.items() if m in taken}
+        kept = set(period_of.values())
+        period_parents = {key: None for key in period_parents if key in kept}
     area_parents, area_of = _areas(ds)
     return rows, area_parents, period_parents, area_of, period_of
+
+
+def _visible_neighbourhoods() -> list[str]:
+    from umbrella.directory.indicators import VISIBLE_SEX_WORK_NEIGHBOURHOODS
+
+    return sorted(
+        {str(c) for codes in VISIBLE_SEX_WORK_NEIGHBOURHOODS.values() for c in codes}, key=int
+    )
 
 
 def _ancestors(node, parents) -> list:
@@ -332,7 +352,7 @@ def _compute(ds: Dataset, today: date) -> dict:
 
     def protected(measure):
         values = _counts(rows, measure, *shape)
-        return values, disclosure.protect(values, area_parents, period_parents)
+        return values, disclosure.protect(values, area_parents, period_parents, k=ds.k)
 
     if ds.kind == "count":
         values, hidden = protected(ds.measure)
@@ -354,7 +374,7 @@ def _compute(ds: Dataset, today: date) -> dict:
     share = 0.5 if ds.kind == "median" else 0.9
     cube = {}
     for cell, count in gate.items():
-        hidden = cell in gate_hidden or 0 < count < disclosure.K
+        hidden = cell in gate_hidden or 0 < count < ds.k
         value = None if hidden else _percentile(histograms.get(cell, {}), share)
         cube[cell] = (value, hidden)
     return cube
@@ -374,5 +394,10 @@ def _area_names(language: str) -> dict:
             names[("municipality", m.nis_code)] = name_in_language(m.name_nl, m.name_fr, language)
         for z in PoliceZone.objects.all():
             names[("police_zone", z.code)] = name_in_language(z.name_nl, z.name_fr, language)
+        visible = [int(c) for c in _visible_neighbourhoods()]
+        for n in Neighbourhood.objects.filter(code__in=visible):
+            names[("neighbourhood", str(n.code))] = name_in_language(
+                n.name_nl.title(), n.name_fr.title(), language
+            )
         _names[language] = names
     return names
