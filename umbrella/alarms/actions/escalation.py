@@ -84,11 +84,16 @@ def take_step(pk: int, worker: str, now: datetime) -> bool:
     )
     if deadline is None:
         return False
-    if deadline.kind == DeadlineKind.CHECKIN_EXPIRY:
-        expire_checkin(deadline.checkin, deadline, now)
-    elif deadline.kind == DeadlineKind.CHECKIN_REMINDER:
-        remind_checkin(deadline.checkin, now)
+    if deadline.kind in (DeadlineKind.CHECKIN_EXPIRY, DeadlineKind.CHECKIN_REMINDER):
+        if deadline.checkin is None:
+            raise ValueError(f"{deadline.kind} deadline {pk} has no check-in")
+        if deadline.kind == DeadlineKind.CHECKIN_EXPIRY:
+            expire_checkin(deadline.checkin, deadline, now)
+        else:
+            remind_checkin(deadline.checkin, now)
     else:
+        if deadline.alarm is None:
+            raise ValueError(f"{deadline.kind} deadline {pk} has no alarm")
         escalate_or_realert(deadline.alarm, deadline, now)
     faults.point("in_step")
     Deadline.objects.filter(pk=pk).update(done_at=now)

@@ -71,8 +71,10 @@ def circle_state(owner) -> dict:
         elif tier.kind == TierKind.ORGANISATION_ROTA and state["organisation"] is None:
             state["organisation"] = tier.organisation
             state["organisation_delay"] = tier.delay_seconds
-            state["organisation_state"] = queries.organisation_states(owner).get(
-                tier.organisation_id, queries.INVITED
+            state["organisation_state"] = (
+                queries.organisation_states(owner).get(tier.organisation_id, queries.INVITED)
+                if tier.organisation_id is not None
+                else queries.INVITED
             )
         elif tier.kind == TierKind.POLICE and state["police_zone"] is None:
             state["police_zone"] = tier.organisation

@@ -110,14 +110,14 @@ def establishment(request, pk: int):
     if action == "add_button":
         button_form = RoomButtonForm(request.POST, prefix="button")
         if button_form.is_valid():
-            button, key = actions.create_room_button(
+            new_button, key = actions.create_room_button(
                 place,
                 button_form.cleaned_data["room_label"],
                 now,
                 test_mode=button_form.cleaned_data["test_mode"],
             )
             # Kept in the session only until the next page view: shown once.
-            request.session[NEW_KEY_SESSION] = {"button": button.pk, "key": key}
+            request.session[NEW_KEY_SESSION] = {"button": new_button.pk, "key": key}
             return redirect("alarms:establishment", pk=place.pk)
     elif action in ("test_mode", "revoke"):
         button = RoomButton.objects.filter(
@@ -179,7 +179,7 @@ def establishment(request, pk: int):
         if shift_form.is_valid():
             data = shift_form.cleaned_data
             try:
-                shift = actions.add_duty_shift(
+                new_shift = actions.add_duty_shift(
                     data["membership"], data["weekday"], data["starts_at"], data["ends_at"]
                 )
             except AlarmError as error:
@@ -188,7 +188,7 @@ def establishment(request, pk: int):
                 messages.success(
                     request,
                     _("%(name)s is on duty %(shift)s.")
-                    % {"name": data["membership"].user.username, "shift": shift.describe()},
+                    % {"name": data["membership"].user.username, "shift": new_shift.describe()},
                 )
                 return redirect("alarms:establishment", pk=place.pk)
     elif action == "remove_shift":
