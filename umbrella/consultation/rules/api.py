@@ -18,6 +18,9 @@ from umbrella.consultation.rules.models import RuleKind, RuleStatus
 from umbrella.consultation.schemas import Lang, TrackerText, labels_language
 
 router = Router()
+# ``Literal[tuple(X.values)]`` gives the OpenAPI document the choices' values as
+# an enum, following the model; a Literal computed at run time is beyond a type
+# checker, hence its ``type: ignore[valid-type]``.
 
 
 class RuleMunicipality(Schema):

@@ -60,7 +60,9 @@ def weighted_progress(children) -> int | None:
     return (2 * total + total_weight) // (2 * total_weight)
 
 
-def _roll_up(start: Recommendation, *, by, decision, cause: RecommendationChange, now) -> None:
+def _roll_up(
+    start: Recommendation, *, by, decision, cause: RecommendationChange | None, now
+) -> None:
     """Recompute the progress of every ancestor of ``start``; one change row for each move."""
     node = start.parent_id and Recommendation.objects.select_for_update().get(pk=start.parent_id)
     seen = {start.pk}
@@ -111,7 +113,7 @@ def update_recommendation(
     """
     now = now or timezone.now()
     note = (note or "").strip()
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if status is not None and status not in TrackerStatus.values:
         errors["status"] = _("Choose one of the statuses in the list.")
     if progress is not None:

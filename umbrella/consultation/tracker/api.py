@@ -21,6 +21,9 @@ from umbrella.consultation.tracker import exports
 from umbrella.consultation.tracker.models import Actor, TrackerStatus
 
 router = Router()
+# ``Literal[tuple(X.values)]`` gives the OpenAPI document the choices' values as
+# an enum, following the model; a Literal computed at run time is beyond a type
+# checker, hence its ``type: ignore[valid-type]``.
 
 
 class ResponsibleOut(Schema):

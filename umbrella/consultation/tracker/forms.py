@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -49,7 +51,9 @@ class UpdateForm(forms.Form):
     def __init__(self, *args, decisions=(), has_parts: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.decisions = {d.pk: d for d in decisions}
-        self.fields["decision"].choices = [("", _("None"))] + [
+        # Declared above as a TypedChoiceField; ``fields`` is typed as plain fields.
+        decision = cast(forms.TypedChoiceField, self.fields["decision"])
+        decision.choices = [("", _("None"))] + [
             (d.pk, f"{d.decided_at:%Y-%m-%d} — {d.text[:80]}") for d in decisions
         ]
         if has_parts:

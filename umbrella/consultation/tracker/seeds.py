@@ -304,7 +304,8 @@ def load_recommendations(ledger: Ledger, now) -> dict[str, int]:
     from umbrella.consultation.tracker.actions import update_recommendation
 
     created = links = 0
-    starts = []
+    # (seed, its first change, the recommendation created for it)
+    starts: list[tuple[Seed, tuple[str, str], Recommendation]] = []
     by_slug = {r.slug: r for r in Recommendation.objects.all()}
     for position, seed in enumerate(RECOMMENDATIONS, start=1):
         key = f"recommendation:{seed.slug}"
@@ -319,7 +320,7 @@ def load_recommendations(ledger: Ledger, now) -> dict[str, int]:
         if key in ledger.created:
             created += 1
             if seed.start is not None:
-                starts.append((seed, rec))
+                starts.append((seed, seed.start, rec))
         for n, indicator in enumerate(seed.indicators):
             link_key = f"indicator:{seed.slug}:{indicator}"
             ledger.ensure(
@@ -333,7 +334,6 @@ def load_recommendations(ledger: Ledger, now) -> dict[str, int]:
             )
             links += link_key in ledger.created
     # Parts first, so that a parent's progress is their roll-up, not a status default.
-    for seed, rec in sorted(starts, key=lambda pair: pair[0].parent == ""):
-        status, note = seed.start
+    for _seed, (status, note), rec in sorted(starts, key=lambda start: start[0].parent == ""):
         update_recommendation(rec, by=None, status=status, note=note, now=now)
     return {"recommendations": created, "indicator_links": links}
