@@ -171,6 +171,8 @@ class LocateIndex:
         if m is None:
             # A micro-hole between municipalities, inside the region.
             m = self._nearest(self._m_tree, x, y, None)
+            if m is None:  # only with no municipality loaded at all
+                return OUTSIDE
         n = self._first_holding(self._n_geoms, cell.neighbourhoods, x, y)
         if n is None:
             n = self._nearest(self._n_tree, x, y, NEIGHBOURHOOD_TOLERANCE_M)

@@ -45,7 +45,7 @@ CONTACT_CODE_ATTEMPTS = 5
 CALLING_EVENTS = (EventType.RAISED, EventType.ESCALATED)
 CLOSING_EVENTS = (EventType.ACKNOWLEDGED, EventType.RESOLVED, EventType.CANCELLED)
 SUPERSEDED_ERROR = "not sent: the alarm was {event} first"
-CONTACT_CHANNELS = {
+CONTACT_CHANNELS: dict[str, Channel] = {
     ContactKind.SMS: Channel.SMS,
     ContactKind.VOICE: Channel.VOICE,
     ContactKind.EMAIL: Channel.EMAIL,
@@ -444,11 +444,16 @@ def _schedule_retry(delivery: Delivery, now: datetime, *, permanent: bool) -> De
     if is_superseded(delivery):
         # Someone took the alarm while this attempt was on its way.
         return None
-    target_exists = (
-        PushSubscription.objects.filter(pk=delivery.push_subscription_id).exists()
-        if delivery.channel == Channel.WEBPUSH
-        else ContactPoint.objects.filter(pk=delivery.contact_point_id).exists()
-    )
+    if delivery.channel == Channel.WEBPUSH:
+        target_exists = (
+            delivery.push_subscription_id is not None
+            and PushSubscription.objects.filter(pk=delivery.push_subscription_id).exists()
+        )
+    else:
+        target_exists = (
+            delivery.contact_point_id is not None
+            and ContactPoint.objects.filter(pk=delivery.contact_point_id).exists()
+        )
     if not target_exists:
         return None
     return Delivery.objects.create(

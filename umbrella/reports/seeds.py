@@ -175,7 +175,7 @@ def _seeded_before() -> bool:
 
 def _body(ledger: Ledger, result: SeedResult, key: str, find, create) -> Body | None:
     body = ledger.ensure(f"body:{key}", find, create)
-    if f"body:{key}" in ledger.created:
+    if body is not None and f"body:{key}" in ledger.created:
         result.bodies_created.append(body.code)
     return body
 

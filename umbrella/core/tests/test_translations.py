@@ -243,11 +243,12 @@ def _python_of(entry: str | tuple[str, tuple[str, ...]], tmp_path: Path, i: int)
 
         text = templatize(text, origin=str(source))
     elif names:
-        found = {
-            node.name: ast.get_source_segment(text, node)
-            for node in ast.parse(text).body
-            if isinstance(node, ast.ClassDef | ast.FunctionDef)
-        }
+        found: dict[str, str] = {}
+        for node in ast.parse(text).body:
+            if isinstance(node, ast.ClassDef | ast.FunctionDef):
+                segment = ast.get_source_segment(text, node)
+                assert segment is not None, f"{name}: no source for {node.name}"
+                found[node.name] = segment
         assert set(names) <= set(found), f"{name}: no {sorted(set(names) - set(found))}"
         text = "\n\n".join(found[n] for n in names)
     else:

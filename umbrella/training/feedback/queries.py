@@ -93,7 +93,17 @@ def tallies(service_ids: Iterable[int], now: datetime) -> dict[int, FeedbackTall
         )
         .order_by()
     )
-    found = {row.pop("service_id"): FeedbackTally(**row) for row in rows}
+    found = {
+        row["service_id"]: FeedbackTally(
+            answers=row["answers"],
+            respect_yes=row["respect_yes"],
+            respect_partly=row["respect_partly"],
+            respect_no=row["respect_no"],
+            real_name_yes=row["real_name_yes"],
+            refused_yes=row["refused_yes"],
+        )
+        for row in rows
+    }
     return {pk: found.get(pk, FeedbackTally()) for pk in ids}
 
 
