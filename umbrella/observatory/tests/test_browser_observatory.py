@@ -8,6 +8,8 @@ import pytest
 import time_machine
 
 from umbrella.browser import assert_no_axe_violations
+from umbrella.directory.tests import factories as directory
+from umbrella.notify.models import Channel, DeliveryStatus
 from umbrella.observatory import actions, queries
 from umbrella.observatory.tests.factories import (
     BRUSSELS_CITY,
@@ -15,6 +17,9 @@ from umbrella.observatory.tests.factories import (
     SCHAERBEEK,
     alarms,
     at,
+    button_test,
+    deliveries,
+    establishments,
 )
 
 pytestmark = [
@@ -36,8 +41,12 @@ def figures(geography, worker):
     alarms(worker, 25, at(2026, 10), nis=BRUSSELS_CITY, ack_seconds=30)
     alarms(worker, 14, at(2026, 11), nis=SCHAERBEEK, ack_seconds=50)
     alarms(worker, 3, at(2026, 11), nis=SAINT_JOSSE, ack_seconds=20)
-    actions.refresh(at(2027, 2, 15))
-    yield
+    deliveries(worker, 12, at(2026, 11), channel=Channel.SMS, status=DeliveryStatus.SENT)
+    for button in establishments(10, at(2026, 10, 5), nis=SAINT_JOSSE):
+        button_test(button, at(2026, 12, 20))
+    toilets = [directory.toilet(directory.NORTH_STATION) for _ in range(2)]
+    actions.refresh(at(2027, 2, 15))  # also takes January's picture of the services
+    yield toilets[0].location.neighbourhood
     queries.forget()
 
 
@@ -88,6 +97,11 @@ def test_choosing_quarters_by_municipality_shows_the_suppressed_cell_as_such(
     # Each chart is one image with a name a screen reader reads.
     name = figure.locator("svg.chart-bars title").text_content()
     assert name and figure.locator("svg.chart-bars").get_attribute("role") == "img"
+    # A services figure is drawn per neighbourhood, whatever the areas chosen, and says so.
+    toilets = page.locator("section.figure#toilets-in-service-visible")
+    name = figures.name_nl if language == "nl" else figures.name_fr
+    row = toilets.locator("tr", has=page.locator("th", has_text=name.title()))
+    assert row.locator("td").inner_text() == "2"
     assert_no_axe_violations(page)
 
     page.set_viewport_size({"width": 360, "height": 740})
