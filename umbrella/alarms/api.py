@@ -291,10 +291,10 @@ def seen(request: AuthenticatedRequest, alarm_id: int):
     """Record that the responder opened the alarm; the sex worker sees who has."""
     alarm = _alarm_for(request, alarm_id)
     try:
-        recipient = actions.mark_seen(alarm, request.auth, timezone.now())
+        seen_at = actions.mark_seen(alarm, request.auth, timezone.now())
     except AlarmError as error:
         raise refused(error) from None
-    return {"id": alarm.pk, "seen_at": recipient.seen_at.isoformat()}
+    return {"id": alarm.pk, "seen_at": seen_at.isoformat()}
 
 
 # --- Check-ins -------------------------------------------------------------

@@ -352,13 +352,17 @@ def safe_by_owner(alarm: Alarm, owner, now: datetime, *, duress: bool = False) -
 
 
 @transaction.atomic
-def mark_seen(alarm: Alarm, user, now: datetime) -> AlarmRecipient:
-    """Record that a responder opened the alarm (the owner sees who has)."""
+def mark_seen(alarm: Alarm, user, now: datetime) -> datetime:
+    """Record that a responder opened the alarm (the owner sees who has); return when she first did.
+
+    Opening it again keeps the first time.
+    """
     recipient = _require_recipient(alarm, user)
-    if recipient.seen_at is None:
-        recipient.seen_at = now
-        recipient.save(update_fields=["seen_at"])
-    return recipient
+    if recipient.seen_at is not None:
+        return recipient.seen_at
+    recipient.seen_at = now
+    recipient.save(update_fields=["seen_at"])
+    return now
 
 
 def refuse_closed(alarm: Alarm) -> None:
