@@ -8,7 +8,7 @@ carry the same licence lines and the same protection against formulas.
 from __future__ import annotations
 
 from umbrella.core import opendata
-from umbrella.directory.models.translation import CONTENT_LANGUAGES
+from umbrella.core.translation import CONTENT_LANGUAGES
 
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
 ATTRIBUTION = "Umbrella Brussels, recommendations tracker and municipal rules monitor"

@@ -14,11 +14,11 @@ from datetime import date
 from django.utils import translation
 
 from umbrella.areas.models import name_in_language
+from umbrella.core.translation import pick
 from umbrella.directory.models import (
     TriState,
     is_stale,
 )
-from umbrella.directory.models.translation import pick
 from umbrella.directory.opening import Schedule
 
 EMPTY = Schedule()

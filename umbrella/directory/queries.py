@@ -31,8 +31,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from umbrella.core.translation import normalise_language
 from umbrella.directory.models import Category, TraffickingReference
-from umbrella.directory.models.translation import normalise_language
 from umbrella.directory.opening import is_open_at, is_open_on, schedule_from_rows, wall_clock
 from umbrella.directory.places import KINDS, SERVICE, TOILET, Place, fold
 from umbrella.directory.snapshot import Snapshot, distance_m, get_snapshot

@@ -11,8 +11,9 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from umbrella.core.translation import CONTENT_LANGUAGES, pick
 
 __all__ = [
     "Body",
@@ -24,19 +25,13 @@ __all__ = [
     "translated_text",
 ]
 
-CONTENT_LANGUAGES = ("nl", "fr", "en")
-_FALLBACKS = {"nl": ("nl", "fr", "en"), "fr": ("fr", "nl", "en"), "en": ("en", "fr", "nl")}
-
 
 def translated_text(obj, field: str, language: str | None = None) -> tuple[str, str]:
     """Return ``(text, language used)`` of ``<field>_<lang>`` in the active language or its
-    fallback (nl and fr fall back on each other; other languages prefer English)."""
-    code = (language or get_language() or "en").split("-")[0].lower()
-    for lang in _FALLBACKS.get(code, ("en", "fr", "nl")):
-        text = getattr(obj, f"{field}_{lang}", "") or ""
-        if text.strip():
-            return text, lang
-    return "", ""
+    fallback (``core.translation``: nl and fr fall back on each other; others prefer English)."""
+    return pick(
+        {code: getattr(obj, f"{field}_{code}", "") or "" for code in CONTENT_LANGUAGES}, language
+    )
 
 
 class BodyKind(models.TextChoices):

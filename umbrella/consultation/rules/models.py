@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from umbrella.areas.models import name_in_language
-from umbrella.directory.models.translation import Translatable
+from umbrella.core.translation import Translatable
 
 __all__ = [
     "DatePrecision",

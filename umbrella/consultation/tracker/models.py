@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from umbrella.core.crypto import EncryptedTextField
-from umbrella.directory.models.translation import Translatable
+from umbrella.core.translation import Translatable
 
 __all__ = [
     "AS_REPORTED_NOTE",

@@ -21,9 +21,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from umbrella.areas.locate import locate
+from umbrella.core.translation import CONTENT_LANGUAGES
 from umbrella.directory import actions
 from umbrella.directory.models import (
-    CONTENT_LANGUAGES,
     Facility,
     FacilityKind,
     Location,

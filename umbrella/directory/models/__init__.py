@@ -34,10 +34,8 @@ from umbrella.directory.models.organisations import (
     ServiceLanguage,
 )
 from umbrella.directory.models.references import TraffickingReference
-from umbrella.directory.models.translation import CONTENT_LANGUAGES, Translatable
 
 __all__ = [
-    "CONTENT_LANGUAGES",
     "STALE_AFTER",
     "Category",
     "ChangeLogEntry",
@@ -58,7 +56,6 @@ __all__ = [
     "ServiceAtLocation",
     "ServiceLanguage",
     "TraffickingReference",
-    "Translatable",
     "TriState",
     "Weekday",
     "is_stale",

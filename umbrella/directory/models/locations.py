@@ -8,9 +8,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from umbrella.core.crypto import EncryptedTextField
+from umbrella.core.translation import Translatable
 from umbrella.directory.models.common import Maintained, OperatingStatus, TriState
 from umbrella.directory.models.organisations import Organization, Service
-from umbrella.directory.models.translation import Translatable
 
 # What a confidential location keeps encrypted (``Location.sealed``).
 SEALED_FIELDS = ("address", "postcode", "latitude", "longitude")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from umbrella.core.translation import Translatable
 from umbrella.directory.models.common import (
     Category,
     GenderFocus,
     Maintained,
     OperatingStatus,
 )
-from umbrella.directory.models.translation import Translatable
 
 
 class Organization(Translatable, Maintained):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from umbrella.core.translation import Translatable
 from umbrella.directory.models.common import Maintained
-from umbrella.directory.models.translation import Translatable
 
 
 class TraffickingReference(Translatable, Maintained):

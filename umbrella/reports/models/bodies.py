@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from umbrella.core import outbound
 from umbrella.core.crypto import EncryptedTextField
-from umbrella.directory.models.translation import Translatable
+from umbrella.core.translation import Translatable
 
 
 class BodyKind(models.TextChoices):

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from umbrella.areas.models import Municipality, Neighbourhood, name_in_language
-from umbrella.directory.models.translation import pick
+from umbrella.core.translation import pick
 from umbrella.reports.models import (
     Body,
     Category,

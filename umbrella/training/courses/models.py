@@ -22,7 +22,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from umbrella.accounts.models import Organisation
-from umbrella.directory.models.translation import Translatable
+from umbrella.core.translation import Translatable
 
 __all__ = [
     "Attempt",

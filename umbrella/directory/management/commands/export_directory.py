@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from umbrella.core.translation import CONTENT_LANGUAGES
 from umbrella.directory import exports
 from umbrella.directory.hsds import exports as hsds
-from umbrella.directory.models import CONTENT_LANGUAGES
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import translation
 
+from umbrella.core.translation import fallback_chain, pick
 from umbrella.directory.models import Organization, Service
-from umbrella.directory.models.translation import fallback_chain, pick
 from umbrella.directory.queries import find_places
 from umbrella.directory.tests import factories
 
