@@ -9,9 +9,12 @@ escalations, 5 % without a place), 20 % reports, and check-ins. Then:
 2. a day of new rows (rows / 730), then ``actions.refresh(now)``: goal ≤ 5 s;
    and the rebuild of one full month, the most a day's refresh can cost
    (a day of new rows on the 30th lands in a month of 30 days' rows);
-3. ``uvicorn umbrella.asgi:application`` (two workers), warmed up (each
-   worker computes each dataset's protected cube once per roll-up
-   generation), then ``--connections`` keep-alive connections ask random
+3. the worker's step after a refresh: every dataset's protected cube computed
+   and stored (``actions.publish``), timed;
+4. ``uvicorn umbrella.asgi:application`` (two workers); the first answer of
+   each dataset on each worker (right after the roll-up changed: it reads
+   the stored cube) is timed and held to the same goal, then
+   ``--connections`` keep-alive connections ask random
    ``/api/v1/statistics/...`` URLs for ``--seconds``: every dataset, period,
    level, JSON and CSV, the list and the catalogue. Goal: p99 ≤ 50 ms for
    every kind of answer.
@@ -52,7 +55,9 @@ from django.db import transaction
 from django.utils import timezone
 from umbrella.accounts import actions as accounts
 from umbrella.accounts.models import Role
-from umbrella.alarms.models import Alarm, AlarmStep, CheckIn, CheckInStatus, StepKind
+from umbrella.accounts.models import Organisation, OrganisationKind
+from umbrella.alarms.models import Alarm, AlarmStep, CheckIn, CheckInStatus, RoomButton, StepKind
+from umbrella.notify.models import Delivery, Event
 from umbrella.areas.actions import load_brussels
 from umbrella.areas.models import Municipality
 from umbrella.observatory import actions
@@ -96,6 +101,42 @@ def report(at):
         first_response_at=at + timedelta(minutes=rng.lognormvariate(6, 1)) if answered else None,
     )
 
+CHANNELS = ["webpush", "sms", "voice", "email"]
+
+def deliveries(n, span, end):
+    # n attempts, two per event: channels and outcomes as a live install might see them.
+    batch = 20000
+    for start in range(0, n, batch):
+        with transaction.atomic():
+            events = Event.objects.bulk_create([
+                Event(event_type="alarm.raised", alarm_id=1, tier=1, payload={},
+                      created_at=when(span, end))
+                for _ in range(min(batch, n - start) // 2 + 1)
+            ])
+            Delivery.objects.bulk_create([
+                Delivery(event=e, recipient=owner, created_at=e.created_at,
+                         next_attempt_at=e.created_at,
+                         channel=rng.choices(CHANNELS, [60, 30, 5, 5])[0],
+                         status=rng.choices(["sent", "failed", "superseded"], [80, 5, 15])[0])
+                for e in events for _ in range(2)
+            ][: min(batch, n - start)])
+
+def buttons(n):
+    # n establishments with a room button each, tested now and then (test alarms).
+    for i in range(n):
+        place = Organisation.objects.create(name=f"bench establishment {i}",
+                                            kind=OrganisationKind.ESTABLISHMENT,
+                                            nis_code=rng.choice(codes))
+        button = RoomButton.objects.create(establishment=place, room_label="1",
+                                           device_key_hash=f"{i:064d}", device_key_prefix=str(i),
+                                           created_at=now - timedelta(days=rng.uniform(30, 730)))
+        Alarm.objects.bulk_create([
+            Alarm(source="device", device=button, is_test=True, status="resolved",
+                  raised_at=(t := when(SPAN, now - timedelta(days=1))),
+                  acknowledged_at=t + timedelta(seconds=40), nis_code=place.nis_code)
+            for _ in range(10)
+        ])
+
 def seed(n_alarms, n_reports, n_checkins, span, end):
     batch = 20000
     for start in range(0, n_alarms, batch):
@@ -120,23 +161,34 @@ def seed(n_alarms, n_reports, n_checkins, span, end):
 
 t = time.perf_counter()
 seed(int(rows * 0.8), rows - int(rows * 0.8), rows // 20, SPAN, now - timedelta(days=1))
+deliveries(rows // 10, SPAN, now - timedelta(days=1))
+buttons(200)
 took = time.perf_counter() - t
-print(f"seeded {rows:,} alarms and reports (+{rows // 20:,} check-ins) in {took:.0f} s", flush=True)
+print(f"seeded {rows:,} alarms and reports (+{rows // 20:,} check-ins, {rows // 10:,} deliveries, "
+      f"200 room buttons) in {took:.0f} s", flush=True)
 t = time.perf_counter()
 actions.refresh(now - timedelta(days=1))
 took = time.perf_counter() - t
 print(f"first full refresh: {took:.1f} s, {Tally.objects.count():,} roll-up rows", flush=True)
 day = max(rows // 730, 1)
 seed(int(day * 0.8), day - int(day * 0.8), day // 20, 86400, now)
+deliveries(day // 10, 86400, now)
 t = time.perf_counter()
 actions.refresh(now + timedelta(seconds=1))
 print(f"REFRESH after a day of new rows ({day:,}): {time.perf_counter() - t:.2f} s", flush=True)
 month = (now - timedelta(days=40)).date().replace(day=1)
 t = time.perf_counter()
-for source in actions.SOURCES:
+for source in actions.ROWS:
     actions.rebuild_month(source, month)
 took = time.perf_counter() - t
 print(f"REBUILD of one full month ({month:%Y-%m}, ~{rows // 24:,} rows): {took:.2f} s", flush=True)
+# The worker's step after each refresh: every dataset's protected cube, computed and stored.
+actions.refresh(now + timedelta(seconds=2))  # the rebuild above is a change like any other
+t = time.perf_counter()
+computed = actions.publish(timezone.localdate())
+took = time.perf_counter() - t
+print(f"PUBLISH: {computed} protected cubes computed and stored by the worker: {took:.1f} s",
+      flush=True)
 """
 
 
@@ -194,7 +246,7 @@ async def load(port, seconds, connections, slugs):
 
 
 def warm_up(port: int, slugs, workers: int) -> list[float]:
-    """Ask every dataset's tables a few times, so each worker has computed each cube."""
+    """Ask every dataset's tables a few times: each worker reads each stored cube once."""
     import httpx
 
     took = []
@@ -230,9 +282,11 @@ def main() -> int:
         proc, port = start_server(env, args.workers)
         try:
             cold = warm_up(port, slugs, args.workers)
+            cold_p99 = sorted(cold)[max(int(len(cold) * 0.99) - 1, 0)] * 1000
             print(
-                f"first answer per dataset and worker (computes its protected cube): "
-                f"max {max(cold) * 1000:.0f} ms, median {statistics.median(cold) * 1000:.0f} ms"
+                f"first answers per dataset and worker after the roll-up changed (read the "
+                f"stored cube): {len(cold)}, max {max(cold) * 1000:.0f} ms, "
+                f"p99 {cold_p99:.0f} ms, median {statistics.median(cold) * 1000:.0f} ms"
             )
             asyncio.run(load(port, args.warmup, args.connections, slugs))
             latencies, elapsed = asyncio.run(load(port, args.seconds, args.connections, slugs))
@@ -246,7 +300,7 @@ def main() -> int:
         f"uvicorn --workers {args.workers}, {args.connections} connections, {args.seconds:.0f} s, "
         f"{os.cpu_count()} CPUs shared with the load generator; load average {load_average}"
     )
-    worst = 0.0
+    worst = cold_p99
     for kind in sorted(latencies):
         rate, p50, p99 = figures(latencies[kind], elapsed)
         worst = max(worst, p99)

@@ -225,16 +225,18 @@ def _delivery_tallies(start: datetime, end: datetime) -> Counter[Key]:
         "channel", "status"
     )
     for channel, status in rows.iterator(5000):
-        tallies[(f"deliveries.{channel}", "", -1)] += 1
         if status == DeliveryStatus.SENT:
             tallies[(f"deliveries.{channel}.sent", "", -1)] += 1
         elif status == DeliveryStatus.FAILED:
             tallies[(f"deliveries.{channel}.failed", "", -1)] += 1
+        else:  # not needed any more, still waiting, or only logged (a local install)
+            tallies[(f"deliveries.{channel}.other", "", -1)] += 1
     return tallies
 
 
+DELIVERY_OUTCOMES = ("sent", "failed", "other")
 DELIVERY_MEASURES = tuple(
-    f"deliveries.{channel}{end}" for channel in Channel.values for end in ("", ".sent", ".failed")
+    f"deliveries.{channel}.{outcome}" for channel in Channel.values for outcome in DELIVERY_OUTCOMES
 )
 
 # --- establishments' room buttons ---------------------------------------------------------
@@ -281,7 +283,6 @@ def _establishment_pictures(months: list[date]) -> dict[date, Counter[Key]]:
         }
         tallies: Counter[Key] = Counter()
         for place, nis in live.items():
-            tallies[("establishments.button", nis, -1)] += 1
             tested = any(end - TESTED_WITHIN <= at < end for at in tests.get(place, ()))
             measure = "establishments.tested" if tested else "establishments.untested"
             tallies[(measure, nis, -1)] += 1
@@ -295,7 +296,6 @@ def _establishment_tallies(start: datetime, end: datetime) -> Counter[Key]:
 
 
 ESTABLISHMENT_MEASURES = (
-    "establishments.button",
     "establishments.tested",
     "establishments.untested",
 )

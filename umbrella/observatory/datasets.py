@@ -3,7 +3,10 @@
 A dataset is computed from roll-up measures (``models.Tally.measure``):
 - ``count``: one measure, summed;
 - ``share``: ``numerator / (numerator + rest)``, both measures protected as counts;
-- ``median`` / ``p90``: a percentile of a histogram measure, gated by a count measure.
+- ``median`` / ``p90``: a percentile of a histogram measure, gated by a count measure;
+- ``total``: the sum of ``parts``, each protected as a count and the total hidden wherever
+  one part is (a total that is also a share's denominator must not publish what the share
+  hides: its parts would follow by subtraction).
 """
 
 from __future__ import annotations
@@ -29,13 +32,14 @@ class Dataset:
     periods: tuple[str, ...]
     group: str  # "panic" | "liveability" | "services"
     # How the value is computed (not part of the published contract).
-    kind: str = "count"  # "count" | "share" | "median" | "p90"
+    kind: str = "count"  # "count" | "share" | "median" | "p90" | "total"
     measure: str = ""
     rest: str = ""  # share: the measure counting the others
     gate: str = ""  # median/p90: the count measure a cell needs ≥ 10 of
     # The smallest count published: 10 for everything about people. Facts about public
     # places and organisations that the directory already lists one by one use 1.
     k: int = 10
+    parts: tuple[str, ...] = ()  # total: the measures it adds up
     # A monthly picture: published only for the months this measure marks as taken.
     picture: str = ""
 
@@ -70,7 +74,9 @@ ALARM_SOURCE = _(
 DELIVERY_COUNT = _(
     "Counted from the deliveries table: every attempt to deliver an alarm or a check-in "
     "reminder to a responder on this channel (a retry is a new attempt), by the month it was "
-    "made. A delivery goes to a responder, not to a place, so the figure is region-wide."
+    "made. A delivery goes to a responder, not to a place, so the figure is region-wide. The "
+    "attempts sent, failed and the others are each protected as counts and the total is "
+    "hidden wherever one of them is, so that it cannot be set against the share delivered."
 )
 DELIVERY_SHARE = _(
     "Attempts the provider accepted (sent) divided by the attempts that ended, sent or failed, "
@@ -125,8 +131,9 @@ ESTABLISHMENT_NOTE = _(
     "wide only when it has none). A test counts when a reference person acknowledged it. "
     "These are facts about establishments, not people; k = 10 still applies, so no "
     "municipality with one to nine establishments is shown and the figure cannot single out "
-    "one establishment. A picture does not add up over months, so it is published per month "
-    "only."
+    "one establishment. The establishments tested and the others are each protected, and the "
+    "number of establishments is hidden wherever either is. A picture does not add up over "
+    "months, so it is published per month only."
 )
 
 DATASETS: tuple[Dataset, ...] = (
@@ -357,13 +364,21 @@ DATASETS: tuple[Dataset, ...] = (
         gate="reports.fixed",
     ),
     *(
-        _count(
+        Dataset(
             f"deliveries-{channel}",
-            f"deliveries.{channel}",
             title,
             _("Messages sent to responders about alarms and check-ins on this channel."),
             DELIVERY_COUNT,
-            levels=REGION,
+            "count",
+            REGION,
+            ALL_PERIODS,
+            "panic",
+            kind="total",
+            parts=(
+                f"deliveries.{channel}.sent",
+                f"deliveries.{channel}.failed",
+                f"deliveries.{channel}.other",
+            ),
         )
         for channel, title in DELIVERY_CHANNELS
     ),
@@ -383,13 +398,17 @@ DATASETS: tuple[Dataset, ...] = (
         )
         for channel, title in DELIVERY_SHARES
     ),
-    _count(
+    Dataset(
         "establishments-room-button",
-        "establishments.button",
         _("Establishments with a room button"),
         _("Establishments with at least one working room button at the end of the month."),
         ESTABLISHMENT_NOTE,
-        periods=("month",),
+        "count",
+        ALL_LEVELS,
+        ("month",),
+        "panic",
+        kind="total",
+        parts=("establishments.tested", "establishments.untested"),
     ),
     Dataset(
         "establishments-tested-30-days",

@@ -346,7 +346,7 @@ def _percentile(histogram: dict[int, int], share: float) -> int | None:
 
 
 def _compute(ds: Dataset, today: date) -> dict:
-    measures = [m for m in (ds.measure, ds.rest, ds.gate) if m]
+    measures = [m for m in (ds.measure, ds.rest, ds.gate, *ds.parts) if m]
     rows, area_parents, period_parents, area_of, period_of = _leaves(ds, measures, today)
     shape = (area_parents, period_parents, area_of, period_of)
 
@@ -357,6 +357,14 @@ def _compute(ds: Dataset, today: date) -> dict:
     if ds.kind == "count":
         values, hidden = protected(ds.measure)
         return {cell: (values[cell], cell in hidden) for cell in values}
+    if ds.kind == "total":
+        parts = [protected(measure) for measure in ds.parts]
+        cube = {}
+        for cell in parts[0][0]:
+            hidden = any(cell in part_hidden for _values, part_hidden in parts)
+            total = None if hidden else sum(values[cell] for values, _hidden in parts)
+            cube[cell] = (total, hidden)
+        return cube
     if ds.kind == "share":
         num, num_hidden = protected(ds.measure)
         rest, rest_hidden = protected(ds.rest)

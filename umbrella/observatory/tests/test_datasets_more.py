@@ -53,20 +53,18 @@ def test_deliveries_by_channel_and_their_success(responder):
     deliveries(responder, 30, at(2026, 11), channel=Channel.WEBPUSH, status=DeliveryStatus.SENT)
     deliveries(responder, 10, at(2026, 11), channel=Channel.WEBPUSH, status=DeliveryStatus.FAILED)
     deliveries(
-        responder, 5, at(2026, 11), channel=Channel.WEBPUSH, status=DeliveryStatus.SUPERSEDED
+        responder, 10, at(2026, 11), channel=Channel.WEBPUSH, status=DeliveryStatus.SUPERSEDED
     )
     deliveries(responder, 12, at(2026, 11), channel=Channel.SMS, status=DeliveryStatus.SENT)
     deliveries(responder, 12, at(2026, 12), channel=Channel.SMS, status=DeliveryStatus.SENT)
     deliveries(responder, 3, at(2026, 12), channel=Channel.SMS, status=DeliveryStatus.FAILED)
     refresh()
     push = values("deliveries-webpush", period="month", by="region")
-    assert push[("2026-11", REGION)] == (45, False)  # every attempt, superseded ones too
+    assert push[("2026-11", REGION)] == (50, False)  # every attempt, superseded ones too
     assert values("deliveries-webpush-delivered", period="month")[("2026-11", REGION)] == (
         0.75,
         False,
     )
-    sms = values("deliveries-sms", period="month")
-    assert sms[("2026-11", REGION)] == (12, False)
     # December: 3 failed text messages would point at three attempts; the share hides, and
     # so do the quarter's and the year's (each minus the empty months would be December's).
     sms_share = values("deliveries-sms-delivered", period="month")
@@ -77,9 +75,30 @@ def test_deliveries_by_channel_and_their_success(responder):
         True,
     )
     assert values("deliveries-sms-delivered", period="year")[("2026", REGION)] == (None, True)
+    # The number of text messages hides with them: December's 15 less the 12 sent that the
+    # share's cubes publish elsewhere must not give the 3 failed away.
+    sms = values("deliveries-sms", period="month")
+    assert sms[("2026-11", REGION)] == (12, False)
+    assert sms[("2026-12", REGION)] == (None, True)
+    assert values("deliveries-sms", period="quarter")[("2026-Q4", REGION)] == (None, True)
     assert values("deliveries-voice", period="month")[("2026-11", REGION)] == (0, False)
     with pytest.raises(queries.BadQuery):  # a delivery has no place
         queries.table("deliveries-sms", period="month", by="municipality")
+
+
+def test_a_few_attempts_not_needed_hide_the_number_of_attempts(responder):
+    deliveries(responder, 30, at(2026, 11), channel=Channel.WEBPUSH, status=DeliveryStatus.SENT)
+    deliveries(responder, 10, at(2026, 11), channel=Channel.WEBPUSH, status=DeliveryStatus.FAILED)
+    deliveries(
+        responder, 4, at(2026, 11), channel=Channel.WEBPUSH, status=DeliveryStatus.SUPERSEDED
+    )
+    refresh()
+    # With the share (0.75) and the number of attempts, the 4 would follow by subtraction.
+    assert values("deliveries-webpush", period="month")[("2026-11", REGION)] == (None, True)
+    assert values("deliveries-webpush-delivered", period="month")[("2026-11", REGION)] == (
+        0.75,
+        False,
+    )
 
 
 def test_establishments_with_a_room_button_and_the_share_tested_in_the_last_30_days():
@@ -95,9 +114,11 @@ def test_establishments_with_a_room_button_and_the_share_tested_in_the_last_30_d
     button_test(saint_josse[10], at(2026, 11, 25), acknowledged=False)
     refresh()
     count = values("establishments-room-button", period="month", by="municipality")
-    assert count[("2026-11", SAINT_JOSSE)] == (12, False)
-    assert count[("2026-11", SCHAERBEEK)] == (10, False)
-    assert count[("2026-11", BRUSSELS_CITY)] == (0, False)
+    assert count[("2026-10", SAINT_JOSSE)] == (12, False)
+    assert count[("2026-10", SCHAERBEEK)] == (10, False)
+    assert count[("2026-10", BRUSSELS_CITY)] == (0, False)
+    # November: with the share, 12 establishments would give the 2 untested away: hidden.
+    assert count[("2026-11", SAINT_JOSSE)] == (None, True)
     tested = values("establishments-tested-30-days", period="month", by="municipality")
     # October's end: Schaerbeek's ten tested on the 20th, Saint-Josse's none.
     assert tested[("2026-10", SCHAERBEEK)] == (1.0, False)
