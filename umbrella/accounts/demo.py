@@ -6,11 +6,13 @@ with ``escalate_after``); keep the command itself thin.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypedDict
 
+from django.apps import apps
 from django.db import transaction
-from django.utils import timezone
 
 from umbrella.accounts import actions
 from umbrella.accounts.models import MembershipRole, Organisation, OrganisationKind, Role, User
@@ -96,22 +98,28 @@ def create_demo(password: str, escalate_after: int = DEFAULT_ESCALATE_AFTER) -> 
             )
         result.users[username] = user
 
-    from umbrella.alarms.demo import set_up_alarms_demo
-    from umbrella.consultation.demo import set_up_consultation_demo
-    from umbrella.directory.demo import set_up_directory_demo
-    from umbrella.reports.demo import set_up_reports_demo
-    from umbrella.training.demo import set_up_training_demo
-
-    set_up_directory_demo(
-        result.organisations[POLICE_ORGANISATION],
-        result.organisations[PUBLIC_SERVICE_ORGANISATION],
-        result.users["demo-staff"],
-    )
-
-    result.device_key = set_up_alarms_demo(
-        result.users, result.organisations[OUTREACH_ORGANISATION], escalate_after, timezone.now()
-    )
-    set_up_reports_demo(result)
-    set_up_consultation_demo(result)
-    set_up_training_demo(result)
+    for set_up_demo in app_demos():
+        set_up_demo(result)
     return result
+
+
+def app_demos() -> list[Callable[[DemoResult], None]]:
+    """Return each installed app's ``demo.set_up_demo``, in ``INSTALLED_APPS`` order.
+
+    Autodiscovered (as Django's admin finds ``admin.py``): this base app
+    imports no domain app; each domain app's ``demo.py`` reads the accounts
+    and organisations made here from the ``DemoResult`` it is given.
+    """
+    found = []
+    for app in apps.get_app_configs():
+        if app.name == __package__:
+            continue
+        name = f"{app.name}.demo"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name != name:
+                raise
+            continue
+        found.append(module.set_up_demo)
+    return found

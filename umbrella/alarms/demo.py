@@ -3,16 +3,17 @@
 The circle is accepted by demo-responder (tier 1) and by demo-outreach for the
 outreach organisation (tier 2), through the same actions as on their pages.
 
-Called by ``umbrella.accounts.demo.create_demo`` inside its transaction.
+Found by ``umbrella.accounts.demo.create_demo``, which calls it inside its transaction.
 Running it again resets the circle and replaces the demo button (its key is
 shown once, so a new one is issued each run).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from django.utils import timezone
 
 from umbrella.accounts import actions as accounts_actions
+from umbrella.accounts.demo import OUTREACH_ORGANISATION, DemoResult
 from umbrella.accounts.models import MembershipRole, OrganisationKind
 from umbrella.alarms import actions, queries
 from umbrella.alarms.models import RoomButton
@@ -21,8 +22,10 @@ ESTABLISHMENT = "Demo studio (demo)"
 ROOM = "Room 1"
 
 
-def set_up_alarms_demo(users: dict, outreach_organisation, escalate_after: int, now: datetime):
-    """Wire the demo circle and button; return the demo button's device key."""
+def set_up_demo(result: DemoResult) -> None:
+    """Wire the demo circle and button; keep the button's device key in ``result``."""
+    users, escalate_after, now = result.users, result.escalate_after, timezone.now()
+    outreach_organisation = result.organisations[OUTREACH_ORGANISATION]
     actions.set_circle(
         users["demo-worker"],
         [
@@ -54,5 +57,4 @@ def set_up_alarms_demo(users: dict, outreach_organisation, escalate_after: int, 
     )
     for button in RoomButton.objects.filter(establishment=studio, revoked_at__isnull=True):
         actions.revoke_room_button(button, now)
-    _button, key = actions.create_room_button(studio, ROOM, now, test_mode=True)
-    return key
+    _button, result.device_key = actions.create_room_button(studio, ROOM, now, test_mode=True)

@@ -57,7 +57,7 @@ def _weekday(day):
     return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
 
 
-def set_up_consultation_demo(result) -> None:
+def set_up_demo(result) -> None:
     """Create or reset the consultation app's demo rows; safe to run again."""
     call_command("load_consultation", verbosity=0)
     secretary = result.users["demo-secretary"]

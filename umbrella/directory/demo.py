@@ -1,6 +1,6 @@
 """The directory part of ``manage.py demo``: the real seeds, plus labelled demo rows.
 
-Called by ``umbrella.accounts.demo.create_demo`` inside its transaction.
+Found by ``umbrella.accounts.demo.create_demo``, which calls it inside its transaction.
 Every demo row is flagged ``is_demo``, every page and feature says so, and
 each name starts with "Demo —" in nl, fr and en. They stand where sex work
 is visible in Brussels (the North quarter by Gare du Nord and rue
@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time
 
+from umbrella.accounts.demo import POLICE_ORGANISATION, PUBLIC_SERVICE_ORGANISATION, DemoResult
 from umbrella.areas.actions import load_brussels
 from umbrella.areas.models import Municipality, PoliceZone
 from umbrella.directory import actions
@@ -211,23 +212,25 @@ SERVICES = (
 )
 
 
-def set_up_directory_demo(police_organisation, public_service_organisation=None, staff=None):
+def set_up_demo(result: DemoResult) -> None:
     """Seed the real organisations, then add (or reset) the labelled demo rows.
 
-    ``staff`` (demo-staff, of the demo OCMW/CPAS Saint-Josse) becomes an editor
-    of the seeded OCMW/CPAS Saint-Josse entry, to show per-organisation editing.
+    demo-staff (of the demo OCMW/CPAS Saint-Josse) becomes an editor of the
+    seeded OCMW/CPAS Saint-Josse entry, to show per-organisation editing.
     """
+    police_organisation = result.organisations[POLICE_ORGANISATION]
+    public_service_organisation = result.organisations[PUBLIC_SERVICE_ORGANISATION]
+    staff = result.users["demo-staff"]
     if Municipality.objects.count() < 19:
         # The demo stands on its own: `manage.py demo` on a database that
         # `make setup` has not filled yet loads the shipped geography first.
         load_brussels()
     load_directory()
-    if public_service_organisation is not None and staff is not None:
-        cpas = Organization.objects.get(slug="ocmw-cpas-21014")
-        if cpas.accounts_organisation_id != public_service_organisation.pk:
-            cpas.accounts_organisation = public_service_organisation
-            actions.save_entry(cpas)
-        actions.grant_editor(staff)
+    cpas = Organization.objects.get(slug="ocmw-cpas-21014")
+    if cpas.accounts_organisation_id != public_service_organisation.pk:
+        cpas.accounts_organisation = public_service_organisation
+        actions.save_entry(cpas)
+    actions.grant_editor(staff)
     for toilet in TOILETS:
         _reset_toilet(toilet)
     organisation = _reset_organisation()

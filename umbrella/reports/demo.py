@@ -30,7 +30,7 @@ def _staff(body: Body, organisation) -> None:
         body.save(update_fields=["organisation"])
 
 
-def set_up_reports_demo(result) -> None:
+def set_up_demo(result) -> None:
     """Create or reset the reports app's demo rows; safe to run again."""
     if Municipality.objects.count() < 19:
         load_brussels()

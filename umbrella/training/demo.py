@@ -32,7 +32,7 @@ DEMO_ORGANISATION = "OCMW/CPAS Saint-Josse (demo)"
 DEMO_COHORT = "Demo group"
 
 
-def set_up_training_demo(result) -> None:
+def set_up_demo(result) -> None:
     """Create or reset the training app's demo rows; safe to run again."""
     try:
         course = load_course(CONTENT_DIR / STIGMA_COURSE_SLUG).course

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
@@ -103,3 +105,19 @@ def test_escalate_after_must_be_a_positive_number(settings, db, value):
 def test_empty_password_is_refused(settings, db):
     with pytest.raises(CommandError):
         _run(settings, "--password", " ")
+
+
+def test_each_domain_app_s_demo_is_found_without_accounts_importing_it():
+    """accounts is a base app: it finds the apps' demo.py (as the admin finds admin.py)."""
+    from umbrella.accounts.demo import app_demos
+
+    assert [set_up.__module__ for set_up in app_demos()] == [
+        "umbrella.alarms.demo",
+        "umbrella.directory.demo",
+        "umbrella.reports.demo",
+        "umbrella.consultation.demo",
+        "umbrella.training.demo",
+    ]
+    source = (Path(__file__).resolve().parents[1] / "demo.py").read_text(encoding="utf-8")
+    for app in ("alarms", "directory", "reports", "consultation", "training"):
+        assert f"umbrella.{app}" not in source

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from umbrella.accounts import actions as accounts_actions
 from umbrella.accounts.demo import ACCOUNTS, ORGANISATIONS, DemoResult
-from umbrella.consultation.demo import set_up_consultation_demo
+from umbrella.consultation.demo import set_up_demo
 from umbrella.consultation.meetings import queries
 from umbrella.consultation.members import queries as member_queries
 from umbrella.consultation.models import (
@@ -38,7 +38,7 @@ def _result() -> DemoResult:
 
 def test_demo_platform_members_and_meetings(client):
     result = _result()
-    set_up_consultation_demo(result)
+    set_up_demo(result)
     platform = member_queries.regional_platform()
     assert platform.slug == "regional-platform"
     groups = {b.name_en for b in Body.objects.filter(kind=BodyKind.WORKING_GROUP)}
@@ -69,8 +69,8 @@ def test_demo_platform_members_and_meetings(client):
 
 def test_running_twice_resets(client):
     result = _result()
-    set_up_consultation_demo(result)
-    set_up_consultation_demo(result)
+    set_up_demo(result)
+    set_up_demo(result)
     assert Meeting.objects.count() == 3
     assert Member.objects.count() == 5
     assert Body.objects.count() == 4
