@@ -13,7 +13,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 
 from umbrella.consultation import texts
-from umbrella.consultation.registry import Figure, Unit, indicator
+from umbrella.core.indicators import Figure, Unit, indicator
 
 _lazy = lazy(gettext, str)
 WINDOW = timedelta(days=90)

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,9 +8,6 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("Consultation platform")
 
     def ready(self) -> None:
-        # Apps provide live figures for the recommendations tracker in an
-        # ``indicators`` module (see registry.py).
-        autodiscover_modules("indicators")
         # A member's calendar-feed token reads her meetings: never in a log.
         from umbrella.core import log_filters
 

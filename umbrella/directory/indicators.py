@@ -1,4 +1,4 @@
-"""The directory's live figures for the consultation tracker (``umbrella.consultation.registry``).
+"""The directory's live figures for the consultation tracker (``umbrella.core.indicators``).
 
 Read-only. Labels and notes are marked in ``umbrella/consultation/texts.py``
 (the consultation catalogue translates them).
@@ -10,7 +10,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 
 from umbrella.consultation import texts
-from umbrella.consultation.registry import Figure, Unit, indicator
+from umbrella.core.indicators import Figure, Unit, indicator
 
 _lazy = lazy(gettext, str)
 

@@ -1,4 +1,4 @@
-"""The observatory's figures as live indicators of the consultation tracker (consultation.registry).
+"""The observatory's figures as live indicators of the consultation tracker (core.indicators).
 
 The tracker shows the same protected figures as the observatory page and the
 open data: the latest complete quarter, region-wide, through ``queries.table``
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from umbrella.consultation.registry import Figure, Unit, indicator
+from umbrella.core.indicators import Figure, Unit, indicator
 from umbrella.observatory import queries
 from umbrella.observatory.charts import period_label
 

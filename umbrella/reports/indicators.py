@@ -1,4 +1,4 @@
-"""The reports app's live figures for the consultation tracker (``umbrella.consultation.registry``).
+"""The reports app's live figures for the consultation tracker (``umbrella.core.indicators``).
 
 Computed over the ordinary (non-confidential) reports routed to the 19
 municipalities in the twelve months before ``now``; a figure over fewer than
@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.utils.translation import gettext, gettext_lazy
 
-from umbrella.consultation.registry import Figure, Unit, indicator
+from umbrella.core.indicators import Figure, Unit, indicator
 from umbrella.reports.models import Body, BodyKind, Report, ReportStatus
 
 WINDOW = timedelta(days=365)

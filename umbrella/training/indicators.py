@@ -1,11 +1,11 @@
-"""The training app's live figure for the consultation tracker (consultation.registry)."""
+"""The training app's live figure for the consultation tracker (core.indicators)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from umbrella.consultation.registry import Figure, Unit, indicator
+from umbrella.core.indicators import Figure, Unit, indicator
 
 
 @indicator(

@@ -100,7 +100,7 @@ def test_labels_follow_lang(client, seeded):
 def test_an_indicator_nobody_provides_yet_is_listed_as_not_available(client, seeded):
     body = client.get("/api/v1/recommendations").json()
     training = next(i for i in body if i["slug"] == "training-first-line-staff")
-    from umbrella.consultation import registry
+    from umbrella.core import indicators as registry
 
     [indicator] = training["indicators"]
     assert indicator["key"] == "training.ocmw_cpas_staff_trained"

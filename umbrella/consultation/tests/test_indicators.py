@@ -8,8 +8,8 @@ import pytest
 from umbrella.alarms.models import Alarm, Source, Status
 from umbrella.areas.models import PoliceZone
 from umbrella.areas.tests.conftest import brussels  # noqa: F401 -- loads the geography
-from umbrella.consultation import registry
 from umbrella.consultation.tracker.queries import FigureCache, compute
+from umbrella.core import indicators as registry
 from umbrella.directory.models import FacilityKind, OperatingStatus, TraffickingReference
 from umbrella.directory.tests import factories
 

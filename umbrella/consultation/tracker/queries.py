@@ -14,7 +14,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from umbrella.accounts.models import Role
-from umbrella.consultation import registry
 from umbrella.consultation.tracker.models import (
     Milestone,
     Recommendation,
@@ -23,6 +22,7 @@ from umbrella.consultation.tracker.models import (
     RecommendationIndicator,
     Responsibility,
 )
+from umbrella.core import indicators as registry
 
 logger = logging.getLogger(__name__)
 

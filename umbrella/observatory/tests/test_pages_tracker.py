@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import time_machine
 
-from umbrella.consultation import registry
 from umbrella.consultation.tracker.queries import compute
+from umbrella.core import indicators as registry
 from umbrella.observatory import actions
 from umbrella.observatory.tests.factories import BRUSSELS_CITY, SAINT_JOSSE, alarms, at
 

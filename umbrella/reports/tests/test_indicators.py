@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from umbrella.consultation.registry import registered
+from umbrella.core.indicators import registered
 from umbrella.reports import actions, indicators
 from umbrella.reports.tests.conftest import SCHAERBEEK, submit
 

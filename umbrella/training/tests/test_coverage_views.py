@@ -10,7 +10,7 @@ from django.utils import timezone
 from umbrella.accounts import actions as accounts
 from umbrella.accounts.models import OrganisationKind, Role
 from umbrella.areas.tests.conftest import brussels  # noqa: F401 -- municipality names
-from umbrella.consultation import registry
+from umbrella.core import indicators as registry
 from umbrella.training.courses import queries
 from umbrella.training.courses.actions import issue_certificate
 from umbrella.training.tests.factories import make_course

@@ -13,7 +13,7 @@ from django.utils import timezone
 from umbrella.accounts import actions as accounts
 from umbrella.accounts.models import Organisation, OrganisationKind, Role
 from umbrella.areas.tests.conftest import brussels  # noqa: F401 -- the 19 municipalities
-from umbrella.consultation import registry
+from umbrella.core import indicators as registry
 from umbrella.directory.models import Organization
 from umbrella.directory.seeds import load_directory
 from umbrella.testing import sign_in

@@ -1,9 +1,9 @@
 """The registry of live indicators: figures other apps compute from their own data.
 
 An app provides figures in an ``indicators`` module (found by
-``autodiscover_modules("indicators")`` when the consultation app is ready)::
+``autodiscover_modules("indicators")`` when the core app is ready)::
 
-    from umbrella.consultation.registry import Figure, indicator
+    from umbrella.core.indicators import Figure, indicator
 
     @indicator("directory.zones_with_reference", _("Police zones with a trafficking reference"))
     def zones_with_reference(now):
