@@ -366,4 +366,10 @@ def _disclosure() -> list[str]:
             "Rare events, such as alarms raised with the duress code, are published only for the "
             "whole region and only by year."
         ),
+        _(
+            "Facts about public places and organisations that the directory already lists one "
+            "by one (public toilets, services holding the label, the police zones' trafficking "
+            "references) point at no person and are published as counted, small numbers "
+            "included. Staff trained and establishments' room buttons are protected as above."
+        ),
     ]

@@ -178,3 +178,19 @@ def test_the_api_answers_a_neighbourhood_figure_by_neighbourhood_by_default(clie
         "value": 1,
         "suppressed": False,
     }
+
+
+def test_the_evaluation_report_draws_a_services_figure_by_neighbourhood():
+    from umbrella.observatory.report import evaluation_report
+    from umbrella.observatory.tests.test_report import pdf_text
+
+    toilet = directory.toilet(directory.NORTH_STATION)
+    picture()
+    with time_machine.travel(at(2027, 2, 15), tick=False):
+        queries.forget()
+        pdf = evaluation_report(at(2027, 1, 1).date(), at(2027, 1, 31).date(), "nl")
+    text = " ".join(pdf_text(pdf).split())
+    assert "Openbare toiletten in gebruik waar sekswerk zichtbaar is" in text
+    assert toilet.location.neighbourhood.name_nl.title() in text
+    # The disclosure note says why small counts of places are shown.
+    assert "wijzen naar geen enkele persoon" in text
