@@ -14,14 +14,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django_ratelimit.core import get_usage
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator, model_validator
 
 from umbrella.accounts.auth import AuthenticatedRequest, session_or_bearer
 from umbrella.api.errors import problem
 from umbrella.api.schemas import Problem
-from umbrella.core import outbound
+from umbrella.core import outbound, ratelimit
 from umbrella.notify import actions
 from umbrella.notify.models import ContactKind, ContactPoint
 from umbrella.notify.vapid import vapid_public_key
@@ -200,14 +199,13 @@ def add_contact(request: AuthenticatedRequest, payload: ContactIn):
     """Add a phone number or e-mail address; a code is sent to it to verify it."""
     # Each new contact costs a text message or an e-mail: cap them per person so
     # an account cannot be used to send codes to strangers at the platform's cost.
-    usage = get_usage(
+    if ratelimit.over(
         request,
-        group="notify.contact-codes",
-        key=lambda group, request: str(request.auth.pk),
-        rate=settings.CONTACT_CODE_RATE,
+        "notify.contact-codes",
+        str(request.auth.pk),
+        settings.CONTACT_CODE_RATE,
         increment=True,
-    )
-    if usage is not None and usage["should_limit"]:
+    ):
         return Status(
             429, {"detail": _("Too many contacts added recently. Wait an hour and try again.")}
         )
