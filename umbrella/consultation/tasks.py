@@ -17,6 +17,10 @@ from umbrella.core.worker import periodic_task
 
 BATCH = 50
 NOTICE_BATCH = 20
+# The longest the notices lane sleeps without reading the database: what a lost
+# wake-up (core/wakeup.py) can delay a notice; also how late, at most, the
+# hourly forgetting of unconfirmed e-mail requests runs.
+NOTICES_REST_SECONDS = 60
 _last_cleanup: dict[str, datetime] = {}
 
 
@@ -39,11 +43,24 @@ def send_meeting_mail(now: datetime) -> bool:
     return bool(claimed)
 
 
-@periodic_task(idle_seconds=5, wake=notices.notices_queued)
+def seconds_to_next_notice(now: datetime) -> float | None:
+    """How long the notices lane may sleep: until the next e-mail notice is due."""
+    at = notices.next_notice_at()
+    return None if at is None else (at - now).total_seconds()
+
+
+@periodic_task(
+    idle_seconds=NOTICES_REST_SECONDS,
+    wake=notices.notices_queued,
+    rest_for=seconds_to_next_notice,
+)
 def send_tracker_notices(now: datetime) -> bool:
     """Send due e-mail notices to followers; answer whether there were any. Forget, once an
-    hour, the e-mail requests never confirmed."""
-    notices.notices_queued.clear()
+    hour, the e-mail requests never confirmed.
+
+    Between runs the lane sleeps until the next notice is due; new ones wake it
+    after their commit, in any process (``notices.notices_queued``).
+    """
     claimed = notices.claim_due_notices(now, limit=NOTICE_BATCH)
     for notice in claimed:
         notices.send_notice(notice, now=now)

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import html
 import logging
-import threading
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,12 +29,14 @@ from umbrella.consultation.following.models import (
     NoticeStatus,
 )
 from umbrella.consultation.tracker.models import RecommendationChange
+from umbrella.core import wakeup
 
 logger = logging.getLogger(__name__)
 
 NOTICE_ATTEMPTS = 5
-# Set when e-mail notices are queued in this process: the worker lane wakes at once.
-notices_queued = threading.Event()
+# Set after the commit of queued e-mail notices, in any process (core/wakeup.py):
+# the worker's lane sleeps until the next due notice and wakes at once.
+notices_queued = wakeup.channel("consultation.notices")
 
 
 def tell_followers(change: RecommendationChange, by, now: datetime) -> int:
@@ -76,8 +76,13 @@ def tell_followers(change: RecommendationChange, by, now: datetime) -> int:
     )
     Notice.objects.bulk_create(notices)
     if any(n.channel == NoticeChannel.EMAIL for n in notices):
-        transaction.on_commit(notices_queued.set)
+        notices_queued.set_on_commit()
     return len(notices)
+
+
+def next_notice_at() -> datetime | None:
+    """Return when the next queued e-mail notice is due (a retry, a claim's end), or None."""
+    return Notice.objects.filter(pending_notice_filter()).aggregate(at=Min("due_at"))["at"]
 
 
 def claim_due_notices(now: datetime, limit: int = 20) -> list[Notice]:

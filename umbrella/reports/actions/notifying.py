@@ -13,8 +13,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 
+from umbrella.core import wakeup
 from umbrella.reports.models import (
     Body,
     BodyKind,
@@ -32,6 +33,9 @@ RETRY_CAP = timedelta(hours=6)
 # A claimed notification is hidden from other workers this long; a worker
 # that dies while sending leaves it to be tried again afterwards.
 LEASE = timedelta(minutes=5)
+# Set after the commit of every queued (or re-queued) notification, in any
+# process: the worker's lane sleeps until the next due one and wakes at once.
+notifications_queued = wakeup.channel("reports.notifications")
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -87,7 +91,17 @@ def queue_notifications(
                         created_at=now,
                     )
                 )
-    return BodyNotification.objects.bulk_create(rows)
+    created = BodyNotification.objects.bulk_create(rows)
+    if created:
+        notifications_queued.set_on_commit()
+    return created
+
+
+def next_due_at() -> datetime | None:
+    """Return when the next pending notification is due (a retry, a lease's end), or None."""
+    return BodyNotification.objects.filter(status=NotificationStatus.PENDING).aggregate(
+        at=Min("next_attempt_at")
+    )["at"]
 
 
 def claim_due(now: datetime, limit: int = 10) -> list[BodyNotification]:
@@ -167,3 +181,4 @@ def retry_now(notification: BodyNotification, *, now: datetime) -> None:
     BodyNotification.objects.filter(pk=notification.pk).update(
         status=NotificationStatus.PENDING, next_attempt_at=now
     )
+    notifications_queued.set_on_commit()
