@@ -291,8 +291,11 @@ def reference_for_zone(zone) -> TraffickingReference | None:
     )
 
 
-def reference_as_dict(reference: TraffickingReference | None, language: str) -> dict | None:
-    """Return the public form of a zone's reference, as in ``GET /api/v1/areas/police-zones``."""
+def reference_as_dict(reference: TraffickingReference | None, language: str | None) -> dict | None:
+    """Return the public form of a zone's reference, as in ``GET /api/v1/areas/police-zones``.
+
+    Texts in ``language`` (``None``: the active one) or their fallback.
+    """
     if reference is None:
         return None
     function, function_language = reference.translated_with_language("function", language)
@@ -307,7 +310,7 @@ def reference_as_dict(reference: TraffickingReference | None, language: str) -> 
     }
 
 
-def references_by_zone_code(language: str) -> dict[str, dict | None]:
+def references_by_zone_code(language: str | None) -> dict[str, dict | None]:
     """Return every zone's reference (public form) keyed by zone code; ``None`` for gaps."""
     return {
         r.police_zone.code: reference_as_dict(r, language)

@@ -12,6 +12,7 @@ decision that caused it. Who is told of a change: ``following/models.py``.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -50,7 +51,7 @@ class TrackerStatus(models.TextChoices):
 # The progress a status sets when no figure is given with it. ABANDONED has
 # none: an abandoned recommendation keeps the figure it had reached (the work
 # done stays visible) and is left out of its parent's roll-up.
-DEFAULT_PROGRESS = {
+DEFAULT_PROGRESS: dict[str, int] = {
     TrackerStatus.NOT_STARTED: 0,
     TrackerStatus.IN_PREPARATION: 10,
     TrackerStatus.IN_PROGRESS: 50,
@@ -346,9 +347,11 @@ class RecommendationChange(models.Model):
                 labels.append(str(EDIT_RELATED_LABELS[name]))
                 continue
             try:
-                labels.append(str(Recommendation._meta.get_field(name).verbose_name))
-            except Exception:  # a field since removed: show its code
+                field = Recommendation._meta.get_field(name)
+            except FieldDoesNotExist:  # a field since removed: show its code
                 labels.append(name)
+                continue
+            labels.append(str(field.verbose_name) if isinstance(field, models.Field) else name)
         return labels
 
     def progress_changed(self) -> bool:
