@@ -9,7 +9,7 @@ import threading
 from django.core.management.base import BaseCommand
 
 from umbrella.core import runtime
-from umbrella.core.worker import run_forever
+from umbrella.core.worker import keep_connections, run_forever
 
 
 class Command(BaseCommand):
@@ -26,6 +26,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
+        keep_connections()
         runtime.settle_heap()
         run_forever(stop, options.get("name"))
         # Stop is honoured within a second: a send still waiting on a slow
