@@ -145,6 +145,8 @@ MIDDLEWARE = [
     "umbrella.core.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "umbrella.api.errors.ApiJsonErrorsMiddleware",
+    # A page's bare 405 becomes the site's 405 page, in the page's language.
+    "umbrella.core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -11,6 +11,10 @@ from umbrella.core import views as core_views
 from umbrella.notify.views import alarm_stream
 from umbrella.training.courses.urls import verify_urlpatterns
 
+# The site's own 400 and 403 pages give a Refused's or Malformed's sentence (core/exceptions.py).
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("healthz/live", core_views.healthz_live, name="healthz-live"),

@@ -83,3 +83,33 @@ def security_headers() -> list[tuple[bytes, bytes]]:
     if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
         headers["Cross-Origin-Opener-Policy"] = settings.SECURE_CROSS_ORIGIN_OPENER_POLICY
     return [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+
+
+class MethodNotAllowedPageMiddleware:
+    """Answer a page's bare 405 (``require_POST``, ``require_http_methods``) with the
+    site's 405 page, in the page's language; the API's 405s are JSON (api/errors.py)."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._is_async = iscoroutinefunction(get_response)
+        if self._is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request):
+        if self._is_async:
+            return self.__acall__(request)
+        return _method_page(request, self.get_response(request))
+
+    async def __acall__(self, request):
+        return _method_page(request, await self.get_response(request))
+
+
+def _method_page(request, response):
+    if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+        return response
+    from umbrella.core.views import method_not_allowed
+
+    return method_not_allowed(request, response.get("Allow", ""))

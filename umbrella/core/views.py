@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from umbrella.core import metrics as core_metrics
+from umbrella.core.exceptions import Malformed, Refused
 from umbrella.core.queries import (
     cache_is_up,
     database_is_up,
@@ -89,3 +90,30 @@ def metrics(request):
             headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
         )
     return HttpResponse(core_metrics.render(), content_type=core_metrics.CONTENT_TYPE)
+
+
+def bad_request(request, exception):
+    """The site's 400 page (``handler400``): a ``Malformed``'s own sentence, or the usual one."""
+    return _refusal(request, "400.html", 400, exception, Malformed)
+
+
+def permission_denied(request, exception):
+    """The site's 403 page (``handler403``): a ``Refused``'s own sentence, else the general one."""
+    return _refusal(request, "403.html", 403, exception, Refused)
+
+
+def method_not_allowed(request, allow: str) -> HttpResponse:
+    """The site's 405 page: what the page cannot do, in the page's language."""
+    response = render(request, "405.html", status=405)
+    response["Allow"] = allow
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _refusal(request, template: str, status: int, exception, readable: type) -> HttpResponse:
+    # Only a refusal written for people is shown: other exceptions' texts are
+    # developers' English (and may echo what the request sent).
+    reason = str(exception) if isinstance(exception, readable) else ""
+    response = render(request, template, {"reason": reason}, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response

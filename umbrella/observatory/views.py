@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -22,6 +21,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from umbrella.core.exceptions import Refused
 from umbrella.observatory import maps, queries
 from umbrella.observatory.figures import Figure, figure_for
 
@@ -138,7 +138,7 @@ def _secretary_only(request) -> None:
     from umbrella.consultation.members.queries import is_secretary
 
     if not is_secretary(request.user):
-        raise PermissionDenied(_("Only the platform's secretary downloads the evaluation report."))
+        raise Refused(_("Only the platform's secretary downloads the evaluation report."))
 
 
 @login_required

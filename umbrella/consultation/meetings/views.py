@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -31,6 +30,7 @@ from umbrella.consultation.members import actions as member_actions
 from umbrella.consultation.members import queries as member_queries
 from umbrella.consultation.members.models import FeedToken
 from umbrella.consultation.members.views import apply_error, require_manager
+from umbrella.core.exceptions import Malformed, Refused
 
 
 def _url_or_none(name: str) -> str | None:
@@ -107,9 +107,9 @@ def meeting_detail(request, pk: int):
                     messages.success(request, _("Your comment was added to the draft minutes."))
                     return redirect("consultation:meeting", pk=meeting.pk)
             else:
-                raise BadRequest(_("This form does not exist; reload the page and try again."))
+                raise Malformed(_("This form does not exist; reload the page and try again."))
         except NotAllowed as refusal:
-            raise PermissionDenied(refusal.message) from refusal
+            raise Refused(refusal.message) from refusal
         except ConsultationError as error:
             if action == "comment":
                 apply_error(comment_form, error)
@@ -308,7 +308,7 @@ def meeting_manage(request, pk: int):
     if request.method == "POST":
         form = manage_forms.get(which)
         if which is None or form is None:
-            raise BadRequest(_("This form does not exist; reload the page and try again."))
+            raise Malformed(_("This form does not exist; reload the page and try again."))
         if form.is_valid():
             try:
                 done = _run_manage_action(request, meeting, which, form)
@@ -390,7 +390,7 @@ def my_feed(request):
     """Let a member create, replace or revoke the secret address of their calendar feed."""
     member = member_queries.member_of(request.user)
     if member is None:
-        raise PermissionDenied(_("Only members of the platform have a personal calendar feed."))
+        raise Refused(_("Only members of the platform have a personal calendar feed."))
     feed_url = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,14 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from umbrella.consultation.exceptions import ConsultationError
 from umbrella.consultation.members import actions, forms, queries
 from umbrella.consultation.members.models import MemberCategory
+from umbrella.core.exceptions import Refused
 
 
 def require_manager(request, body=None) -> None:
     """Refuse (403) unless the person manages ``body`` (without one: at least one body)."""
     if not queries.can_manage(request.user, body):
-        raise PermissionDenied(
-            _("Only the platform's secretary or the chair of this body may do this.")
-        )
+        raise Refused(_("Only the platform's secretary or the chair of this body may do this."))
 
 
 def apply_error(form, error: ConsultationError, request=None) -> None:

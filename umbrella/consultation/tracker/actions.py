@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from umbrella.consultation.tracker.models import (
     RecommendationComment,
     TrackerStatus,
 )
+from umbrella.core.exceptions import Refused
 
 MAX_COMMENT_LENGTH = 4000
 MAX_NOTE_LENGTH = 2000
@@ -315,7 +316,7 @@ def add_comment(
     from umbrella.consultation.tracker.queries import may_comment
 
     if not may_comment(author):
-        raise PermissionDenied(_("Only members of the consultation platform may comment."))
+        raise Refused(_("Only members of the consultation platform may comment."))
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write a comment first.")})

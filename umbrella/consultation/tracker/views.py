@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +19,7 @@ from umbrella.consultation.following.forms import EmailFollowForm
 from umbrella.consultation.tracker import actions, exports, queries
 from umbrella.consultation.tracker.forms import CommentForm, MilestoneForm, UpdateForm
 from umbrella.consultation.tracker.models import Milestone
+from umbrella.core.exceptions import Refused
 
 
 def page_language() -> str:
@@ -77,7 +78,7 @@ def recommendation_detail(request: HttpRequest, key: str) -> HttpResponse:
 def recommendation_comment(request: HttpRequest, key: str) -> HttpResponse:
     rec = recommendation_or_404(key)
     if not queries.may_comment(request.user):
-        raise PermissionDenied(_("Only members of the consultation platform may comment."))
+        raise Refused(_("Only members of the consultation platform may comment."))
     form = CommentForm(request.POST)
     change = None
     if form.is_valid():
@@ -101,7 +102,7 @@ def _editor(request: HttpRequest):
     if not request.user.is_authenticated:
         return False
     if not queries.may_edit(request.user):
-        raise PermissionDenied(_("Only the platform's secretary updates recommendations."))
+        raise Refused(_("Only the platform's secretary updates recommendations."))
     return True
 
 

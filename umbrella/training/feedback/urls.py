@@ -4,24 +4,23 @@
 from django.urls import path
 
 from umbrella.training.feedback import views
-from umbrella.training.http import with_sentences
 
 urlpatterns = [
-    path("feedback/", with_sentences(views.choose), name="feedback_choose"),
+    path("feedback/", views.choose, name="feedback_choose"),
     path(
         "feedback/service/<int:service_id>/",
-        with_sentences(views.give),
+        views.give,
         name="feedback_form",
     ),
-    path("feedback/thanks/", with_sentences(views.thanks), name="feedback_thanks"),
+    path("feedback/thanks/", views.thanks, name="feedback_thanks"),
     path(
         "feedback/moderation/",
-        with_sentences(views.moderation),
+        views.moderation,
         name="feedback_moderation",
     ),
     path(
         "feedback/organisation/",
-        with_sentences(views.organisation),
+        views.organisation,
         name="feedback_organisation",
     ),
 ]

@@ -13,13 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from umbrella.directory.models import OperatingStatus, Service
 from umbrella.training.courses.queries import certified_share
 from umbrella.training.feedback import actions, queries, ratelimits
 from umbrella.training.feedback.forms import FeedbackForm
 from umbrella.training.feedback.models import ServiceFeedback, TextStatus
-from umbrella.training.http import allow
 
 # Services listed at most on the "choose a service" page.
 CHOOSE_LIMIT = 100
@@ -35,7 +35,7 @@ def _private(response):
     return response
 
 
-@allow("GET", "HEAD")
+@require_safe
 def choose(request):
     """Let the worker find the service she wants to tell about (a GET form; no script)."""
     q = request.GET.get("q", "").strip()[:100]
@@ -61,7 +61,7 @@ def _service_names(service: Service) -> dict:
     return {"service": service, "name": name or service.organization.name, "lang": language}
 
 
-@allow("GET", "HEAD", "POST")
+@require_http_methods(["GET", "HEAD", "POST"])
 def give(request, service_id: int):
     """The form: three questions and an optional text, no account, nothing about the person."""
     service = get_object_or_404(_open_services(), pk=service_id)
@@ -90,7 +90,7 @@ def give(request, service_id: int):
     return _private(render(request, "training/feedback_form.html", context, status=status))
 
 
-@allow("GET", "HEAD")
+@require_safe
 def thanks(request):
     return _private(render(request, "training/feedback_thanks.html"))
 
@@ -99,7 +99,7 @@ def thanks(request):
 
 
 @login_required
-@allow("GET", "HEAD", "POST")
+@require_http_methods(["GET", "HEAD", "POST"])
 def moderation(request):
     """The moderator approves or rejects the free texts; every text shown is an audited read."""
     if not queries.is_moderator(request.user):
@@ -140,7 +140,7 @@ def _uuid_or_404(value):
 
 
 @login_required
-@allow("GET", "HEAD")
+@require_safe
 def organisation(request):
     """Show a member of an organisation the feedback about their own services, and only theirs."""
     user = request.user
