@@ -141,3 +141,11 @@ def submit(matrix_or_none=None, **overrides):
     }
     fields.update(overrides)
     return actions.submit_report(**fields)
+
+
+@pytest.fixture
+def world(personas):
+    """The world of the report pages' tests (``world.py``)."""
+    from umbrella.reports.tests.world import build_world
+
+    return build_world(personas)

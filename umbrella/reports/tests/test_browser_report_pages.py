@@ -14,7 +14,7 @@ from django.utils import timezone
 from umbrella.areas.models import Neighbourhood
 from umbrella.browser import assert_no_axe_violations
 from umbrella.reports.models import Report
-from umbrella.reports.tests.test_pages import build_world, make_report
+from umbrella.reports.tests.world import build_world, make_report
 from umbrella.testing import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

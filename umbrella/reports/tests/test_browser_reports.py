@@ -15,7 +15,7 @@ from django.test import Client
 from umbrella.accounts.models import User
 from umbrella.browser import assert_no_axe_violations
 from umbrella.reports.models import Category, Report, ReportStatus
-from umbrella.reports.tests.test_pages import make_report
+from umbrella.reports.tests.world import make_report
 from umbrella.testing import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,14 +7,9 @@ import logging
 import pytest
 
 from umbrella.reports.log_filters import mask_follow_up_codes
-from umbrella.reports.tests.test_pages import World, build_world, make_report
+from umbrella.reports.tests.world import make_report
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(personas) -> World:
-    return build_world(personas)
 
 
 def test_the_code_is_masked_in_a_path():

@@ -12,15 +12,10 @@ import pytest
 
 from umbrella.reports import actions
 from umbrella.reports.models import Report, ReportStatus
-from umbrella.reports.tests.test_pages import SAINT_JOSSE, World, build_world, make_report
+from umbrella.reports.tests.world import SAINT_JOSSE, make_report
 from umbrella.testing import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(personas) -> World:
-    return build_world(personas)
 
 
 @pytest.fixture
