@@ -24,18 +24,24 @@ itself, as ``umbrella/alarms/tests/test_browser_checkin.py`` does.
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone, translation
 
 from umbrella.accounts.models import Role, User
 from umbrella.alarms.models import Alarm, CheckIn, Deadline, DeadlineKind, Source, Status
 from umbrella.alarms.tests.asgi_server import asgi_live_server  # noqa: F401 -- fixture
 from umbrella.areas.models import Municipality
-from umbrella.browser import assert_no_axe_violations
+from umbrella.core.tests.journeys import (
+    DESKTOP,
+    check_screen,
+    from_menu,
+    new_context,
+    new_page,
+    sign_in,
+    words,
+)
 from umbrella.directory.models import ServiceAtLocation
 from umbrella.reports.models import Report, ReportStatus
 from umbrella.testing import run_due_deadlines
@@ -43,10 +49,6 @@ from umbrella.training.models import ServiceFeedback
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DEMO_PASSWORD = "demo journeys password"  # noqa: S105 -- test-only.
-PHONE = {"width": 390, "height": 844}
-NARROW = {"width": 360, "height": 800}
-DESKTOP = {"width": 1000, "height": 900}
 HOLD_MS = 1300
 # Near the town hall of Saint-Josse-ten-Noode, where the demo toilet is.
 SAINT_JOSSE = {"latitude": 50.8535, "longitude": 4.3695}
@@ -55,9 +57,7 @@ PRAIRIE = (50.8530, 4.3690)
 
 
 def tr(language: str, msgid: str) -> str:
-    """Return ``msgid`` as the page shows it in ``language``."""
-    with translation.override(language):
-        return str(translation.gettext(msgid))
+    return words(language, msgid)
 
 
 def ro(msgid: str) -> str:
@@ -81,69 +81,10 @@ def fr(msgid: str) -> str:
     return tr("fr", msgid)
 
 
-@pytest.fixture
-def demo(geography):
-    """``manage.py demo``: every demo account, the directory and the routing matrix."""
-    call_command("demo", "--password", DEMO_PASSWORD, "--force", stdout=io.StringIO())
-    return {user.username: user for user in User.objects.filter(username__startswith="demo-")}
-
-
-def new_context(browser, outside_requests, locale: str, viewport=PHONE):
-    context = browser.new_context(viewport=viewport, locale=locale)
-    context.on("request", outside_requests.record)
-    return context
-
-
-def new_page(context):
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
-
-
-def assert_fits(page, viewport) -> None:
-    """Nothing is wider than ``viewport``: no sideways scrolling."""
-    page.set_viewport_size(viewport)
-    widths = page.evaluate(
-        "() => [document.documentElement.scrollWidth, window.innerWidth]",
-    )
-    assert widths[0] <= widths[1], f"{page.url} overflows at {viewport['width']} px: {widths}"
-
-
-def check_screen(page, *, narrow: bool = False, viewport=PHONE) -> None:
-    """Axe-core finds nothing; nothing overflows (at 360 px too for the main screens)."""
-    assert_no_axe_violations(page)
-    assert_fits(page, viewport)
-    if narrow:
-        assert_fits(page, NARROW)
-        assert_no_axe_violations(page)
-        page.set_viewport_size(viewport)
-
-
-def from_menu(page, language: str, label: str, *, exact: bool = True) -> None:
-    """Open the header's menu and follow its link ``label`` (in ``language``)."""
-    menu = page.locator("#site-menu")
-    if menu.get_attribute("open") is None:
-        menu.get_by_text(tr(language, "Menu"), exact=True).click()
-    nav = page.get_by_role("navigation", name=tr(language, "Main"))
-    with page.expect_navigation():
-        nav.get_by_role("link", name=label, exact=exact).click()
-
-
 def home(page, language: str) -> None:
     """Go back to her home by the brand link of the header."""
     with page.expect_navigation():
         page.locator(".site-header").get_by_role("link", name="Umbrella", exact=True).click()
-    assert page.locator("h1").inner_text() == tr(language, "Home")
-
-
-def sign_in(page, server_url: str, language: str, username: str) -> None:
-    """Start at the sign-in page and sign in with the demo password."""
-    page.goto(f"{server_url}/{language}/accounts/login/")
-    assert page.locator("html").get_attribute("lang") == language
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("main").get_by_role("button", name=tr(language, "Sign in")).click()
     assert page.locator("h1").inner_text() == tr(language, "Home")
 
 
@@ -175,7 +116,7 @@ def test_1_a_romanian_worker_from_sign_up_to_feedback(
     demo,
 ):
     server = asgi_live_server
-    context = new_context(browser, outside_requests, "ro-RO")
+    context = new_context(browser, outside_requests, locale="ro-RO")
     context.grant_permissions(["geolocation"])
     context.set_geolocation(SAINT_JOSSE)
     responder_context = None
@@ -232,7 +173,7 @@ def test_1_a_romanian_worker_from_sign_up_to_feedback(
         check_screen(page, narrow=True)
 
         # demo-responder, in his own browser, accepts from the invitations link on his home.
-        responder_context = new_context(browser, outside_requests, "nl-BE")
+        responder_context = new_context(browser, outside_requests, locale="nl-BE")
         responder = new_page(responder_context)
         sign_in(responder, server.url, "nl", "demo-responder")
         invitations = responder.get_by_role("main").get_by_role("link", name=nl("Invitations"))
@@ -385,10 +326,10 @@ def test_2_the_responder_takes_and_resolves_an_alarm_from_his_home(
     demo,
 ):
     server = asgi_live_server
-    worker_context = new_context(browser, outside_requests, "ro-RO")
+    worker_context = new_context(browser, outside_requests, locale="ro-RO")
     worker_context.grant_permissions(["geolocation"])
     worker_context.set_geolocation(SAINT_JOSSE)
-    responder_context = new_context(browser, outside_requests, "nl-BE")
+    responder_context = new_context(browser, outside_requests, locale="nl-BE")
     try:
         # demo-worker presses her panic button (her circle: demo-responder first),
         # her location sent with it.
@@ -487,8 +428,8 @@ def test_3_a_resident_reports_the_municipality_answers_in_dutch_she_sees_it(
     demo,
 ):
     server = asgi_live_server
-    resident_context = new_context(browser, outside_requests, "fr-BE")
-    officer_context = new_context(browser, outside_requests, "nl-BE", DESKTOP)
+    resident_context = new_context(browser, outside_requests, locale="fr-BE")
+    officer_context = new_context(browser, outside_requests, locale="nl-BE", viewport=DESKTOP)
     try:
         # demo-resident, in French on her phone, reports litter from her home.
         page = new_page(resident_context)
@@ -522,20 +463,20 @@ def test_3_a_resident_reports_the_municipality_answers_in_dutch_she_sees_it(
         staff = new_page(officer_context)
         sign_in(staff, server.url, "nl", "demo-municipality")
         inbox = staff.get_by_role("main").get_by_role("link", name=nl("Report inbox"))
-        check_screen(staff, viewport=DESKTOP)
+        check_screen(staff)
         with staff.expect_navigation():
             inbox.click()
-        check_screen(staff, viewport=DESKTOP)
+        check_screen(staff)
         with staff.expect_navigation():
             staff.get_by_role("link", name=f"#{report.pk} ").click()
-        check_screen(staff, viewport=DESKTOP)
+        check_screen(staff)
         staff.select_option("#id_new_status", ReportStatus.IN_PROGRESS)
         answer = "De netheidsdienst haalt de zakken morgenochtend op."
         staff.fill("#id_text", answer)
         with staff.expect_navigation():
             staff.locator("form.reports-form button[type=submit]").click()
         assert "?done=1" in staff.url
-        check_screen(staff, viewport=DESKTOP)
+        check_screen(staff)
         report.refresh_from_db()
         assert report.status == ReportStatus.IN_PROGRESS
 
