@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from umbrella.core.middleware import InlineMiddleware
 
 
 def problem(message: str, field: str = "") -> dict:
@@ -275,31 +276,19 @@ def _too_large() -> JsonResponse:
     )
 
 
-class ApiJsonErrorsMiddleware:
+class ApiJsonErrorsMiddleware(InlineMiddleware):
     """Answer every error under ``/api/v1/`` in JSON (see ``json_error``).
 
     Bodies that would make a handler fail are refused first (``body_problem``).
     """
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self._is_async = iscoroutinefunction(get_response)
-        if self._is_async:
-            markcoroutinefunction(self)
-
-    def __call__(self, request):
-        if self._is_async:
-            return self.__acall__(request)
+    def before(self, request):
         if not request.path.startswith(API_PREFIX):
-            return self.get_response(request)
+            return None
         refused = body_problem(request)
-        return json_error(refused or self.get_response(request))
+        return json_error(refused) if refused is not None else None
 
-    async def __acall__(self, request):
+    def after(self, request, response):
         if not request.path.startswith(API_PREFIX):
-            return await self.get_response(request)
-        refused = body_problem(request)
-        return json_error(refused or await self.get_response(request))
+            return response
+        return json_error(response)

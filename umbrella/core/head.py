@@ -9,32 +9,18 @@ uses HEAD.
 
 from __future__ import annotations
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from umbrella.core.middleware import InlineMiddleware
 
 
-class HeadAsGetMiddleware:
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self._is_async = iscoroutinefunction(get_response)
-        if self._is_async:
-            markcoroutinefunction(self)
-
-    def __call__(self, request):
-        if self._is_async:
-            return self.__acall__(request)
-        head = request.method == "HEAD"
-        if head:
+class HeadAsGetMiddleware(InlineMiddleware):
+    def before(self, request):
+        request.head_as_get = request.method == "HEAD"
+        if request.head_as_get:
             request.method = "GET"
-        return _answer(self.get_response(request), head)
+        return None
 
-    async def __acall__(self, request):
-        head = request.method == "HEAD"
-        if head:
-            request.method = "GET"
-        return _answer(await self.get_response(request), head)
+    def after(self, request, response):
+        return _answer(response, request.head_as_get)
 
 
 async def _nothing():

@@ -43,6 +43,8 @@ from prometheus_client.core import (
 )
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from umbrella.core.middleware import InlineMiddleware
+
 logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -107,14 +109,10 @@ def route_for_path(path: str) -> str:
         return UNMATCHED
 
 
-class RouteMiddleware:
+class RouteMiddleware(InlineMiddleware):
     """Leave the route Django matched in the ASGI scope, for the front's metrics."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
+    def after(self, request, response):
         scope = getattr(request, "scope", None)
         match = getattr(request, "resolver_match", None)
         if scope is not None and match is not None:

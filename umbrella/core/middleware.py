@@ -1,4 +1,5 @@
-"""Response headers that keep every page first-party and private."""
+"""The project's middleware: one inline base, response headers that keep every page
+first-party and private, and the site's 405 page."""
 
 from urllib.parse import urlparse
 
@@ -15,12 +16,14 @@ def _tile_origin() -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-class SecurityHeadersMiddleware:
-    """Add a Content-Security-Policy that allows only this site.
+class InlineMiddleware:
+    """A middleware that looks at the request before the view (``before``: a response
+    answers at once) and at the response after it (``after``), inline under ASGI and
+    WSGI alike.
 
-    The policy is the enforcement behind "no third-party requests": even a
-    template mistake cannot load a font, script or tile from elsewhere. An
-    operator-configured tile server is the only exception.
+    Async under ASGI: no thread per request for a header or two (Django's
+    ``MiddlewareMixin`` runs its hooks through ``sync_to_async``). The hooks are
+    plain functions: they must not block.
     """
 
     sync_capable = True
@@ -28,8 +31,6 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = content_security_policy()
-        # Async under ASGI: no thread per request for a header or two.
         self._is_async = iscoroutinefunction(get_response)
         if self._is_async:
             markcoroutinefunction(self)
@@ -37,12 +38,37 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         if self._is_async:
             return self.__acall__(request)
-        return self._add_headers(self.get_response(request))
+        answer = self.before(request)
+        if answer is not None:
+            return answer
+        return self.after(request, self.get_response(request))
 
     async def __acall__(self, request):
-        return self._add_headers(await self.get_response(request))
+        answer = self.before(request)
+        if answer is not None:
+            return answer
+        return self.after(request, await self.get_response(request))
 
-    def _add_headers(self, response):
+    def before(self, request):
+        return None
+
+    def after(self, request, response):
+        return response
+
+
+class SecurityHeadersMiddleware(InlineMiddleware):
+    """Add a Content-Security-Policy that allows only this site.
+
+    The policy is the enforcement behind "no third-party requests": even a
+    template mistake cannot load a font, script or tile from elsewhere. An
+    operator-configured tile server is the only exception.
+    """
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.policy = content_security_policy()
+
+    def after(self, request, response):
         response.setdefault("Content-Security-Policy", self.policy)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
@@ -85,31 +111,13 @@ def security_headers() -> list[tuple[bytes, bytes]]:
     return [(name.lower().encode(), value.encode()) for name, value in headers.items()]
 
 
-class MethodNotAllowedPageMiddleware:
+class MethodNotAllowedPageMiddleware(InlineMiddleware):
     """Answer a page's bare 405 (``require_POST``, ``require_http_methods``) with the
     site's 405 page, in the page's language; the API's 405s are JSON (api/errors.py)."""
 
-    sync_capable = True
-    async_capable = True
+    def after(self, request, response):
+        if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+            return response
+        from umbrella.core.views import method_not_allowed
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self._is_async = iscoroutinefunction(get_response)
-        if self._is_async:
-            markcoroutinefunction(self)
-
-    def __call__(self, request):
-        if self._is_async:
-            return self.__acall__(request)
-        return _method_page(request, self.get_response(request))
-
-    async def __acall__(self, request):
-        return _method_page(request, await self.get_response(request))
-
-
-def _method_page(request, response):
-    if response.status_code != 405 or response.content or request.path.startswith("/api/"):
-        return response
-    from umbrella.core.views import method_not_allowed
-
-    return method_not_allowed(request, response.get("Allow", ""))
+        return method_not_allowed(request, response.get("Allow", ""))

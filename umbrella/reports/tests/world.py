@@ -23,10 +23,9 @@ from umbrella.reports.models import (
     RoutingRule,
     RoutingTarget,
 )
+from umbrella.reports.tests.conftest import SAINT_JOSSE
 from umbrella.testing import PERSONA_PASSWORD
 
-# Rue de la Prairie, Saint-Josse-ten-Noode (21014, zone 5344).
-SAINT_JOSSE = (50.8530, 4.3690)
 # Uccle (21016, zone 5342).
 UCCLE = (50.8000, 4.3400)
 # Paris: outside the region.
