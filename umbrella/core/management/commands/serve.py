@@ -99,6 +99,14 @@ class ForkedWorker:
 
     def __init__(self, sockets: list[socket.socket]) -> None:
         connections.close_all()
+        # PostgreSQL's pool outlives close_all() with its connections open: a
+        # child would inherit them, and two workers would talk over one socket
+        # ("connection in transaction status INTRANS"). Closed here, each
+        # child opens a pool of its own (this process reopens one on use).
+        for connection in connections.all():
+            close_pool = getattr(connection, "close_pool", None)
+            if close_pool is not None:
+                close_pool()
         self.returncode: int | None = None
         self.pid = os.fork()
         if self.pid == 0:  # the child
