@@ -3,9 +3,10 @@
 Seeds a throw-away SQLite database exactly as ``bench/observatory.py`` does
 (the same ``SEED``: the Brussels geography and ``--rows`` rows over two years,
 then a full refresh of the roll-up), starts ``uvicorn umbrella.asgi:application``
-(two workers), warms it up (each worker computes each dataset's protected cube
-once per roll-up generation and projects the municipalities' outlines once),
-then ``--connections`` keep-alive connections ask the page for ``--seconds``
+(two workers), warms it up (every selection in every language on each worker,
+timed: the first renders the figures, which each worker keeps per roll-up
+generation; then ``--warmup`` seconds of load), then ``--connections``
+keep-alive connections ask the page for ``--seconds``
 with every selection: nl, fr and en × month, quarter, year × region-wide,
 police zone, municipality (by municipality the page holds fifteen maps).
 Goal: p99 ≤ 50 ms.
@@ -79,6 +80,24 @@ async def load(port, seconds, connections):
     return latencies, sizes, time.perf_counter() - started
 
 
+def warm_up(port: int, workers: int) -> list[float]:
+    """Ask every selection in every language a few times, each on a new connection (so the
+    operating system spreads them over the workers); return how long each took. The first
+    of each selection on each worker renders its figures; the others read them."""
+    import httpx
+
+    took = []
+    for _round in range(2 * workers):
+        for language in LANGUAGES:
+            for period in PERIODS:
+                for by in LEVELS:
+                    started = time.perf_counter()
+                    url = f"http://127.0.0.1:{port}/{language}/observatory/?period={period}&by={by}"
+                    httpx.get(url, timeout=120)
+                    took.append(time.perf_counter() - started)
+    return took
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -96,6 +115,13 @@ def main() -> int:
         subprocess.run([PY, "-c", SEED, str(args.rows)], env=env, cwd=ROOT, check=True)  # noqa: S603
         proc, port = start_server(env, args.workers)
         try:
+            cold = sorted(warm_up(port, args.workers))
+            print(
+                f"first pages of every selection and language, each worker ({len(cold)}, the "
+                f"first of each renders its figures): max {cold[-1] * 1000:.0f} ms, "
+                f"median {cold[len(cold) // 2] * 1000:.0f} ms",
+                flush=True,
+            )
             asyncio.run(load(port, args.warmup, args.connections))
             latencies, sizes, elapsed = asyncio.run(load(port, args.seconds, args.connections))
         finally:
