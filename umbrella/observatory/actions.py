@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -20,10 +20,10 @@ from django.utils import timezone
 from umbrella.alarms.models import Alarm, AlarmStep, CheckIn, RoomButton
 from umbrella.alarms.models.alarm import Source, Status, StepKind
 from umbrella.alarms.models.triggers import CheckInStatus
-from umbrella.areas.models import PoliceZone
 from umbrella.notify.models import Channel, Delivery, DeliveryStatus
 from umbrella.observatory.datasets import minutes_bucket, seconds_bucket
 from umbrella.observatory.models import Cube, Tally, Watermark
+from umbrella.observatory.pictures import SERVICE_MEASURES, services_picture
 from umbrella.reports.models import Report
 from umbrella.reports.models.bodies import CategoryGroup
 
@@ -300,100 +300,6 @@ ESTABLISHMENT_MEASURES = (
     "establishments.untested",
 )
 
-# --- services: a picture of the directory and the training, taken once a month ------------
-
-NIGHT_HOUR = 2
-PICTURE_TAKEN = "services.picture"
-
-
-def _nights(now: datetime) -> list[datetime]:
-    """Return 2 a.m. (Brussels time) on each of the seven nights after ``now``."""
-    local = timezone.localtime(now)
-    first = local.date() + timedelta(days=1)
-    zone = timezone.get_current_timezone()
-    return [
-        datetime.combine(first + timedelta(days=d), time(NIGHT_HOUR), tzinfo=zone) for d in range(7)
-    ]
-
-
-def _services_picture(now: datetime) -> Counter[Key]:
-    """Count what the services' figures count, as the directory and the training stand now."""
-    from umbrella.directory.indicators import VISIBLE_SEX_WORK_NEIGHBOURHOODS
-    from umbrella.directory.models import (
-        Facility,
-        FacilityKind,
-        OperatingStatus,
-        Service,
-        ServiceAtLocation,
-        TraffickingReference,
-    )
-    from umbrella.directory.queries import is_open
-    from umbrella.training.courses import queries as training
-
-    tallies: Counter[Key] = Counter()
-    visible = {c for codes in VISIBLE_SEX_WORK_NEIGHBOURHOODS.values() for c in codes}
-    toilets = (
-        Facility.objects.filter(
-            kind=FacilityKind.TOILET,
-            status=OperatingStatus.ACTIVE,
-            is_demo=False,
-            location__neighbourhood__code__in=visible,
-        )
-        .select_related("location__neighbourhood")
-        .prefetch_related("regularschedules", "holidayschedules")
-    )
-    nights = _nights(now)
-    for toilet in toilets:
-        code = str(toilet.location.neighbourhood.code)
-        tallies[("toilets.in_service", code, -1)] += 1
-        if all(is_open(toilet, night) for night in nights):
-            tallies[("toilets.night", code, -1)] += 1
-    labelled = Service.objects.filter(
-        trained_non_stigmatising=True, status=OperatingStatus.ACTIVE, is_demo=False
-    ).values_list("pk", flat=True)
-    places = {}
-    for service, nis in (
-        ServiceAtLocation.objects.filter(service__in=labelled)
-        .order_by("pk")
-        .values_list("service_id", "location__municipality__nis_code")
-    ):
-        if nis:
-            places.setdefault(service, nis)
-    for service in labelled:
-        tallies[("services.label", places.get(service, ""), -1)] += 1
-    referenced = set(
-        TraffickingReference.objects.filter(is_demo=False).values_list(
-            "police_zone__code", flat=True
-        )
-    )
-    for zone in PoliceZone.objects.values_list("code", flat=True):
-        tallies[("zones.reference", zone, -1)] += 1 if zone in referenced else 0
-    for organisation in training.ocmw_cpas():
-        cover = training.organisation_coverage(organisation, now)
-        nis = organisation.nis_code
-        tallies[("training.ocmw.certified", nis, -1)] += cover.certified
-        tallies[("training.ocmw.uncertified", nis, -1)] += cover.staff - cover.certified
-    for organisation, cover in training.regional_coverage(now):
-        if "actiris" in organisation.name.lower():
-            tallies[("training.actiris.certified", "", -1)] += cover.certified
-            tallies[("training.actiris.uncertified", "", -1)] += cover.staff - cover.certified
-    tallies = +tallies  # no zero rows: an absent tally is a zero
-    tallies[(PICTURE_TAKEN, "", -1)] = 1  # so a month whose every count is 0 still has one
-    return tallies
-
-
-SERVICE_MEASURES = (
-    PICTURE_TAKEN,
-    "toilets.in_service",
-    "toilets.night",
-    "services.label",
-    "zones.reference",
-    "training.ocmw.certified",
-    "training.ocmw.uncertified",
-    "training.actiris.certified",
-    "training.actiris.uncertified",
-)
-
 
 def _previous_month(moment: datetime) -> date:
     current = _month_of(moment)
@@ -409,7 +315,7 @@ def _take_picture(mark: Watermark | None, now: datetime) -> bool:
     start, _end = _month_bounds(_month_of(now))
     if mark is not None and mark.refreshed_until >= start:
         return False  # taken already this month
-    _write_month(SERVICE_MEASURES, _previous_month(now), _services_picture(now))
+    _write_month(SERVICE_MEASURES, _previous_month(now), services_picture(now))
     return True
 
 

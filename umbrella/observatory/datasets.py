@@ -1,69 +1,24 @@
 """The published figures: what each one counts, from which measures, and its method note.
 
-A dataset is computed from roll-up measures (``models.Tally.measure``):
-- ``count``: one measure, summed;
-- ``share``: ``numerator / (numerator + rest)``, both measures protected as counts;
-- ``median`` / ``p90``: a percentile of a histogram measure, gated by a count measure;
-- ``total``: the sum of ``parts``, each protected as a count and the total hidden wherever
-  one part is (a total that is also a share's denominator must not publish what the share
-  hides: its parts would follow by subtraction).
+How a figure is computed (``count``, ``share``, ``median``/``p90``, ``total``) is told in
+``definition``; the services' monthly pictures are in ``services``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
-ALL_LEVELS = ("region", "police_zone", "municipality")
-REGION = ("region",)
-ALL_PERIODS = ("month", "quarter", "year")
-
-
-@dataclass(frozen=True)
-class Dataset:
-    slug: str
-    title: Promise | str
-    description: Promise | str
-    method: Promise | str
-    unit: str  # "count" | "share" | "minutes" | "seconds" | "per_10000"
-    levels: tuple[str, ...]
-    periods: tuple[str, ...]
-    group: str  # "panic" | "liveability" | "services"
-    # How the value is computed (not part of the published contract).
-    kind: str = "count"  # "count" | "share" | "median" | "p90" | "total"
-    measure: str = ""
-    rest: str = ""  # share: the measure counting the others
-    gate: str = ""  # median/p90: the count measure a cell needs ≥ 10 of
-    # The smallest count published: 10 for everything about people. Facts about public
-    # places and organisations that the directory already lists one by one use 1.
-    k: int = 10
-    parts: tuple[str, ...] = ()  # total: the measures it adds up
-    # A monthly picture: published only for the months this measure marks as taken.
-    picture: str = ""
-
-
-def _count(slug, measure, title, description, method, group="panic", levels=ALL_LEVELS, **kw):
-    return Dataset(
-        slug,
-        title,
-        description,
-        method,
-        "count",
-        levels,
-        kw.pop("periods", ALL_PERIODS),
-        group,
-        measure=measure,
-        k=kw.pop("k", 10),
-    )
-
-
-def _join(*parts) -> str:
-    return " ".join(str(part) for part in parts)
-
-
-join = lazy(_join, str)
+from umbrella.observatory.definition import (  # noqa: F401 -- re-exported
+    ALL_LEVELS,
+    ALL_PERIODS,
+    REGION,
+    Dataset,
+    _count,
+    join,
+    minutes_bucket,
+    seconds_bucket,
+)
+from umbrella.observatory.services import SERVICE_DATASETS
 
 ALARM_SOURCE = _(
     "Counted from the alarms table by the month the alarm was raised and the municipality "
@@ -95,35 +50,6 @@ DELIVERY_SHARES = (
     ("sms", _("Share of text messages delivered")),
     ("voice", _("Share of voice calls delivered")),
     ("email", _("Share of e-mails delivered")),
-)
-MONTH = ("month",)
-NEIGHBOURHOOD = ("neighbourhood",)
-PICTURE = _(
-    "A picture of the directory taken by the first refresh after each month ended (within "
-    "minutes when the worker runs), so it is published per month only; there is no picture "
-    "of a month before the observatory ran."
-)
-PUBLIC_FACTS = _(
-    "These are facts about public places and organisations that the directory already "
-    "lists one by one, not about people: no count can point at a person, so k = 10 does not "
-    "apply and every count is published, small ones included."
-)
-TOILETS_WHERE = _(
-    "Public toilets (not urinals only) of the directory in the monitoring neighbourhoods "
-    "(IBSA/BISA) where sex work is visible: Noordwijk/Quartier Nord and Brabantwijk/Quartier "
-    "Brabant (rue d'Aerschot and the Gare du Nord side), Begijnhof-Diksmuide/Béguinage-Dixmude "
-    "(Alhambra) and Louiza-Langehaag/Louise-Longue Haie (avenue Louise)."
-)
-NO_POPULATION = _(
-    "A figure per 10,000 residents needs each neighbourhood's population, which the "
-    "platform does not hold yet; it is not published until it does."
-)
-TRAINING_NOTE = _(
-    "Staff (members of the organisation on the platform) holding a valid certificate of "
-    "the course on a non-stigmatising approach (valid two years) divided by all its staff, "
-    "at the moment the picture is taken. These count people: both the certified and the "
-    "others are protected with k = 10, so the share is hidden wherever either numbers 1 "
-    "to 9."
 )
 ESTABLISHMENT_NOTE = _(
     "A picture at the end of each month, from the establishments' room buttons (not revoked) "
@@ -427,145 +353,7 @@ DATASETS: tuple[Dataset, ...] = (
         measure="establishments.tested",
         rest="establishments.untested",
     ),
-    Dataset(
-        "toilets-in-service-visible",
-        _("Public toilets in service where sex work is visible"),
-        _("Public toilets open as usual (not closed for works) in each of these neighbourhoods."),
-        join(TOILETS_WHERE, PICTURE, NO_POPULATION, PUBLIC_FACTS),
-        "count",
-        NEIGHBOURHOOD,
-        MONTH,
-        "services",
-        measure="toilets.in_service",
-        k=1,
-        picture="services.picture",
-    ),
-    Dataset(
-        "toilets-open-at-night-visible",
-        _("Public toilets open at night where sex work is visible"),
-        _("Public toilets in these neighbourhoods open at 2 a.m. on every night of the week."),
-        join(
-            TOILETS_WHERE,
-            _(
-                "A toilet counts when its opening hours in the directory say it is open at "
-                "2 a.m. on each of the seven nights after the picture; unknown hours do not "
-                "count."
-            ),
-            PICTURE,
-            NO_POPULATION,
-            PUBLIC_FACTS,
-        ),
-        "count",
-        NEIGHBOURHOOD,
-        MONTH,
-        "services",
-        measure="toilets.night",
-        k=1,
-        picture="services.picture",
-    ),
-    Dataset(
-        "services-trained-label",
-        _("Services holding the “trained, non-stigmatising” label"),
-        _(
-            "Services in the directory whose staff completed the training on a "
-            "non-stigmatising approach to sex work."
-        ),
-        join(
-            _(
-                "Services offered as usual that hold the label, by the municipality of their "
-                "first place in the directory (services with no place count region-wide "
-                "only)."
-            ),
-            PICTURE,
-            PUBLIC_FACTS,
-        ),
-        "count",
-        ALL_LEVELS,
-        MONTH,
-        "services",
-        measure="services.label",
-        k=1,
-        picture="services.picture",
-    ),
-    Dataset(
-        "police-zones-trafficking-reference",
-        _("Police zones with a trafficking reference"),
-        _(
-            "Whether each police zone has designated its reference function for trafficking "
-            "in human beings (1) or not yet (0); region-wide, how many of the six have."
-        ),
-        join(
-            _(
-                "From the directory's trafficking reference functions; demonstration entries "
-                "do not count."
-            ),
-            PICTURE,
-            PUBLIC_FACTS,
-        ),
-        "count",
-        ("region", "police_zone"),
-        MONTH,
-        "services",
-        measure="zones.reference",
-        k=1,
-        picture="services.picture",
-    ),
-    Dataset(
-        "training-coverage-ocmw-cpas",
-        _("OCMW/CPAS staff trained for a non-stigmatising approach"),
-        _("The share of the OCMW/CPAS staff on the platform holding a valid certificate."),
-        join(
-            TRAINING_NOTE,
-            _("By the municipality of each OCMW/CPAS (one per municipality)."),
-            PICTURE,
-        ),
-        "share",
-        ALL_LEVELS,
-        MONTH,
-        "services",
-        kind="share",
-        measure="training.ocmw.certified",
-        rest="training.ocmw.uncertified",
-        picture="services.picture",
-    ),
-    Dataset(
-        "training-coverage-actiris",
-        _("Actiris staff trained for a non-stigmatising approach"),
-        _("The share of the Actiris staff on the platform holding a valid certificate."),
-        join(TRAINING_NOTE, _("Actiris serves the whole region."), PICTURE),
-        "share",
-        REGION,
-        MONTH,
-        "services",
-        kind="share",
-        measure="training.actiris.certified",
-        rest="training.actiris.uncertified",
-        picture="services.picture",
-    ),
+    *SERVICE_DATASETS,
 )
 
 BY_SLUG = {d.slug: d for d in DATASETS}
-
-
-def seconds_bucket(seconds: float) -> int:
-    """Return the lower bound of the histogram bucket for a time to acknowledge."""
-    s = max(0, int(seconds))
-    if s < 120:
-        return s
-    if s < 600:
-        return s - s % 10
-    if s < 3_600:
-        return s - s % 60
-    return min(s - s % 600, 86_400)
-
-
-def minutes_bucket(minutes: float) -> int:
-    """Return the lower bound of the histogram bucket for a time to respond, in minutes."""
-    m = max(0, int(minutes))
-    if m < 60:
-        return m
-    if m < 1_440:
-        return m - m % 15
-    if m < 10_080:
-        return m - m % 60
-    return min(m - m % 1_440, 525_600)
