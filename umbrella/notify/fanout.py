@@ -29,6 +29,7 @@ import asyncio
 import contextvars
 import json
 import logging
+import time
 import weakref
 from collections import OrderedDict, deque
 
@@ -51,6 +52,11 @@ GROUP_REFRESH_SECONDS = 3600.0
 CATCH_UP_BATCH = 200
 SSE_CACHE_SIZE = 4096
 CLOSE = (0, "")  # sentinel put on a queue to end its stream
+KEEPALIVE = (0, ": keepalive\n\n")  # put on a queue that was quiet for a heartbeat
+# The heartbeat timer looks for quiet streams this many times per heartbeat:
+# each stream's keepalive comes 1 to 1 1/15 heartbeats after its last item,
+# so they stay spread over time as the streams' connections were.
+KEEPALIVE_TICKS = 15
 
 
 def event_message(
@@ -100,38 +106,60 @@ class Subscription:
     while events wait in it: an empty deque still holds a 64-slot block
     (~630 bytes), and almost every inbox is empty almost all the time
     (tracemalloc with 2,000 open streams: 760 bytes of the ~14 KB a stream cost).
+    ``last_put`` (monotonic) lets the hub's one heartbeat timer find the quiet
+    inboxes: no timer per stream.
     """
 
-    __slots__ = ("user_id", "items", "_waiter")
+    __slots__ = ("user_id", "items", "_waiter", "last_put")
 
     def __init__(self, user_id: int) -> None:
         self.user_id = user_id
         self.items: deque[tuple[int, str]] | None = None
         self._waiter: asyncio.Future | None = None
+        self.last_put = time.monotonic()
 
     def put(self, item: tuple[int, str]) -> None:
         if self.items is None:
             self.items = deque()
         self.items.append(item)
+        self.last_put = time.monotonic()
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
+    def close(self, _done: object = None) -> None:
+        """End the stream (a done-callback: the client went away)."""
+        self.put(CLOSE)
+
     def size(self) -> int:
         return len(self.items) if self.items is not None else 0
 
-    async def get(self) -> tuple[int, str]:
-        """Return the next item, waiting for one (cancellable, e.g. by a timeout)."""
-        while not self.items:
-            self._waiter = asyncio.get_running_loop().create_future()
-            try:
-                await self._waiter
-            finally:
-                self._waiter = None
+    def wait(self) -> asyncio.Future:
+        """Return a future that completes when an item is put (await it while the inbox is empty).
+
+        Awaited straight from the stream's generator: no coroutine per wait.
+        """
+        waiter = self._waiter
+        if waiter is None or waiter.done():
+            waiter = self._waiter = asyncio.get_running_loop().create_future()
+        return waiter
+
+    def pop(self) -> tuple[int, str]:
+        """Return the oldest item; the inbox must not be empty."""
+        assert self.items is not None  # noqa: S101 - callers wait until it is not
         item = self.items.popleft()
         if not self.items:
             self.items = None
         return item
+
+    async def get(self) -> tuple[int, str]:
+        """Return the next item, waiting for one (cancellable, e.g. by a timeout)."""
+        try:
+            while not self.items:
+                await self.wait()
+        finally:
+            self._waiter = None
+        return self.pop()
 
 
 class Hub:
@@ -222,7 +250,7 @@ class Hub:
         loop = asyncio.get_running_loop()
         # A fresh context: the first stream's request context (and its
         # per-request sync thread) ends long before this process does.
-        for coroutine in (self._listen(), self._poll()):
+        for coroutine in (self._listen(), self._poll(), self._keep_alive()):
             self.tasks.append(loop.create_task(coroutine, context=contextvars.Context()))
 
     async def _listen(self) -> None:
@@ -250,6 +278,27 @@ class Hub:
             except Exception:
                 logger.exception("event subscriber lost the channel layer; rejoining in 1 s")
                 await asyncio.sleep(1)
+
+    def send_keepalives(self, quiet_since: float) -> int:
+        """Queue a keepalive for every empty inbox with nothing put since ``quiet_since``."""
+        sent = 0
+        for subscriptions in self.by_user.values():
+            for subscription in subscriptions:
+                if subscription.items is None and subscription.last_put <= quiet_since:
+                    subscription.put(KEEPALIVE)
+                    sent += 1
+        return sent
+
+    async def _keep_alive(self) -> None:
+        """The process's one heartbeat timer (an ``asyncio.timeout`` per stream and wait cost
+        ~750 bytes a stream)."""
+        while True:
+            every = conf.heartbeat_seconds()
+            await asyncio.sleep(max(every / KEEPALIVE_TICKS, 0.01))
+            try:
+                self.send_keepalives(time.monotonic() - every)
+            except Exception:
+                logger.exception("keepalives failed; trying again")
 
     async def _poll(self) -> None:
         interval = conf.poll_seconds()

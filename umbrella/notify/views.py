@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 # Tells EventSource to reconnect after 3 s rather than its default, and
 # flushes the response headers at once.
 RETRY_FRAME = "retry: 3000\n\n"
-KEEPALIVE_FRAME = ": keepalive\n\n"
+KEEPALIVE_FRAME = fanout.KEEPALIVE[1]
 JOIN_TIMEOUT_SECONDS = 5.0
 
 
@@ -102,7 +102,7 @@ async def event_stream(
     subscription = hub.subscribe(user_id)
     metrics.stream_opened()
     if stop is not None:
-        stop.add_done_callback(lambda _done: subscription.put(fanout.CLOSE))
+        stop.add_done_callback(subscription.close)
     try:
         try:
             async with asyncio.timeout(JOIN_TIMEOUT_SECONDS):
@@ -125,18 +125,20 @@ async def event_stream(
                 if len(batch) < batch_size:
                     break
 
-        heartbeat = conf.heartbeat_seconds()
+        # Keepalives come through the inbox too: the hub's one timer queues
+        # one on every inbox quiet for a heartbeat (fanout.Hub.send_keepalives).
         while True:
-            try:
-                async with asyncio.timeout(heartbeat):
-                    event_id, text = await subscription.get()
-            except TimeoutError:
-                yield KEEPALIVE_FRAME
-                continue
-            if (event_id, text) == fanout.CLOSE:
+            while subscription.items is None:
+                await subscription.wait()
+            item = subscription.pop()
+            if item == fanout.CLOSE:
                 return
             if stop is not None and stop.done():
                 return
+            if item == fanout.KEEPALIVE:
+                yield KEEPALIVE_FRAME
+                continue
+            event_id, text = item
             # Skip what the replay already sent: an event committed while the
             # replay read is both replayed and queued.
             if event_id <= sent_up_to:
