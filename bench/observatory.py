@@ -9,8 +9,9 @@ escalations, 5 % without a place), 20 % reports, and check-ins. Then:
 2. a day of new rows (rows / 730), then ``actions.refresh(now)``: goal ≤ 5 s;
    and the rebuild of one full month, the most a day's refresh can cost
    (a day of new rows on the 30th lands in a month of 30 days' rows);
-3. the worker's step after a refresh: every dataset's protected cube computed
-   and stored (``actions.publish``), timed;
+3. the worker's steps after a refresh, timed: every dataset's protected cube
+   computed and stored (``actions.publish``), then the page's figures in every
+   language and selection (``pages.render_all``);
 4. ``uvicorn umbrella.asgi:application`` (two workers); the first answer of
    each dataset on each worker (right after the roll-up changed: it reads
    the stored cube) is timed and held to the same goal, then
@@ -189,6 +190,12 @@ computed = actions.publish(timezone.localdate())
 took = time.perf_counter() - t
 print(f"PUBLISH: {computed} protected cubes computed and stored by the worker: {took:.1f} s",
       flush=True)
+from umbrella.observatory import pages
+t = time.perf_counter()
+rendered = pages.render_all(timezone.localdate())
+took = time.perf_counter() - t
+print(f"RENDER: the page's figures in {rendered} languages and selections, by the worker: "
+      f"{took:.1f} s", flush=True)
 """
 
 

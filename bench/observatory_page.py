@@ -3,9 +3,9 @@
 Seeds a throw-away SQLite database exactly as ``bench/observatory.py`` does
 (the same ``SEED``: the Brussels geography and ``--rows`` rows over two years,
 then a full refresh of the roll-up), starts ``uvicorn umbrella.asgi:application``
-(two workers), warms it up (every selection in every language on each worker,
-timed: the first renders the figures, which each worker keeps per roll-up
-generation; then ``--warmup`` seconds of load), then ``--connections``
+(two workers), times the first pages (every selection in every language on each
+worker, right after the roll-up changed: they read the figures the worker
+rendered), warms it up (``--warmup`` seconds of load), then ``--connections``
 keep-alive connections ask the page for ``--seconds``
 with every selection: nl, fr and en × month, quarter, year × region-wide,
 police zone, municipality (by municipality the page holds fifteen maps).
@@ -83,7 +83,7 @@ async def load(port, seconds, connections):
 def warm_up(port: int, workers: int) -> list[float]:
     """Ask every selection in every language a few times, each on a new connection (so the
     operating system spreads them over the workers); return how long each took. The first
-    of each selection on each worker renders its figures; the others read them."""
+    of each selection on each worker reads the figures the worker rendered and stored."""
     import httpx
 
     took = []
@@ -117,8 +117,8 @@ def main() -> int:
         try:
             cold = sorted(warm_up(port, args.workers))
             print(
-                f"first pages of every selection and language, each worker ({len(cold)}, the "
-                f"first of each renders its figures): max {cold[-1] * 1000:.0f} ms, "
+                f"first pages of every selection and language, each worker ({len(cold)}, right "
+                f"after the roll-up changed): max {cold[-1] * 1000:.0f} ms, "
                 f"median {cold[len(cold) // 2] * 1000:.0f} ms",
                 flush=True,
             )

@@ -80,3 +80,31 @@ class Cube(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} generation {self.generation} ({self.month:%Y-%m})"
+
+
+class RenderedFigures(models.Model):
+    """The observatory page's figures for one language and selection, as HTML.
+
+    Rendered by the worker right after it stores the cubes (``pages.render_all``),
+    per roll-up generation and day, so no visitor waits for a render.
+    """
+
+    language = models.CharField(_("language"), max_length=8)
+    period = models.CharField(_("periods"), max_length=8)
+    by = models.CharField(_("areas"), max_length=16)
+    generation = models.PositiveIntegerField(_("generation"))
+    day = models.DateField(_("day"))
+    html = models.TextField(_("HTML"))
+
+    class Meta:
+        verbose_name = _("rendered figures")
+        verbose_name_plural = _("rendered figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "period", "by", "generation", "day"],
+                name="observatory_rendered_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language} {self.period} {self.by} generation {self.generation}"

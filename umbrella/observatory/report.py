@@ -36,7 +36,7 @@ from reportlab.platypus.flowables import Flowable
 
 from umbrella.observatory import charts, queries
 from umbrella.observatory.figures import figure_for
-from umbrella.observatory.views import GROUPS
+from umbrella.observatory.pages import GROUPS
 
 FRAME_WIDTH = A4[0] - 40 * mm
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"

@@ -1,29 +1,25 @@
 """The observatory's pages: the public figures, and the evaluation report for the secretary.
 
 Thin views: the figures come from ``queries`` (the roll-up tables, already
-suppressed), the drawing from ``charts``, ``maps`` and ``report``.
+suppressed), the drawing from ``charts``, ``maps`` and ``report``, the page's
+figures already rendered from ``pages``.
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from umbrella.core.exceptions import Refused
-from umbrella.observatory import maps, queries
-from umbrella.observatory.figures import Figure, figure_for
+from umbrella.observatory.pages import GROUPS, figures_html, forget_figures  # noqa: F401
 
 PERIODS = [
     ("month", gettext_lazy("by month")),
@@ -35,63 +31,11 @@ LEVELS = [
     ("municipality", gettext_lazy("by municipality")),
     ("police_zone", gettext_lazy("by police zone")),
 ]
-GROUPS = [
-    ("panic", gettext_lazy("Panic button")),
-    ("liveability", gettext_lazy("Liveability")),
-    ("services", gettext_lazy("Services")),
-]
 
 
 class SelectionForm(forms.Form):
     period = forms.ChoiceField(label=gettext_lazy("Periods"), choices=PERIODS, required=False)
     by = forms.ChoiceField(label=gettext_lazy("Areas"), choices=LEVELS, required=False)
-
-
-@dataclass(frozen=True)
-class Group:
-    key: str
-    title: str
-    figures: list[Figure]
-
-
-_figures_cache: dict[tuple, str] = {}
-_figures_lock = threading.Lock()
-
-
-def figures_html(period: str, by: str) -> SafeString:
-    """Return the page's figures (contents, groups, charts, maps, tables) for a selection.
-
-    Rendered once per language, selection and roll-up generation, then kept: the
-    figures change only when the worker refreshes the roll-up (or a month ends),
-    and drawing some twenty charts and fifteen maps is most of the page's time.
-    """
-    key = (get_language(), period, by, queries.generation(), timezone.localdate())
-    html = _figures_cache.get(key)
-    if html is None:
-        all_datasets = queries.datasets()
-        groups = []
-        for group_key, title in GROUPS:
-            members = [d for d in all_datasets if d.group == group_key]
-            if members:
-                figures = [figure_for(d, period=period, by=by) for d in members]
-                groups.append(Group(group_key, str(title), figures))
-        has_map = any(figure.map for group in groups for figure in group.figures)
-        # The maps draw the municipalities from one set of outlines on the page.
-        outlines = maps.outlines_svg() if has_map else ""
-        html = render_to_string(
-            "observatory/_figures.html", {"groups": groups, "outlines": outlines}
-        )
-        with _figures_lock:
-            if len(_figures_cache) >= 256:
-                _figures_cache.clear()
-            _figures_cache[key] = html
-    return mark_safe(html)  # noqa: S308 -- rendered by the template engine, escaped there
-
-
-def forget_figures() -> None:
-    """Drop the rendered figures (tests; a new roll-up generation does it otherwise)."""
-    with _figures_lock:
-        _figures_cache.clear()
 
 
 @require_GET

@@ -123,3 +123,29 @@ def test_the_worker_stores_every_cube_so_no_request_computes_one(worker, monkeyp
     assert set(Cube.objects.values_list("generation", flat=True)) == {queries.generation()}
     monkeypatch.setattr(queries, "_compute", computed)
     assert phone("2026-10") == 15
+
+
+def test_the_worker_renders_the_page_so_no_visitor_waits_for_it(worker, client, monkeypatch):
+    from umbrella.observatory import pages, tasks
+    from umbrella.observatory.models import RenderedFigures
+
+    alarms(worker, 12, at(2026, 10))
+    tasks.refresh_observatory(at(2027, 2, 15))
+    stored = set(RenderedFigures.objects.values_list("language", "period", "by"))
+    assert stored == {(lang, p, by) for lang in ("nl", "fr", "en") for p, by in pages.SELECTIONS}
+    pages.forget_figures()  # another process: nothing in memory
+
+    def rendered(*args):
+        raise AssertionError("a visitor waited for a render")
+
+    monkeypatch.setattr(pages, "_render", rendered)
+    response = client.get("/fr/observatory/?period=month&by=municipality")
+    assert response.status_code == 200
+    assert "Alertes données avec le bouton panique de l’app" in response.content.decode()
+    # A change: the next run renders the new generation and drops the old one.
+    monkeypatch.undo()
+    alarms(worker, 3, at(2026, 10, 20))
+    tasks.refresh_observatory(at(2027, 2, 15, 13))
+    assert set(RenderedFigures.objects.values_list("generation", flat=True)) == {
+        queries.generation()
+    }
