@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connection, connections
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -111,6 +111,23 @@ def keep_connections() -> None:
         if not (database.get("OPTIONS") or {}).get("pool"):
             database["CONN_MAX_AGE"] = None
             database["CONN_HEALTH_CHECKS"] = True
+
+
+def commit_claim_unflushed() -> None:
+    """Let the current transaction, a claim (a lease on a row), commit without waiting
+    for the disk: PostgreSQL's ``synchronous_commit`` off for this transaction only.
+
+    A claim is on the path from a due time to the provider (claim, then the
+    step or the send), and waiting for its WAL to reach the disk costs a flush
+    (1-5 ms here). Other workers see it as soon as it commits, as before, so
+    two workers still never hold one row. A database crash may forget a claim
+    (never a step: the step's own commit waits for the disk, and flushes the
+    claim's WAL with it); the row is then simply claimed again, as after a
+    worker's death. Nothing on SQLite.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def registered_tasks() -> dict[str, Task]:

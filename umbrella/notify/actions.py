@@ -20,6 +20,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from umbrella.core import wakeup
 from umbrella.core.queries import gone_workers
+from umbrella.core.worker import commit_claim_unflushed
 from umbrella.notify import conf, fanout
 from umbrella.notify.models import (
     Channel,
@@ -370,6 +371,7 @@ def claim_due_deliveries(now: datetime, worker: str, limit: int = 20) -> list[De
     )
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
+            commit_claim_unflushed()
             ids = list(due.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
             Delivery.objects.filter(id__in=ids).update(**claim)
     else:

@@ -33,7 +33,7 @@ from umbrella.alarms.actions.checkins import expire_checkin, remind_checkin
 from umbrella.alarms.models import Deadline, DeadlineKind
 from umbrella.core import faults
 from umbrella.core.queries import gone_workers
-from umbrella.core.worker import worker_name
+from umbrella.core.worker import commit_claim_unflushed, worker_name
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ def claim_due_deadline(now: datetime, worker: str) -> int | None:
     values = {"claimed_by": worker, "lease_until": now + lease(), "attempt": F("attempt") + 1}
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
+            commit_claim_unflushed()
             pk = (
                 _claimable(now)
                 .order_by("due_at", "pk")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.test.utils import CaptureQueriesContext
 
 from umbrella.core import worker
 
@@ -54,3 +55,22 @@ def test_the_worker_keeps_its_lanes_connections_unless_they_come_from_a_pool(mon
     else:
         # Kept from one loop to the next; a broken one is replaced.
         assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (None, True)
+
+
+def test_a_claim_commits_without_waiting_for_the_disk_and_nothing_else_does():
+    from django.db import connection, transaction
+
+    def synchronous_commit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        worker.commit_claim_unflushed()
+        inside = synchronous_commit() if connection.vendor == "postgresql" else None
+    if connection.vendor == "postgresql":
+        # For the claim's transaction only: the next one waits for the disk again.
+        assert inside == "off" and synchronous_commit() == "on"
+    else:
+        # SQLite: not a statement more.
+        assert not [q for q in queries.captured_queries if "synchronous" in q["sql"]]
