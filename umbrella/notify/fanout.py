@@ -236,6 +236,8 @@ class Hub:
     async def _catch_up(self, below: int | None = None) -> None:
         """Hand out, in id order, the stored events past the watermark (and below ``below``)."""
         while True:
+            if self.delivered_up_to is None:
+                return  # no watermark yet: the hub reads it before it hands anything out
             messages = await sync_to_async(_events_since)(self.delivered_up_to, CATCH_UP_BATCH)
             for message in messages:
                 if below is not None and message["id"] >= below:

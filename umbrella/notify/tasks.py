@@ -125,9 +125,9 @@ class Pump:
         return SEND_THREADS - self.in_flight
 
     def submit(self, delivery: Delivery) -> None:
-        self.start()
+        pool = self.start()
         self.in_flight += 1
-        self.pool.submit(self._send, delivery)
+        pool.submit(self._send, delivery)
 
     def _send(self, delivery: Delivery) -> None:
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
@@ -45,12 +45,12 @@ async def alarm_stream(request: HttpRequest):
     """Stream the alarm events the person may see: replay after Last-Event-ID, then live."""
     user = await sync_to_async(stream_user)(request)
     if user is None:
-        response = JsonResponse(
+        refused = JsonResponse(
             {"detail": _("Authentication required: send a valid bearer token or sign in.")},
             status=401,
         )
-        response["WWW-Authenticate"] = "Bearer"
-        return response
+        refused["WWW-Authenticate"] = "Bearer"
+        return refused
     last_id, valid = last_event_id(request)
     if not valid:
         return JsonResponse(
@@ -87,7 +87,7 @@ async def event_stream(
     replay: Callable[[int, int, int], Awaitable[list[tuple[int, str]]]],
     *,
     stop: asyncio.Future | None = None,
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     """Yield the stream's SSE text: ``retry:``, the replay, then live events and keepalives.
 
     ``replay(user_id, after_id, limit)`` reads stored frames off the event
