@@ -74,14 +74,38 @@ def periodic_task(
     """
 
     def register(task: Task) -> Task:
-        task.idle_seconds = idle_seconds  # type: ignore[attr-defined]
-        task.wake = wake  # type: ignore[attr-defined]
-        task.rest_for = rest_for  # type: ignore[attr-defined]
-        task.limit_seconds = limit_seconds  # type: ignore[attr-defined]
+        configure_lane(
+            task,
+            idle_seconds=idle_seconds,
+            wake=wake,
+            limit_seconds=limit_seconds,
+            rest_for=rest_for,
+        )
         _TASKS[f"{task.__module__}.{task.__qualname__}"] = task
         return task
 
     return register(func) if func is not None else register
+
+
+def configure_lane(
+    task: Task,
+    *,
+    idle_seconds: float | None = None,
+    wake: threading.Event | wakeup.Channel | None = None,
+    limit_seconds: float | None = None,
+    rest_for: Callable[[datetime], float | None] | None = None,
+) -> Task:
+    """Give ``task`` its lane's settings (those of ``periodic_task``) without registering it.
+
+    They ride on the function as attributes, which ``Lane`` reads; tests run
+    a lane of their own with it.
+    """
+    # A Callable type has no room for attributes: they are set here, and read with getattr.
+    task.idle_seconds = idle_seconds  # type: ignore[attr-defined]
+    task.wake = wake  # type: ignore[attr-defined]
+    task.rest_for = rest_for  # type: ignore[attr-defined]
+    task.limit_seconds = limit_seconds  # type: ignore[attr-defined]
+    return task
 
 
 def at_start(func: Callable[[], None]) -> Callable[[], None]:

@@ -48,10 +48,9 @@ class Watched:
             self.resting.set()
             return rest
 
-        deadlines.idle_seconds = rest_seconds
-        deadlines.wake = deadlines_queued
-        deadlines.rest_for = rest_for
-        deadlines.limit_seconds = None
+        worker.configure_lane(
+            deadlines, idle_seconds=rest_seconds, wake=deadlines_queued, rest_for=rest_for
+        )
         self.lane = worker.Lane("deadlines", deadlines, self.stop)
 
     def __enter__(self) -> Watched:

@@ -46,10 +46,7 @@ class WatchedLane:
             self.resting.set()
             return seconds
 
-        run.idle_seconds = rest_seconds  # type: ignore[attr-defined]
-        run.wake = wake  # type: ignore[attr-defined]
-        run.rest_for = rest  # type: ignore[attr-defined]
-        run.limit_seconds = None  # type: ignore[attr-defined]
+        worker.configure_lane(run, idle_seconds=rest_seconds, wake=wake, rest_for=rest)
         self.lane = worker.Lane(task.__name__, run, self.stop)
 
     def __enter__(self) -> WatchedLane:
