@@ -16,21 +16,69 @@ line. ``umbrella/core/front.py`` writes one without (method, path with its
 secrets masked, status, duration) and finds the client behind the trusted
 proxies (``TRUSTED_PROXY_COUNT``) instead of uvicorn's ``--proxy-headers``.
 uvicorn's logging set-up is left to Django's ``LOGGING`` (``log_config=None``).
+
+Each open alarm stream is a connection held for hours, 2,000 to 5,000 per
+process: ``LeanHttpToolsProtocol`` is uvicorn's httptools protocol with its
+three per-connection queues made lighter (an empty ``deque`` holds a 64-slot
+block, ~760 bytes; an empty list 56), ~2.2 KB less per stream measured with
+tracemalloc. ``ws="none"``: the application serves no WebSocket (its
+``ProtocolTypeRouter`` has only ``http``), so uvicorn does not load a
+WebSocket library either.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import socket
+from collections import deque
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 APPLICATION = "umbrella.core.front:application"
+
+
+class _Pipeline(list):
+    """uvicorn's queue of pipelined requests (appendleft, pop, truth), as a list."""
+
+    __slots__ = ()
+
+    def appendleft(self, item) -> None:
+        self.insert(0, item)
+
+
+def _lighten(event: asyncio.Event) -> None:
+    """Keep an ``asyncio.Event``'s waiters in a list (it appends, removes and iterates them).
+
+    Only while nobody waits: a waiter already queued must stay where ``set()`` finds it.
+    """
+    if type(event._waiters) is deque and not event._waiters:  # noqa: SLF001
+        event._waiters = []  # noqa: SLF001
+
+
+class LeanHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, lighter for connections held open (alarm streams)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pipeline = _Pipeline()
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        _lighten(self.flow._is_writable_event)  # noqa: SLF001
+
+    def on_headers_complete(self) -> None:
+        super().on_headers_complete()
+        if self.cycle is not None:
+            _lighten(self.cycle.message_event)
 
 
 def config(access_log: bool = True) -> uvicorn.Config:
     return uvicorn.Config(
         APPLICATION if access_log else "umbrella.core.front:application_without_access_log",
+        http=LeanHttpToolsProtocol,
+        ws="none",
         proxy_headers=False,
         server_header=False,
         access_log=False,
