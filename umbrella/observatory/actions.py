@@ -29,7 +29,7 @@ from umbrella.reports.models.bodies import CategoryGroup
 
 # Rows committed up to this long after their timestamp are still caught.
 OVERLAP = timedelta(minutes=10)
-SOURCE_MEASURE = {Source.APP: "alarms.app", Source.DEVICE: "alarms.device"}
+SOURCE_MEASURE: dict[str, str] = {Source.APP: "alarms.app", Source.DEVICE: "alarms.device"}
 SOURCE_MEASURE[Source.CHECKIN] = "alarms.checkin"
 
 Key = tuple[str, str, int]  # (measure, nis_code, bucket)
@@ -272,7 +272,8 @@ def _establishment_pictures(months: list[date]) -> dict[date, Counter[Key]]:
         is_test=True, device__isnull=False, acknowledged_at__isnull=False
     ).values_list("device__establishment_id", "acknowledged_at")
     for establishment, at in acknowledged.iterator(5000):
-        tests.setdefault(establishment, []).append(at)
+        if at is not None:  # always: the filter keeps acknowledged tests
+            tests.setdefault(establishment, []).append(at)
     pictures = {}
     for month in months:
         _start, end = _month_bounds(month)
@@ -334,7 +335,8 @@ SOURCES: dict[str, Source_] = {
 }
 # Each source's raw rows and the field that dates them: a row with an id above
 # the watermark's ``last_id`` is new, whatever its date says.
-ROWS = {
+# source → the model of its rows and the date field that puts a row in a month
+ROWS: dict[str, tuple[type[Alarm] | type[CheckIn] | type[Report] | type[Delivery], str]] = {
     "alarms": (Alarm, "raised_at"),
     "checkins": (CheckIn, "started_at"),
     "reports": (Report, "created_at"),

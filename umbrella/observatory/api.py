@@ -129,7 +129,7 @@ def catalog() -> dict:
     license_ = {"@id": schemas.LICENSE_URL, "@type": "dct:LicenseDocument"}
     spatial = {"@id": "http://data.europa.eu/nuts/code/BE10", "@type": "dct:Location"}
     formats = "http://publications.europa.eu/resource/authority/file-type/"
-    temporal = {"@type": "dct:PeriodOfTime"}
+    temporal: dict[str, str | dict[str, str]] = {"@type": "dct:PeriodOfTime"}
     if span["first"]:
         temporal["dcat:startDate"] = {"@value": span["first"].isoformat(), "@type": "xsd:date"}
         temporal["dcat:endDate"] = {"@value": span["last"].isoformat(), "@type": "xsd:date"}

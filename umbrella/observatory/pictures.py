@@ -54,14 +54,17 @@ def services_picture(now: datetime) -> Counter[Key]:
     )
     nights = _nights(now)
     for toilet in toilets:
-        code = str(toilet.location.neighbourhood.code)
+        neighbourhood = toilet.location.neighbourhood
+        if neighbourhood is None:  # never: the filter keeps toilets in a visible neighbourhood
+            continue
+        code = str(neighbourhood.code)
         tallies[("toilets.in_service", code, -1)] += 1
         if all(is_open(toilet, night) for night in nights):
             tallies[("toilets.night", code, -1)] += 1
     labelled = Service.objects.filter(
         trained_non_stigmatising=True, status=OperatingStatus.ACTIVE, is_demo=False
     ).values_list("pk", flat=True)
-    places = {}
+    places: dict[int, str] = {}  # service → the municipality of its first location
     for service, nis in (
         ServiceAtLocation.objects.filter(service__in=labelled)
         .order_by("pk")

@@ -222,7 +222,7 @@ def _periods(ds: Dataset, first: date, today: date) -> tuple[dict, dict]:
     while cursor < current:
         months.append(cursor)
         cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
-    complete = Counter()
+    complete: Counter[tuple[str, str]] = Counter()
     for month in months:
         for kind, key in _month_keys(month).items():
             complete[(kind, key)] += 1

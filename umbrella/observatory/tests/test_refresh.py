@@ -22,7 +22,7 @@ def _february_2027():
         yield
 
 
-def phone(month: str) -> int | None:
+def phone(month: str) -> int | float | None:
     cells = queries.table("alarms-phone", period="month", by="municipality")
     return next(c.value for c in cells if c.period == month and c.area.code == SAINT_JOSSE)
 
