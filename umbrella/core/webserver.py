@@ -54,7 +54,8 @@ def _lighten(event: asyncio.Event) -> None:
     Only while nobody waits: a waiter already queued must stay where ``set()`` finds it.
     """
     if type(event._waiters) is deque and not event._waiters:  # noqa: SLF001
-        event._waiters = []  # noqa: SLF001
+        # A list in the deque's place on purpose; the stubs type the attribute as a deque.
+        event._waiters = []  # type: ignore[assignment]  # noqa: SLF001
 
 
 class LeanHttpToolsProtocol(HttpToolsProtocol):
@@ -62,7 +63,8 @@ class LeanHttpToolsProtocol(HttpToolsProtocol):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.pipeline = _Pipeline()
+        # A list in the deque's place on purpose; uvicorn types the attribute as a deque.
+        self.pipeline = _Pipeline()  # type: ignore[assignment]
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
