@@ -78,9 +78,10 @@ test-postgres:
 fuzz: setup ## Fuzz every operation of /api/v1/openapi.json with schemathesis (part of `make test`).
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -m fuzz $(PYTEST_ARGS)
 
-lint: $(VENV)/.synced node_modules/.synced ## Check style, imports, security and i18n rules (ruff), the scripts (eslint) and the migrations.
+lint: $(VENV)/.synced node_modules/.synced ## Check style, imports, security and i18n rules (ruff), types (mypy), the scripts (eslint) and the migrations.
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	npx --no-install eslint .
 	$(MANAGE) makemigrations --check --dry-run
 
