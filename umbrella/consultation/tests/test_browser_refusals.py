@@ -13,11 +13,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_missing_page_is_explained_and_accessible(live_server, page, outside_requests):
     response = page.goto(f"{live_server.url}/nl/platform/meetings/999999/")
     assert response.status == 404
-    assert page.locator("h1").inner_text() == "Pagina niet gevonden"
-    assert "Deze pagina bestaat niet, of ze is niet openbaar." in page.content()
+    # The site's own 404 page (core/templates/404.html), which names nothing.
+    assert page.locator("h1").inner_text() == "Deze pagina bestaat niet"
+    assert page.locator("html").get_attribute("lang") == "nl"
     assert_no_axe_violations(page)
     response = page.goto(f"{live_server.url}/fr/platform/recommendations/nothing-here/")
     assert response.status == 404
-    assert page.locator("h1").inner_text() == "Page introuvable"
+    assert page.locator("h1").inner_text() == "Cette page n’existe pas"
     assert_no_axe_violations(page)
     assert outside_requests.urls == []
