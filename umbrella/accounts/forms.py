@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -10,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from umbrella.accounts.models import User
 from umbrella.accounts.pseudonyms import check_pseudonym
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NAME_WIDGET_ATTRS = {
     "autocomplete": "username",
@@ -87,6 +93,14 @@ class SignUpForm(NewPassphraseMixin):
         # A list, not .iterator(): the check stops at the first match, and an
         # unfinished server-side cursor fails on PostgreSQL.
         return check_pseudonym(name, list(User.objects.values_list("username", flat=True)))
+
+
+class SignUpPage(TypedDict):
+    """What a sign-up page (one per self-sign-up role) shows above ``SignUpForm`` and does."""
+
+    heading: StrOrPromise
+    # (chosen name, passphrase) → the new person and her recovery codes.
+    action: Callable[[str, str], tuple[User, list[str]]]
 
 
 class RecoverForm(NewPassphraseMixin):

@@ -8,8 +8,6 @@ provider (``oidc.py``, ``provider.py``).
 from __future__ import annotations
 
 from base64 import b32encode
-from collections.abc import Callable
-from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.contrib import messages
@@ -42,14 +40,12 @@ from umbrella.accounts.forms import (
     RecoverForm,
     SignInForm,
     SignUpForm,
+    SignUpPage,
     TokenCreateForm,
     TwoStepCodeForm,
 )
 from umbrella.accounts.models import ApiToken, Role, User
 from umbrella.core import ratelimit
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # The enrolment code she entered, spent when her authenticator is confirmed.
@@ -135,12 +131,6 @@ class SignInView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         # Only a link to a page of its own: this page never offers an identifying sign-in.
         return super().get_context_data(staff_sign_in=settings.OIDC_ENABLED, **kwargs)
-
-
-class SignUpPage(TypedDict):
-    heading: StrOrPromise
-    # (chosen name, passphrase) → the new person and her recovery codes.
-    action: Callable[[str, str], tuple[User, list[str]]]
 
 
 SIGN_UP_PAGES: dict[str, SignUpPage] = {
