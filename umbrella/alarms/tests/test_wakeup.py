@@ -11,7 +11,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -20,66 +20,21 @@ from umbrella.alarms.models import Alarm, Deadline, DeadlineKind, Source
 from umbrella.alarms.tasks import deadlines_queued, process_deadlines, seconds_to_next_deadline
 from umbrella.alarms.tests.test_faults import set_up_circle
 from umbrella.core import worker
+from umbrella.core.tests.lanes import HOUR, PATIENCE, WatchedLane, wait_until
 from umbrella.testing import make_personas
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HOUR = 3600.0
-# Long enough for a loaded machine; the test fails, rather than passes, by waiting it out.
-PATIENCE = 30.0
 
-
-class Watched:
+def Watched(rest_seconds: float) -> WatchedLane:
     """The deadline task on a lane of its own, recording each run and each rest."""
-
-    def __init__(self, rest_seconds: float) -> None:
-        self.log: list[tuple[str, float | None]] = []
-        self.resting = threading.Event()
-        self.stop = threading.Event()
-
-        def deadlines(now):
-            did = process_deadlines(now)
-            self.log.append(("ran", float(did)))
-            return did
-
-        def rest_for(now):
-            rest = seconds_to_next_deadline(now)
-            self.log.append(("rest", rest))
-            self.resting.set()
-            return rest
-
-        worker.configure_lane(
-            deadlines, idle_seconds=rest_seconds, wake=deadlines_queued, rest_for=rest_for
-        )
-        self.lane = worker.Lane("deadlines", deadlines, self.stop)
-
-    def __enter__(self) -> Watched:
-        deadlines_queued.clear()
-        self.lane.thread.start()
-        assert self.resting.wait(PATIENCE), "the lane never went to rest"
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        self.lane.interrupt()
-        self.lane.thread.join(timeout=PATIENCE)
-        connection.close()
+    return WatchedLane(process_deadlines, deadlines_queued, seconds_to_next_deadline, rest_seconds)
 
 
 def _wait_done(deadline: Deadline) -> bool:
-    stop = threading.Event()
-    for _ in range(int(PATIENCE / 0.02)):
-        # The SQLite test database is in memory with a shared cache: a read
-        # that meets the lane's write meets its table lock at once ("database
-        # table is locked") instead of waiting as a file database does, so a
-        # locked read is simply tried again on the next turn.
-        try:
-            if Deadline.objects.filter(pk=deadline.pk, done_at__isnull=False).exists():
-                return True
-        except OperationalError:
-            pass
-        stop.wait(0.02)
-    return False
+    return wait_until(
+        lambda: Deadline.objects.filter(pk=deadline.pk, done_at__isnull=False).exists()
+    )
 
 
 def _alarm_far_from_due(people) -> Alarm:
