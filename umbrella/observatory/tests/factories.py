@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+import time_machine
 from django.utils import timezone
 
 from umbrella.accounts.models import Organisation, OrganisationKind
@@ -149,3 +151,24 @@ def button_test(button: RoomButton, when: datetime, *, acknowledged=True) -> Non
         acknowledged_at=when + timedelta(minutes=1) if acknowledged else None,
         nis_code=button.establishment.nis_code,
     )
+
+
+@pytest.fixture(autouse=True)
+def february_2027():
+    """Mid-February 2027, the clock standing still: holds every test of a module that imports it."""
+    with time_machine.travel(at(2027, 2, 15), tick=False):
+        yield
+
+
+def refresh() -> None:
+    """Take the worker's roll-up step now, as the worker does."""
+    from umbrella.observatory import actions
+
+    actions.refresh(at(2027, 2, 15))
+
+
+def values(slug: str, **query) -> dict:
+    """Return a dataset's cells as ``{(period, area code): (value, suppressed)}``."""
+    from umbrella.observatory import queries
+
+    return {(c.period, c.area.code): (c.value, c.suppressed) for c in queries.table(slug, **query)}

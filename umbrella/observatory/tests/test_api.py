@@ -6,19 +6,18 @@ import csv
 import io
 
 import pytest
-import time_machine
 
 from umbrella.observatory import actions
-from umbrella.observatory.tests.factories import SAINT_JOSSE, SCHAERBEEK, alarms, at
+from umbrella.observatory.tests.factories import (
+    SAINT_JOSSE,
+    SCHAERBEEK,
+    alarms,
+    at,
+    february_2027,  # noqa: F401 -- february_2027 holds the clock
+)
 from umbrella.testing import assert_api_error
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _february_2027():
-    with time_machine.travel(at(2027, 2, 15), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -3,39 +3,27 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 from django.utils import translation
 
 from umbrella.alarms.models import CheckInStatus, Source, Status
 from umbrella.areas.models import Municipality
-from umbrella.observatory import actions, queries
-from umbrella.observatory.tests.factories import (
+from umbrella.observatory import queries
+from umbrella.observatory.tests.factories import (  # noqa: F401 -- february_2027 holds the clock
     BRUSSELS_CITY,
     SAINT_JOSSE,
     SCHAERBEEK,
     alarms,
     at,
     checkins,
+    february_2027,
+    refresh,
     reports,
+    values,
 )
 from umbrella.reports.models import Category
 from umbrella.reports.models.bodies import CategoryGroup
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _february_2027():
-    with time_machine.travel(at(2027, 2, 15), tick=False):
-        yield
-
-
-def refresh():
-    actions.refresh(at(2027, 2, 15))
-
-
-def values(slug, **query):
-    return {(c.period, c.area.code): (c.value, c.suppressed) for c in queries.table(slug, **query)}
 
 
 def test_alarms_by_source_count_real_alarms_by_month_and_municipality(worker):

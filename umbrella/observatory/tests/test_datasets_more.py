@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import time_machine
 
 from umbrella.areas.models import Municipality
 from umbrella.notify.models import Channel, DeliveryStatus
 from umbrella.observatory import actions, queries
-from umbrella.observatory.tests.factories import (
+from umbrella.observatory.tests.factories import (  # noqa: F401 -- february_2027 holds the clock
     BRUSSELS_CITY,
     SAINT_JOSSE,
     SCHAERBEEK,
@@ -19,24 +18,13 @@ from umbrella.observatory.tests.factories import (
     button_test,
     deliveries,
     establishments,
+    february_2027,
+    refresh,
     reports,
+    values,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _february_2027():
-    with time_machine.travel(at(2027, 2, 15), tick=False):
-        yield
-
-
-def refresh():
-    actions.refresh(at(2027, 2, 15))
-
-
-def values(slug, **query):
-    return {(c.period, c.area.code): (c.value, c.suppressed) for c in queries.table(slug, **query)}
 
 
 REGION = "04000"

@@ -15,16 +15,12 @@ from umbrella.directory.models import OperatingStatus, TraffickingReference
 from umbrella.directory.tests import factories as directory
 from umbrella.observatory import actions, queries
 from umbrella.observatory.models import Tally
-from umbrella.observatory.tests.factories import BRUSSELS_CITY, SAINT_JOSSE, SCHAERBEEK, at
+from umbrella.observatory.tests.factories import BRUSSELS_CITY, SAINT_JOSSE, SCHAERBEEK, at, values
 from umbrella.training.courses.actions import issue_certificate
 from umbrella.training.tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
 REGION = "04000"
-
-
-def values(slug, **query):
-    return {(c.period, c.area.code): (c.value, c.suppressed) for c in queries.table(slug, **query)}
 
 
 def picture(day=None):

@@ -17,15 +17,10 @@ from umbrella.observatory.tests.factories import (
     SCHAERBEEK,
     alarms,
     at,
+    february_2027,  # noqa: F401 -- february_2027 holds the clock
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _february_2027():
-    with time_machine.travel(at(2027, 2, 15), tick=False):
-        yield
 
 
 @pytest.fixture

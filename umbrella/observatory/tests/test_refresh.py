@@ -5,21 +5,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import time_machine
 
 from umbrella.alarms.models import Alarm
 from umbrella.core.worker import registered_tasks
 from umbrella.observatory import actions, queries
 from umbrella.observatory.models import Tally, Watermark
-from umbrella.observatory.tests.factories import SAINT_JOSSE, alarms, at
+from umbrella.observatory.tests.factories import (
+    SAINT_JOSSE,
+    alarms,
+    at,
+    february_2027,  # noqa: F401 -- february_2027 holds the clock
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _february_2027():
-    with time_machine.travel(at(2027, 2, 15), tick=False):
-        yield
 
 
 def phone(month: str) -> int | float | None:

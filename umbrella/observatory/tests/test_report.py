@@ -7,21 +7,20 @@ import re
 from datetime import date
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 
 from umbrella.consultation.tests.factories import secretary
 from umbrella.observatory import actions, queries
-from umbrella.observatory.tests.factories import BRUSSELS_CITY, SAINT_JOSSE, alarms, at
+from umbrella.observatory.tests.factories import (
+    BRUSSELS_CITY,
+    SAINT_JOSSE,
+    alarms,
+    at,
+    february_2027,  # noqa: F401 -- february_2027 holds the clock
+)
 from umbrella.testing import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _february_2027():
-    with time_machine.travel(at(2027, 2, 15), tick=False):
-        yield
 
 
 @pytest.fixture
