@@ -44,16 +44,19 @@ def full_collection_seconds() -> float:
     return float(settings.GC_FULL_COLLECTION_SECONDS)
 
 
-def settle_heap() -> bool:
-    """Load every view, freeze the start-up heap and defer full collections.
+def settle_heap(*, views: bool = True) -> bool:
+    """Load every view (``views``), freeze the start-up heap and defer full collections.
 
-    Return whether the policy is on (``GC_FULL_COLLECTION_SECONDS`` > 0).
+    Return whether the policy is on (``GC_FULL_COLLECTION_SECONDS`` > 0). The
+    worker serves no page: it passes ``views=False`` and never loads the URL
+    configuration (every view module, the API's schemas: ~11 MB).
     """
     if full_collection_seconds() <= 0:
         return False
-    from django.urls import get_resolver
+    if views:
+        from django.urls import get_resolver
 
-    get_resolver().url_patterns  # noqa: B018 - imports every view module
+        get_resolver().url_patterns  # noqa: B018 - imports every view module
     gc.collect()
     gc.freeze()
     young, middle, _oldest = gc.get_threshold()

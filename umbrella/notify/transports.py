@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from pywebpush import WebPushException, webpush
 
 from umbrella.core import outbound
 from umbrella.notify import conf
+from umbrella.notify.links import page_path
 from umbrella.notify.mail import is_console_backend
 from umbrella.notify.models import (
     Channel,
@@ -35,6 +33,7 @@ from umbrella.notify.models import (
 )
 from umbrella.notify.providers import ProviderError, get_provider
 from umbrella.notify.vapid import vapid_signer
+from umbrella.notify.webpush import PushRefused, webpush
 
 logger = logging.getLogger(__name__)
 
@@ -54,21 +53,13 @@ class DeliveryError(Exception):
 def console_url(language: str) -> str:
     """Return the absolute link to the responder console in ``language``."""
     with translation.override(language):
-        try:
-            path = reverse("alarms:console")
-        except NoReverseMatch:
-            path = f"/{language}/alarms/console/"
-    return f"{conf.site_url()}{path}"
+        return f"{conf.site_url()}{page_path('alarms:console')}"
 
 
 def checkin_url(language: str) -> str:
     """Return the absolute link to the worker's check-in screen in ``language``."""
     with translation.override(language):
-        try:
-            path = reverse("alarms:checkin")
-        except NoReverseMatch:
-            path = f"/{language}/alarms/checkin/"
-    return f"{conf.site_url()}{path}"
+        return f"{conf.site_url()}{page_path('alarms:checkin')}"
 
 
 def _clock(value: str | None, language: str) -> str:
@@ -112,34 +103,22 @@ def message_text(event_type: str, language: str, payload: dict | None = None) ->
         }
 
 
-@dataclass(frozen=True)
-class _PushAnswer:
-    """What pywebpush reads of an answer: its status. Nothing of its body is kept."""
-
-    status_code: int
-    reason: str = ""
-    text: str = ""
-    headers: dict = field(default_factory=dict)
-
-
-class _PushSession:
-    """pywebpush's ``requests_session``: the post goes through ``core.outbound``.
+def _post_push(endpoint: str, *, content: bytes, headers: dict, timeout: float) -> int:
+    """Post a push message through ``core.outbound``; return the answer's status.
 
     So a push service is reached only when its host is one of
     ``PUSH_SERVICE_HOSTS`` and resolves to public addresses only, at the
     address that was checked, without following redirects.
     """
-
-    def post(self, endpoint: str, *, data=None, headers=None, timeout=None) -> _PushAnswer:
-        response = outbound.request(
-            "POST",
-            endpoint,
-            hosts=settings.PUSH_SERVICE_HOSTS,
-            content=data or b"",
-            headers=dict(headers or {}),
-            timeout=timeout or PUSH_TIMEOUT_SECONDS,
-        )
-        return _PushAnswer(response.status_code)
+    response = outbound.request(
+        "POST",
+        endpoint,
+        hosts=settings.PUSH_SERVICE_HOSTS,
+        content=content,
+        headers=headers,
+        timeout=timeout,
+    )
+    return response.status_code
 
 
 class WebPushTransport:
@@ -170,14 +149,14 @@ class WebPushTransport:
                 timeout=PUSH_TIMEOUT_SECONDS,
                 # High urgency wakes a sleeping phone for the message.
                 headers={"Urgency": "high"},
-                requests_session=_PushSession(),
+                post=_post_push,
             )
-        except WebPushException as exc:
-            status = getattr(exc.response, "status_code", None)
+        except PushRefused as exc:
+            status = exc.status
             # 404/410: the browser unsubscribed or the subscription expired.
             gone = status in (404, 410)
             # A 3xx is not followed (it would lead anywhere): it fails like a refusal.
-            permanent = status in (400, 403, 413) or (status is not None and 300 <= status < 400)
+            permanent = status in (400, 403, 413) or 300 <= status < 400
             # The status only: an answer's body is whatever its sender likes.
             raise DeliveryError(
                 f"push service answered {status}", permanent=permanent, gone=gone

@@ -78,5 +78,5 @@ def vapid_public_key() -> str:
 
 
 def vapid_signer() -> Vapid02:
-    """Return the signer pywebpush uses for the VAPID header."""
+    """Return the signer of the VAPID header (notify/webpush.py)."""
     return Vapid02.from_raw(_keys()[1].encode("ascii"))

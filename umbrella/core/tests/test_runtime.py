@@ -95,3 +95,40 @@ def test_the_worker_collects_on_its_timer_only(monkeypatch, settings):
     clock[0] += 10_000
     assert runtime.CollectionTimer().maybe_collect() is False
     assert ran == [1300.0]
+
+
+WORKER_DRIVER = r"""
+import gc, json, os, sys
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "umbrella.settings")
+django.setup()
+from django.utils.module_loading import autodiscover_modules
+from umbrella.core import runtime
+autodiscover_modules("tasks")
+settled = runtime.settle_heap(views=False)
+from umbrella.notify import transports
+text = transports.message_text("alarm.escalated", "fr")
+print(json.dumps({"settled": settled, "frozen": gc.get_freeze_count(), "text": text,
+                  "loaded": sorted(m for m in ("umbrella.urls", "umbrella.api", "aiohttp",
+                                               "requests", "pywebpush") if m in sys.modules)}))
+"""
+
+
+def test_the_worker_loads_neither_the_sites_urls_nor_unused_http_clients():
+    # The worker's memory (issue 18, goal 100 MiB): it serves no page, so it
+    # never loads the URL configuration (every view, the API's schemas), and
+    # the push sender needs no requests/aiohttp (notify/webpush.py).
+    result = subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "-c", WORKER_DRIVER],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "GC_FULL_COLLECTION_SECONDS": "300", "SITE_URL": "https://u.example"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    state = json.loads(result.stdout.strip().splitlines()[-1])
+    assert state["settled"] and state["frozen"] > 50_000
+    assert state["text"].endswith("https://u.example/fr/alarms/console/")
+    assert state["loaded"] == []

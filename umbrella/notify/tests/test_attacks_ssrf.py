@@ -38,7 +38,7 @@ def _b64(raw: bytes) -> str:
 
 
 def browser_keys() -> dict:
-    """Return the keys of a real browser subscription (pywebpush encrypts to them)."""
+    """Return the keys of a real browser subscription (a push is encrypted to them)."""
     key = ec.generate_private_key(ec.SECP256R1())
     point = key.public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint

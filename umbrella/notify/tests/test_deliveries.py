@@ -2,17 +2,16 @@
 
 import datetime as dt
 import threading
-from types import SimpleNamespace
 
 import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
-from pywebpush import WebPushException
 
 from umbrella.notify import actions, providers, tasks, transports
 from umbrella.notify.models import Channel, ContactPoint, Delivery, DeliveryStatus, PushSubscription
 from umbrella.notify.tests.helpers import alarm_payload
+from umbrella.notify.webpush import PushRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +102,7 @@ def test_a_push_subscription_the_service_calls_gone_is_removed(monkeypatch, work
     )
 
     def gone(*args, **kwargs):
-        raise WebPushException("Push failed", response=SimpleNamespace(status_code=410))
+        raise PushRefused(410)
 
     monkeypatch.setattr(transports, "webpush", gone)
     publish(worker, [responder])

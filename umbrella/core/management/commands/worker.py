@@ -27,7 +27,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
         keep_connections()
-        runtime.settle_heap()
+        # No page is served here: the URL configuration is not loaded (see
+        # notify/links.py for the links messages carry).
+        runtime.settle_heap(views=False)
         run_forever(stop, options.get("name"))
         # Stop is honoured within a second: a send still waiting on a slow
         # provider (a thread of its own, which the interpreter would wait
