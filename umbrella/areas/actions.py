@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -12,7 +13,13 @@ from django.db import models, transaction
 
 from umbrella.areas.geojson import oriented, reset_geojson_cache
 from umbrella.areas.locate import reset_index
-from umbrella.areas.models import Municipality, Neighbourhood, PoliceZone
+from umbrella.areas.models import (
+    Municipality,
+    Neighbourhood,
+    PoliceZone,
+    Population,
+    PopulationKind,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -193,3 +200,44 @@ def load_brussels(path: Path | str | None = None) -> dict[str, LoadCounts]:
         "municipalities": municipality_counts,
         "neighbourhoods": neighbourhood_counts,
     }
+
+
+@dataclass
+class PopulationCounts:
+    """What one call of ``record_population`` did."""
+
+    recorded: int = 0
+    # Codes the file holds that are no area of the region (Statbel's file covers Belgium).
+    skipped: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def record_population(
+    kind: str, residents: dict[str, int], *, source: str, reference_date: date, now: datetime
+) -> PopulationCounts:
+    """Record each area's residents (``code`` → number) from ``source`` on ``reference_date``.
+
+    Only codes of the region's areas of ``kind`` are kept; a code recorded
+    before is replaced, the others are left as they are.
+    """
+    if kind == PopulationKind.MUNICIPALITY:
+        known = set(Municipality.objects.values_list("nis_code", flat=True))
+    else:
+        known = {str(code) for code in Neighbourhood.objects.values_list("code", flat=True)}
+    counts = PopulationCounts()
+    for code, number in sorted(residents.items()):
+        if code not in known:
+            counts.skipped.append(code)
+            continue
+        Population.objects.update_or_create(
+            kind=kind,
+            code=code,
+            defaults={
+                "residents": number,
+                "source": source,
+                "reference_date": reference_date,
+                "recorded_at": now,
+            },
+        )
+        counts.recorded += 1
+    return counts

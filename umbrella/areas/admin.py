@@ -8,7 +8,7 @@ name, which the next ``load_brussels`` would overwrite from the files.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from umbrella.areas.models import Municipality, Neighbourhood, PoliceZone
+from umbrella.areas.models import Municipality, Neighbourhood, PoliceZone, Population
 
 
 class GeographyAdmin(admin.ModelAdmin):
@@ -48,3 +48,16 @@ class NeighbourhoodAdmin(GeographyAdmin):
     list_select_related = ("municipality",)
     search_fields = ("=code", "name_nl", "name_fr")
     readonly_fields = ("code", "municipality")
+
+
+@admin.register(Population)
+class PopulationAdmin(admin.ModelAdmin):
+    # ``load_population`` records the rows from an official file; the admin shows them and
+    # lets an operator delete one that was wrong (the figures then say "population not known").
+    list_display = ("kind", "code", "residents", "source", "reference_date", "recorded_at")
+    list_filter = ("kind", "source")
+    search_fields = ("=code",)
+    readonly_fields = ("kind", "code", "residents", "source", "reference_date", "recorded_at")
+
+    def has_add_permission(self, request):
+        return False

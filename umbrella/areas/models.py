@@ -106,3 +106,36 @@ class Neighbourhood(BilingualName):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class PopulationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality (NIS code)")
+    NEIGHBOURHOOD = "neighbourhood", _("Monitoring neighbourhood (IBSA/BISA code)")
+
+
+class Population(models.Model):
+    """How many residents an area had on a reference date, by an official source.
+
+    Recorded by an operator (``manage.py load_population``) from Statbel's open
+    data (municipalities) or IBSA/BISA's Monitoring des quartiers
+    (neighbourhoods); never estimated. An area without a row has no known
+    population, and figures per 10,000 residents say so.
+    """
+
+    kind = models.CharField(_("kind of area"), max_length=16, choices=PopulationKind.choices)
+    code = models.CharField(_("area code"), max_length=10)
+    residents = models.PositiveIntegerField(_("residents"))
+    source = models.CharField(_("source"), max_length=200)
+    reference_date = models.DateField(_("reference date"))
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        verbose_name = _("population")
+        verbose_name_plural = _("populations")
+        ordering = ["kind", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="areas_population_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code}: {self.residents} ({self.reference_date:%Y-%m-%d})"
