@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from umbrella.alarms.models import Alarm, AlarmStep, CheckIn, RoomButton
 from umbrella.alarms.models.alarm import Source, Status, StepKind
 from umbrella.alarms.models.triggers import CheckInStatus
+from umbrella.areas.models import Population
 from umbrella.notify.models import Channel, Delivery, DeliveryStatus
 from umbrella.observatory.datasets import minutes_bucket, seconds_bucket
 from umbrella.observatory.models import Cube, Tally, Watermark
@@ -158,8 +159,9 @@ CHECKIN_MEASURES = ("checkins.started", "checkins.done", "checkins.expired")
 
 def _report_months(since: datetime | None) -> set[date]:
     reports = Report.objects.all()
-    if since is not None:
+    if since is not None and Tally.objects.filter(measure=BODY_MARK).exists():
         reports = reports.filter(updated_at__gte=since)
+    # else: a roll-up from before the per-body measures: every month is read once more.
     return _months(reports, "created_at")
 
 
@@ -172,9 +174,13 @@ def _report_tallies(start: datetime, end: datetime) -> Counter[Key]:
         "created_at",
         "first_response_at",
         "fixed_at",
+        "body_id",
     )
-    for nis, group, flagged, created, responded, fixed in rows.iterator(5000):
+    for nis, group, flagged, created, responded, fixed, body in rows.iterator(5000):
         nis = nis or ""
+        # Per body (the one the report is routed to), keyed by its id; "" before routing.
+        lead = "" if body is None else str(body)
+        tallies[(BODY_MARK, lead, -1)] += 1
         tallies[("reports.all", nis, -1)] += 1
         if group == CategoryGroup.SAFETY:
             tallies[("reports.safety", nis, -1)] += 1
@@ -183,11 +189,20 @@ def _report_tallies(start: datetime, end: datetime) -> Counter[Key]:
             minutes = (responded - created).total_seconds() / 60
             tallies[("reports.responded", nis, -1)] += 1
             tallies[("reports.response_minutes", nis, minutes_bucket(minutes))] += 1
+            tallies[("reports.body.responded", lead, -1)] += 1
+            tallies[("reports.body.response_minutes", lead, minutes_bucket(minutes))] += 1
         if fixed is not None:
             minutes = (fixed - created).total_seconds() / 60
             tallies[("reports.fixed", nis, -1)] += 1
             tallies[("reports.fixed_minutes", nis, minutes_bucket(minutes))] += 1
+            tallies[("reports.body.fixed", lead, -1)] += 1
+            tallies[("reports.body.fixed_minutes", lead, minutes_bucket(minutes))] += 1
     return tallies
+
+
+# Reports per body: every month with reports has one, so a roll-up without any was made
+# before the per-body measures existed and ``_report_months`` reads every month again.
+BODY_MARK = "reports.body.all"
 
 
 REPORT_MEASURES = (
@@ -199,6 +214,11 @@ REPORT_MEASURES = (
     "reports.response_minutes",
     "reports.fixed",
     "reports.fixed_minutes",
+    BODY_MARK,
+    "reports.body.responded",
+    "reports.body.response_minutes",
+    "reports.body.fixed",
+    "reports.body.fixed_minutes",
 )
 
 # --- deliveries ---------------------------------------------------------------------------
@@ -332,6 +352,10 @@ SOURCES: dict[str, Source_] = {
     "deliveries": (_delivery_months, _delivery_tallies, DELIVERY_MEASURES),
     "establishments": (_establishment_months, _establishment_tallies, ESTABLISHMENT_MEASURES),
     "services": (_no_months, lambda start, end: Counter(), SERVICE_MEASURES),
+    # Residents recorded by an operator (areas.Population): the rates per 10,000 residents
+    # divide the services' pictures by them when the cubes are computed. ``last_id`` holds
+    # ``_population_print()``, so a row recorded, replaced or deleted is a new generation.
+    "population": (_no_months, lambda start, end: Counter(), ()),
 }
 # Each source's raw rows and the field that dates them: a row with an id above
 # the watermark's ``last_id`` is new, whatever its date says.
@@ -342,6 +366,13 @@ ROWS: dict[str, tuple[type[Alarm] | type[CheckIn] | type[Report] | type[Delivery
     "reports": (Report, "created_at"),
     "deliveries": (Delivery, "created_at"),
 }
+
+
+def _population_print() -> int:
+    """Return a number that changes when a population row is recorded, replaced or deleted."""
+    found = Population.objects.aggregate(rows=Count("pk"), last=Max("recorded_at"))
+    last = int(found["last"].timestamp()) if found["last"] else 0
+    return found["rows"] * 10**10 + last
 
 
 def _write_month(measures: Iterable[str], month: date, tallies: Counter[Key]) -> None:
@@ -397,6 +428,9 @@ def refresh(now: datetime) -> bool:
             changed = _refresh_pictures(dirty(since))
         elif source == "services":
             changed = _take_picture(mark, now)
+        elif source == "population":  # no tallies: a new generation recomputes the rates
+            top = _population_print()
+            changed = mark is None or top != last_id
         else:
             model, field = ROWS[source]
             top = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

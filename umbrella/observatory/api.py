@@ -272,7 +272,11 @@ def statistics_table(
     dataset: str,
     period: QueryEx[str | None, P(description="`month` (default), `quarter` or `year`.")] = None,
     by: QueryEx[
-        str | None, P(description="`region` (default), `police_zone` or `municipality`.")
+        str | None,
+        P(
+            description="`region` (default), `police_zone` or `municipality`; `neighbourhood` "
+            "or `body` for the figures published only that way (their default)."
+        ),
     ] = None,
     start: QueryEx[
         str | None,

@@ -91,6 +91,15 @@ def suppressed_text() -> str:
     return _("suppressed (fewer than 10)")
 
 
+def cell_text(cell, unit: str) -> str:
+    """Return a cell as the table and the chart write it: suppressed, not known, or its value."""
+    if cell.suppressed:
+        return suppressed_text()
+    if cell.value is None and unit == "per_10000":  # a rate where no population is recorded
+        return _("population not known")
+    return format_value(cell.value, unit)
+
+
 # --- the layout ---------------------------------------------------------------------------
 
 
@@ -169,7 +178,11 @@ def bar_chart(dataset, cells: Sequence, *, uid: str, period: str) -> Chart:
     bars = []
     for i, cell in enumerate(rows):
         y = TOP + i * ROW + 4
-        if cell.suppressed or cell.value is None:
+        # A rate without a population is no figure: an empty row, not a hatched band.
+        unknown = cell.value is None and not cell.suppressed and unit == "per_10000"
+        if unknown:
+            width = 0.0
+        elif cell.suppressed or cell.value is None:
             width = plot_w
         else:
             width = plot_w * max(cell.value, 0) / axis_max
@@ -177,8 +190,8 @@ def bar_chart(dataset, cells: Sequence, *, uid: str, period: str) -> Chart:
             Bar(
                 label=cell.area.name,
                 value=None if cell.suppressed else cell.value,
-                text=suppressed_text() if cell.suppressed else format_value(cell.value, unit),
-                suppressed=bool(cell.suppressed or cell.value is None),
+                text=cell_text(cell, unit),
+                suppressed=bool(cell.suppressed or cell.value is None) and not unknown,
                 x=LABEL_WIDTH,
                 y=y,
                 width=width,
@@ -255,11 +268,18 @@ def reading_by_area(dataset, cells: Sequence, period: str) -> str:
     """Say in one sentence what a by-area table shows (highest area, how many suppressed)."""
     shown = [c for c in cells if not c.suppressed and c.value is not None]
     hidden = len(cells) - len(shown)
+    if dataset.unit == "per_10000":  # a rate without a population is not known, not hidden
+        hidden = sum(1 for c in cells if c.suppressed)
     values = {
         "period": period_label(period),
         "figure": str(dataset.title),
         "count": hidden,
     }
+    if not shown and not hidden and dataset.unit == "per_10000":
+        return (
+            _("In %(period)s, “%(figure)s” has no figure: no area's population is recorded.")
+            % values
+        )
     if not shown:
         return (
             _(

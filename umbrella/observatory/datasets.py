@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from umbrella.observatory.definition import (  # noqa: F401 -- re-exported
     ALL_LEVELS,
     ALL_PERIODS,
+    BODY,
     REGION,
     Dataset,
     _count,
@@ -288,6 +289,59 @@ DATASETS: tuple[Dataset, ...] = (
         kind="median",
         measure="reports.fixed_minutes",
         gate="reports.fixed",
+    ),
+    *(
+        Dataset(
+            f"{slug}-by-body",
+            title,
+            description,
+            join(
+                note,
+                _(
+                    "By the body the report is routed to (its lead body: a municipality's "
+                    "service, a police zone, a regional service such as Bruxelles-Propreté or "
+                    "the STIB, a support organisation), whatever the place; reports not routed "
+                    "yet (held by the anti-targeting guard) are a row of their own. Published "
+                    "only where at least 10 reports were answered; the number of reports per "
+                    "body is protected as the areas' counts are (each body a part of the "
+                    "region-wide total, complementary suppression included), so a median is "
+                    "hidden wherever that number is."
+                ),
+            ),
+            "minutes",
+            BODY,
+            ALL_PERIODS,
+            "liveability",
+            kind="median",
+            measure=f"reports.body.{measure}_minutes",
+            gate=f"reports.body.{gate}",
+        )
+        for slug, title, description, note, measure, gate in (
+            (
+                "report-first-response-median",
+                _("Median time to a first response to a report, per body"),
+                _("Half of the answered reports had a first response within this time."),
+                _(
+                    "From the time a report was sent to its first response, in a histogram "
+                    "(minutes for the first hour, then quarters of an hour, hours after a day, "
+                    "days after a week)."
+                ),
+                "response",
+                "responded",
+            ),
+            (
+                "report-fixed-median",
+                _("Median time to “fixed” for a report, per body"),
+                _("Half of the reports marked fixed were fixed within this time of being sent."),
+                _(
+                    "From the time a report was sent to the time it was marked fixed, in the "
+                    "same histogram as the first response; a report reopened after “fixed” "
+                    "counts only once it is fixed again."
+                ),
+                "fixed",
+                "fixed",
+            ),
+        )
     ),
     *(
         Dataset(

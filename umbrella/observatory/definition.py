@@ -7,7 +7,9 @@ A dataset is computed from roll-up measures (``models.Tally.measure``):
 - ``median`` / ``p90``: a percentile of a histogram measure, gated by a count measure;
 - ``total``: the sum of ``parts``, each protected as a count and the total hidden wherever
   one part is (a total that is also a share's denominator must not publish what the share
-  hides: its parts would follow by subtraction).
+  hides: its parts would follow by subtraction);
+- ``rate``: a count per 10,000 residents of the area, where its population is recorded
+  (``areas.Population``); elsewhere no value, and not suppressed (``rates``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.utils.functional import Promise, lazy
 
 ALL_LEVELS = ("region", "police_zone", "municipality")
 REGION = ("region",)
+BODY = ("body",)  # the body a report is routed to: each a part of the region, not an area
 ALL_PERIODS = ("month", "quarter", "year")
 
 
@@ -32,7 +35,7 @@ class Dataset:
     periods: tuple[str, ...]
     group: str  # "panic" | "liveability" | "services"
     # How the value is computed (not part of the published contract).
-    kind: str = "count"  # "count" | "share" | "median" | "p90" | "total"
+    kind: str = "count"  # "count" | "share" | "median" | "p90" | "total" | "rate"
     measure: str = ""
     rest: str = ""  # share: the measure counting the others
     gate: str = ""  # median/p90: the count measure a cell needs ≥ 10 of

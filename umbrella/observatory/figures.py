@@ -55,6 +55,10 @@ class Figure:
             notes.append(_("This figure is published region-wide only."))
         elif self.by == "police_zone":
             notes.append(_("This figure is published by police zone at the finest."))
+        elif self.by == "municipality":
+            notes.append(_("This figure is published by municipality only."))
+        elif self.by == "body":
+            notes.append(_("This figure is published per body in charge, not per area."))
         return notes
 
     @property
@@ -130,5 +134,5 @@ def figure_for(dataset, *, period: str, by: str, start=None, end=None) -> Figure
 
 def _row(label: str, cell, unit: str) -> Row:
     hidden = bool(cell.suppressed or cell.value is None)
-    text = charts.suppressed_text() if cell.suppressed else charts.format_value(cell.value, unit)
+    text = charts.cell_text(cell, unit)
     return Row(label=label, text=text, suppressed=hidden)

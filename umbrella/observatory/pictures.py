@@ -14,6 +14,7 @@ Key = tuple[str, str, int]  # (measure, nis_code, bucket), as in actions
 
 NIGHT_HOUR = 2
 PICTURE_TAKEN = "services.picture"
+MUNICIPAL_TOILETS_TAKEN = "toilets.municipality.picture"
 
 
 def _nights(now: datetime) -> list[datetime]:
@@ -44,22 +45,25 @@ def services_picture(now: datetime) -> Counter[Key]:
     visible = {c for codes in VISIBLE_SEX_WORK_NEIGHBOURHOODS.values() for c in codes}
     toilets = (
         Facility.objects.filter(
-            kind=FacilityKind.TOILET,
-            status=OperatingStatus.ACTIVE,
-            is_demo=False,
-            location__neighbourhood__code__in=visible,
+            kind=FacilityKind.TOILET, status=OperatingStatus.ACTIVE, is_demo=False
         )
-        .select_related("location__neighbourhood")
+        .select_related("location__neighbourhood", "location__municipality")
         .prefetch_related("regularschedules", "holidayschedules")
     )
     nights = _nights(now)
     for toilet in toilets:
-        neighbourhood = toilet.location.neighbourhood
-        if neighbourhood is None:  # never: the filter keeps toilets in a visible neighbourhood
+        neighbourhood, municipality = toilet.location.neighbourhood, toilet.location.municipality
+        at_night = all(is_open(toilet, night) for night in nights)
+        # Every toilet of the region, by municipality (per 10,000 residents)...
+        nis = municipality.nis_code if municipality else ""
+        tallies[("toilets.municipality.in_service", nis, -1)] += 1
+        tallies[("toilets.municipality.night", nis, -1)] += 1 if at_night else 0
+        # ... and those in a neighbourhood where sex work is visible, by neighbourhood.
+        if neighbourhood is None or neighbourhood.code not in visible:
             continue
         code = str(neighbourhood.code)
         tallies[("toilets.in_service", code, -1)] += 1
-        if all(is_open(toilet, night) for night in nights):
+        if at_night:
             tallies[("toilets.night", code, -1)] += 1
     labelled = Service.objects.filter(
         trained_non_stigmatising=True, status=OperatingStatus.ACTIVE, is_demo=False
@@ -92,6 +96,9 @@ def services_picture(now: datetime) -> Counter[Key]:
             tallies[("training.actiris.uncertified", "", -1)] += cover.staff - cover.certified
     tallies = +tallies  # no zero rows: an absent tally is a zero
     tallies[(PICTURE_TAKEN, "", -1)] = 1  # so a month whose every count is 0 still has one
+    # Toilets by municipality are counted since December 2026: their own mark, so that an
+    # older picture (without them) is not read as "no toilets".
+    tallies[(MUNICIPAL_TOILETS_TAKEN, "", -1)] = 1
     return tallies
 
 
@@ -99,6 +106,9 @@ SERVICE_MEASURES = (
     PICTURE_TAKEN,
     "toilets.in_service",
     "toilets.night",
+    MUNICIPAL_TOILETS_TAKEN,
+    "toilets.municipality.in_service",
+    "toilets.municipality.night",
     "services.label",
     "zones.reference",
     "training.ocmw.certified",

@@ -23,17 +23,18 @@ from datetime import date
 
 from django.db.models import Min, Sum
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
 from umbrella.areas.models import Municipality, Neighbourhood, PoliceZone, name_in_language
-from umbrella.observatory import disclosure
+from umbrella.observatory import disclosure, rates
 from umbrella.observatory.datasets import BY_SLUG, DATASETS, Dataset
 from umbrella.observatory.models import Cube, Tally, Watermark
+from umbrella.reports.models import Body
 
 __all__ = ["Area", "BadQuery", "Cell", "Dataset", "UnknownDataset", "dataset", "datasets", "table"]
 
-LEVELS = ("region", "police_zone", "municipality", "neighbourhood")
+LEVELS = ("region", "police_zone", "municipality", "neighbourhood", "body")
 PERIODS = ("month", "quarter", "year")
 REGION_CODE = "04000"  # the region's NIS code
 UNKNOWN = ""  # the code of "place unknown"
@@ -42,6 +43,7 @@ LEVEL_NAMES = {
     "police_zone": gettext_lazy("police zone"),
     "municipality": gettext_lazy("municipality"),
     "neighbourhood": gettext_lazy("neighbourhood"),
+    "body": gettext_lazy("body in charge"),
 }
 PERIOD_NAMES = {
     "month": gettext_lazy("month"),
@@ -60,7 +62,7 @@ class BadQuery(ValueError):
 
 @dataclass(frozen=True)
 class Area:
-    kind: str  # "region" | "police_zone" | "municipality" | "neighbourhood"
+    kind: str  # "region" | "police_zone" | "municipality" | "neighbourhood" | "body"
     code: str
     name: str
 
@@ -109,7 +111,9 @@ def table(
         kind, first = _period_kind(period_key)
         if kind != period or (start and first < start) or (end and first > end):
             continue
-        area = Area(by if area_key[1] == UNKNOWN else area_key[0], area_key[1], names[area_key])
+        # A body added since the names were read is named by its code until the process restarts.
+        name = names.get(area_key, area_key[1])
+        area = Area(by if area_key[1] == UNKNOWN else area_key[0], area_key[1], name)
         cells.append(Cell(period_key, area, None if hidden else value, hidden))
     cells.sort(key=lambda c: (_period_kind(c.period)[1], c.area.code == UNKNOWN, c.area.code))
     return cells
@@ -249,6 +253,13 @@ def _areas(ds: Dataset) -> tuple[dict, dict]:
     region = ("region", REGION_CODE)
     parents: dict[tuple, tuple | None] = {region: None}
     leaf_of: dict[str, tuple] = {}
+    if ds.levels == ("body",):  # the bodies' tallies carry the body's id: parts of the region
+        for pk, code in Body.objects.values_list("pk", "code"):
+            parents[("body", code)] = region
+            leaf_of[str(pk)] = ("body", code)
+        parents[("body", UNKNOWN)] = region
+        leaf_of[UNKNOWN] = ("body", UNKNOWN)
+        return parents, leaf_of
     municipalities = list(
         Municipality.objects.values_list("nis_code", "police_zone__code").order_by("nis_code")
     )
@@ -354,6 +365,9 @@ def _compute(ds: Dataset, today: date) -> dict:
         values = _counts(rows, measure, *shape)
         return values, disclosure.protect(values, area_parents, period_parents, k=ds.k)
 
+    if ds.kind == "rate":
+        counts, hidden_counts = protected(ds.measure)
+        return rates.rate_cube(counts, hidden_counts, ds.levels[0])
     if ds.kind == "count":
         values, hidden = protected(ds.measure)
         return {cell: (values[cell], cell in hidden) for cell in values}
@@ -397,7 +411,11 @@ def _area_names(language: str) -> dict:
         names = {
             ("region", REGION_CODE): _("Brussels-Capital Region"),
             ("municipality", UNKNOWN): _("Place unknown"),
+            ("body", UNKNOWN): _("Not routed to a body yet"),
         }
+        with override(language):
+            for body in Body.objects.all():
+                names[("body", body.code)] = body.name or body.code
         for m in Municipality.objects.all():
             names[("municipality", m.nis_code)] = name_in_language(m.name_nl, m.name_fr, language)
         for z in PoliceZone.objects.all():

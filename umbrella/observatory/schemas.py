@@ -13,15 +13,21 @@ ATTRIBUTION = "Umbrella Brussels observatory (figures protected by disclosure co
 
 
 class StatisticsArea(Schema):
-    kind: Literal["region", "police_zone", "municipality", "neighbourhood"]
-    code: str = Field(description="NIS code, police zone number; empty for “place unknown”.")
+    kind: Literal["region", "police_zone", "municipality", "neighbourhood", "body"]
+    code: str = Field(
+        description="NIS code, police zone number, neighbourhood code or the body's code; "
+        "empty for “place unknown” (or a report not routed to a body yet)."
+    )
     name: str
 
 
 class StatisticsRow(Schema):
     period: str = Field(description="`2026-11`, `2026-Q4` or `2026`.", examples=["2026-11"])
     area: StatisticsArea
-    value: int | float | None = Field(description="null when the cell is hidden.")
+    value: int | float | None = Field(
+        description="null when the cell is hidden (`suppressed` true); with `suppressed` "
+        "false, no figure: nothing to measure, or, per 10,000 residents, population not known."
+    )
     suppressed: bool = Field(description="true: hidden by disclosure control (never a 0).")
 
 
@@ -30,7 +36,7 @@ class StatisticsTable(Schema):
     title: str
     unit: Literal["count", "share", "minutes", "seconds", "per_10000"]
     period: Literal["month", "quarter", "year"]
-    by: Literal["region", "police_zone", "municipality", "neighbourhood"]
+    by: Literal["region", "police_zone", "municipality", "neighbourhood", "body"]
     license: str = Field(description="The licence of the data and its address.")
     attribution: str
     rows: list[StatisticsRow]

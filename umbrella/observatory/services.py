@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from umbrella.observatory.definition import ALL_LEVELS, REGION, Dataset, join
+from umbrella.observatory.rates import population_note
 
 MONTH = ("month",)
 NEIGHBOURHOOD = ("neighbourhood",)
@@ -27,8 +28,21 @@ TOILETS_WHERE = _(
     "(Alhambra) and Louiza-Langehaag/Louise-Longue Haie (avenue Louise)."
 )
 NO_POPULATION = _(
-    "A figure per 10,000 residents needs each neighbourhood's population, which the "
-    "platform does not hold yet; it is not published until it does."
+    "The same toilets per 10,000 residents are a figure of their own, for the neighbourhoods "
+    "whose population is recorded."
+)
+PER_10000 = _(
+    "The count divided by the area's residents, times 10,000, to one decimal. The count is "
+    "the same picture as the count's own figure: a fact about public places, so no cell is "
+    "suppressed."
+)
+TOILETS_EVERYWHERE = _(
+    "Public toilets (not urinals only) of the directory in service, by the municipality they "
+    "stand in, at each month's picture (counted by municipality since December 2026)."
+)
+AT_NIGHT = _(
+    "A toilet counts when its opening hours in the directory say it is open at 2 a.m. on each "
+    "of the seven nights after the picture; unknown hours do not count."
 )
 TRAINING_NOTE = _(
     "Staff (members of the organisation on the platform) holding a valid certificate of "
@@ -56,17 +70,7 @@ SERVICE_DATASETS: tuple[Dataset, ...] = (
         "toilets-open-at-night-visible",
         _("Public toilets open at night where sex work is visible"),
         _("Public toilets in these neighbourhoods open at 2 a.m. on every night of the week."),
-        join(
-            TOILETS_WHERE,
-            _(
-                "A toilet counts when its opening hours in the directory say it is open at "
-                "2 a.m. on each of the seven nights after the picture; unknown hours do not "
-                "count."
-            ),
-            PICTURE,
-            NO_POPULATION,
-            PUBLIC_FACTS,
-        ),
+        join(TOILETS_WHERE, AT_NIGHT, PICTURE, NO_POPULATION, PUBLIC_FACTS),
         "count",
         NEIGHBOURHOOD,
         MONTH,
@@ -74,6 +78,73 @@ SERVICE_DATASETS: tuple[Dataset, ...] = (
         measure="toilets.night",
         k=1,
         picture="services.picture",
+    ),
+    *(
+        Dataset(
+            slug,
+            title,
+            description,
+            join(where, *night, PER_10000, population_note(level), PICTURE),
+            "per_10000",
+            (level,),
+            MONTH,
+            "services",
+            kind="rate",
+            measure=measure,
+            k=1,
+            picture=picture,
+        )
+        for slug, level, measure, picture, title, description, where, night in (
+            (
+                "toilets-in-service-visible-per-10000",
+                "neighbourhood",
+                "toilets.in_service",
+                "services.picture",
+                _("Public toilets in service where sex work is visible, per 10,000 residents"),
+                _(
+                    "Public toilets open as usual in each of these neighbourhoods, per 10,000 "
+                    "residents."
+                ),
+                TOILETS_WHERE,
+                (),
+            ),
+            (
+                "toilets-open-at-night-visible-per-10000",
+                "neighbourhood",
+                "toilets.night",
+                "services.picture",
+                _("Public toilets open at night where sex work is visible, per 10,000 residents"),
+                _(
+                    "Public toilets open at 2 a.m. every night in these neighbourhoods, per "
+                    "10,000 residents."
+                ),
+                TOILETS_WHERE,
+                (AT_NIGHT,),
+            ),
+            (
+                "toilets-in-service-per-10000",
+                "municipality",
+                "toilets.municipality.in_service",
+                "toilets.municipality.picture",
+                _("Public toilets in service per 10,000 residents"),
+                _("Public toilets open as usual in each municipality, per 10,000 residents."),
+                TOILETS_EVERYWHERE,
+                (),
+            ),
+            (
+                "toilets-open-at-night-per-10000",
+                "municipality",
+                "toilets.municipality.night",
+                "toilets.municipality.picture",
+                _("Public toilets open at night per 10,000 residents"),
+                _(
+                    "Public toilets open at 2 a.m. every night in each municipality, per 10,000 "
+                    "residents."
+                ),
+                TOILETS_EVERYWHERE,
+                (AT_NIGHT,),
+            ),
+        )
     ),
     Dataset(
         "services-trained-label",
