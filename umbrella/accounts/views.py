@@ -69,9 +69,7 @@ def ratelimited(request, exception=None):
 def home(request):
     """Show the home of the person's roles: her links first, and for a worker her open alarms."""
     user = request.user
-    context = {"sections": menu.sections_for(user, counts=True)}
-    if user.is_sex_worker():
-        context.update(menu.worker_status(user))
+    context = {"sections": menu.sections_for(user, counts=True), **menu.home_extras(user)}
     return render(request, "accounts/home.html", context)
 
 
