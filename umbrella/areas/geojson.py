@@ -1,8 +1,8 @@
 """The three layers as GeoJSON FeatureCollections, serialised once per process.
 
 A layer weighs about 0.4 MB and changes only when ``load_brussels`` runs (the
-police zones also when the directory's trafficking references change: the
-cache key carries the directory's revision), so each (layer, language) pair
+police zones also when the trafficking references change: the cache key
+carries their revision, ``areas/references.py``), so each (layer, language) pair
 is serialised and gzipped once and then served from memory with an ETag; a
 client that has it already gets a 304.
 """
@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
+from umbrella.areas import references
 from umbrella.areas.locate import GeographyNotLoaded
 from umbrella.areas.models import Municipality, Neighbourhood, PoliceZone, name_in_language
 
@@ -148,25 +149,15 @@ def _municipality_features(language: str) -> list[dict]:
     ]
 
 
-def _trafficking_references(language: str) -> dict[str, dict | None]:
-    # The directory owns the reference functions; it is imported here, not
-    # at the top, because the directory itself builds on the areas.
-    from umbrella.directory.queries import references_by_zone_code
-
-    return references_by_zone_code(language)
-
-
 def _layer_version(layer: str) -> int:
-    """Return what else a layer depends on: the directory's revision for the zones."""
+    """Return what else a layer depends on: the references' revision for the zones."""
     if layer != "police-zones":
         return 0
-    from umbrella.directory.revision import current_revision
-
-    return current_revision()
+    return references.revision()
 
 
 def _police_zone_features(language: str) -> list[dict]:
-    references = _trafficking_references(language)
+    by_zone = references.by_zone_code(language)
     rows = PoliceZone.objects.prefetch_related("municipalities").order_by("code")
     return [
         _feature(
@@ -181,7 +172,7 @@ def _police_zone_features(language: str) -> list[dict]:
                 ],
                 # The zone's trafficking reference function (the directory);
                 # null shows openly that none is designated yet.
-                "trafficking_reference": references.get(z.code),
+                "trafficking_reference": by_zone.get(z.code),
             },
         )
         for z in rows

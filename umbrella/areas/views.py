@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from umbrella.areas import references
 from umbrella.areas.locate import GeographyNotLoaded, locate
 from umbrella.areas.models import PoliceZone
 from umbrella.areas.validation import InvalidPoint, parse_point
@@ -41,19 +42,12 @@ def map_page(request):
     return response
 
 
-def _references() -> dict:
-    # The directory owns the reference functions (measure 5 of the resolution).
-    from umbrella.directory.queries import references_by_zone_code
-
-    return references_by_zone_code(None)
-
-
 @require_GET
 def police_zones(request):
     """List the six police zones, each with its trafficking reference or the open gap."""
-    references = _references()
+    by_zone = references.by_zone_code(None)
     zones = [
-        {"zone": zone, "reference": references.get(zone.code)}
+        {"zone": zone, "reference": by_zone.get(zone.code)}
         for zone in PoliceZone.objects.prefetch_related("municipalities").order_by("code")
     ]
     return render(request, "areas/police_zones.html", {"zones": zones})
@@ -68,6 +62,6 @@ def police_zone(request, code: str):
     context = {
         "zone": zone,
         "municipalities": sorted(zone.municipalities.all(), key=lambda m: m.nis_code),
-        "reference": _references().get(zone.code),
+        "reference": references.by_zone_code(None).get(zone.code),
     }
     return render(request, "areas/police_zone.html", context)
