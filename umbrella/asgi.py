@@ -7,7 +7,11 @@ Django (``umbrella.notify.stream``): Django's handler gives each request a
 thread for its sync middleware that would live as long as the stream. The
 public Open311 reads are served, and cached, the same way
 (``umbrella.reports.open311.front``): their middlewares cost more than the
-answer."""
+answer.
+
+``manage.py serve`` runs ``served`` (or ``served_without_access_log``): the
+application behind ``umbrella.core.front.Front``, which sets the client from
+the trusted proxies and writes the access log (``core/webserver.py``)."""
 
 import asyncio
 import os
@@ -22,6 +26,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from umbrella.core import runtime  # noqa: E402
+from umbrella.core.front import Front  # noqa: E402
 from umbrella.core.watchdog import watch_forever  # noqa: E402
 from umbrella.notify.stream import alarm_stream_app, wants_stream  # noqa: E402
 from umbrella.reports.open311.front import public_read_app, wants_public_read  # noqa: E402
@@ -52,3 +57,9 @@ async def application(scope, receive, send):
                 task.cancel()
             await send({"type": "lifespan.shutdown.complete"})
             return
+
+
+# What manage.py serve's uvicorn loads (core/webserver.py); assembled here, not
+# in core/front.py, so that core imports nothing above it.
+served = Front(application, access_log=True)
+served_without_access_log = Front(application, access_log=False)

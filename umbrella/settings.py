@@ -171,6 +171,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "umbrella.core.context_processors.site",
+                "umbrella.accounts.context_processors.site_menu",
                 # The installed app's name chosen on this phone (alarms/disguise.py).
                 "umbrella.alarms.disguise.context",
             ],

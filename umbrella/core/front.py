@@ -100,19 +100,3 @@ class Front:
                         "duration_ms": round(duration_ms, 1),
                     },
                 )
-
-
-def _application(access_log: bool):
-    from umbrella.asgi import application as django_application
-
-    return Front(django_application, access_log=access_log)
-
-
-def __getattr__(name):
-    # uvicorn imports "umbrella.core.front:application"; importing umbrella.asgi
-    # sets Django up, which must wait until the server process loads the app.
-    if name == "application":
-        return _application(access_log=True)
-    if name == "application_without_access_log":
-        return _application(access_log=False)
-    raise AttributeError(name)

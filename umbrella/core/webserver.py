@@ -1,4 +1,4 @@
-"""One web process: uvicorn serving ``umbrella.asgi:application``.
+"""One web process: uvicorn serving ``umbrella.asgi:served``.
 
 ``manage.py serve`` starts one of these per web process, each on a listening
 socket of its own that it inherits (``--fd``). The sockets share the port
@@ -41,7 +41,7 @@ from collections import deque
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-APPLICATION = "umbrella.core.front:application"
+APPLICATION = "umbrella.asgi:served"
 MALLOC_ARENAS = 2
 _M_ARENA_MAX = -8  # glibc's malloc.h
 
@@ -94,7 +94,7 @@ class LeanHttpToolsProtocol(HttpToolsProtocol):
 
 def config(access_log: bool = True) -> uvicorn.Config:
     return uvicorn.Config(
-        APPLICATION if access_log else "umbrella.core.front:application_without_access_log",
+        APPLICATION if access_log else "umbrella.asgi:served_without_access_log",
         http=LeanHttpToolsProtocol,
         ws="none",
         proxy_headers=False,
