@@ -324,24 +324,6 @@ def prepare_postgres(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')  # name from the operator's own URL
 
 
-def mount_stream_if_missing(tmp: Path, env: dict) -> bool:
-    """Serve the stream from a shim URLconf until umbrella/urls.py mounts it; answer whether."""
-    if "alarm_stream" in (ROOT / "umbrella" / "urls.py").read_text():
-        return False
-    (tmp / "bench_urls.py").write_text(
-        "from django.urls import path\n"
-        "from umbrella import urls\n"
-        "from umbrella.notify.views import alarm_stream\n"
-        "urlpatterns = [path('api/v1/alarms/stream', alarm_stream), *urls.urlpatterns]\n"
-    )
-    (tmp / "bench_settings.py").write_text(
-        "from umbrella.settings import *  # noqa\nROOT_URLCONF = 'bench_urls'\n"
-    )
-    env["PYTHONPATH"] = os.pathsep.join([str(tmp), str(ROOT)])
-    env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
-    return True
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -384,7 +366,6 @@ def main() -> int:
         env["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
         mode = "SQLite (WAL, temp file), one web process"
 
-    shim = mount_stream_if_missing(tmp, env)
     clock = time.perf_counter()
     run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env)
     run([PY, "manage.py", "load_brussels"], env)  # alarms are stamped with their areas
@@ -392,8 +373,6 @@ def main() -> int:
     args.worker_offset = 0
     accounts = json.loads(run([PY, "-c", SETUP, str(max(counts)), str(n_workers)], env))
     print(f"== alarm latency — {mode}")
-    if shim:
-        print("   (umbrella/urls.py does not mount the stream yet: served through a shim URLconf)")
     print(
         f"   set-up {time.perf_counter() - clock:.1f} s; {args.rate:g} alarms/s for "
         f"{args.seconds:g} s per scenario; trigger = POST /api/v1/alarms; "

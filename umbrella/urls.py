@@ -8,7 +8,6 @@ from umbrella.accounts.views import StaffSignInCallbackView
 from umbrella.api.v1 import api
 from umbrella.areas import tiles
 from umbrella.core import views as core_views
-from umbrella.notify.views import alarm_stream
 from umbrella.training.courses.urls import verify_urlpatterns
 
 # The site's own 400 and 403 pages give a Refused's or Malformed's sentence (core/exceptions.py).
@@ -19,9 +18,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("healthz/live", core_views.healthz_live, name="healthz-live"),
     path("metrics", core_views.metrics, name="metrics"),
-    # The responders' live stream is a plain async view (server-sent events),
-    # so it sits in front of the ninja API that owns the rest of /api/v1/.
-    path("api/v1/alarms/stream", alarm_stream, name="alarm-stream"),
+    # GET /api/v1/alarms/stream (server-sent events) never reaches these: umbrella/asgi.py
+    # hands it to notify/stream.py before Django.
     path("api/v1/", api.urls),
     path("open311/v2/", include("umbrella.reports.open311.urls")),
     path("api/hsds/", include("umbrella.directory.hsds.urls")),

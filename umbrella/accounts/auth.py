@@ -14,7 +14,6 @@ from typing import cast
 
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.middleware import OTPMiddleware
@@ -88,33 +87,26 @@ def _session_user(request: HttpRequest):
     return user
 
 
-def stream_user(request: HttpRequest, *, release: bool = True):
+def stream_user(request: HttpRequest):
     """Return the person behind a stream request (bearer token first, then session), or None.
 
-    Runs in a worker thread (sync ORM). With ``release`` the database
-    connection is closed afterwards outside a transaction: the Django view's
-    thread lives as long as its stream, and holding one connection per stream
-    would exhaust PostgreSQL at a few hundred. The ASGI app (``stream.py``)
-    runs this on a small shared pool whose connections it manages itself.
+    Runs in a thread of the stream's small shared pool (sync ORM), whose
+    database connections the ASGI app (``notify/stream.py``) manages itself.
 
-    A request that did not come through Django's middleware (the ASGI app)
-    has no ``user`` yet: the session cookie is then read with Django's own
-    session, authentication and django-otp middleware code, so the rule is
-    the same — staff who have not passed two-step verification get nothing.
+    The request did not come through Django's middleware, so it has no
+    ``user`` yet: the session cookie is read with Django's own session,
+    authentication and django-otp middleware code, so the rule is the same —
+    staff who have not passed two-step verification get nothing.
     """
-    try:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            return BearerTokenAuth().authenticate(request, token.strip())
-        if header:
-            return None
-        if not hasattr(request, "user"):
-            _load_session_user(request)
-        return _session_user(request)
-    finally:
-        if release:
-            release_connection()
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return BearerTokenAuth().authenticate(request, token.strip())
+    if header:
+        return None
+    if not hasattr(request, "user"):
+        _load_session_user(request)
+    return _session_user(request)
 
 
 def _load_session_user(request: HttpRequest) -> None:
@@ -131,12 +123,6 @@ def _load_session_user(request: HttpRequest) -> None:
 
 def _no_response(request):  # pragma: no cover - never called
     raise AssertionError("the stream reads the session only")
-
-
-def release_connection() -> None:
-    """Close this thread's database connection unless a transaction is open (tests)."""
-    if not connection.in_atomic_block:
-        connection.close()
 
 
 class VerifiedSessionAuth(SessionAuth):

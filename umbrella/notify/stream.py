@@ -8,11 +8,13 @@ stream, hours. 2,000 open streams meant 2,000 OS threads and ~375 MB.
 
 Here an open stream holds no thread and no database connection: the
 authentication and the replay run on a small shared pool of threads
-(``DB_THREADS``), and the rest is the same event loop code as the Django
-view (``views.event_stream``). Per stream: this coroutine, one task that
-waits for the client to go away, and one queue in the process's ``Hub``.
+(``DB_THREADS``), and the rest runs on the event loop (``event_stream``). Per
+stream: this coroutine, one task that waits for the client to go away, and
+one queue in the process's ``Hub``. This is the stream's one entry point: no
+Django view serves the path (the tests drive this app through
+``umbrella.asgi.application``).
 
-The rules are the view's, kept exact:
+The rules (docs/api.md):
 
 - bearer token, or the session cookie run through Django's own session,
   authentication and django-otp code, so a staff session that has not passed
@@ -33,6 +35,7 @@ import asyncio
 import io
 import json
 import logging
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 
@@ -45,12 +48,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from umbrella.accounts.auth import stream_user
+from umbrella.core import metrics
 from umbrella.core.middleware import security_headers
-from umbrella.notify import views
+from umbrella.notify import conf, fanout, queries
 
 logger = logging.getLogger(__name__)
 
 PATH = "/api/v1/alarms/stream"
+# Tells EventSource to reconnect after 3 s rather than its default, and
+# flushes the response headers at once.
+RETRY_FRAME = "retry: 3000\n\n"
+KEEPALIVE_FRAME = fanout.KEEPALIVE[1]
+JOIN_TIMEOUT_SECONDS = 5.0
 # Threads for the stream's database work (sign-in and replay). Bounded, so a
 # reconnect storm after a restart queues here instead of opening one
 # database connection per stream.
@@ -73,17 +82,32 @@ def _in_pool(function):
 
 def _authenticate(request: ASGIRequest) -> tuple[int | None, str]:
     """Return (user id or None, the language for messages) for a stream request."""
-    user = stream_user(request, release=False)
+    user = stream_user(request)
     language = translation.get_language_from_request(request, check_path=False)
     return (user.pk if user is not None else None), language
 
 
-def _replay(user_id: int, after_id: int, limit: int):
-    return views.replay_frames(user_id, after_id, limit, release=False)
+def last_event_id(request: ASGIRequest) -> tuple[int | None, bool]:
+    """Return (Last-Event-ID, valid) from the header or the ``last_event_id`` parameter."""
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
+    if raw is None or raw.strip() == "":
+        return None, True
+    raw = raw.strip()
+    if not raw.isdigit() or len(raw) > 19:
+        return None, False
+    return int(raw), True
+
+
+def replay_frames(user_id: int, after_id: int, limit: int) -> list[tuple[int, str]]:
+    """Return the SSE frames of up to ``limit`` stored events after ``after_id`` (sync ORM)."""
+    return [
+        (event_id, fanout.sse_text(event_id, event_type, payload))
+        for event_id, event_type, payload in queries.replay_events(user_id, after_id, limit)
+    ]
 
 
 _authenticate_in_pool = _in_pool(_authenticate)
-_replay_in_pool = _in_pool(_replay)
+_replay_in_pool = _in_pool(replay_frames)
 
 
 def _headers(extra: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
@@ -125,6 +149,74 @@ async def _wait_for_disconnect(receive) -> None:
         pass
 
 
+async def event_stream(
+    user_id: int,
+    last_id: int | None,
+    replay: Callable[[int, int, int], Awaitable[list[tuple[int, str]]]],
+    *,
+    stop: asyncio.Future | None = None,
+) -> AsyncGenerator[str, None]:
+    """Yield the stream's SSE text: ``retry:``, the replay, then live events and keepalives.
+
+    ``replay(user_id, after_id, limit)`` reads stored frames off the event
+    loop (the app's shared pool). When ``stop`` completes (the client went
+    away) the stream ends.
+    """
+    hub = fanout.hub()
+    # Subscribe BEFORE reading the replay: an event committed in between is
+    # then both replayed and queued, and the queued copy is skipped below —
+    # never lost.
+    subscription = hub.subscribe(user_id)
+    metrics.stream_opened()
+    if stop is not None:
+        stop.add_done_callback(subscription.close)
+    try:
+        try:
+            async with asyncio.timeout(JOIN_TIMEOUT_SECONDS):
+                await hub.joined.wait()
+        except TimeoutError:
+            logger.warning("stream started before the channel layer answered; polling covers it")
+        yield RETRY_FRAME
+
+        # The hub hands live events out in id order (fanout.Hub.deliver), so
+        # one id is all a stream keeps: the last it sent.
+        sent_up_to = 0
+        if last_id is not None:
+            sent_up_to = last_id
+            batch_size = conf.replay_batch()
+            while True:
+                batch = await replay(user_id, sent_up_to, batch_size)
+                for event_id, text in batch:
+                    yield text
+                    sent_up_to = event_id
+                if len(batch) < batch_size:
+                    break
+
+        # Keepalives come through the inbox too: the hub's one timer queues
+        # one on every inbox quiet for a heartbeat (fanout.Hub.send_keepalives).
+        while True:
+            while subscription.items is None:
+                await subscription.wait()
+            item = subscription.pop()
+            if item == fanout.CLOSE:
+                return
+            if stop is not None and stop.done():
+                return
+            if item == fanout.KEEPALIVE:
+                yield KEEPALIVE_FRAME
+                continue
+            event_id, text = item
+            # Skip what the replay already sent: an event committed while the
+            # replay read is both replayed and queued.
+            if event_id <= sent_up_to:
+                continue
+            sent_up_to = event_id
+            yield text
+    finally:
+        hub.unsubscribe(subscription)
+        metrics.stream_closed()
+
+
 async def alarm_stream_app(scope, receive, send, django_app) -> None:
     """ASGI app for ``GET /api/v1/alarms/stream``; ``django_app`` answers a host not allowed."""
     request = ASGIRequest(scope, io.BytesIO())
@@ -148,7 +240,7 @@ async def alarm_stream_app(scope, receive, send, django_app) -> None:
     if user_id is None:
         await _send_json(send, 401, _message(language, "401"), [(b"www-authenticate", b"Bearer")])
         return
-    last_id, valid = views.last_event_id(request)
+    last_id, valid = last_event_id(request)
     if not valid:
         await _send_json(send, 422, _message(language, "422"))
         return
@@ -162,7 +254,7 @@ async def alarm_stream_app(scope, receive, send, django_app) -> None:
     # The client going away ends the stream at once (uvicorn drops writes to
     # a closed connection silently): this one task per stream waits for it.
     disconnected = asyncio.ensure_future(_wait_for_disconnect(receive))
-    events = views.event_stream(user_id, last_id, _replay_in_pool, stop=disconnected)
+    events = event_stream(user_id, last_id, _replay_in_pool, stop=disconnected)
     try:
         await send(
             {

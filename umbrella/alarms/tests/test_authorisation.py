@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-from django.test import AsyncClient, TestCase
+from django.test import TestCase
 
 from umbrella.accounts import actions as accounts_actions
 from umbrella.accounts.models import Role
@@ -13,7 +13,7 @@ from umbrella.alarms.models import AlarmRecipient, Circle, Source, Status
 from umbrella.alarms.tests.conftest import set_accepted_circle
 from umbrella.core.models import AuditEntry
 from umbrella.notify.models import Delivery, EventRecipient
-from umbrella.notify.tests.helpers import Stream
+from umbrella.notify.tests.helpers import open_stream
 from umbrella.testing import api_token_for, assert_api_error, auth_header
 
 
@@ -212,8 +212,8 @@ def test_a_police_tier_without_opt_in_tells_the_police_nothing(
     police_token, responder_token = api_token_for(police), api_token_for(responder)
 
     async def scenario():
-        police_stream = await _open_stream(police_token)
-        responder_stream = await _open_stream(responder_token)
+        police_stream = await open_stream({"Authorization": f"Bearer {police_token}"})
+        responder_stream = await open_stream({"Authorization": f"Bearer {responder_token}"})
         alarm = await sync_to_async(_raise_committed)(personas.worker, t0)
         frame = await responder_stream.next_event()
         police_heard_nothing = await police_stream.nothing_for(0.5)
@@ -242,13 +242,3 @@ def test_a_police_tier_without_opt_in_tells_the_police_nothing(
 def _raise_committed(owner, now):
     with TestCase.captureOnCommitCallbacks(execute=True):
         return actions.raise_alarm(owner, Source.APP, now)
-
-
-async def _open_stream(token: str) -> Stream:
-    response = await AsyncClient().get(
-        "/api/v1/alarms/stream", headers={"Authorization": f"Bearer {token}"}
-    )
-    assert response.status_code == 200
-    stream = Stream(response)
-    assert await stream.next() == {"retry": "3000"}  # subscribed from here on
-    return stream

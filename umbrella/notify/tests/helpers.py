@@ -1,14 +1,16 @@
-"""Helpers for notify tests: publish an event and commit it, read SSE frames."""
+"""Helpers for notify tests: publish an event and commit it, open the stream, read its frames."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 
+from asgiref.testing import ApplicationCommunicator
 from django.test import TestCase
 from django.utils import timezone
 
 from umbrella.notify import actions
+from umbrella.testing import api_token_for
 
 
 def alarm_payload(alarm_id: int, *, tier: int = 1, status: str = "raised") -> dict:
@@ -54,16 +56,73 @@ def parse_frame(chunk: bytes | str) -> dict:
     return fields
 
 
-class Stream:
-    """An open SSE response read frame by frame."""
+URL = "/api/v1/alarms/stream"
 
-    def __init__(self, response) -> None:
-        self.response = response
-        self.frames = aiter(response.streaming_content)
+
+def scope(headers: dict, query: str = "", method: str = "GET") -> dict:
+    """Return the ASGI scope of a request for the stream, as uvicorn would make it."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": URL,
+        "raw_path": URL.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+
+def bearer(user) -> dict:
+    return {"Authorization": f"Bearer {api_token_for(user)}"}
+
+
+def cookie_header(cookies) -> dict:
+    return {"Cookie": "; ".join(f"{k}={m.value}" for k, m in cookies.items())}
+
+
+class AsgiStream:
+    """A request to the stream through the project's ASGI application (its one entry
+    point, as served in production), read frame by frame."""
+
+    def __init__(self, headers: dict, query: str = "", method: str = "GET") -> None:
+        from umbrella.asgi import application
+
+        self.app = ApplicationCommunicator(application, scope(headers, query, method))
+        self.status = None
+        self.headers: dict[str, str] = {}
+        self.buffer = ""
+
+    async def start(self) -> None:
+        await self.app.send_input({"type": "http.request", "body": b"", "more_body": False})
+        start = await self.app.receive_output(5)
+        assert start["type"] == "http.response.start"
+        self.status = start["status"]
+        self.headers = {k.decode(): v.decode() for k, v in start["headers"]}
+
+    async def body(self) -> bytes:
+        """The whole body of a response that ends (401, 422, 405)."""
+        chunks = []
+        while True:
+            message = await self.app.receive_output(5)
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                return b"".join(chunks)
 
     async def next(self, timeout: float = 5.0) -> dict:
-        async with asyncio.timeout(timeout):
-            return parse_frame(await anext(self.frames))
+        while "\n\n" not in self.buffer:
+            # Not receive_output(timeout): it cancels the app on a timeout.
+            async with asyncio.timeout(timeout):
+                message = await self.app.output_queue.get()
+            assert message["type"] == "http.response.body"
+            assert message.get("more_body"), "the stream ended"
+            self.buffer += message["body"].decode()
+        frame, self.buffer = self.buffer.split("\n\n", 1)
+        return parse_frame(frame + "\n\n")
 
     async def next_event(self, timeout: float = 5.0) -> dict:
         """Return the next frame that is an event (skip comments and retry)."""
@@ -81,4 +140,14 @@ class Stream:
         raise AssertionError(f"unexpected event {frame}")
 
     async def close(self) -> None:
-        await self.frames.aclose()
+        await self.app.send_input({"type": "http.disconnect"})
+        await self.app.wait(5)
+
+
+async def open_stream(headers: dict, query: str = "", *, timeout: float = 5.0) -> AsgiStream:
+    """Open a stream and read its first frame (``retry:``: subscribed from here on)."""
+    stream = AsgiStream(headers, query)
+    await stream.start()
+    assert stream.status == 200
+    assert await stream.next(timeout) == {"retry": "3000"}
+    return stream

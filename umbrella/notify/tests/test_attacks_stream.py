@@ -15,7 +15,7 @@ from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
 
 from umbrella.asgi import application
-from umbrella.notify.tests.test_stream_asgi import bearer, scope
+from umbrella.notify.tests.helpers import bearer, scope
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
