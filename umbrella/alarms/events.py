@@ -7,7 +7,9 @@ in clear, and responders fetch the details through the audited detail route.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
+from umbrella.alarms import queries
 from umbrella.alarms.models import Alarm
 from umbrella.notify import actions as notify_actions
 
@@ -24,28 +26,52 @@ def notify_publish():
     return notify_actions.publish
 
 
-def alarm_summary(alarm: Alarm) -> dict:
-    """Return the alarm as responders see it in an event (no precise location, no note)."""
+def alarm_summary(alarm: Alarm, viewer=None, *, area: bool = True) -> dict:
+    """Return the alarm as its responders see it (no precise location, no note).
+
+    The one shape of an alarm: every event's payload, the console's open alarms,
+    and the API's answer (``schemas.alarm_out``, which leaves out ``area`` and
+    adds the details). With a ``viewer`` it is the alarm as she may see it: a
+    duress alarm looks cancelled to its owner, as it was at the cancel.
+    ``area``: whether it has a location, and its municipality and police zone.
+    """
+    concealed = alarm.concealed_from_owner and queries.is_owner(alarm, viewer)
+    cut = queries.cancelled_at_for(alarm, viewer) if concealed else None
+    acknowledged_at = alarm.acknowledged_at
+    if cut is not None and acknowledged_at is not None and acknowledged_at > cut:
+        acknowledged_at = None
     device = alarm.device
-    return {
+    summary = {
         "id": alarm.pk,
-        "status": alarm.status,
+        "status": alarm.status_for(viewer),
         "source": alarm.source,
-        "raised_at": alarm.raised_at.isoformat(),
-        "acknowledged_at": alarm.acknowledged_at and alarm.acknowledged_at.isoformat(),
-        "acknowledged_by": alarm.acknowledged_by.username if alarm.acknowledged_by else None,
-        "resolved_at": alarm.resolved_at and alarm.resolved_at.isoformat(),
-        "cancelled_at": alarm.cancelled_at and alarm.cancelled_at.isoformat(),
+        "raised_at": _iso(alarm.raised_at),
+        "acknowledged_at": _iso(acknowledged_at),
+        "acknowledged_by": (
+            alarm.acknowledged_by.username if acknowledged_at and alarm.acknowledged_by else None
+        ),
+        "resolved_at": None if concealed else _iso(alarm.resolved_at),
+        "cancelled_at": _iso(cut if concealed else alarm.cancelled_at),
         "owner": alarm.owner.username if alarm.owner else None,
         "is_test": alarm.is_test,
-        "is_duress": alarm.is_duress,
-        "current_tier": alarm.current_tier,
-        "has_location": alarm.has_location(),
-        "nis_code": alarm.nis_code or None,
-        "zone_code": alarm.zone_code or None,
+        "is_duress": alarm.is_duress and not concealed,
+        "current_tier": queries.current_tier_for(alarm, viewer),
+    }
+    if area:
+        summary |= {
+            "has_location": alarm.has_location(),
+            "nis_code": alarm.nis_code or None,
+            "zone_code": alarm.zone_code or None,
+        }
+    summary |= {
         "room_label": device.room_label if device else None,
         "establishment": device.establishment.name if device else None,
     }
+    return summary
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def publish(

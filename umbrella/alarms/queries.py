@@ -143,7 +143,8 @@ def _capitalised(part: str, position: int) -> str:
 
 
 def is_owner(alarm: Alarm, user) -> bool:
-    return alarm.owner_id is not None and alarm.owner_id == user.pk
+    """Answer whether ``user`` owns the alarm (``None``, its responders as a whole, does not)."""
+    return user is not None and alarm.owner_id is not None and alarm.owner_id == user.pk
 
 
 def timeline(alarm: Alarm, viewer) -> list[dict]:

@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 from umbrella.alarms import queries
 from umbrella.alarms.actions.checkins import MAX_MINUTES, MIN_MINUTES, expiry_alarm
 from umbrella.alarms.actions.circles import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS
+from umbrella.alarms.events import alarm_summary
 from umbrella.alarms.models import (
     Alarm,
     CheckIn,
@@ -295,35 +296,17 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def alarm_out(alarm: Alarm, viewer, *, detail: bool = False) -> dict:
-    """Return the alarm as ``viewer`` may see it."""
+    """Return the alarm as ``viewer`` may see it (``AlarmOut``; ``AlarmDetailOut`` with
+    ``detail``): the events' shape (``events.alarm_summary``) without its area fields."""
+    out = alarm_summary(alarm, viewer, area=False)
+    if not detail:
+        return out
     concealed = alarm.concealed_from_owner and queries.is_owner(alarm, viewer)
     cut = queries.cancelled_at_for(alarm, viewer) if concealed else None
 
     def before_cut(at: datetime | None) -> datetime | None:
         return at if at is not None and (cut is None or at <= cut) else None
 
-    acknowledged_at = before_cut(alarm.acknowledged_at)
-    device = alarm.device
-    out = {
-        "id": alarm.pk,
-        "status": alarm.status_for(viewer),
-        "source": alarm.source,
-        "raised_at": _iso(alarm.raised_at),
-        "acknowledged_at": _iso(acknowledged_at),
-        "acknowledged_by": (
-            alarm.acknowledged_by.username if acknowledged_at and alarm.acknowledged_by else None
-        ),
-        "resolved_at": None if concealed else _iso(alarm.resolved_at),
-        "cancelled_at": _iso(queries.cancelled_at_for(alarm, viewer)),
-        "owner": alarm.owner.username if alarm.owner else None,
-        "is_test": alarm.is_test,
-        "is_duress": alarm.is_duress and not concealed,
-        "current_tier": queries.current_tier_for(alarm, viewer),
-        "room_label": device.room_label if device else None,
-        "establishment": device.establishment.name if device else None,
-    }
-    if not detail:
-        return out
     told = [r for r in queries.recipients(alarm) if before_cut(r.told_at)]
     out.update(
         {
