@@ -59,6 +59,7 @@ def settle_heap(*, views: bool = True) -> bool:
         get_resolver().url_patterns  # noqa: B018 - imports every view module
     gc.collect()
     gc.freeze()
+    give_back_freed_memory()  # what the start-up's temporary objects left
     young, middle, _oldest = gc.get_threshold()
     gc.set_threshold(young, middle, _NEVER)
     logger.info("start-up heap frozen (%d objects); full collections timed", gc.get_freeze_count())
@@ -74,6 +75,23 @@ def _libc_malloc_trim():
 
 
 _malloc_trim = _libc_malloc_trim()
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # glibc's malloc.h
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
+    """Cap glibc's malloc arenas before any thread starts; answer whether it applied.
+
+    As ``MALLOC_ARENA_MAX`` would: a process's threads (the worker's lanes
+    and senders, a web process's database pool) otherwise each keep an
+    arena of their own (~4 MB measured in the worker, ~2 MB in a web
+    process at 2,000 streams).
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(_M_ARENA_MAX, arenas))
+    except (OSError, AttributeError):  # no glibc: nothing to cap
+        return False
 
 
 def give_back_freed_memory() -> None:

@@ -102,8 +102,13 @@ import gc, json, os, sys
 import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "umbrella.settings")
 django.setup()
+from django.core.management import ManagementUtility
 from django.utils.module_loading import autodiscover_modules
 from umbrella.core import runtime
+from umbrella.core.management.commands import worker
+# The command's start as manage.py runs it (its system checks), without its loop.
+worker.Command.handle = lambda self, *args, **options: None
+ManagementUtility(["manage.py", "worker"]).execute()
 autodiscover_modules("tasks")
 settled = runtime.settle_heap(views=False)
 from umbrella.notify import transports
@@ -116,7 +121,8 @@ print(json.dumps({"settled": settled, "frozen": gc.get_freeze_count(), "text": t
 
 def test_the_worker_loads_neither_the_sites_urls_nor_unused_http_clients():
     # The worker's memory (issue 18, goal 100 MiB): it serves no page, so it
-    # never loads the URL configuration (every view, the API's schemas), and
+    # never loads the URL configuration (every view, the API's schemas), not
+    # even for the system checks, and
     # the push sender needs no requests/aiohttp (notify/webpush.py).
     result = subprocess.run(  # noqa: S603 - fixed argv
         [sys.executable, "-c", WORKER_DRIVER],
@@ -132,3 +138,11 @@ def test_the_worker_loads_neither_the_sites_urls_nor_unused_http_clients():
     assert state["settled"] and state["frozen"] > 50_000
     assert state["text"].endswith("https://u.example/fr/alarms/console/")
     assert state["loaded"] == []
+
+
+def test_the_malloc_arenas_are_capped_where_there_is_glibc():
+    import platform
+
+    from umbrella.core import runtime
+
+    assert runtime.limit_malloc_arenas() is (platform.libc_ver()[0] == "glibc")

@@ -14,6 +14,11 @@ from umbrella.core.worker import keep_connections, run_forever
 
 class Command(BaseCommand):
     help = "Run the background worker (heartbeat, every app's periodic tasks) until stopped."
+    # The system checks load the site's URL configuration (every view, the
+    # API and its schemas: ~14 MB the worker would keep) to check it. The
+    # worker serves no page; the checks run at deployment (`manage.py check
+    # --deploy`, docs/deployment.md) and at every web process's start.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("--name", help="Worker name shown in the admin (default host:pid).")
@@ -26,6 +31,8 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
+        # Before the lanes' and senders' threads start (core/runtime.py).
+        runtime.limit_malloc_arenas()
         keep_connections()
         # No page is served here: the URL configuration is not loaded (see
         # notify/links.py for the links messages carry).
