@@ -9,7 +9,7 @@ conveniences into errors, each naming the variable to set:
 - HTTPS incomplete: the site's address, the redirect, HSTS, secure cookies.
 - staff sign-in through OpenID Connect half configured, or over plain http.
 
-Called at the end of ``settings.py`` with its namespace, so every entry
+Called at the end of ``umbrella/settings/__init__.py`` with its namespace, so every entry
 point (``serve``, the worker, ``manage.py``, a bare uvicorn) refuses alike.
 """
 

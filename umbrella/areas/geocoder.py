@@ -2,7 +2,7 @@
 
 Off by default: the shipped gazetteer answers alone and nothing leaves the
 server. With ``GEOCODER=urbis`` or ``GEOCODER=nominatim`` and ``GEOCODER_URL``
-(``umbrella/settings.py``), the place search also asks:
+(``umbrella/settings/services.py``), the place search also asks:
 
 - **urbis**: the Brussels region's UrbIS geocoder (``.../Localize/getaddresses``),
   which knows every street and address of the region in Dutch and French;

@@ -14,7 +14,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # WhiteNoise warns when STATIC_ROOT is missing; in development the
         # finders serve everything and collectstatic has not run yet. Made at
-        # start-up, not when settings.py is imported (settings only describe).
+        # start-up, not when the settings are imported (settings only describe).
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         # Apps provide live figures (the tracker's, the observatory's) in an
         # ``indicators`` module (see core/indicators.py).

@@ -8,7 +8,7 @@ keys. Generate a key with::
 
     python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
 
-The keys are read in ``settings.py`` (``settings.FIELD_ENCRYPTION_KEYS``):
+The keys are read in ``settings/security.py`` (``settings.FIELD_ENCRYPTION_KEYS``):
 when none is configured, a key is generated once into ``var/`` (mode 0600)
 for a local install; a production install refuses to start without its own.
 """

@@ -1,4 +1,4 @@
-"""notify's configuration, read from the settings (defined once in ``settings.py``).
+"""notify's configuration, read from the settings (defined once in ``umbrella/settings/``).
 
 Tests override them with pytest-django's ``settings`` fixture.
 """
@@ -16,7 +16,7 @@ def heartbeat_seconds() -> float:
 
 
 def poll_seconds() -> float:
-    """Return how often each web process looks for events in the database (settings.py says why)."""
+    """Return how often each web process looks for events in the database (why: the settings)."""
     return float(settings.NOTIFY_POLL_SECONDS)
 
 

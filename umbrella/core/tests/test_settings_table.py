@@ -2,11 +2,11 @@
 
 An operator configures Umbrella from that table alone, so:
 
-- the environment is read only in ``umbrella/settings.py`` (through the helpers
+- the environment is read only in ``umbrella/settings/`` (through the helpers
   of ``umbrella/env.py``); every other module reads ``settings.X``;
-- every variable settings.py reads is a row of the table, and every row is a
-  variable settings.py reads (no stale rows), each named once;
-- code reads only settings that exist (settings.py's or Django's), never with a
+- every variable the settings read is a row of the table, and every row is a
+  variable the settings read (no stale rows), each named once;
+- code reads only settings that exist (the settings' or Django's), never with a
   fallback (``getattr(settings, "X", default)``), and every setting taken from
   the environment is used somewhere;
 - the test suite's own variables (``CI``, ``CHROMIUM_PATH``) have a table of
@@ -31,7 +31,8 @@ from umbrella.env import parse_email_url
 ROOT = Path(settings.BASE_DIR)
 PACKAGE = ROOT / "umbrella"
 DOC = ROOT / "docs" / "deployment.md"
-SETTINGS_FILE = PACKAGE / "settings.py"
+# The settings package: one module per concern (umbrella/settings/__init__.py says which).
+SETTINGS_FILES = frozenset((PACKAGE / "settings").glob("*.py"))
 ENV_FILE = PACKAGE / "env.py"
 PRODUCTION_FILE = PACKAGE / "production.py"
 
@@ -156,16 +157,16 @@ def _rel(path: Path) -> str:
 
 
 def _settings_py_reads() -> list[str]:
-    names = [name for name, _ in _helper_reads(_modules()[SETTINGS_FILE])]
+    names = [name for path in SETTINGS_FILES for name, _ in _helper_reads(_modules()[path])]
     names += [name for name, _ in _helper_reads(_modules()[PRODUCTION_FILE])]
-    assert None not in names, "settings.py reads a variable whose name is not a literal"
+    assert None not in names, "the settings read a variable whose name is not a literal"
     return [name for name in names if name is not None]
 
 
 def test_the_environment_is_read_only_in_settings():
     stray = []
     for path, tree in _production_modules().items():
-        if path not in (SETTINGS_FILE, ENV_FILE, PRODUCTION_FILE):
+        if path not in SETTINGS_FILES | {ENV_FILE, PRODUCTION_FILE}:
             stray += [f"{_rel(path)}:{line} {name}" for name, line in _helper_reads(tree)]
         if path != ENV_FILE:
             stray += [
@@ -173,7 +174,7 @@ def test_the_environment_is_read_only_in_settings():
                 for what, line, _ in _environ_uses(tree)
                 if (_rel(path), what) not in ALLOWED_ENVIRON
             ]
-    assert stray == [], "read the environment in umbrella/settings.py, then settings.X"
+    assert stray == [], "read the environment in umbrella/settings/, then settings.X"
 
 
 def test_every_variable_read_is_in_the_table():
@@ -206,9 +207,9 @@ def test_the_test_suites_variables_have_their_own_table_and_only_tests_read_them
 
 
 def _defined_settings() -> set[str]:
-    """Return every upper-case name settings.py assigns (inside if/else too)."""
+    """Return every upper-case name the settings assign (inside if/else too)."""
     names = set()
-    for node in ast.walk(_modules()[SETTINGS_FILE]):
+    for node in (node for path in SETTINGS_FILES for node in ast.walk(_modules()[path])):
         targets = node.targets if isinstance(node, ast.Assign) else []
         if isinstance(node, ast.AnnAssign):
             targets = [node.target]
@@ -218,10 +219,10 @@ def _defined_settings() -> set[str]:
 
 
 def _settings_read_in_code() -> dict[str, list[str]]:
-    """Every ``settings.X`` read outside settings.py (and ``s["X"]`` in production.py)."""
+    """Every ``settings.X`` read outside the settings (and ``s["X"]`` in production.py)."""
     reads: dict[str, list[str]] = {}
     for path, tree in _production_modules().items():
-        if path == SETTINGS_FILE:
+        if path in SETTINGS_FILES:
             continue
         for node in ast.walk(tree):
             if not isinstance(node, ast.Attribute | ast.Subscript):
@@ -249,20 +250,21 @@ def _settings_read_in_code() -> dict[str, list[str]]:
 def test_code_reads_only_settings_that_exist():
     known = _defined_settings() | {name for name in dir(global_settings) if name.isupper()}
     unknown = {name: where for name, where in _settings_read_in_code().items() if name not in known}
-    assert unknown == {}, "define these in umbrella/settings.py (from the environment if needed)"
+    assert unknown == {}, "define these in umbrella/settings/ (from the environment if needed)"
 
 
 def test_every_setting_from_the_environment_is_used():
-    """A setting settings.py takes from the environment that nothing reads is a
+    """A setting the settings take from the environment that nothing reads is a
     stale row waiting to happen: the operator sets it and nothing changes."""
-    tree = _modules()[SETTINGS_FILE]
+    trees = [_modules()[path] for path in SETTINGS_FILES]
     from_environment = set()
-    for node in tree.body:
+    for node in (node for tree in trees for node in tree.body):
         if isinstance(node, ast.Assign) and _helper_reads(ast.Module(body=[node], type_ignores=[])):
             from_environment |= {t.id for t in node.targets if isinstance(t, ast.Name)}
-    # Names settings.py itself uses after defining them (DEBUG in the key check, …).
+    # Names the settings themselves use after defining them (DEBUG in the key check, …).
     used_in_settings = {
         node.id
+        for tree in trees
         for node in ast.walk(tree)
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
     }
@@ -290,7 +292,13 @@ def test_nothing_reads_a_setting_with_a_fallback():
                 )
             ):
                 found.append(f"{_rel(path)}:{node.lineno}")
-    assert found == [], "read settings.X: every setting is defined in umbrella/settings.py"
+    assert found == [], "read settings.X: every setting is defined in umbrella/settings/"
+
+
+def test_the_settings_modules_are_found():
+    """Guard the guard: the package's modules, the ones that read the environment among them."""
+    assert {path.name for path in SETTINGS_FILES} >= {"__init__.py", "base.py", "security.py"}
+    assert {"SECRET_KEY", "DATABASE_URL", "LOG_FORMAT"} <= set(_settings_py_reads())
 
 
 def test_the_table_parser_sees_the_tables():

@@ -191,7 +191,7 @@ class Command(BaseCommand):
             )
         sockets = listening_sockets(options["host"], port, options["workers"])
         # The environment passes whole to the processes started here: each
-        # reads its own settings from it in settings.py, as this one did.
+        # reads its own settings from it in umbrella/settings/, as this one did.
         env = os.environ.copy()
         # The web processes' metrics files: new for each serve, never shared
         # with another one (a pid of another container could collide).
