@@ -23,7 +23,7 @@ three per-connection queues made lighter (an empty ``deque`` holds a 64-slot
 block, ~760 bytes; an empty list 56), ~2.2 KB less per stream measured with
 tracemalloc. ``ws="none"``: the application serves no WebSocket (its
 ``ProtocolTypeRouter`` has only ``http``), so uvicorn does not load a
-WebSocket library either. glibc's malloc gets at most ``MALLOC_ARENAS`` arenas
+WebSocket library either. glibc's malloc gets at most ``runtime.MALLOC_ARENAS`` arenas
 (``mallopt``, as ``MALLOC_ARENA_MAX`` would): the process's threads (database
 pool, sync views) otherwise each keep an arena of their own (~2 MB measured
 at 2,000 streams).
@@ -33,26 +33,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ctypes
-import ctypes.util
 import socket
 from collections import deque
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from umbrella.core.runtime import limit_malloc_arenas
+
 APPLICATION = "umbrella.asgi:served"
-MALLOC_ARENAS = 2
-_M_ARENA_MAX = -8  # glibc's malloc.h
-
-
-def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
-    """Cap glibc's malloc arenas before any thread starts; answer whether it applied."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(_M_ARENA_MAX, arenas))
-    except (OSError, AttributeError):  # no glibc: nothing to cap
-        return False
 
 
 class _Pipeline(list):

@@ -138,11 +138,3 @@ def test_the_worker_loads_neither_the_sites_urls_nor_unused_http_clients():
     assert state["settled"] and state["frozen"] > 50_000
     assert state["text"].endswith("https://u.example/fr/alarms/console/")
     assert state["loaded"] == []
-
-
-def test_the_malloc_arenas_are_capped_where_there_is_glibc():
-    import platform
-
-    from umbrella.core import runtime
-
-    assert runtime.limit_malloc_arenas() is (platform.libc_ver()[0] == "glibc")

@@ -56,6 +56,6 @@ def test_a_deque_with_a_waiter_is_left_alone():
 def test_malloc_arenas_are_capped_where_malloc_is_glibc():
     import platform
 
-    from umbrella.core.webserver import limit_malloc_arenas
+    from umbrella.core.runtime import limit_malloc_arenas
 
     assert limit_malloc_arenas() is (platform.libc_ver()[0] == "glibc")
