@@ -12,7 +12,9 @@ from datetime import datetime, timedelta
 
 from umbrella.consultation.following import actions as following
 from umbrella.consultation.following import notices
+from umbrella.consultation.following.models import NOTICES
 from umbrella.consultation.meetings import mail, queries
+from umbrella.consultation.meetings.models import MEETING_MAIL
 from umbrella.core.worker import periodic_task
 
 BATCH = 50
@@ -21,6 +23,8 @@ NOTICE_BATCH = 20
 # wake-up (core/wakeup.py) can delay a notice; also how late, at most, the
 # hourly forgetting of unconfirmed e-mail requests runs.
 NOTICES_REST_SECONDS = 60
+# The same for the lane of e-mails to members (invitations, reminders).
+MAIL_REST_SECONDS = 60
 _last_cleanup: dict[str, datetime] = {}
 
 
@@ -33,10 +37,22 @@ def send_meeting_reminders(now: datetime) -> bool:
     return bool(due)
 
 
-@periodic_task(idle_seconds=30, wake=mail.mail_queued)
+def seconds_to_next_mail(now: datetime) -> float | None:
+    """How long the mail lane may sleep: until the next e-mail to a member is due."""
+    return MEETING_MAIL.seconds_to_next(now)
+
+
+@periodic_task(
+    idle_seconds=MAIL_REST_SECONDS,
+    wake=MEETING_MAIL.wake,
+    rest_for=seconds_to_next_mail,
+)
 def send_meeting_mail(now: datetime) -> bool:
-    """Send the invitations and reminders that are due, retries included."""
-    mail.mail_queued.clear()
+    """Send the invitations and reminders that are due, retries included.
+
+    Between runs the lane sleeps until the next one is due; new ones wake it
+    after their commit, in any process (``MEETING_MAIL.wake``).
+    """
     claimed = mail.claim_due_mail(now, limit=BATCH)
     for attempt in claimed:
         mail.deliver_mail(attempt, now=now, claimed=True)
@@ -45,13 +61,12 @@ def send_meeting_mail(now: datetime) -> bool:
 
 def seconds_to_next_notice(now: datetime) -> float | None:
     """How long the notices lane may sleep: until the next e-mail notice is due."""
-    at = notices.next_notice_at()
-    return None if at is None else (at - now).total_seconds()
+    return NOTICES.seconds_to_next(now)
 
 
 @periodic_task(
     idle_seconds=NOTICES_REST_SECONDS,
-    wake=notices.notices_queued,
+    wake=NOTICES.wake,
     rest_for=seconds_to_next_notice,
 )
 def send_tracker_notices(now: datetime) -> bool:
@@ -59,7 +74,7 @@ def send_tracker_notices(now: datetime) -> bool:
     hour, the e-mail requests never confirmed.
 
     Between runs the lane sleeps until the next notice is due; new ones wake it
-    after their commit, in any process (``notices.notices_queued``).
+    after their commit, in any process (``NOTICES.wake``).
     """
     claimed = notices.claim_due_notices(now, limit=NOTICE_BATCH)
     for notice in claimed:

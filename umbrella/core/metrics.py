@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -43,6 +44,7 @@ from prometheus_client.core import (
 )
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from umbrella.core import outbox
 from umbrella.core.middleware import InlineMiddleware
 
 logger = logging.getLogger(__name__)
@@ -152,8 +154,9 @@ WORKER_WINDOW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
-class Outbox:
-    """A table the worker empties: its pending rows, and the field saying when each is due."""
+class Watched:
+    """A table the worker empties that is not a ``core.outbox`` (the escalation deadlines):
+    its pending rows, and the field saying when each is due."""
 
     name: str
     model: str
@@ -161,28 +164,18 @@ class Outbox:
     due: str
 
 
-OUTBOXES = (
-    Outbox("alarms.deadlines", "alarms.Deadline", Q(done_at__isnull=True), "due_at"),
-    Outbox(
-        "notify.deliveries",
-        "notify.Delivery",
-        Q(status__in=("queued", "sending")),
-        "next_attempt_at",
-    ),
-    Outbox(
-        "reports.notifications",
-        "reports.BodyNotification",
-        Q(status="pending"),
-        "next_attempt_at",
-    ),
-    Outbox("consultation.meeting_mail", "consultation.MeetingMail", Q(status="queued"), "due_at"),
-    Outbox(
-        "consultation.notices",
-        "consultation.Notice",
-        Q(status="queued", channel="email"),
-        "due_at",
-    ),
-)
+DEADLINES = Watched("alarms.deadlines", "alarms.Deadline", Q(done_at__isnull=True), "due_at")
+
+
+class _Outboxes:
+    """The deadlines, then every registered outbox (``core.outbox.registered``), read
+    at each use: the outboxes declare themselves beside their models."""
+
+    def __iter__(self) -> Iterator[Watched | outbox.Outbox]:
+        return iter((DEADLINES, *outbox.registered()))
+
+
+OUTBOXES = _Outboxes()
 
 
 def _seconds(value) -> float:
@@ -337,22 +330,22 @@ class DatabaseCollector:
             "(0 when none is due).",
             labels=["outbox"],
         )
-        for outbox in OUTBOXES:
-            model = apps.get_model(outbox.model)
-            is_due = Q(**{f"{outbox.due}__lte": now})
+        for table in OUTBOXES:
+            model = apps.get_model(table.model)
+            is_due = Q(**{f"{table.due}__lte": now})
             row = (
                 model.objects.order_by()
-                .filter(outbox.pending)
+                .filter(table.pending)
                 .aggregate(
                     depth=Count("pk"),
                     due=Count("pk", filter=is_due),
-                    oldest=Min(outbox.due, filter=is_due),
+                    oldest=Min(table.due, filter=is_due),
                 )
             )
-            depth.add_metric([outbox.name], row["depth"])
-            due.add_metric([outbox.name], row["due"])
+            depth.add_metric([table.name], row["depth"])
+            due.add_metric([table.name], row["due"])
             age = (now - row["oldest"]).total_seconds() if row["oldest"] else 0.0
-            oldest.add_metric([outbox.name], max(0.0, age))
+            oldest.add_metric([table.name], max(0.0, age))
         yield from (depth, due, oldest)
 
     def _workers(self, now: datetime):

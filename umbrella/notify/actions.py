@@ -15,14 +15,12 @@ from functools import partial
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from umbrella.core import wakeup
-from umbrella.core.queries import gone_workers
-from umbrella.core.worker import commit_claim_unflushed
-from umbrella.notify import conf, fanout
+from umbrella.notify import fanout
 from umbrella.notify.models import (
+    DELIVERIES,
     Channel,
     CodeSent,
     ContactKind,
@@ -157,7 +155,7 @@ def is_superseded(delivery: Delivery) -> bool:
 
 # Set once queued deliveries are committed: the worker's delivery lane wakes
 # at once (an escalation's SMS), whichever process queued them (core/wakeup.py).
-deliveries_queued = wakeup.channel("deliveries")
+deliveries_queued = DELIVERIES.wake
 
 
 def _queue_deliveries(event: Event, user_ids: list[int]) -> None:
@@ -355,36 +353,17 @@ def remove_contact_point(point: ContactPoint) -> None:
 
 
 # --- Delivery worker ------------------------------------------------------------
+# Claims, leases and the retry schedule are core/outbox.py's (``DELIVERIES``,
+# declared in models.py); what an outcome means for an alarm is here.
 
 
 def claim_due_deliveries(now: datetime, worker: str, limit: int = 20) -> list[Delivery]:
     """Claim up to ``limit`` due deliveries for ``worker`` with a lease; return them.
 
-    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so concurrent workers take disjoint
-    rows without waiting. SQLite: a compare-and-set UPDATE per row; only the
-    worker whose UPDATE changed the row owns it.
+    ``core.outbox``: ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, a compare-and-set
+    UPDATE per row on SQLite; two workers never hold the same row.
     """
-    lease_until = now + timedelta(seconds=conf.lease_seconds())
-    claim = {"status": DeliveryStatus.SENDING, "claimed_by": worker, "lease_until": lease_until}
-    due = Delivery.objects.filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=now).order_by(
-        "next_attempt_at", "id"
-    )
-    if connection.features.has_select_for_update_skip_locked:
-        with transaction.atomic():
-            commit_claim_unflushed()
-            ids = list(due.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
-            Delivery.objects.filter(id__in=ids).update(**claim)
-    else:
-        ids = [
-            pk
-            for pk in due.values_list("id", flat=True)[:limit]
-            if Delivery.objects.filter(pk=pk, status=DeliveryStatus.QUEUED).update(**claim)
-        ]
-    return list(
-        Delivery.objects.filter(id__in=ids)
-        .select_related("event", "push_subscription", "contact_point", "recipient")
-        .order_by("next_attempt_at", "id")
-    )
+    return DELIVERIES.claim(now, worker, limit)
 
 
 @transaction.atomic
@@ -393,14 +372,14 @@ def record_sent(
 ) -> bool:
     """Mark a claimed attempt sent (or ``console``: logged, not sent); answer False
     when its lease was taken over."""
-    changed = Delivery.objects.filter(
-        pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_by=delivery.claimed_by
-    ).update(status=status, sent_at=now, duration_ms=duration_ms, lease_until=None)
+    changed = DELIVERIES.settle(
+        delivery, status=status, sent_at=now, duration_ms=duration_ms, lease_until=None
+    )
     if changed and delivery.push_subscription_id:
         PushSubscription.objects.filter(pk=delivery.push_subscription_id).update(
             last_success_at=now, failures=0
         )
-    return bool(changed)
+    return changed
 
 
 @transaction.atomic
@@ -418,10 +397,12 @@ def record_failure(
     ``gone``: the push service says the subscription no longer exists
     (404/410), so it is removed and never retried.
     """
-    changed = Delivery.objects.filter(
-        pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_by=delivery.claimed_by
-    ).update(
-        status=DeliveryStatus.FAILED, error=error[:2000], duration_ms=duration_ms, lease_until=None
+    changed = DELIVERIES.settle(
+        delivery,
+        status=DeliveryStatus.FAILED,
+        error=error[:2000],
+        duration_ms=duration_ms,
+        lease_until=None,
     )
     if not changed:
         return None
@@ -435,13 +416,9 @@ def record_failure(
     return _schedule_retry(delivery, now, permanent=permanent)
 
 
-def retry_delay(attempt: int) -> timedelta:
-    """Return the wait before attempt ``attempt + 1``: base, 2×base, 4×base …"""
-    return timedelta(seconds=conf.retry_base_seconds() * 2 ** (attempt - 1))
-
-
 def _schedule_retry(delivery: Delivery, now: datetime, *, permanent: bool) -> Delivery | None:
-    if permanent or delivery.attempt >= conf.max_attempts():
+    retry_at = DELIVERIES.backoff.retry_at(now, delivery.attempt)
+    if permanent or retry_at is None:
         return None
     if is_superseded(delivery):
         # Someone took the alarm while this attempt was on its way.
@@ -466,7 +443,7 @@ def _schedule_retry(delivery: Delivery, now: datetime, *, permanent: bool) -> De
         contact_point_id=delivery.contact_point_id,
         attempt=delivery.attempt + 1,
         created_at=now,
-        next_attempt_at=now + retry_delay(delivery.attempt),
+        next_attempt_at=retry_at,
     )
 
 
@@ -480,19 +457,9 @@ def expire_leases(now: datetime, limit: int = 20) -> int:
     The message may or may not have left: a retry risks a duplicate alert,
     which is better for an alarm than none.
     """
-    stale_filter = Q(lease_until__lt=now) | Q(claimed_by__in=gone_workers(now))
-    stale = list(
-        Delivery.objects.filter(stale_filter, status=DeliveryStatus.SENDING)
-        .order_by("lease_until")
-        .values_list("id", "claimed_by")[:limit]
+    return DELIVERIES.expire(
+        now,
+        {"status": DeliveryStatus.FAILED, "error": "lease expired: the worker stopped"},
+        then=lambda delivery: _schedule_retry(delivery, now, permanent=False),
+        limit=limit,
     )
-    expired = 0
-    for pk, claimed_by in stale:
-        with transaction.atomic():
-            changed = Delivery.objects.filter(
-                stale_filter, pk=pk, status=DeliveryStatus.SENDING, claimed_by=claimed_by
-            ).update(status=DeliveryStatus.FAILED, error="lease expired: the worker stopped")
-            if changed:
-                expired += 1
-                _schedule_retry(Delivery.objects.get(pk=pk), now, permanent=False)
-    return expired

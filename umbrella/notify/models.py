@@ -7,12 +7,16 @@ tables without a migration in the other.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from umbrella.core.crypto import EncryptedTextField
+from umbrella.core.outbox import Backoff, Outbox
+from umbrella.notify import conf
 
 
 class EventType(models.TextChoices):
@@ -227,12 +231,33 @@ class Delivery(models.Model):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         indexes = [
-            # tasks.send_due_deliveries: "status = queued AND next_attempt_at <= now
+            # DELIVERIES.claim: "status = queued AND next_attempt_at <= now
             # ORDER BY next_attempt_at".
             models.Index(fields=["status", "next_attempt_at"], name="notify_delivery_due"),
-            # actions.expire_leases: "status = sending AND lease_until < now".
+            # DELIVERIES.expire: "status = sending AND lease_until < now".
             models.Index(fields=["status", "lease_until"], name="notify_delivery_lease"),
         ]
 
     def __str__(self) -> str:
         return f"{self.channel} #{self.attempt} → {self.recipient_id}: {self.status}"
+
+
+# The alarm path's outbox (core/outbox.py): a claim marks the row ``sending`` by one
+# worker until ``lease_until``; its outcome counts only while that worker holds it,
+# and the row of a worker that died is taken back once (``actions.expire_leases``).
+# A retry is a new row with ``attempt + 1`` (``actions.record_failure``).
+DELIVERIES = Outbox(
+    "notify.deliveries",
+    "notify.Delivery",
+    waiting={"status": DeliveryStatus.QUEUED},
+    due="next_attempt_at",
+    held={"status": DeliveryStatus.SENDING},
+    lease_until="lease_until",
+    owner="claimed_by",
+    lease=lambda: timedelta(seconds=conf.lease_seconds()),
+    backoff=Backoff(
+        base=lambda: timedelta(seconds=conf.retry_base_seconds()), attempts=conf.max_attempts
+    ),
+    related=("event", "push_subscription", "contact_point", "recipient"),
+    wake="deliveries",
+)

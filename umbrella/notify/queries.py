@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from django.db.models import Max
 
-from django.db.models import Max, Min
-
-from umbrella.notify.models import Delivery, DeliveryStatus, Event, EventRecipient
+from umbrella.notify.models import Event, EventRecipient
 
 
 def replay_events(user_id: int, after_id: int, limit: int) -> list[tuple[int, str, dict]]:
@@ -56,24 +54,3 @@ def events_since(after_id: int, limit: int = 200) -> list[dict]:
         }
         for row in rows
     ]
-
-
-def next_delivery_at(*, queued: bool = True) -> datetime | None:
-    """Return when the worker's delivery lane next has something to do, or None.
-
-    The earliest retry (a queued delivery's ``next_attempt_at``; skipped with
-    ``queued=False``, when every sender is busy) or lease to run out (an
-    attempt whose worker may have died).
-    """
-    moments = [
-        Delivery.objects.filter(status=DeliveryStatus.SENDING).aggregate(at=Min("lease_until"))[
-            "at"
-        ]
-    ]
-    if queued:
-        moments.append(
-            Delivery.objects.filter(status=DeliveryStatus.QUEUED).aggregate(
-                at=Min("next_attempt_at")
-            )["at"]
-        )
-    return min((at for at in moments if at is not None), default=None)

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from umbrella.core import outbound, wakeup
 from umbrella.core.worker import at_start, periodic_task, worker_name
-from umbrella.notify import actions, queries
+from umbrella.notify import actions
 from umbrella.notify.actions import deliveries_queued
-from umbrella.notify.models import Delivery, DeliveryStatus, EventType
+from umbrella.notify.models import DELIVERIES, Delivery, DeliveryStatus, EventType
 from umbrella.notify.providers import get_provider
 from umbrella.notify.transports import DeliveryError, message_text, transport_for
 
@@ -186,8 +186,7 @@ def seconds_to_next_delivery(now: datetime) -> float | None:
     Due deliveries count only while a sender is free; until one is, a
     finished send wakes the lane.
     """
-    at = queries.next_delivery_at(queued=_pump.free() > 0)
-    return None if at is None else (at - now).total_seconds()
+    return DELIVERIES.seconds_to_next(now, waiting=_pump.free() > 0)
 
 
 @periodic_task(

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from umbrella.core.worker import periodic_task
 from umbrella.reports import actions, notifications
-from umbrella.reports.actions.notifying import next_due_at, notifications_queued
+from umbrella.reports.models import NOTIFICATIONS
 
 # The longest the notifications lane sleeps without reading the database: what
 # a lost wake-up (core/wakeup.py) can delay an e-mail or webhook to a body.
@@ -19,20 +19,19 @@ NOTIFICATIONS_REST_SECONDS = 60
 
 def seconds_to_next_notification(now: datetime) -> float | None:
     """How long the notifications lane may sleep: until the next one is due."""
-    at = next_due_at()
-    return None if at is None else (at - now).total_seconds()
+    return NOTIFICATIONS.seconds_to_next(now)
 
 
 @periodic_task(
     idle_seconds=NOTIFICATIONS_REST_SECONDS,
-    wake=notifications_queued,
+    wake=NOTIFICATIONS.wake,
     rest_for=seconds_to_next_notification,
 )
 def send_notifications(now: datetime) -> bool:
     """Send due notifications to bodies (first tries and retries with backoff).
 
     Between runs the lane sleeps until the next one is due; a new one wakes
-    it after its commit, in any process (``notifications_queued``).
+    it after its commit, in any process (``NOTIFICATIONS.wake``).
     """
     return notifications.send_due(now) > 0
 

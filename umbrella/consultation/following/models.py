@@ -9,18 +9,22 @@ page when she has no address.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from umbrella.consultation.tracker.models import Recommendation, RecommendationChange
 from umbrella.core.crypto import EncryptedTextField
+from umbrella.core.outbox import Backoff, Outbox
 
 __all__ = [
     "EmailFollower",
     "Follower",
+    "NOTICES",
     "Notice",
     "NoticeChannel",
     "NoticeStatus",
@@ -147,7 +151,7 @@ class Notice(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"))
-    # Serves the sender's claim: channel = email AND status = queued AND due_at <= now.
+    # Serves NOTICES.claim: channel = email AND status = queued AND due_at <= now.
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
@@ -172,3 +176,19 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"notice {self.pk} ({self.channel}, {self.status})"
+
+
+# The outbox of e-mail notices (core/outbox.py): a claim moves the due time five
+# minutes ahead and counts the attempt, so a worker that dies while sending leaves
+# the notice to be taken again then; a failure is retried on the same row after
+# 2, 4, 8 … minutes, 5 attempts in all (``following/notices.py``).
+NOTICES = Outbox(
+    "consultation.notices",
+    "consultation.Notice",
+    waiting={"status": NoticeStatus.QUEUED, "channel": NoticeChannel.EMAIL},
+    due="due_at",
+    lease=timedelta(minutes=5),
+    on_claim={"attempts": F("attempts") + 1},
+    backoff=Backoff(base=timedelta(minutes=2), attempts=5),
+    related=("change__recommendation", "change__decision", "user", "email_follower"),
+)

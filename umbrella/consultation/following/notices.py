@@ -2,19 +2,19 @@
 
 ``tell_followers`` queues them inside the change's transaction (the tracker's
 actions call it); the worker (``consultation/tasks.py``) claims due e-mail
-notices with a compare-and-set, so two workers never send the same one, and
-retries a failure after 2, 4, 8 … minutes, giving up after ``NOTICE_ATTEMPTS``.
+notices from the ``NOTICES`` outbox (core/outbox.py, declared beside the model),
+so two workers never send the same one, and retries a failure after 2, 4, 8 …
+minutes, giving up after ``NOTICE_ATTEMPTS``.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import F, Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from umbrella.consultation.following.actions import absolute, site_language, unsubscribe_token
 from umbrella.consultation.following.models import (
+    NOTICES,
     EmailFollower,
     Follower,
     Notice,
@@ -29,14 +30,13 @@ from umbrella.consultation.following.models import (
     NoticeStatus,
 )
 from umbrella.consultation.tracker.models import RecommendationChange
-from umbrella.core import wakeup
 
 logger = logging.getLogger(__name__)
 
-NOTICE_ATTEMPTS = 5
+NOTICE_ATTEMPTS = NOTICES.backoff.max_attempts()
 # Set after the commit of queued e-mail notices, in any process (core/wakeup.py):
 # the worker's lane sleeps until the next due notice and wakes at once.
-notices_queued = wakeup.channel("consultation.notices")
+notices_queued = NOTICES.wake
 
 
 def tell_followers(change: RecommendationChange, by, now: datetime) -> int:
@@ -76,37 +76,14 @@ def tell_followers(change: RecommendationChange, by, now: datetime) -> int:
     )
     Notice.objects.bulk_create(notices)
     if any(n.channel == NoticeChannel.EMAIL for n in notices):
-        notices_queued.set_on_commit()
+        NOTICES.queued()
     return len(notices)
 
 
-def next_notice_at() -> datetime | None:
-    """Return when the next queued e-mail notice is due (a retry, a claim's end), or None."""
-    return Notice.objects.filter(pending_notice_filter()).aggregate(at=Min("due_at"))["at"]
-
-
 def claim_due_notices(now: datetime, limit: int = 20) -> list[Notice]:
-    """Claim up to ``limit`` due e-mail notices (compare-and-set: two workers never share one)."""
-    ids = list(
-        Notice.objects.filter(
-            status=NoticeStatus.QUEUED, channel=NoticeChannel.EMAIL, due_at__lte=now
-        )
-        .order_by("due_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    claimed = []
-    for notice_id in ids:
-        # The claim: move due_at past the send; only one worker's update matches.
-        moved = Notice.objects.filter(
-            pk=notice_id, status=NoticeStatus.QUEUED, due_at__lte=now
-        ).update(due_at=now + timedelta(minutes=5), attempts=F("attempts") + 1)
-        if moved:
-            claimed.append(notice_id)
-    return list(
-        Notice.objects.filter(pk__in=claimed).select_related(
-            "change__recommendation", "change__decision", "user", "email_follower"
-        )
-    )
+    """Claim up to ``limit`` due e-mail notices (two workers never share one); each
+    claim counts an attempt."""
+    return NOTICES.claim(now, limit=limit)
 
 
 def _notice_mail(notice: Notice) -> tuple[str, str, str, str] | None:
@@ -154,32 +131,27 @@ def send_notice(notice: Notice, *, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     mail = _notice_mail(notice)
     if mail is None:
-        Notice.objects.filter(pk=notice.pk).update(
-            status=NoticeStatus.FAILED, last_error="no address to send to", due_at=None
+        NOTICES.settle(
+            notice, status=NoticeStatus.FAILED, last_error="no address to send to", due_at=None
         )
         return False
     subject, body, address, _language = mail
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
     except Exception as exc:  # SMTP errors are many classes; all are retried
-        final = notice.attempts >= NOTICE_ATTEMPTS
-        Notice.objects.filter(pk=notice.pk).update(
-            status=NoticeStatus.FAILED if final else NoticeStatus.QUEUED,
+        retry_at = NOTICES.backoff.retry_at(now, notice.attempts)
+        NOTICES.settle(
+            notice,
+            status=NoticeStatus.FAILED if retry_at is None else NoticeStatus.QUEUED,
             last_error=f"{type(exc).__name__}: {exc}"[:300],
-            due_at=None if final else now + timedelta(minutes=2**notice.attempts),
+            due_at=retry_at,
         )
         logger.warning("notice %s not sent: %s", notice.pk, exc)
         return False
-    Notice.objects.filter(pk=notice.pk).update(
-        status=NoticeStatus.SENT, sent_at=now, due_at=None, last_error=""
-    )
+    NOTICES.settle(notice, status=NoticeStatus.SENT, sent_at=now, due_at=None, last_error="")
     return True
 
 
 def send_due_notices(now: datetime, limit: int = 20) -> int:
     """Claim and send due e-mail notices; return how many went out."""
     return sum(send_notice(notice, now=now) for notice in claim_due_notices(now, limit))
-
-
-def pending_notice_filter() -> Q:
-    return Q(status=NoticeStatus.QUEUED, channel=NoticeChannel.EMAIL)

@@ -1,17 +1,17 @@
 """E-mails to the members of a meeting's body: invitations and reminders.
 
-Every attempt is a ``MeetingMail`` row. A failed attempt is retried as a new row
-(``mail_retry_delay``) until ``MAIL_ATTEMPTS`` or the meeting starts; the worker
-claims due rows with a lease, so two workers never send the same attempt
-(``claim_due_mail``, ``deliver_mail``; see ``consultation/tasks.py``). The actions that
-queue mail live in ``meetings/actions.py``.
+Every attempt is a ``MeetingMail`` row, in the ``MEETING_MAIL`` outbox (core/outbox.py,
+declared beside the model). A failed attempt is retried as a new row after 2, 4, 8 …
+minutes until ``MAIL_ATTEMPTS`` or the meeting starts; the worker claims due rows with
+a lease, so two workers never send the same attempt (``claim_due_mail``,
+``deliver_mail``; see ``consultation/tasks.py``). The actions that queue mail live in
+``meetings/actions.py``.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from umbrella.consultation.meetings.models import (
+    MEETING_MAIL,
     MailKind,
     MailStatus,
     Meeting,
@@ -32,12 +33,11 @@ from umbrella.consultation.meetings.models import (
 
 logger = logging.getLogger(__name__)
 
-# Attempts in all, and how long a claimed attempt is held before another worker may
-# take it (a worker that died mid-send).
-MAIL_ATTEMPTS = 5
-MAIL_LEASE = timedelta(minutes=5)
-# Set when mail is queued in this process: the worker's mail lane wakes up.
-mail_queued = threading.Event()
+# Attempts in all (the outbox's backoff).
+MAIL_ATTEMPTS = MEETING_MAIL.backoff.max_attempts()
+# Set after the commit of queued mail, in any process (core/wakeup.py): the worker's
+# mail lane sleeps until the next due e-mail and wakes at once.
+mail_queued = MEETING_MAIL.wake
 
 
 def _now(now: datetime | None) -> datetime:
@@ -143,39 +143,9 @@ def send_reminder(participation: Participation, *, now: datetime | None = None) 
     return reminder
 
 
-def mail_retry_delay(attempt: int) -> timedelta:
-    """How long after failed attempt ``attempt`` the next one is due: 2, 4, 8, 16 minutes."""
-    return timedelta(minutes=2**attempt)
-
-
-def _claim(mail: MeetingMail, now: datetime) -> bool:
-    """Compare-and-set: only one worker's update matches a due queued row."""
-    return bool(
-        MeetingMail.objects.filter(pk=mail.pk, status=MailStatus.QUEUED, due_at__lte=now).update(
-            due_at=now + MAIL_LEASE
-        )
-    )
-
-
 def claim_due_mail(now: datetime, limit: int = 20) -> list[MeetingMail]:
     """Claim up to ``limit`` due e-mails to members (two workers never share one)."""
-    ids = list(
-        MeetingMail.objects.filter(status=MailStatus.QUEUED, due_at__lte=now)
-        .order_by("due_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    claimed = [
-        pk
-        for pk in ids
-        if MeetingMail.objects.filter(pk=pk, status=MailStatus.QUEUED, due_at__lte=now).update(
-            due_at=now + MAIL_LEASE
-        )
-    ]
-    return list(
-        MeetingMail.objects.filter(pk__in=claimed)
-        .select_related("meeting__body", "member__representative")
-        .order_by("due_at", "pk")
-    )
+    return MEETING_MAIL.claim(now, limit=limit)
 
 
 def _mail_text(mail: MeetingMail) -> tuple[str, str]:
@@ -188,7 +158,7 @@ def deliver_mail(mail: MeetingMail, *, now: datetime | None = None, claimed: boo
     """Send one attempt and record its outcome; a failure queues the next attempt (while
     the meeting has not started and attempts remain). Answer whether it went out."""
     now = _now(now)
-    if not claimed and not _claim(mail, now):
+    if not claimed and not MEETING_MAIL.claim_one(mail, now):
         return False
     address = (mail.member.representative.email or "").strip()
     error = ""
@@ -202,23 +172,19 @@ def deliver_mail(mail: MeetingMail, *, now: datetime | None = None, claimed: boo
             error = f"{type(exc).__name__}: {exc}"[:300]
     with transaction.atomic():
         if not error:
-            MeetingMail.objects.filter(pk=mail.pk).update(
-                status=MailStatus.SENT, sent_at=now, due_at=None, error=""
-            )
+            MEETING_MAIL.settle(mail, status=MailStatus.SENT, sent_at=now, due_at=None, error="")
             if mail.kind == MailKind.REMINDER:
                 Reminder.objects.filter(meeting=mail.meeting, member=mail.member).update(
                     status=ReminderStatus.SENT, sent_at=now, error=""
                 )
             return True
-        MeetingMail.objects.filter(pk=mail.pk).update(
-            status=MailStatus.FAILED, due_at=None, error=error
-        )
+        MEETING_MAIL.settle(mail, status=MailStatus.FAILED, due_at=None, error=error)
         if mail.kind == MailKind.REMINDER:
             Reminder.objects.filter(meeting=mail.meeting, member=mail.member).update(
                 status=ReminderStatus.FAILED, error=error
             )
-        retry_at = now + mail_retry_delay(mail.attempt)
-        if address and mail.attempt < MAIL_ATTEMPTS and retry_at < mail.meeting.starts_at:
+        retry_at = MEETING_MAIL.backoff.retry_at(now, mail.attempt)
+        if address and retry_at is not None and retry_at < mail.meeting.starts_at:
             MeetingMail.objects.create(
                 meeting=mail.meeting,
                 member=mail.member,
@@ -227,6 +193,7 @@ def deliver_mail(mail: MeetingMail, *, now: datetime | None = None, claimed: boo
                 created_at=now,
                 due_at=retry_at,
             )
+            MEETING_MAIL.queued()
     logger.warning("%s %s to member %s not sent: %s", mail.kind, mail.pk, mail.member_id, error)
     return False
 

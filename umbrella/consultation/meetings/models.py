@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from umbrella.consultation.members.models import Body, Member, translated_text
+from umbrella.core.outbox import Backoff, Outbox
 
 __all__ = [
     "AgendaDocument",
@@ -21,6 +24,7 @@ __all__ = [
     "MINUTES_TRANSITIONS",
     "MailKind",
     "MailStatus",
+    "MEETING_MAIL",
     "MeetingMail",
     "Participation",
     "Reminder",
@@ -361,7 +365,7 @@ class MeetingMail(models.Model):
     )
     error = models.CharField(_("error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"))
-    # Serves the worker's claim: status = queued AND due_at <= now.
+    # Serves MEETING_MAIL.claim: status = queued AND due_at <= now.
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
@@ -385,3 +389,18 @@ class MeetingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.attempt} {self.meeting_id} → {self.member_id}: {self.status}"
+
+
+# The outbox of e-mails to members (core/outbox.py): a claim moves the due time five
+# minutes ahead, so a worker that dies while sending leaves the row to be taken again
+# then; a failure is retried as a new row after 2, 4, 8, 16 minutes, 5 attempts in
+# all (``meetings/mail.py``, which also stops once the meeting has started).
+MEETING_MAIL = Outbox(
+    "consultation.meeting_mail",
+    "consultation.MeetingMail",
+    waiting={"status": MailStatus.QUEUED},
+    due="due_at",
+    lease=timedelta(minutes=5),
+    backoff=Backoff(base=timedelta(minutes=2), attempts=5),
+    related=("meeting__body", "member__representative"),
+)

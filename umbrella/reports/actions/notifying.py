@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
-from django.db.models import F, Min, Q
+from django.db import transaction
+from django.db.models import F, Q
 
-from umbrella.core import wakeup
 from umbrella.reports.models import (
+    NOTIFICATIONS,
     Body,
     BodyKind,
     BodyNotification,
@@ -27,20 +27,17 @@ from umbrella.reports.models import (
     Report,
 )
 
-MAX_ATTEMPTS = 8
-RETRY_BASE = timedelta(seconds=60)
-RETRY_CAP = timedelta(hours=6)
-# A claimed notification is hidden from other workers this long; a worker
-# that dies while sending leaves it to be tried again afterwards.
-LEASE = timedelta(minutes=5)
+# Claims, leases and the retry schedule are core/outbox.py's (``NOTIFICATIONS``,
+# declared beside the model); sending and recording an attempt are the reports'.
+MAX_ATTEMPTS = NOTIFICATIONS.backoff.max_attempts()
 # Set after the commit of every queued (or re-queued) notification, in any
 # process: the worker's lane sleeps until the next due one and wakes at once.
-notifications_queued = wakeup.channel("reports.notifications")
+notifications_queued = NOTIFICATIONS.wake
 
 
 def retry_delay(attempts: int) -> timedelta:
     """Return the wait after ``attempts`` failed tries: 1, 2, 4 … minutes, at most 6 hours."""
-    return min(RETRY_BASE * 2 ** max(attempts - 1, 0), RETRY_CAP)
+    return NOTIFICATIONS.backoff.delay(attempts)
 
 
 def _reference_address(report: Report, body: Body) -> str:
@@ -93,44 +90,17 @@ def queue_notifications(
                 )
     created = BodyNotification.objects.bulk_create(rows)
     if created:
-        notifications_queued.set_on_commit()
+        NOTIFICATIONS.queued()
     return created
-
-
-def next_due_at() -> datetime | None:
-    """Return when the next pending notification is due (a retry, a lease's end), or None."""
-    return BodyNotification.objects.filter(status=NotificationStatus.PENDING).aggregate(
-        at=Min("next_attempt_at")
-    )["at"]
 
 
 def claim_due(now: datetime, limit: int = 10) -> list[BodyNotification]:
     """Claim up to ``limit`` due notifications with a lease; return them.
 
-    PostgreSQL: ``FOR UPDATE SKIP LOCKED``; SQLite: a compare-and-set UPDATE
-    per row, so two workers never send the same attempt.
+    ``core.outbox``: PostgreSQL ``FOR UPDATE SKIP LOCKED``, SQLite a
+    compare-and-set UPDATE per row, so two workers never send the same attempt.
     """
-    lease_until = now + LEASE
-    due = BodyNotification.objects.filter(
-        status=NotificationStatus.PENDING, next_attempt_at__lte=now
-    ).order_by("next_attempt_at", "id")
-    if connection.features.has_select_for_update_skip_locked:
-        with transaction.atomic():
-            ids = list(due.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
-            BodyNotification.objects.filter(id__in=ids).update(next_attempt_at=lease_until)
-    else:
-        ids = [
-            pk
-            for pk, at in due.values_list("id", "next_attempt_at")[:limit]
-            if BodyNotification.objects.filter(
-                pk=pk, status=NotificationStatus.PENDING, next_attempt_at=at
-            ).update(next_attempt_at=lease_until)
-        ]
-    return list(
-        BodyNotification.objects.filter(id__in=ids)
-        .select_related("report", "report__category", "body", "contact", "update")
-        .order_by("id")
-    )
+    return NOTIFICATIONS.claim(now, limit=limit)
 
 
 @transaction.atomic
@@ -164,13 +134,15 @@ def record_attempt(
             last_error="",
             remote_id=remote_id[:100],
         )
-    elif permanent or attempts >= MAX_ATTEMPTS:
+    elif permanent or NOTIFICATIONS.backoff.is_exhausted(attempts):
         changes.update(
             status=NotificationStatus.FAILED, next_attempt_at=None, last_error=error[:2000]
         )
     else:
-        changes.update(next_attempt_at=now + retry_delay(attempts), last_error=error[:2000])
-    BodyNotification.objects.filter(pk=notification.pk).update(**changes)
+        changes.update(
+            next_attempt_at=NOTIFICATIONS.backoff.retry_at(now, attempts), last_error=error[:2000]
+        )
+    NOTIFICATIONS.settle(notification, **changes)
     notification.refresh_from_db()
     return notification
 
@@ -181,4 +153,4 @@ def retry_now(notification: BodyNotification, *, now: datetime) -> None:
     BodyNotification.objects.filter(pk=notification.pk).update(
         status=NotificationStatus.PENDING, next_attempt_at=now
     )
-    notifications_queued.set_on_commit()
+    NOTIFICATIONS.queued()

@@ -13,6 +13,7 @@ from umbrella.reports.models.bodies import (
 )
 from umbrella.reports.models.guard import GuardTerm, GuardTermKind
 from umbrella.reports.models.notifications import (
+    NOTIFICATIONS,
     BodyNotification,
     NotificationAttempt,
     NotificationEvent,
@@ -36,6 +37,7 @@ from umbrella.reports.models.reports import (
 __all__ = [
     "Body",
     "BodyKind",
+    "NOTIFICATIONS",
     "BodyNotification",
     "Category",
     "CategoryGroup",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from umbrella.core.outbox import Backoff, Outbox
 from umbrella.reports.models.bodies import Body, Channel, Contact
 from umbrella.reports.models.reports import Report, ReportUpdate
 
@@ -56,7 +59,7 @@ class BodyNotification(models.Model):
         verbose_name_plural = _("notifications to bodies")
         ordering = ["-created_at", "-id"]
         indexes = [
-            # Serves tasks.send_notifications: pending rows whose attempt is due.
+            # Serves NOTIFICATIONS.claim: pending rows whose attempt is due.
             models.Index(
                 fields=["next_attempt_at"],
                 condition=Q(status="pending"),
@@ -66,6 +69,21 @@ class BodyNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} → {self.body} ({self.get_channel_display()})"
+
+
+# The outbox of notifications to bodies (core/outbox.py): a claim moves the due time
+# five minutes ahead, so a worker that dies while sending leaves the row to be taken
+# again then; a failure is retried on the same row after 1, 2, 4 … minutes (at most
+# 6 hours), 8 attempts in all, each recorded as a ``NotificationAttempt``.
+NOTIFICATIONS = Outbox(
+    "reports.notifications",
+    "reports.BodyNotification",
+    waiting={"status": NotificationStatus.PENDING},
+    due="next_attempt_at",
+    lease=timedelta(minutes=5),
+    backoff=Backoff(base=timedelta(seconds=60), attempts=8, cap=timedelta(hours=6)),
+    related=("report", "report__category", "body", "contact", "update"),
+)
 
 
 class NotificationAttempt(models.Model):
