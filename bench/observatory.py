@@ -63,7 +63,7 @@ from umbrella.areas.actions import load_brussels
 from umbrella.areas.models import Municipality
 from umbrella.observatory import actions
 from umbrella.observatory.models import Tally
-from umbrella.reports.models import Category, Report
+from umbrella.reports.models import Body, Category, Report
 from umbrella.reports.seeds import load_reports
 
 rows = int(sys.argv[1])
@@ -74,6 +74,7 @@ owner = accounts.create_account("bench-worker", Role.SEX_WORKER)
 municipalities = list(Municipality.objects.select_related("police_zone"))
 codes = [m.nis_code for m in municipalities]
 categories = list(Category.objects.all())
+bodies = list(Body.objects.all())  # the seeded bodies: reports are routed to them (per body)
 now = timezone.now()
 SPAN = 730 * 86400
 
@@ -95,11 +96,14 @@ def alarm(at):
 def report(at):
     m = rng.choice(municipalities)
     answered = rng.random() < 0.7
+    fixed = answered and rng.random() < 0.6
     return Report(
         category=rng.choice(categories), public_lat=50.85, public_lon=4.37,
         municipality=m, police_zone=m.police_zone, guard_flagged=rng.random() < 0.03,
         created_at=at, status_changed_at=at, updated_at=at,
         first_response_at=at + timedelta(minutes=rng.lognormvariate(6, 1)) if answered else None,
+        fixed_at=at + timedelta(minutes=rng.lognormvariate(8, 1)) if fixed else None,
+        body=rng.choice(bodies) if bodies and rng.random() < 0.95 else None,
     )
 
 CHANNELS = ["webpush", "sms", "voice", "email"]

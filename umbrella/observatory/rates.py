@@ -12,13 +12,13 @@ from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from umbrella.areas.models import Population
-
 PER = 10_000
 
 
 def residents(kind: str) -> dict[str, int]:
     """Return the recorded residents of the areas of ``kind``, by code (none recorded: {})."""
+    from umbrella.areas.models import Population  # the datasets are importable without Django
+
     return dict(
         Population.objects.filter(kind=kind, residents__gt=0).values_list("code", "residents")
     )
@@ -44,6 +44,8 @@ def rate_cube(counts: dict, hidden: set, kind: str) -> dict:
 
 
 def _sources(kind: str) -> str:
+    from umbrella.areas.models import Population
+
     cited = [
         _("%(source)s, on %(date)s") % {"source": source, "date": date_format(day)}
         for source, day in Population.objects.filter(kind=kind)
