@@ -170,7 +170,8 @@ def prepare_senders() -> None:
 
     Done on first use, they cost the first alarm after a start ~90 ms (a TLS
     context, a connection pool, the provider's set-up), and the first message
-    in each language 70–150 ms more (its catalogue, the URL resolver). The
+    in each language 70–150 ms more (its catalogue; its links come from
+    notify/links.py, not the site's URL configuration). The
     messages are composed beside the lanes, not before them: a restarted
     worker takes over a dead one's deadlines first (up to 1 s of composing
     on a loaded machine).
