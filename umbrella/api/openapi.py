@@ -26,9 +26,13 @@ out; issue 15: schemathesis found those answers):
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
 
 from umbrella.api.schemas import Problem
 
@@ -200,3 +204,25 @@ class UmbrellaNinjaAPI(NinjaAPI):
         return make_valid(
             super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         )
+
+
+class LocalSwagger(Swagger):
+    """The docs page: ninja's Swagger UI page and files, never its CDN variant.
+
+    ninja renders its own template only when ``ninja`` is an installed app,
+    and an installed app is imported by every process: the worker too, which
+    then keeps ninja and pydantic (~13 MB) for nothing. Its page and files are
+    found instead through the settings' ``TEMPLATES`` and ``STATICFILES_DIRS``
+    (settings/base.py: ``NINJA_DIR``).
+    """
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        auth = api.auth if isinstance(api.auth, list | tuple) else ()
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            # As ninja does: the CSRF token when an authentication asks for it.
+            "add_csrf": any(getattr(method, "csrf", False) for method in auth),
+        }
+        return render(request, self.template, context)

@@ -7,7 +7,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from umbrella.accounts.api import router as auth_router
 from umbrella.alarms.api import router as alarms_router
 from umbrella.api.errors import field_message, field_name, problem, problem_detail
-from umbrella.api.openapi import UmbrellaNinjaAPI
+from umbrella.api.openapi import LocalSwagger, UmbrellaNinjaAPI
 from umbrella.areas.api import router as areas_router
 from umbrella.consultation.api import router as consultation_router
 from umbrella.directory.api import router as directory_router
@@ -21,6 +21,7 @@ api = UmbrellaNinjaAPI(
     version="1",
     urls_namespace="api",
     docs_url="/docs",
+    docs=LocalSwagger(),
     openapi_url="/openapi.json",
     description=(
         "Public contracts of Umbrella Brussels. Authenticate with "

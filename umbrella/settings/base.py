@@ -3,6 +3,7 @@ database and Redis, languages and static files."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -49,8 +50,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "channels",
-    # Serves the API docs' Swagger UI from its own static files, not a CDN.
-    "ninja",
     "umbrella.core",
     "umbrella.areas",
     "umbrella.accounts",
@@ -88,10 +87,17 @@ MIDDLEWARE = [
 ROOT_URLCONF = "umbrella.urls"
 ASGI_APPLICATION = "umbrella.asgi.application"
 
+# django-ninja's own page and files for the API docs (Swagger UI from our own
+# static files, not a CDN), found without importing ninja: as an installed app
+# it would be imported by every process, the worker too, which would keep ninja
+# and pydantic (~13 MB) for nothing (issue 18).
+NINJA_DIR = Path(importlib.util.find_spec("ninja").origin).parent  # type: ignore[union-attr, arg-type]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The API docs' page (api/openapi.py: LocalSwagger).
+        "DIRS": [NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -229,6 +235,8 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     # The whole package, so that its LICENSE is served beside dist/protomaps-leaflet.js.
     ("vendor/protomaps-leaflet", BASE_DIR / "node_modules" / "protomaps-leaflet"),
+    # ninja/swagger-ui-bundle.js and the rest of the API docs' files.
+    NINJA_DIR / "static",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -114,15 +114,17 @@ settled = runtime.settle_heap(views=False)
 from umbrella.notify import transports
 text = transports.message_text("alarm.escalated", "fr")
 print(json.dumps({"settled": settled, "frozen": gc.get_freeze_count(), "text": text,
-                  "loaded": sorted(m for m in ("umbrella.urls", "umbrella.api", "aiohttp",
-                                               "requests", "pywebpush") if m in sys.modules)}))
+                  "loaded": sorted(m for m in ("umbrella.urls", "umbrella.api", "ninja", "pydantic",
+                                               "aiohttp", "requests", "pywebpush")
+                                     if m in sys.modules)}))
 """
 
 
 def test_the_worker_loads_neither_the_sites_urls_nor_unused_http_clients():
     # The worker's memory (issue 18, goal 100 MiB): it serves no page, so it
     # never loads the URL configuration (every view, the API's schemas), not
-    # even for the system checks, and
+    # even for the system checks, nor ninja and pydantic (not an installed app:
+    # settings/base.py), and
     # the push sender needs no requests/aiohttp (notify/webpush.py).
     result = subprocess.run(  # noqa: S603 - fixed argv
         [sys.executable, "-c", WORKER_DRIVER],
