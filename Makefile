@@ -48,15 +48,22 @@ run: setup demo ## From a fresh clone: set up, create demo content and serve.
 
 test: setup ## Run the whole test suite on PostgreSQL when one answers (the production engine first), then on SQLite.
 	@if $(PG_ANSWERS) "$${DATABASE_URL:-$(TEST_DATABASE_URL)}"; then \
-	  $(MAKE) --no-print-directory test-postgres PYTEST_MARKS='-m "not own_database"' && \
-	  $(MAKE) --no-print-directory test-sqlite PYTEST_MARKS='-m "not fuzz"'; \
+	  own_log=$$(mktemp); \
+	  $(MAKE) --no-print-directory test-sqlite PYTEST_MARKS='-m own_database' >"$$own_log" 2>&1 & own=$$!; \
+	  $(MAKE) --no-print-directory test-postgres PYTEST_MARKS='-m "not own_database"'; pg=$$?; \
+	  wait $$own; own_status=$$?; \
+	  echo "== the own_database tests, run beside the PostgreSQL pass:"; cat "$$own_log"; rm -f "$$own_log"; \
+	  [ $$pg -eq 0 ] && [ $$own_status -eq 0 ] && \
+	  $(MAKE) --no-print-directory test-sqlite PYTEST_MARKS='-m "not fuzz and not own_database"'; \
 	else \
 	  $(MAKE) --no-print-directory test-postgres && $(MAKE) --no-print-directory test-sqlite; \
 	fi
 
 # Tests marked own_database never touch the suite's database (they start real
-# processes on a SQLite file of their own), so one pass runs them; the fuzzing
-# runs once, on PostgreSQL, when it answers. Alone, each target runs everything.
+# processes on a SQLite file of their own, and mostly wait on them: the served
+# three minutes, restarts, heartbeats), so one pass runs them, beside the
+# PostgreSQL pass when one answers; the fuzzing runs once, on PostgreSQL, when
+# it answers. Alone, each target runs everything.
 PG_ANSWERS = $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" 2>/dev/null
 PYTEST_MARKS ?=
 
