@@ -55,6 +55,8 @@ from umbrella.notify import conf, fanout, queries
 logger = logging.getLogger(__name__)
 
 PATH = "/api/v1/alarms/stream"
+# The route the request metrics count the stream under (no URL pattern names it: core/metrics.py).
+ROUTE = PATH.removeprefix("/")
 # Tells EventSource to reconnect after 3 s rather than its default, and
 # flushes the response headers at once.
 RETRY_FRAME = "retry: 3000\n\n"
@@ -219,6 +221,7 @@ async def event_stream(
 
 async def alarm_stream_app(scope, receive, send, django_app) -> None:
     """ASGI app for ``GET /api/v1/alarms/stream``; ``django_app`` answers a host not allowed."""
+    scope[metrics.ROUTE_KEY] = ROUTE
     request = ASGIRequest(scope, io.BytesIO())
     try:
         # As the Open311 front does: Django's handler checks Host against
