@@ -172,3 +172,21 @@ def values(slug: str, **query) -> dict:
     from umbrella.observatory import queries
 
     return {(c.period, c.area.code): (c.value, c.suppressed) for c in queries.table(slug, **query)}
+
+
+def picture(day: datetime | None = None) -> None:
+    """The first refresh of February takes January's picture, as the worker would."""
+    from umbrella.observatory import actions
+
+    day = day or at(2027, 2, 1, 0)
+    with time_machine.travel(day, tick=False):
+        actions.refresh(day)
+
+
+def read(slug: str, **query) -> dict:
+    """``values`` on mid-February 2027, read afresh (the answers kept in memory forgotten)."""
+    from umbrella.observatory import queries
+
+    with time_machine.travel(at(2027, 2, 15), tick=False):
+        queries.forget()
+        return values(slug, **query)

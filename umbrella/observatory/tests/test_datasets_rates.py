@@ -16,26 +16,13 @@ from umbrella.areas.actions import record_population
 from umbrella.areas.models import PopulationKind
 from umbrella.directory.tests import factories as directory
 from umbrella.observatory import actions, queries
-from umbrella.observatory.tests.factories import at, values
+from umbrella.observatory.tests.factories import at, picture, read
 
 pytestmark = pytest.mark.django_db
 NEIGHBOURHOOD, MUNICIPALITY = PopulationKind.NEIGHBOURHOOD, PopulationKind.MUNICIPALITY
 # Fixture values, not real figures.
 STATBEL = "Test register (municipalities)"
 MONITORING = "Test monitoring (neighbourhoods)"
-
-
-def picture(day=None):
-    """The first refresh of February takes January's picture, as the worker would."""
-    day = day or at(2027, 2, 1, 0)
-    with time_machine.travel(day, tick=False):
-        actions.refresh(day)
-
-
-def read(slug, **query):
-    with time_machine.travel(at(2027, 2, 15), tick=False):
-        queries.forget()
-        return values(slug, **query)
 
 
 def record(kind, residents, source, day=date(2025, 1, 1)):

@@ -13,27 +13,21 @@ from umbrella.accounts.models import OrganisationKind, Role
 from umbrella.areas.models import PoliceZone
 from umbrella.directory.models import OperatingStatus, TraffickingReference
 from umbrella.directory.tests import factories as directory
-from umbrella.observatory import actions, queries
+from umbrella.observatory import queries
 from umbrella.observatory.models import Tally
-from umbrella.observatory.tests.factories import BRUSSELS_CITY, SAINT_JOSSE, SCHAERBEEK, at, values
+from umbrella.observatory.tests.factories import (
+    BRUSSELS_CITY,
+    SAINT_JOSSE,
+    SCHAERBEEK,
+    at,
+    picture,
+    read,
+)
 from umbrella.training.courses.actions import issue_certificate
 from umbrella.training.tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
 REGION = "04000"
-
-
-def picture(day=None):
-    """The first refresh of February takes January's picture, as the worker would."""
-    day = day or at(2027, 2, 1, 0)
-    with time_machine.travel(day, tick=False):
-        actions.refresh(day)
-
-
-def read(slug, **query):
-    with time_machine.travel(at(2027, 2, 15), tick=False):
-        queries.forget()
-        return values(slug, **query)
 
 
 NIGHT = tuple((d, time(20), time(6)) for d in range(7))  # 20:00 to 06:00 the next morning
