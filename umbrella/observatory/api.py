@@ -1,4 +1,4 @@
-"""The observatory's open data (mounted at /api/v1/ in umbrella/api.py; docs/observatory.md).
+"""The observatory's open data (mounted at /api/v1/ in umbrella/api/v1.py; docs/observatory.md).
 
 - ``GET /api/v1/statistics``: the datasets, with their method notes;
 - ``GET /api/v1/statistics/catalog.jsonld``: the DCAT-AP catalogue for the
