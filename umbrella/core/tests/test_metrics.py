@@ -307,8 +307,11 @@ def test_http_requests_are_counted_by_route_and_status_never_by_path():
     assert duration >= 2
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_alarm_stream_is_counted_under_its_route_though_no_url_pattern_names_it():
     # umbrella/asgi.py hands the stream to notify/stream.py before Django resolves a URL.
+    # The stream authenticates on a thread of its own, which opens a database connection
+    # (transactional: the in-memory SQLite test database is shared with that thread).
     before = requests("api/v1/alarms/stream", status="401")
     assert served("/api/v1/alarms/stream") == 401
     assert requests("api/v1/alarms/stream", status="401") == before + 1
