@@ -46,36 +46,36 @@ serve: ## Serve the web app and its worker on http://127.0.0.1:$(PORT) (foregrou
 run: setup demo ## From a fresh clone: set up, create demo content and serve.
 	@$(MAKE) --no-print-directory serve
 
-test: setup ## Run the whole test suite on PostgreSQL when one answers (the production engine first), then on SQLite.
+test: setup ## Run the whole test suite on PostgreSQL (the production engine) and on SQLite, side by side when PostgreSQL answers.
 	@if $(PG_ANSWERS) "$${DATABASE_URL:-$(TEST_DATABASE_URL)}"; then \
-	  own_log=$$(mktemp); \
-	  $(MAKE) --no-print-directory test-sqlite PYTEST_MARKS='-m own_database' >"$$own_log" 2>&1 & own=$$!; \
+	  sqlite_log=$$(mktemp); \
+	  $(MAKE) --no-print-directory test-sqlite PYTEST_MARKS='-m "not fuzz"' >"$$sqlite_log" 2>&1 & sqlite=$$!; \
 	  $(MAKE) --no-print-directory test-postgres PYTEST_MARKS='-m "not own_database"'; pg=$$?; \
-	  wait $$own; own_status=$$?; \
-	  echo "== the own_database tests, run beside the PostgreSQL pass:"; cat "$$own_log"; rm -f "$$own_log"; \
-	  [ $$pg -eq 0 ] && [ $$own_status -eq 0 ] && \
-	  $(MAKE) --no-print-directory test-sqlite PYTEST_MARKS='-m "not fuzz and not own_database"'; \
+	  wait $$sqlite; sqlite_status=$$?; \
+	  echo "== the SQLite pass, run beside the PostgreSQL pass:"; cat "$$sqlite_log"; rm -f "$$sqlite_log"; \
+	  [ $$pg -eq 0 ] && [ $$sqlite_status -eq 0 ]; \
 	else \
 	  $(MAKE) --no-print-directory test-postgres && $(MAKE) --no-print-directory test-sqlite; \
 	fi
 
+# The two passes share nothing but the machine: each its own database, its
+# own Redis prefix (pub/sub channels are server-wide), ports picked free.
 # Tests marked own_database never touch the suite's database (they start real
-# processes on a SQLite file of their own, and mostly wait on them: the served
-# three minutes, restarts, heartbeats), so one pass runs them, beside the
-# PostgreSQL pass when one answers; the fuzzing runs once, on PostgreSQL, when
-# it answers. Alone, each target runs everything.
+# processes on a SQLite file of their own), so they run once, in the SQLite
+# pass; the fuzzing runs once, on PostgreSQL, when it answers. Alone, each
+# target runs everything.
 PG_ANSWERS = $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" 2>/dev/null
 PYTEST_MARKS ?=
 
 test-sqlite:
 	@echo "== test suite on SQLite $(PYTEST_MARKS)"
-	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest $(PYTEST_MARKS) $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL REDIS_PREFIX=umbrella-test-sqlite $(PY) -m pytest $(PYTEST_MARKS) $(PYTEST_ARGS)
 
 test-postgres:
 	@url="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"; \
 	if $(PG_ANSWERS) "$$url"; then \
 	  echo "== test suite on PostgreSQL ($$url) $(PYTEST_MARKS)"; \
-	  DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_MARKS) $(PYTEST_ARGS); \
+	  DATABASE_URL="$$url" REDIS_PREFIX=umbrella-test-postgres $(PY) -m pytest $(PYTEST_MARKS) $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then \
 	  echo "PostgreSQL does not answer at $$url, and CI must test on it." >&2; exit 1; \
 	else \

@@ -119,7 +119,7 @@ def transport() -> str:
 
 
 def _redis_channel() -> str:
-    return f"umbrella-wake:{connection.settings_dict['NAME']}"
+    return f"{settings.REDIS_PREFIX}-wake:{connection.settings_dict['NAME']}"
 
 
 def socket_dir() -> Path:

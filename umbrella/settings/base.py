@@ -4,6 +4,7 @@ database and Redis, languages and static files."""
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -161,20 +162,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache ---------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# Every key and pub/sub channel this install uses in Redis starts with it.
+# Pub/sub channels are server-wide (the database number in REDIS_URL does not
+# separate them), so installs sharing one Redis server need different prefixes.
+REDIS_PREFIX = env_str("REDIS_PREFIX", "umbrella")
+if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", REDIS_PREFIX):
+    raise ImproperlyConfigured(
+        f"REDIS_PREFIX={REDIS_PREFIX!r}: use 1 to 40 letters, digits, '.', '_' or '-'."
+    )
 if REDIS_URL:
     if urlparse(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
         raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} is not a redis:// URL.")
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": REDIS_PREFIX},
         }
     }
     CACHES: dict[str, dict[str, object]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "umbrella",
+            "KEY_PREFIX": REDIS_PREFIX,
         },
         # Rate-limit counters (umbrella/core/ratelimit.py), apart from the
         # default cache. Redis must not evict them (maxmemory-policy
@@ -182,7 +191,7 @@ if REDIS_URL:
         "ratelimit": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "umbrella-rl",
+            "KEY_PREFIX": f"{REDIS_PREFIX}-rl",
         },
     }
 else:

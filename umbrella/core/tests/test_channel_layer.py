@@ -52,6 +52,28 @@ async def main():
 asyncio.run(main())
 """
 
+# Two installs on one Redis server: each listens on the same group name while
+# the other sends to it; each hears only its own message.
+PREFIX_PROBE = """
+import asyncio, django
+django.setup()
+from channels.layers import get_channel_layer
+layer = get_channel_layer()
+async def main():
+    channel = await layer.new_channel()
+    await layer.group_add("umbrella-shared", channel)
+    print("joined", flush=True)
+    input()  # both installs have joined
+    await layer.group_send("umbrella-shared", {"type": "probe.message", "sender": PREFIX})
+    heard = [await asyncio.wait_for(layer.receive(channel), 5)]
+    try:
+        heard.append(await asyncio.wait_for(layer.receive(channel), 1))
+    except asyncio.TimeoutError:
+        pass
+    print(*[message["sender"] for message in heard])
+asyncio.run(main())
+"""
+
 
 def test_redis_url_selects_the_redis_layer_and_it_delivers():
     if not _redis_answers():
@@ -70,3 +92,31 @@ def test_redis_url_selects_the_redis_layer_and_it_delivers():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["RedisPubSubChannelLayer", "42"]
+
+
+def test_two_installs_sharing_one_redis_server_do_not_hear_each_other():
+    if not _redis_answers():
+        if os.environ.get("CI"):
+            pytest.fail("Redis must answer on 127.0.0.1:6379 in CI.")
+        pytest.skip("No Redis on 127.0.0.1:6379 on this machine (CI always has one).")
+    installs = {}
+    for prefix in ("umbrella-staging", "umbrella-production"):
+        env = dict(os.environ, REDIS_URL=f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
+                   REDIS_PREFIX=prefix, DJANGO_SETTINGS_MODULE="umbrella.settings")  # fmt: skip
+        installs[prefix] = subprocess.Popen(  # noqa: S603 - fixed argv
+            [sys.executable, "-c", f"PREFIX = {prefix!r}\n" + PREFIX_PROBE],
+            env=env, cwd=settings.BASE_DIR, text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+    try:
+        for process in installs.values():
+            assert process.stdout.readline().strip() == "joined", process.stderr.read()
+        for process in installs.values():
+            process.stdin.write("\n")
+            process.stdin.flush()
+        heard = {prefix: process.communicate(timeout=60) for prefix, process in installs.items()}
+    finally:
+        for process in installs.values():
+            process.kill()
+    for prefix, (out, err) in heard.items():
+        assert out.split() == [prefix], err

@@ -81,6 +81,12 @@ def test_a_bad_redis_url_fails_loudly():
     assert "REDIS_URL" in result.stderr
 
 
+def test_a_bad_redis_prefix_fails_loudly():
+    result = _start(REDIS_PREFIX="two words")
+    assert result.returncode != 0
+    assert "REDIS_PREFIX='two words'" in result.stderr
+
+
 @pytest.mark.django_db
 def test_the_home_page_speaks_the_seven_languages(client):
     for code in ("nl", "fr", "en", "ro", "bg", "es", "pt"):
