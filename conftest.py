@@ -14,6 +14,23 @@ pytest_plugins = ["umbrella.browser", "umbrella.testing"]
 import pytest  # noqa: E402
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file in WAL mode, as ``make run``'s is.
+
+    Django's default, a database in memory, shares one cache between the
+    connections of the threads, and there a reader meets a writer's table
+    lock at once ("database table is locked": busy_timeout does not apply)
+    where WAL lets it read the last commit: a stream replaying on a pool
+    thread while the test thread published failed so, on a loaded machine.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _close_connection_pools(django_db_setup, django_db_blocker):
     """Close PostgreSQL's connection pools before the test database is dropped.

@@ -32,6 +32,9 @@ class Tally(models.Model):
                 fields=["measure", "month", "nis_code", "bucket"], name="observatory_tally_unique"
             )
         ]
+        # The first and last month of the roll-up (every dataset's first period, the
+        # catalogue's coverage) read off this index instead of scanning every row.
+        indexes = [models.Index(fields=["month"], name="observatory_tally_month")]
 
     def __str__(self) -> str:
         return f"{self.measure} {self.month:%Y-%m} {self.nis_code or '-'}: {self.count}"

@@ -141,3 +141,15 @@ def test_the_site_address_follows_the_port_make_serve_uses():
     assert _site_url() == "http://127.0.0.1:8000"
     assert _site_url(PORT="8123") == "http://127.0.0.1:8123"
     assert _site_url(PORT="8123", SITE_URL="https://umbrella.example") == "https://umbrella.example"
+
+
+@pytest.mark.django_db
+def test_the_sqlite_pass_runs_on_a_file_in_wal_mode_as_make_run_does():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("The PostgreSQL pass runs on PostgreSQL.")
+    assert not connection.is_in_memory_db()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
