@@ -41,7 +41,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from places import figures, run, sqlite_env, start_server  # noqa: E402
+from places import figures, first_get, run, sqlite_env, start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -257,28 +257,12 @@ async def load(port, seconds, connections, slugs):
 
 
 def warm_up(port: int, slugs, workers: int) -> list[float]:
-    """Ask every dataset's tables a few times: each worker reads each stored cube once.
-
-    A new connection each time (the operating system spreads them over the
-    workers), through ``http.client``: a client library's own set-up (httpx
-    builds a TLS context per call, ~20-50 ms here) is not the server's time.
-    """
-    import http.client
-
-    took = []
-    for _round in range(2 * workers):
-        for slug, levels, periods in slugs:
-            started = time.perf_counter()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-            path = f"/api/v1/statistics/{slug}?period={periods[0]}&by={levels[0]}"
-            connection.request("GET", path)
-            answer = connection.getresponse()
-            answer.read()
-            connection.close()
-            took.append(time.perf_counter() - started)
-            if answer.status != 200:
-                raise SystemExit(f"unexpected answer to {slug}: {answer.status}")
-    return took
+    """Ask every dataset's tables a few times: each worker reads each stored cube once."""
+    return [
+        first_get(port, f"/api/v1/statistics/{slug}?period={periods[0]}&by={levels[0]}")
+        for _round in range(2 * workers)
+        for slug, levels, periods in slugs
+    ]
 
 
 def main() -> int:

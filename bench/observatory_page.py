@@ -9,7 +9,7 @@ rendered), warms it up (``--warmup`` seconds of load), then ``--connections``
 keep-alive connections ask the page for ``--seconds``
 with every selection: nl, fr and en × month, quarter, year × region-wide,
 police zone, municipality (by municipality the page holds fifteen maps).
-Goal: p99 ≤ 50 ms.
+Goal: p99 ≤ 50 ms, for the first pages and for the pages under load.
 
   python bench/observatory_page.py [--rows 1000000] [--seconds 15] [--connections 8]
 
@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from observatory import GOAL_P99_MS, PY, ROOT, SEED  # noqa: E402
-from places import figures, run, sqlite_env, start_server  # noqa: E402
+from places import figures, first_get, run, sqlite_env, start_server  # noqa: E402
 
 LANGUAGES = ("nl", "fr", "en")
 PERIODS = ("month", "quarter", "year")
@@ -84,18 +84,13 @@ def warm_up(port: int, workers: int) -> list[float]:
     """Ask every selection in every language a few times, each on a new connection (so the
     operating system spreads them over the workers); return how long each took. The first
     of each selection on each worker reads the figures the worker rendered and stored."""
-    import httpx
-
-    took = []
-    for _round in range(2 * workers):
-        for language in LANGUAGES:
-            for period in PERIODS:
-                for by in LEVELS:
-                    started = time.perf_counter()
-                    url = f"http://127.0.0.1:{port}/{language}/observatory/?period={period}&by={by}"
-                    httpx.get(url, timeout=120)
-                    took.append(time.perf_counter() - started)
-    return took
+    return [
+        first_get(port, f"/{language}/observatory/?period={period}&by={by}")
+        for _round in range(2 * workers)
+        for language in LANGUAGES
+        for period in PERIODS
+        for by in LEVELS
+    ]
 
 
 def main() -> int:
@@ -116,9 +111,11 @@ def main() -> int:
         proc, port = start_server(env, args.workers)
         try:
             cold = sorted(warm_up(port, args.workers))
+            cold_p99 = cold[max(int(len(cold) * 0.99) - 1, 0)] * 1000
             print(
                 f"first pages of every selection and language, each worker ({len(cold)}, right "
                 f"after the roll-up changed): max {cold[-1] * 1000:.0f} ms, "
+                f"p99 {cold_p99:.0f} ms, "
                 f"median {cold[len(cold) // 2] * 1000:.0f} ms",
                 flush=True,
             )
@@ -134,7 +131,7 @@ def main() -> int:
         f"uvicorn --workers {args.workers}, {args.connections} connections, {args.seconds:.0f} s, "
         f"{os.cpu_count()} CPUs shared with the load generator; load average {load_average}"
     )
-    worst = 0.0
+    worst = cold_p99  # the first pages are held to the goal too
     for kind in sorted(latencies):
         rate, p50, p99 = figures(latencies[kind], elapsed)
         worst = max(worst, p99)

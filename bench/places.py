@@ -218,6 +218,29 @@ async def load(
     return latencies, sizes, time.perf_counter() - started
 
 
+def first_get(port: int, path: str) -> float:
+    """GET ``path`` on a new connection and return the seconds it took (200 or exit).
+
+    A new connection each time, so the operating system spreads them over the
+    workers; through ``http.client``, whose set-up costs nothing (httpx builds
+    a TLS context per call, ~20-50 ms here, which is not the server's time).
+    """
+    import http.client
+
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        connection.request("GET", path)
+        answer = connection.getresponse()
+        answer.read()
+    finally:
+        connection.close()
+    took = time.perf_counter() - started
+    if answer.status != 200:
+        raise SystemExit(f"unexpected answer to {path}: {answer.status}")
+    return took
+
+
 def figures(latencies: list[float], elapsed: float) -> tuple[float, float, float]:
     """Return requests per second, p50 and p99 in milliseconds."""
     latencies = sorted(latencies)

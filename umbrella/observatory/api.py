@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import OrderedDict
 from datetime import date
 
 from django.conf import settings
@@ -38,24 +40,32 @@ _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-Q([1-4]))?$")
 
 # Answers kept per roll-up generation and month, so a request for the same table
 # only costs a lookup: (generation, year, month, what) -> (body, content type, file name).
-_answers: dict[tuple, tuple[bytes, str, str | None]] = {}
+# The least recently asked goes first when full: emptying it all at once made
+# every answer, the catalogue's too, a miss at the same moment.
+_answers: OrderedDict[tuple, tuple[bytes, str, str | None]] = OrderedDict()
+_answers_lock = threading.Lock()
 MAX_ANSWERS = 4000
 
 
 def forget() -> None:
     """Drop the answers kept in memory (tests; the generation key does it otherwise)."""
-    _answers.clear()
+    with _answers_lock:
+        _answers.clear()
 
 
 def _answer(what: tuple, build) -> HttpResponse:
     today = timezone.localdate()
     key = (queries.generation(), today.year, today.month, translation.get_language(), *what)
-    found = _answers.get(key)
+    with _answers_lock:
+        found = _answers.get(key)
+        if found is not None:
+            _answers.move_to_end(key)
     if found is None:
         found = build()
-        if len(_answers) >= MAX_ANSWERS:
-            _answers.clear()
-        _answers[key] = found
+        with _answers_lock:
+            _answers[key] = found
+            while len(_answers) > MAX_ANSWERS:
+                _answers.popitem(last=False)
     body, content_type, filename = found
     response = HttpResponse(body, content_type=content_type)
     if filename:

@@ -111,3 +111,20 @@ def test_messages_in_french(client):
         client.get("/api/v1/statistics/alarms-phone?period=week", HTTP_ACCEPT_LANGUAGE="fr"), 422
     )
     assert answer["detail"]
+
+
+def test_a_full_cache_lets_go_of_the_least_recently_asked_answer_first(client, monkeypatch):
+    from umbrella.observatory import api
+
+    built = []
+    catalog = api.catalog
+    monkeypatch.setattr(api, "catalog", lambda: built.append(1) or catalog())
+    monkeypatch.setattr(api, "MAX_ANSWERS", 2)
+    client.get("/api/v1/statistics/catalog.jsonld")
+    for slug in ("alarms-phone", "alarms-duress", "alarms-phone"):
+        # The catalogue, asked between the tables, stays the most recent but one.
+        client.get("/api/v1/statistics/catalog.jsonld")
+        assert client.get(f"/api/v1/statistics/{slug}?period=year").status_code == 200
+    assert client.get("/api/v1/statistics/catalog.jsonld").status_code == 200
+    assert len(built) == 1
+    assert len(api._answers) == 2
