@@ -3,8 +3,10 @@
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 
-from umbrella.core.models import WorkerHeartbeat
+from umbrella.core.models import Lease, WorkerHeartbeat
+from umbrella.core.queries import gone_workers
 
 
 @transaction.atomic
@@ -59,3 +61,25 @@ def reap_dead_workers(now: datetime, host: str, is_running) -> list[str]:
             mark_worker_stopped(process, now)
             dead.append(process)
     return dead
+
+
+def take_lease(name: str, holder: str, now: datetime, seconds: float) -> bool:
+    """Hold the task ``name`` for ``holder`` (``host:pid``) until ``now + seconds``, unless
+    another worker holds it; answer whether ``holder`` does now.
+
+    One compare-and-set ``UPDATE``: of two workers asking at once, one wins.
+    """
+    Lease.objects.bulk_create([Lease(name=name)], ignore_conflicts=True)
+    free = (
+        Q(until__isnull=True)
+        | Q(until__lt=now)
+        | Q(holder=holder)
+        | Q(holder__in=gone_workers(now))
+    )
+    until = now + timedelta(seconds=seconds)
+    return Lease.objects.filter(free, name=name).update(holder=holder, until=until) == 1
+
+
+def release_lease(name: str, holder: str) -> None:
+    """Let the task ``name`` go, if ``holder`` still holds it."""
+    Lease.objects.filter(name=name, holder=holder).update(until=None)

@@ -1,4 +1,4 @@
-"""Platform-wide state: the background worker's heartbeat and the audit log."""
+"""Platform-wide state: the background worker's heartbeat, its leases and the audit log."""
 
 from django.conf import settings
 from django.db import models
@@ -32,6 +32,28 @@ class WorkerHeartbeat(models.Model):
         verbose_name = _("worker heartbeat")
         verbose_name_plural = _("worker heartbeats")
         ordering = ["-beat_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lease(models.Model):
+    """A task that one worker at a time runs (the observatory's refresh): who holds it, until when.
+
+    Every worker runs every lane, and ``manage.py serve`` starts two; a task
+    whose runs would collide (two refreshes writing the same months) takes
+    its lease first (``actions.take_lease``: a compare-and-set ``UPDATE``, on
+    SQLite as on PostgreSQL). A lease is free when it ran out, when its
+    holder let it go, or at once when its holder is gone (``queries.gone_workers``).
+    """
+
+    name = models.CharField(_("task"), max_length=100, unique=True)
+    holder = models.CharField(_("held by"), max_length=200, blank=True)
+    until = models.DateTimeField(_("held until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("worker lease")
+        verbose_name_plural = _("worker leases")
 
     def __str__(self) -> str:
         return self.name

@@ -71,6 +71,25 @@ def test_the_worker_runs_the_refresh(worker):
     assert phone("2026-10") == 12
 
 
+def test_one_worker_at_a_time_refreshes_and_the_other_leaves_it_to_it(worker, monkeypatch):
+    # Two workers start together (manage.py serve starts two) on a fresh install: the
+    # second to ask finds the refresh held and leaves it; once let go, it may run it.
+    from umbrella.core.actions import release_lease, take_lease
+    from umbrella.observatory import tasks
+
+    alarms(worker, 12, at(2026, 10))
+    assert take_lease(tasks.REFRESH_LEASE, "other-host:1", at(2026, 11, 1), 600)
+    monkeypatch.setattr(tasks, "worker_name", lambda: "this-host:2")
+    tasks.refresh_observatory(at(2026, 11, 1))
+    assert not Watermark.objects.exists()
+    release_lease(tasks.REFRESH_LEASE, "other-host:1")
+    tasks.refresh_observatory(at(2026, 11, 1) + timedelta(minutes=5))
+    assert phone("2026-10") == 12
+    # Let go after the run: the next refresh, by either worker, is not kept waiting.
+    later = at(2026, 11, 1) + timedelta(minutes=6)
+    assert take_lease(tasks.REFRESH_LEASE, "other-host:1", later, 600)
+
+
 def test_operators_see_the_roll_up_read_only(client, platform_admin, worker):
     from umbrella.testing import sign_in
 
