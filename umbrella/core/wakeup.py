@@ -11,8 +11,14 @@ says so on a ``Channel``; the worker's lane for that work wakes at once:
   Unix socket in ``VAR_DIR/wake``.
 
 The worker runs one ``Listener`` thread that turns what arrives into the
-local events. A wake-up can be lost (the listener reconnecting, a process
-with another ``VAR_DIR``): no lane ever sleeps longer than
+local events. Each announcement names the process that made it
+(``this_process``): a process's own come back to it over the transport,
+and are dropped there, as its ``set`` already woke its lanes (an echo woke
+the worker's lanes a second time after every step, each look at the
+database then competing with the send of the step's SMS).
+
+A wake-up can be lost (the listener reconnecting, a process with another
+``VAR_DIR``): no lane ever sleeps longer than
 ``FALLBACK_SECONDS``, and the lane then reads the database, which alone
 says what is due. So a lost wake-up delays by at most that much, and loses
 nothing.
@@ -49,6 +55,8 @@ RECONNECT_SECONDS = 1.0
 PG_CHANNEL = "umbrella_wake"
 # Leaves room for "/<pid>.sock" within a Unix socket path's 107 bytes.
 MAX_SOCKET_DIR_LENGTH = 80
+# An announcement: a channel's name and its sender (host:pid).
+MAX_MESSAGE_BYTES = 512
 
 _CHANNELS: dict[str, Channel] = {}
 
@@ -69,7 +77,7 @@ class Channel:
         """Wake this process's lane and tell the other processes (call after the commit)."""
         self.event.set()
         try:
-            _publish(self.name)
+            _publish(self.name, this_process())
         except Exception:
             # A hint only: the fallback sleep bounds what a lost one costs.
             logger.warning("could not announce %s to other processes", self.name, exc_info=True)
@@ -97,7 +105,17 @@ def channel(name: str) -> Channel:
     return _CHANNELS.get(name) or Channel(name)
 
 
-def _wake_local(name: str) -> None:
+def this_process() -> str:
+    """Return this process as its announcements name it: host and pid (a forked
+    worker is a process of its own)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _wake_local(message: str) -> None:
+    """Wake the channel an announcement names, unless this process made it."""
+    name, _, sender = message.partition(" ")
+    if sender == this_process():
+        return  # its set() woke the lane already
     found = _CHANNELS.get(name)
     if found is not None:
         found.wake_here()
@@ -142,15 +160,17 @@ def _redis():
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
 
 
-def _publish(name: str) -> None:
+def _publish(name: str, sender: str) -> None:
+    """Announce channel ``name`` to the other processes, as made by ``sender``."""
+    message = f"{name} {sender}"
     kind = transport()
     if kind == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, name])
+            cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, message])
     elif kind == "redis":
-        _redis().publish(_redis_channel(), name)
+        _redis().publish(_redis_channel(), message)
     else:
-        _send_datagrams(name.encode())
+        _send_datagrams(message.encode())
 
 
 def _send_datagrams(payload: bytes) -> None:
@@ -258,7 +278,7 @@ class Listener:
                 self._ready()
                 while not self.stop.is_set():
                     try:
-                        data = receiver.recv(64)
+                        data = receiver.recv(MAX_MESSAGE_BYTES)
                     except TimeoutError:
                         continue
                     _wake_local(data.decode(errors="replace"))

@@ -91,9 +91,25 @@ def test_an_announcement_from_another_connection_wakes_the_listening_lane(listen
     other.clear()
     # Sent as another process sends it: over the transport only (this
     # process's own event is not touched by _publish).
-    wakeup._publish("test-wake")
+    wakeup._publish("test-wake", "another-host:1")
     assert channel.wait(PATIENCE), f"no wake-up over {listener.kind}"
     assert not other.is_set()  # only the channel that was announced
+
+
+@pytest.mark.parametrize("kind", _transports())
+def test_a_process_is_not_woken_again_by_its_own_announcement(listening, kind):
+    # Its set() woke its lanes already; the echo over the transport would wake
+    # them a second time after every step (docs/architecture.md, "Processes").
+    own, other = wakeup.channel("test-own"), wakeup.channel("test-from-another")
+    listener = listening(kind)
+    own.clear()
+    other.clear()
+    wakeup._publish("test-own", wakeup.this_process())
+    # Each transport keeps one sender's order: once the later announcement
+    # from another process has arrived, the earlier one had too.
+    wakeup._publish("test-from-another", "another-host:1")
+    assert other.wait(PATIENCE), f"no wake-up over {listener.kind}"
+    assert not own.is_set()
 
 
 def test_a_worker_process_gone_without_tidying_up_does_not_break_announcing(settings, tmp_path):
@@ -121,7 +137,7 @@ def test_a_committed_write_announces_once_committed_and_a_rolled_back_one_never(
     from django.db import transaction
 
     said = []
-    monkeypatch.setattr(wakeup, "_publish", said.append)
+    monkeypatch.setattr(wakeup, "_publish", lambda name, sender: said.append(name))
     channel = wakeup.channel("test-commit")
     channel.clear()
     with transaction.atomic():
