@@ -58,13 +58,13 @@ def _area_codes(lat: float | None, lon: float | None) -> dict:
     }
 
 
-def _lock(alarm: Alarm) -> Alarm:
+def _lock(alarm_id: int) -> Alarm:
     """Return the alarm re-read under a row lock (PostgreSQL; SQLite's IMMEDIATE
     transactions already serialise writers)."""
     return (
         Alarm.objects.select_for_update(of=("self",))
         .select_related("owner", "device__establishment", "acknowledged_by")
-        .get(pk=alarm.pk)
+        .get(pk=alarm_id)
     )
 
 
@@ -177,13 +177,13 @@ def raise_alarm(
 # and a failure anywhere in it rolls the whole step back (two round trips
 # less on PostgreSQL).
 @transaction.atomic(savepoint=False)
-def escalate_or_realert(alarm: Alarm, deadline: Deadline, now: datetime) -> bool:
+def escalate_or_realert(alarm_id: int, deadline: Deadline, now: datetime) -> bool:
     """Take an escalation deadline's step; return whether anyone was alerted.
 
     A deadline for a tier the alarm has left, or for an alarm someone took,
     is stale and does nothing.
     """
-    alarm = _lock(alarm)
+    alarm = _lock(alarm_id)
     if alarm.status != Status.RAISED or deadline.tier != alarm.current_tier:
         return False
     plans = tier_plans(alarm, now)
@@ -222,7 +222,7 @@ def _require_recipient(alarm: Alarm, user) -> AlarmRecipient:
 def acknowledge(alarm: Alarm, responder, now: datetime) -> Alarm:
     """Take the alarm ("I'm on it"). The first acknowledgement stops escalation;
     later ones (and repeats) change nothing."""
-    alarm = _lock(alarm)
+    alarm = _lock(alarm.pk)
     recipient = _require_recipient(alarm, responder)
     if recipient.seen_at is None:
         recipient.seen_at = now
@@ -244,7 +244,7 @@ def acknowledge(alarm: Alarm, responder, now: datetime) -> Alarm:
 @transaction.atomic
 def resolve(alarm: Alarm, user, outcome: str, now: datetime) -> Alarm:
     """Close the alarm with what happened. Resolving twice keeps the first outcome."""
-    alarm = _lock(alarm)
+    alarm = _lock(alarm.pk)
     _require_recipient(alarm, user)
     if alarm.status not in (Status.RAISED, Status.ACKNOWLEDGED):
         return alarm
@@ -281,7 +281,7 @@ def cancel(alarm: Alarm, owner, pin: str | None, now: datetime) -> Alarm:
     shows ``alarm.status_for(owner)``), but the alarm goes on, marked duress,
     and everyone told so far hears of it.
     """
-    alarm = _lock(alarm)
+    alarm = _lock(alarm.pk)
     if alarm.owner_id is None or alarm.owner_id != owner.pk:
         raise NotAllowed(_("Only the person who raised this alarm can cancel it."))
     if alarm.concealed_from_owner or alarm.status not in (Status.RAISED, Status.ACKNOWLEDGED):
@@ -327,7 +327,7 @@ def safe_by_owner(alarm: Alarm, owner, now: datetime, *, duress: bool = False) -
     on, marked duress. An alarm already closed, or already under duress,
     stays as it is (a repeat changes nothing).
     """
-    alarm = _lock(alarm)
+    alarm = _lock(alarm.pk)
     if alarm.owner_id is None or alarm.owner_id != owner.pk:
         raise NotAllowed(_("Only the person who raised this alarm can say she is safe."))
     if alarm.concealed_from_owner or not alarm.is_open():

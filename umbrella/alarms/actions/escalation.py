@@ -77,10 +77,11 @@ def claim_due_deadline(now: datetime, worker: str) -> int | None:
 @transaction.atomic
 def take_step(pk: int, worker: str, now: datetime) -> bool:
     """Take the step of a deadline this worker claimed; return False if it is no longer ours."""
+    # The alarm is read by its own step, under its own lock (not joined here).
     deadline = (
         Deadline.objects.select_for_update(of=("self",))
         .filter(pk=pk, done_at__isnull=True, claimed_by=worker)
-        .select_related("alarm", "checkin")
+        .select_related("checkin")
         .first()
     )
     if deadline is None:
@@ -93,9 +94,9 @@ def take_step(pk: int, worker: str, now: datetime) -> bool:
         else:
             remind_checkin(deadline.checkin, now)
     else:
-        if deadline.alarm is None:
+        if deadline.alarm_id is None:
             raise ValueError(f"{deadline.kind} deadline {pk} has no alarm")
-        escalate_or_realert(deadline.alarm, deadline, now)
+        escalate_or_realert(deadline.alarm_id, deadline, now)
     faults.point("in_step")
     Deadline.objects.filter(pk=pk).update(done_at=now)
     return True
