@@ -174,7 +174,8 @@ class Outbox:
 
     # --- The claim ------------------------------------------------------------------
 
-    def _claim_fields(self, now: datetime, worker: str) -> dict[str, Any]:
+    def claim_fields(self, now: datetime, worker: str) -> dict[str, Any]:
+        """Return the field values of a row claimed by ``worker`` at ``now`` (its lease)."""
         until = now + _value(self.lease)
         if self.held is None:
             fields = {self.due: until}
@@ -187,7 +188,7 @@ class Outbox:
         from umbrella.core.worker import commit_claim_unflushed
 
         due = self._due(now).order_by(self.due, "pk")
-        fields = self._claim_fields(now, worker)
+        fields = self.claim_fields(now, worker)
         if connection.features.has_select_for_update_skip_locked:
             # Only a transaction of its own may skip the disk flush: inside a caller's,
             # SET LOCAL would reach the caller's writes too.
@@ -212,7 +213,7 @@ class Outbox:
     def claim_one(self, row: Model, now: datetime, worker: str = "") -> bool:
         """Claim ``row`` if it is still waiting and due (compare-and-set); answer whether
         this caller now holds it (a row sent at once, outside the worker's lane)."""
-        return bool(self._due(now).filter(pk=row.pk).update(**self._claim_fields(now, worker)))
+        return bool(self._due(now).filter(pk=row.pk).update(**self.claim_fields(now, worker)))
 
     # --- Outcomes and leases that ran out ------------------------------------------------
 

@@ -51,6 +51,9 @@ FIRST_RUN_DELAY_SECONDS = 5.0
 BEATS_PER_MAX_AGE = 5
 _TASKS: dict[str, Task] = {}
 _STARTERS: list[Callable[[], None]] = []
+_STOPPERS: list[Callable[[], None]] = []
+# The lane the calling thread runs, if it is one (Lane.run sets it).
+_here = threading.local()
 
 
 def periodic_task(
@@ -117,6 +120,19 @@ def at_start(func: Callable[[], None]) -> Callable[[], None]:
     if func not in _STARTERS:
         _STARTERS.append(func)
     return func
+
+
+def at_stop(func: Callable[[], None]) -> Callable[[], None]:
+    """Register ``func()`` to run once when the worker stops, after its lanes (the
+    undoing of an ``at_start`` step)."""
+    if func not in _STOPPERS:
+        _STOPPERS.append(func)
+    return func
+
+
+def on_lane() -> bool:
+    """Answer whether the calling thread is a worker lane (a task's own thread)."""
+    return getattr(_here, "lane", None) is not None
 
 
 def keep_connections() -> None:
@@ -207,6 +223,7 @@ class Lane:
         self.thread = threading.Thread(target=self.run, name=f"worker-{name}", daemon=True)
 
     def run(self) -> None:
+        _here.lane = self
         if self.rest > FIRST_RUN_DELAY_SECONDS:
             # A task that rests this long can wait a few seconds more after
             # a (re)start: the deadlines and deliveries lanes then take over
@@ -333,6 +350,11 @@ def run_forever(stop: threading.Event, name: str | None = None) -> None:
         left = [lane.name for lane in lanes if lane.thread.is_alive()]
         if left:
             logger.warning("worker %s stops with task(s) still running: %s", name, left)
+        for stopper in list(_STOPPERS):
+            try:
+                stopper()
+            except Exception:
+                logger.exception("worker stop step %s failed", stopper.__qualname__)
         close_old_connections()
         try:
             mark_worker_stopped(process, timezone.now())

@@ -11,6 +11,7 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from umbrella.core.worker import on_lane, worker_name
 from umbrella.notify import fanout
 from umbrella.notify.models import (
     DELIVERIES,
@@ -32,6 +34,9 @@ from umbrella.notify.models import (
     EventType,
     PushSubscription,
 )
+
+if TYPE_CHECKING:
+    from umbrella.notify.tasks import Pump
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +166,35 @@ def is_superseded(delivery: Delivery) -> bool:
 deliveries_queued = DELIVERIES.wake
 
 
+# The running worker's senders (notify/tasks.py sets them at its start, unsets them at its stop).
+_senders: Pump | None = None
+
+
+def send_from_here(senders: Pump | None) -> None:
+    """Have the deliveries this worker's lanes queue sent by ``senders`` (None: stop)."""
+    global _senders
+    _senders = senders
+
+
+def _write_deliveries(rows: list[Delivery], now: datetime) -> None:
+    """Write new deliveries, sent once the caller's transaction commits. On a lane of the
+    running worker (a step), as many as its senders have room for are written claimed by
+    it and handed to them at the commit (docs/notify.md); the rest are queued."""
+    senders = _senders if _senders is not None and on_lane() else None
+    room = max(0, senders.free()) if senders is not None else 0
+    held, queued = rows[:room], rows[room:]
+    if held:
+        claim = DELIVERIES.claim_fields(now, worker_name())
+        for row in held:
+            for field, value in claim.items():
+                setattr(row, field, value)
+    Delivery.objects.bulk_create(rows)
+    if senders is not None and held:
+        transaction.on_commit(partial(senders.take, held), robust=True)
+    if queued:
+        transaction.on_commit(deliveries_queued.set)
+
+
 def _queue_deliveries(event: Event, user_ids: list[int]) -> None:
     if not user_ids:
         return
@@ -187,9 +221,7 @@ def _queue_deliveries(event: Event, user_ids: list[int]) -> None:
         )
         for point in ContactPoint.objects.filter(user_id__in=user_ids, verified=True).order_by("id")
     ]
-    Delivery.objects.bulk_create(rows)
-    if rows:
-        transaction.on_commit(deliveries_queued.set)
+    _write_deliveries(rows, now)
 
 
 @transaction.atomic
@@ -221,9 +253,7 @@ def remind(user_id: int, *, payload: dict, now: datetime) -> Event:
         )
         for sub in PushSubscription.objects.filter(user_id=user_id).order_by("id")
     ]
-    Delivery.objects.bulk_create(rows)
-    if rows:
-        transaction.on_commit(deliveries_queued.set)
+    _write_deliveries(rows, now)
     message = fanout.event_message(
         event.id, event.event_type, owner_id=user_id, recipient_ids=[], payload=payload
     )

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 import queue
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
 from umbrella.core import outbound, wakeup
-from umbrella.core.worker import at_start, periodic_task, worker_name
+from umbrella.core.worker import at_start, at_stop, periodic_task, worker_name
 from umbrella.notify import actions
 from umbrella.notify.actions import deliveries_queued
 from umbrella.notify.models import DELIVERIES, Delivery, DeliveryStatus, EventType
@@ -28,8 +30,18 @@ BATCH = 20
 SEND_THREADS = 16
 
 
-def _send(delivery: Delivery) -> tuple[Exception | None, int, str]:
-    """Send one delivery; return (error, duration in ms, the status it earned if sent)."""
+class Outcome(NamedTuple):
+    """How one attempt ended: the error (None when handed over), how long the transport
+    took, the status it earned if sent, and when it ended."""
+
+    error: Exception | None
+    duration_ms: int
+    status: str
+    ended_at: datetime
+
+
+def _send(delivery: Delivery) -> Outcome:
+    """Send one delivery; return how it ended."""
     started = time.monotonic()
     status = DeliveryStatus.SENT
     try:
@@ -37,20 +49,17 @@ def _send(delivery: Delivery) -> tuple[Exception | None, int, str]:
         error = None
     except Exception as exc:
         error = exc
-    return error, int((time.monotonic() - started) * 1000), status
+    return Outcome(error, int((time.monotonic() - started) * 1000), status, timezone.now())
 
 
-def record_outcome(
-    delivery: Delivery,
-    error: Exception | None,
-    duration_ms: int,
-    status: str = DeliveryStatus.SENT,
-) -> bool:
+def record_outcome(delivery: Delivery, outcome: Outcome) -> bool:
     """Store the outcome of one attempt (and queue its retry); answer whether it was handed over.
 
-    ``status``: ``console`` when a console provider took it (a local install).
+    ``sent_at`` is when the provider answered (``outcome.ended_at``), not when
+    the outcome was written: the worker writes it a moment later. A status of
+    ``console`` means a console provider took it (a local install).
     """
-    now = timezone.now()
+    error, duration_ms, status, now = outcome
     if error is None:
         actions.record_sent(delivery, now=now, duration_ms=duration_ms, status=status)
         return True
@@ -82,8 +91,8 @@ def send_deliveries(deliveries: list[Delivery]) -> int:
     with ThreadPoolExecutor(min(SEND_THREADS, len(deliveries))) as pool:
         outcomes = list(pool.map(_send, deliveries))
     return sum(
-        record_outcome(delivery, error, duration, status)
-        for delivery, (error, duration, status) in zip(deliveries, outcomes, strict=True)
+        record_outcome(delivery, outcome)
+        for delivery, outcome in zip(deliveries, outcomes, strict=True)
     )
 
 
@@ -113,6 +122,9 @@ class Pump:
 
     def __init__(self) -> None:
         self.in_flight = 0
+        # Sends are handed over by the delivery lane and, at their commit, by the
+        # lane that queued them (``take``); outcomes are recorded by the former.
+        self.lock = threading.Lock()
         self.outcomes: queue.SimpleQueue = queue.SimpleQueue()
         self.pool: ThreadPoolExecutor | None = None
 
@@ -126,15 +138,22 @@ class Pump:
 
     def submit(self, delivery: Delivery) -> None:
         pool = self.start()
-        self.in_flight += 1
+        with self.lock:
+            self.in_flight += 1
         pool.submit(self._send, delivery)
+
+    def take(self, deliveries: list[Delivery]) -> None:
+        """Send deliveries a lane of this worker queued already claimed (notify.actions:
+        ``send_from_here``), now that their transaction committed."""
+        for delivery in deliveries:
+            self.submit(delivery)
 
     def _send(self, delivery: Delivery) -> None:
         try:
-            error, duration, status = _send(delivery)
+            outcome = _send(delivery)
         finally:
             close_old_connections()
-        self.outcomes.put((delivery, error, duration, status))
+        self.outcomes.put((delivery, outcome))
         # This lane only: nobody else records this worker's outcomes.
         deliveries_queued.wake_here()
 
@@ -143,13 +162,14 @@ class Pump:
         recorded = 0
         while True:
             try:
-                delivery, error, duration, status = self.outcomes.get_nowait()
+                delivery, outcome = self.outcomes.get_nowait()
             except queue.Empty:
                 return recorded
-            self.in_flight -= 1
+            with self.lock:
+                self.in_flight -= 1
             recorded += 1
             try:
-                record_outcome(delivery, error, duration, status)
+                record_outcome(delivery, outcome)
             except Exception:
                 # The row stays claimed; its lease runs out and it is sent again.
                 logger.exception("recording delivery %s failed", delivery.pk)
@@ -179,6 +199,13 @@ def prepare_senders() -> None:
     get_provider()
     outbound.client()
     _pump.start().submit(_compose_in_each_language)
+    actions.send_from_here(_pump)
+
+
+@at_stop
+def stop_senders() -> None:
+    """Take no more deliveries from the lanes (the worker stops)."""
+    actions.send_from_here(None)
 
 
 def seconds_to_next_delivery(now: datetime) -> float | None:
@@ -196,12 +223,18 @@ def seconds_to_next_delivery(now: datetime) -> float | None:
     rest_for=seconds_to_next_delivery,
 )
 def pump_deliveries(now: datetime) -> bool:
-    """Record finished sends, claim due deliveries for the free senders; answer if any."""
-    recorded = _pump.record_outcomes()
-    expired = actions.expire_leases(now)
+    """Claim due deliveries for the free senders, then record finished sends and take
+    back a dead worker's; answer whether there was any of it.
+
+    The claim comes first: a new alarm's SMS does not wait for the bookkeeping
+    of sends already made (a send's outcome recorded a moment later changes
+    nothing for anyone).
+    """
     claimed = []
     if _pump.free() > 0:
         claimed = actions.claim_due_deliveries(now, worker_name(), limit=min(BATCH, _pump.free()))
         for delivery in claimed:
             _pump.submit(delivery)
-    return bool(recorded or claimed or expired)
+    recorded = _pump.record_outcomes()
+    expired = actions.expire_leases(now)
+    return bool(claimed or recorded or expired)
