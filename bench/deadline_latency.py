@@ -77,6 +77,8 @@ class FakeTwilio(BaseHTTPRequestHandler):
     """Answers Messages.json like Twilio, after a delay; notes when each message arrived."""
 
     delay = 0.3
+    # Keep-alive, as Twilio's API: the worker's client reuses its connections.
+    protocol_version = "HTTP/1.1"
     # (when the request arrived, as a Unix time; the number it was to)
     arrivals: list[tuple[float, str]] = []
 
