@@ -176,8 +176,9 @@ def registered_tasks() -> dict[str, Task]:
 
 
 def worker_name() -> str:
-    """Return a name that tells operators which host and process this is."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """Return a name that tells operators which host and process this is: the
+    name its wake-up announcements carry."""
+    return wakeup.this_process()
 
 
 def run_tasks_once(now: datetime) -> bool:
