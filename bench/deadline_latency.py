@@ -27,8 +27,9 @@ controls), and, seen from outside, due → the stand-in provider received it
 (its k-th message to that number is the k-th escalation). Goals (issue 18),
 on both: p99 ≤ 50 ms quiet, ≤ 100 ms loaded.
 
-Also reported: the worker's CPU (% of one core) while idle (``--idle-seconds``
-with nothing due, after its start-up settled) and during the loaded
+Also reported: the worker's CPU (% of one core) while idle (``--idle-seconds``,
+60 by default, with nothing due, after its start-up settled: 30-s windows of
+one idle worker varied by a factor of two) and during the loaded
 scenario, its thread count and resident memory, read from
 ``/proc/<pid>/stat`` and ``/proc/<pid>/status``; goals: idle CPU ≤ 0.5 %,
 RSS ≤ 100 MiB. The machine's load average is printed with them: on a shared
@@ -164,7 +165,7 @@ def main() -> int:
     parser.add_argument("--load", type=float, default=5.0, help="background alarms per second")
     parser.add_argument("--provider-ms", type=int, default=300)
     parser.add_argument(
-        "--idle-seconds", type=float, default=30.0, help="how long to measure the idle worker"
+        "--idle-seconds", type=float, default=60.0, help="how long to measure the idle worker"
     )
     args = parser.parse_args()
 

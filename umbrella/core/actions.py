@@ -8,8 +8,9 @@ from django.db.models import Q
 from umbrella.core.models import Lease, WorkerHeartbeat
 from umbrella.core.queries import gone_workers
 
+FORGET_WORKERS_AFTER = timedelta(days=1)
 
-@transaction.atomic
+
 def record_heartbeat(
     process: str, now: datetime, started_at: datetime, name: str = "", lanes: dict | None = None
 ) -> None:
@@ -25,8 +26,10 @@ def record_heartbeat(
     }
     if lanes is not None:
         defaults.update(lanes=lanes, lanes_at=now)
-    # One UPDATE (a beat every 2 s is most of an idle worker's work); the row
-    # is created by the first beat only. Only this process writes its row.
+    # One UPDATE in autocommit, no transaction around it (a beat every 2 s is
+    # most of an idle worker's work); the row is created by the first beat
+    # only, update_or_create in a transaction of its own. Only this process
+    # writes its row.
     if not WorkerHeartbeat.objects.filter(process=process).update(**defaults):
         WorkerHeartbeat.objects.update_or_create(process=process, defaults=defaults)
 
@@ -43,24 +46,27 @@ def mark_worker_stopped(process: str, now: datetime) -> None:
     WorkerHeartbeat.objects.filter(process=process, stopped_at__isnull=True).update(stopped_at=now)
 
 
-def reap_dead_workers(now: datetime, host: str, is_running) -> list[str]:
-    """Mark stopped the workers of ``host`` whose process is gone; return them.
+def reap_dead_workers(now: datetime, processes: list[str], is_running) -> list[str]:
+    """Mark stopped those of ``processes`` (workers of this host, ``host:pid``)
+    whose pid no longer runs; return them.
 
     Only a process of the same host can tell that a pid no longer runs
     (``is_running(pid)``); workers of other hosts are judged by their beat.
-    Rows stopped or silent for a day are deleted: their claims' leases ran
-    out long ago.
     """
-    WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
     dead = []
-    for process in WorkerHeartbeat.objects.filter(
-        process__startswith=f"{host}:", stopped_at__isnull=True
-    ).values_list("process", flat=True):
+    for process in processes:
         pid = process.rsplit(":", 1)[1]
         if pid.isdigit() and not is_running(int(pid)):
             mark_worker_stopped(process, now)
             dead.append(process)
     return dead
+
+
+def forget_old_workers(now: datetime) -> int:
+    """Delete the rows of workers stopped or silent for a day (their claims'
+    leases ran out long ago); return how many."""
+    deleted, _ = WorkerHeartbeat.objects.filter(beat_at__lt=now - FORGET_WORKERS_AFTER).delete()
+    return deleted
 
 
 def take_lease(name: str, holder: str, now: datetime, seconds: float) -> bool:

@@ -194,11 +194,11 @@ class Outbox:
             # SET LOCAL would reach the caller's writes too.
             unflushed = not connection.in_atomic_block
             with transaction.atomic():
-                if unflushed:
-                    commit_claim_unflushed()
                 ids = list(
                     due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit]
                 )
+                if ids and unflushed:  # a look that found nothing spares the statement
+                    commit_claim_unflushed()
                 self.rows.filter(pk__in=ids).update(**fields)
         else:
             ids = [

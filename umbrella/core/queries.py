@@ -39,6 +39,15 @@ def cache_is_up() -> bool:
         return False
 
 
+def workers_of_host(host: str) -> list[str]:
+    """Return the workers of ``host`` (``host:pid``) not marked stopped."""
+    return list(
+        WorkerHeartbeat.objects.filter(
+            process__startswith=f"{host}:", stopped_at__isnull=True
+        ).values_list("process", flat=True)
+    )
+
+
 # Once a process has found its database up to date, it stays so: the code a
 # process runs does not change under it (a deploy starts new processes).
 _schema_current = False

@@ -17,6 +17,7 @@ longer than its ``idle_seconds`` (``wakeup.FALLBACK_SECONDS`` for those).
 from __future__ import annotations
 
 import logging
+import math
 import os
 import socket
 import threading
@@ -31,11 +32,13 @@ from django.utils.module_loading import autodiscover_modules
 
 from umbrella.core import runtime, wakeup
 from umbrella.core.actions import (
+    forget_old_workers,
     mark_worker_stopped,
     reap_dead_workers,
     record_heartbeat,
     record_lanes,
 )
+from umbrella.core.queries import pending_migrations, workers_of_host
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +52,13 @@ FIRST_RUN_DELAY_SECONDS = 5.0
 # 2 s by default), at most every WORKER_TICK_SECONDS: a beat is a write, and
 # an idle worker should cost nothing; /healthz still has five beats' slack.
 BEATS_PER_MAX_AGE = 5
+# Rows of workers gone for a day are deleted at start and then this often,
+# not at every beat: the DELETE was a quarter of an idle worker's CPU.
+FORGET_EVERY_SECONDS = 3600.0
+# How often a worker started before its migrations were applied looks again.
+SCHEMA_WAIT_SECONDS = 5.0
+# How often the beat reads which workers this host runs (Reaper).
+REAP_READ_EVERY_SECONDS = 30.0
 _TASKS: dict[str, Task] = {}
 _STARTERS: list[Callable[[], None]] = []
 _STOPPERS: list[Callable[[], None]] = []
@@ -292,6 +302,41 @@ class Lane:
         return max(0.0, (time.monotonic() if now is None else now) - self.back_by)
 
 
+def wait_for_schema(stop: threading.Event) -> bool:
+    """Wait until the database holds every migration this code needs (and answers);
+    answer False when stopped first.
+
+    A worker started before ``manage.py deploy`` ran (``make serve`` after an
+    update, a deploy that starts the new code first) would otherwise fail in
+    every lane, on every loop, over tables it does not find. It says once
+    what it waits for, and no beat is written meanwhile: ``/healthz`` tells
+    that no worker runs, and names the pending migrations.
+    """
+    told = ""
+    while not stop.is_set():
+        try:
+            pending = pending_migrations()
+        except Exception as exc:
+            name = exc.__class__.__name__
+            message = f"the worker waits for its database, which does not answer ({name})"
+        else:
+            if not pending:
+                if told:
+                    logger.warning("the worker's database is ready: the worker starts")
+                return True
+            named = ", ".join(pending[:3]) + (", …" if len(pending) > 3 else "")
+            message = (
+                f"the worker waits for {len(pending)} migration(s) to be applied ({named}): "
+                "run `manage.py deploy`"
+            )
+        if message != told:
+            logger.error(message)
+            told = message
+        close_old_connections()
+        stop.wait(SCHEMA_WAIT_SECONDS)
+    return False
+
+
 def run_forever(stop: threading.Event, name: str | None = None) -> None:
     """Beat, and run every task on its own lane, until ``stop`` is set.
 
@@ -328,7 +373,9 @@ def run_forever(stop: threading.Event, name: str | None = None) -> None:
                 starter()
             except Exception:
                 logger.exception("worker start-up step %s failed", starter.__qualname__)
-        _reap()
+        reap = Reaper()
+        reap()
+        forget_at = time.monotonic()
         _beat(process, name, started_at, {lane.name: lane.state() for lane in lanes})
         # Other processes' wake-ups (a deadline a web process wrote) reach the
         # lanes through this thread (core/wakeup.py).
@@ -343,7 +390,10 @@ def run_forever(stop: threading.Event, name: str | None = None) -> None:
                 _record_lanes(process, name, lanes_state)
             else:
                 _beat(process, name, started_at, lanes_state)
-            _reap()
+            reap()
+            if time.monotonic() >= forget_at:
+                forget_at = time.monotonic() + FORGET_EVERY_SECONDS
+                _forget()
             collections.maybe_collect()
             stop.wait(beat_every)
     finally:
@@ -380,16 +430,44 @@ def is_running(pid: int) -> bool:
     return True
 
 
-def _reap() -> None:
-    try:
-        gone = reap_dead_workers(timezone.now(), socket.gethostname(), is_running)
+class Reaper:
+    """Marks stopped the workers of this host whose process is gone: their
+    claims are free at once, and the lanes are woken to take them over.
+
+    The host's workers are read from the table at start and then every
+    ``REAP_READ_EVERY_SECONDS``; in between, a beat only asks the system
+    whether their pids still run (a query at every beat was a third of an
+    idle worker's CPU). One started since the last read and killed before the
+    next is judged by its beat, as a worker of another host is.
+    """
+
+    def __init__(self) -> None:
+        self.host = socket.gethostname()
+        self.processes: list[str] = []
+        self.read_at = -math.inf
+
+    def __call__(self) -> None:
+        try:
+            if time.monotonic() - self.read_at >= REAP_READ_EVERY_SECONDS:
+                self.processes = workers_of_host(self.host)
+                self.read_at = time.monotonic()
+            gone = reap_dead_workers(timezone.now(), self.processes, is_running)
+        except Exception:
+            logger.exception("could not look for dead workers")
+            return
         for process in gone:
             logger.warning("worker %s is gone: its claims are free", process)
         if gone:
+            self.processes = [p for p in self.processes if p not in gone]
             # Its claimed deadlines and deliveries are free now: take them over.
             wakeup.wake_all_here()
+
+
+def _forget() -> None:
+    try:
+        forget_old_workers(timezone.now())
     except Exception:
-        logger.exception("could not look for dead workers")
+        logger.exception("could not delete the rows of workers gone for a day")
 
 
 def _beat(process: str, name: str, started_at: datetime, lanes: dict | None = None) -> None:

@@ -57,7 +57,6 @@ def claim_due_deadline(now: datetime, worker: str) -> int | None:
     values = {"claimed_by": worker, "lease_until": now + lease(), "attempt": F("attempt") + 1}
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
-            commit_claim_unflushed()
             pk = (
                 _claimable(now)
                 .order_by("due_at", "pk")
@@ -66,6 +65,9 @@ def claim_due_deadline(now: datetime, worker: str) -> int | None:
                 .first()
             )
             if pk is not None:
+                # Only a claim skips the flush: a look that found nothing
+                # (every 5 s while idle) spares the statement.
+                commit_claim_unflushed()
                 Deadline.objects.filter(pk=pk).update(**values)
             return pk
         for pk in _claimable(now).order_by("due_at", "pk").values_list("pk", flat=True)[:5]:

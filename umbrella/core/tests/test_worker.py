@@ -336,3 +336,64 @@ def test_a_worker_of_this_host_whose_pid_is_gone_is_marked_stopped_at_start(
     assert dead in seen[0] and elsewhere not in seen[0]
     later = timezone.now() + timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE + 1)
     assert elsewhere in set(gone_workers(later).values_list("process", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_deletes_the_rows_of_workers_gone_for_a_day_at_start_and_hourly(
+    isolated_tasks, settings, monkeypatch
+):
+    """Only rows silent for a day go, and not at every beat (the DELETE was a
+    quarter of an idle worker's CPU): at start, then every FORGET_EVERY_SECONDS."""
+    settings.WORKER_TICK_SECONDS = 0.01
+    settings.WORKER_HEARTBEAT_MAX_AGE = 0.05  # a beat every 10 ms
+    now = timezone.now()
+    record_heartbeat("old-host:1", now - timedelta(days=1, seconds=1), now - timedelta(days=2))
+    record_heartbeat("old-host:2", now - timedelta(hours=23), now - timedelta(days=2))
+    forgets = []
+    real = worker.forget_old_workers
+    monkeypatch.setattr(worker, "forget_old_workers", lambda at: forgets.append(at) or real(at))
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    worker.run_forever(stop, name="forgetting")
+    rows = set(WorkerHeartbeat.objects.values_list("process", flat=True))
+    assert "old-host:1" not in rows
+    assert "old-host:2" in rows and worker.worker_name() in rows
+    # Some 50 beats, one deletion: the next is an hour away.
+    assert len(forgets) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sibling_worker_killed_while_this_one_runs_is_marked_stopped_by_the_next_beat(
+    isolated_tasks, settings, monkeypatch
+):
+    """The host's workers are read at start and every REAP_READ_EVERY_SECONDS; in
+    between each beat asks the system about their pids: a sibling killed is
+    found by the next beat, without reading the table again."""
+    settings.WORKER_TICK_SECONDS = 0.01
+    settings.WORKER_HEARTBEAT_MAX_AGE = 0.05  # a beat every 10 ms
+    monkeypatch.setattr(worker, "REAP_READ_EVERY_SECONDS", 3600.0)
+    reads = []
+    real = worker.workers_of_host
+    monkeypatch.setattr(worker, "workers_of_host", lambda host: reads.append(host) or real(host))
+    sibling = subprocess.Popen(["sleep", "30"])  # noqa: S603, S607
+    now = timezone.now()
+    process = f"{socket.gethostname()}:{sibling.pid}"
+    record_heartbeat(process, now, now)
+    stop = threading.Event()
+    found_at = []
+
+    @worker.periodic_task
+    def watch(now):
+        if sibling.poll() is None:
+            sibling.kill()
+            sibling.wait()
+            found_at.append(time.monotonic())
+        elif WorkerHeartbeat.objects.filter(process=process, stopped_at__isnull=False).exists():
+            found_at.append(time.monotonic())
+            stop.set()
+        return False
+
+    threading.Timer(10, stop.set).start()
+    worker.run_forever(stop, name="sibling")
+    assert len(found_at) == 2, "the killed sibling was never marked stopped"
+    assert len(reads) == 1  # at start only: the beats asked the system

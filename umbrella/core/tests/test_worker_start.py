@@ -74,3 +74,54 @@ def test_a_claim_commits_without_waiting_for_the_disk_and_nothing_else_does():
     else:
         # SQLite: not a statement more.
         assert not [q for q in queries.captured_queries if "synchronous" in q["sql"]]
+
+
+def test_a_worker_started_before_its_migrations_waits_for_them_and_says_so_once(
+    monkeypatch, caplog
+):
+    """`make serve` after an update without `deploy`: one clear line, not every
+    lane failing on every loop over missing tables; it starts once they are applied."""
+    from django.db import OperationalError
+
+    monkeypatch.setattr(worker, "SCHEMA_WAIT_SECONDS", 0.01)
+    answers = [
+        OperationalError("connection refused"),
+        OperationalError("connection refused"),
+        ["alarms.0042_new", "core.0009_new"],
+        ["alarms.0042_new", "core.0009_new"],
+        ["alarms.0042_new", "core.0009_new"],
+        [],
+    ]
+
+    def pending():
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(worker, "pending_migrations", pending)
+    with caplog.at_level("WARNING", logger="umbrella.core.worker"):
+        assert worker.wait_for_schema(threading.Event())
+    assert not answers
+    said = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert said == [
+        ("ERROR", "the worker waits for its database, which does not answer (OperationalError)"),
+        (
+            "ERROR",
+            "the worker waits for 2 migration(s) to be applied (alarms.0042_new, "
+            "core.0009_new): run `manage.py deploy`",
+        ),
+        ("WARNING", "the worker's database is ready: the worker starts"),
+    ]
+
+
+def test_a_worker_stopped_while_it_waits_for_its_migrations_never_starts(monkeypatch):
+    monkeypatch.setattr(worker, "SCHEMA_WAIT_SECONDS", 0.01)
+    stop = threading.Event()
+
+    def pending():
+        stop.set()
+        return ["core.0009_new"]
+
+    monkeypatch.setattr(worker, "pending_migrations", pending)
+    assert not worker.wait_for_schema(stop)

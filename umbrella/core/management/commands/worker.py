@@ -9,7 +9,7 @@ import threading
 from django.core.management.base import BaseCommand
 
 from umbrella.core import runtime
-from umbrella.core.worker import keep_connections, run_forever
+from umbrella.core.worker import keep_connections, run_forever, wait_for_schema
 
 
 class Command(BaseCommand):
@@ -37,7 +37,8 @@ class Command(BaseCommand):
         # No page is served here: the URL configuration is not loaded (see
         # notify/links.py for the links messages carry).
         runtime.settle_heap(views=False)
-        run_forever(stop, options.get("name"))
+        if wait_for_schema(stop):
+            run_forever(stop, options.get("name"))
         # Stop is honoured within a second: a send still waiting on a slow
         # provider (a thread of its own, which the interpreter would wait
         # for) is abandoned like a crash would abandon it. Its row is claimed
