@@ -197,15 +197,20 @@ class Outbox:
                 ids = list(
                     due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit]
                 )
-                if ids and unflushed:  # a look that found nothing spares the statement
-                    commit_claim_unflushed()
-                self.rows.filter(pk__in=ids).update(**fields)
+                if ids:
+                    if unflushed:
+                        commit_claim_unflushed()
+                    self.rows.filter(pk__in=ids).update(**fields)
         else:
             ids = [
                 pk
                 for pk in due.values_list("pk", flat=True)[:limit]
                 if self._due(now).filter(pk=pk).update(**fields)
             ]
+        if not ids:
+            # An idle look (every few seconds): no statement to prepare, and no
+            # query with the related rows to build (most of the look's CPU).
+            return []
         # In the order they were due (a lease by the due time gave them all one due time).
         found = {row.pk: row for row in self.rows.filter(pk__in=ids).select_related(*self.related)}
         return [found[pk] for pk in ids if pk in found]
