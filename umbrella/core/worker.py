@@ -52,12 +52,10 @@ FIRST_RUN_DELAY_SECONDS = 5.0
 # 2 s by default), at most every WORKER_TICK_SECONDS: a beat is a write, and
 # an idle worker should cost nothing; /healthz still has five beats' slack.
 BEATS_PER_MAX_AGE = 5
-# Rows of workers gone for a day are deleted at start and then this often,
-# not at every beat: the DELETE was a quarter of an idle worker's CPU.
-FORGET_EVERY_SECONDS = 3600.0
 # How often a worker started before its migrations were applied looks again.
 SCHEMA_WAIT_SECONDS = 5.0
-# How often the beat reads which workers this host runs (Reaper).
+# How often the beat reads which workers this host runs, and deletes the rows
+# of workers gone for a day (Reaper).
 REAP_READ_EVERY_SECONDS = 30.0
 _TASKS: dict[str, Task] = {}
 _STARTERS: list[Callable[[], None]] = []
@@ -375,7 +373,6 @@ def run_forever(stop: threading.Event, name: str | None = None) -> None:
                 logger.exception("worker start-up step %s failed", starter.__qualname__)
         reap = Reaper()
         reap()
-        forget_at = time.monotonic()
         _beat(process, name, started_at, {lane.name: lane.state() for lane in lanes})
         # Other processes' wake-ups (a deadline a web process wrote) reach the
         # lanes through this thread (core/wakeup.py).
@@ -391,9 +388,6 @@ def run_forever(stop: threading.Event, name: str | None = None) -> None:
             else:
                 _beat(process, name, started_at, lanes_state)
             reap()
-            if time.monotonic() >= forget_at:
-                forget_at = time.monotonic() + FORGET_EVERY_SECONDS
-                _forget()
             collections.maybe_collect()
             stop.wait(beat_every)
     finally:
@@ -435,10 +429,11 @@ class Reaper:
     claims are free at once, and the lanes are woken to take them over.
 
     The host's workers are read from the table at start and then every
-    ``REAP_READ_EVERY_SECONDS``; in between, a beat only asks the system
-    whether their pids still run (a query at every beat was a third of an
-    idle worker's CPU). One started since the last read and killed before the
-    next is judged by its beat, as a worker of another host is.
+    ``REAP_READ_EVERY_SECONDS``, when the rows of workers gone for a day are
+    deleted too; in between, a beat only asks the system whether their pids
+    still run (the two queries at every beat were half of an idle worker's
+    CPU). One started since the last read and killed before the next is
+    judged by its beat, as a worker of another host is.
     """
 
     def __init__(self) -> None:
@@ -449,6 +444,7 @@ class Reaper:
     def __call__(self) -> None:
         try:
             if time.monotonic() - self.read_at >= REAP_READ_EVERY_SECONDS:
+                forget_old_workers(timezone.now())
                 self.processes = workers_of_host(self.host)
                 self.read_at = time.monotonic()
             gone = reap_dead_workers(timezone.now(), self.processes, is_running)
@@ -461,13 +457,6 @@ class Reaper:
             self.processes = [p for p in self.processes if p not in gone]
             # Its claimed deadlines and deliveries are free now: take them over.
             wakeup.wake_all_here()
-
-
-def _forget() -> None:
-    try:
-        forget_old_workers(timezone.now())
-    except Exception:
-        logger.exception("could not delete the rows of workers gone for a day")
 
 
 def _beat(process: str, name: str, started_at: datetime, lanes: dict | None = None) -> None:

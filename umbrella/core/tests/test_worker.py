@@ -339,13 +339,14 @@ def test_a_worker_of_this_host_whose_pid_is_gone_is_marked_stopped_at_start(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_deletes_the_rows_of_workers_gone_for_a_day_at_start_and_hourly(
+def test_a_worker_deletes_the_rows_of_workers_gone_for_a_day_at_start_not_at_every_beat(
     isolated_tasks, settings, monkeypatch
 ):
     """Only rows silent for a day go, and not at every beat (the DELETE was a
-    quarter of an idle worker's CPU): at start, then every FORGET_EVERY_SECONDS."""
+    quarter of an idle worker's CPU): at start, then every REAP_READ_EVERY_SECONDS."""
     settings.WORKER_TICK_SECONDS = 0.01
     settings.WORKER_HEARTBEAT_MAX_AGE = 0.05  # a beat every 10 ms
+    monkeypatch.setattr(worker, "REAP_READ_EVERY_SECONDS", 3600.0)
     now = timezone.now()
     record_heartbeat("old-host:1", now - timedelta(days=1, seconds=1), now - timedelta(days=2))
     record_heartbeat("old-host:2", now - timedelta(hours=23), now - timedelta(days=2))
@@ -358,7 +359,7 @@ def test_a_worker_deletes_the_rows_of_workers_gone_for_a_day_at_start_and_hourly
     rows = set(WorkerHeartbeat.objects.values_list("process", flat=True))
     assert "old-host:1" not in rows
     assert "old-host:2" in rows and worker.worker_name() in rows
-    # Some 50 beats, one deletion: the next is an hour away.
+    # Some 50 beats, one deletion: the next is at the next read, an hour away here.
     assert len(forgets) == 1
 
 
