@@ -34,11 +34,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+from cachetools import TTLCache
 from django.conf import settings
 
 from umbrella.core import outbound
@@ -183,23 +183,19 @@ class Geocoder:
         )
         self._checked = False
         self._paused_until = 0.0
-        self._cache: OrderedDict[tuple[str, str, int], tuple[float, list[Found]]] = OrderedDict()
+        # The least recently asked goes first when full; an answer expires after CACHE_SECONDS.
+        self._cache: TTLCache[tuple[str, str, int], list[Found]] = TTLCache(
+            maxsize=CACHE_SIZE, ttl=CACHE_SECONDS, timer=time.monotonic
+        )
         self._lock = threading.Lock()
 
     def _cached(self, key) -> list[Found] | None:
         with self._lock:
-            entry = self._cache.get(key)
-            if entry is None or entry[0] < time.monotonic():
-                return None
-            self._cache.move_to_end(key)
-            return entry[1]
+            return self._cache.get(key)
 
     def _keep(self, key, found: list[Found]) -> None:
         with self._lock:
-            self._cache[key] = (time.monotonic() + CACHE_SECONDS, found)
-            self._cache.move_to_end(key)
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
+            self._cache[key] = found
 
     def ask(self, query: str, language: str | None, limit: int) -> list[Found]:
         """Return the geocoder's places for ``query``; raise ``GeocoderFailed`` (no query in it)."""

@@ -29,11 +29,13 @@ import asyncio
 import contextvars
 import json
 import logging
+import threading
 import time
 import weakref
-from collections import OrderedDict, deque
+from collections import deque
 
 from asgiref.sync import async_to_sync, sync_to_async
+from cachetools import LRUCache
 from channels.layers import get_channel_layer
 from django.db import close_old_connections
 
@@ -82,19 +84,21 @@ def broadcast(message: dict) -> None:
         logger.exception("broadcast of event %s failed", message.get("id"))
 
 
-_sse_cache: OrderedDict[int, str] = OrderedDict()
+_sse_cache: LRUCache[int, str] = LRUCache(maxsize=SSE_CACHE_SIZE)
+# The event loop hands events out and the pool's threads replay them: both read and write.
+_sse_lock = threading.Lock()
 
 
 def sse_text(event_id: int, event_type: str, payload: dict) -> str:
     """Return the SSE frame of an event, serialised once per process."""
-    text = _sse_cache.get(event_id)
+    with _sse_lock:
+        text = _sse_cache.get(event_id)
     if text is None:
         data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
         # json.dumps escapes newlines, so the data stays on one line.
         text = f"id: {event_id}\nevent: {event_type}\ndata: {data}\n\n"
-        _sse_cache[event_id] = text
-        if len(_sse_cache) > SSE_CACHE_SIZE:
-            _sse_cache.popitem(last=False)
+        with _sse_lock:
+            _sse_cache[event_id] = text
     return text
 
 

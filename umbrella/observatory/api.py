@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections import OrderedDict
 from datetime import date
 
+from cachetools import LRUCache
 from django.conf import settings
 from django.db.models import Max, Min
 from django.http import HttpRequest, HttpResponse
@@ -42,9 +42,9 @@ _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-Q([1-4]))?$")
 # only costs a lookup: (generation, year, month, what) -> (body, content type, file name).
 # The least recently asked goes first when full: emptying it all at once made
 # every answer, the catalogue's too, a miss at the same moment.
-_answers: OrderedDict[tuple, tuple[bytes, str, str | None]] = OrderedDict()
-_answers_lock = threading.Lock()
 MAX_ANSWERS = 4000
+_answers: LRUCache[tuple, tuple[bytes, str, str | None]] = LRUCache(maxsize=MAX_ANSWERS)
+_answers_lock = threading.Lock()  # a read moves the answer up: reads change the cache too
 
 
 def forget() -> None:
@@ -58,14 +58,10 @@ def _answer(what: tuple, build) -> HttpResponse:
     key = (queries.generation(), today.year, today.month, translation.get_language(), *what)
     with _answers_lock:
         found = _answers.get(key)
-        if found is not None:
-            _answers.move_to_end(key)
     if found is None:
         found = build()
         with _answers_lock:
             _answers[key] = found
-            while len(_answers) > MAX_ANSWERS:
-                _answers.popitem(last=False)
     body, content_type, filename = found
     response = HttpResponse(body, content_type=content_type)
     if filename:

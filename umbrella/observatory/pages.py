@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 
+from cachetools import LRUCache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -45,8 +46,9 @@ class Group:
     figures: list[Figure]
 
 
-_figures_cache: dict[tuple, str] = {}
-_figures_lock = threading.Lock()
+# The rendered figures of the selections asked lately, per language, generation and day.
+_figures_cache: LRUCache[tuple, str] = LRUCache(maxsize=256)
+_figures_lock = threading.Lock()  # a read moves the entry up: reads change the cache too
 
 
 def _render(period: str, by: str) -> str:
@@ -89,15 +91,14 @@ def figures_html(period: str, by: str) -> SafeString:
     language = get_language() or "en"
     generation, day = queries.generation(), timezone.localdate()
     key = (language, period, by, generation, day)
-    html = _figures_cache.get(key)
+    with _figures_lock:
+        html = _figures_cache.get(key)
     if html is None:
         html = _stored(language, period, by, generation, day)
         if html is None:  # the worker has not rendered it yet: render it here, once
             html = _render(period, by)
             _store(language, period, by, generation, day, html)
         with _figures_lock:
-            if len(_figures_cache) >= 256:
-                _figures_cache.clear()
             _figures_cache[key] = html
     return mark_safe(html)  # noqa: S308 -- rendered by the template engine, escaped there
 

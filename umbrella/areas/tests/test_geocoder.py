@@ -196,6 +196,27 @@ def test_answers_are_kept_for_a_while(stand_in):
     assert len(stand_in.requests) == 1
 
 
+def test_answers_expire(stand_in, monkeypatch):
+    monkeypatch.setattr(geocoder, "CACHE_SECONDS", 0.0)
+    stand_in.answer("/search", NOMINATIM_ANSWER)
+    with _configured("nominatim", stand_in.url("/search")):
+        first = find_places("prairie", "fr", 8)
+        again = find_places("prairie", "fr", 8)
+    assert first == again
+    assert len(stand_in.requests) == 2
+
+
+def test_a_full_cache_lets_go_of_the_least_recently_asked_first(stand_in, monkeypatch):
+    monkeypatch.setattr(geocoder, "CACHE_SIZE", 2)
+    stand_in.answer("/search", NOMINATIM_ANSWER)
+    with _configured("nominatim", stand_in.url("/search")):
+        for words in ("prairie", "xyzzy", "prairie", "plugh", "prairie", "xyzzy"):
+            find_places(words, "fr", 8)
+    asked = [request["query"]["q"][0] for request in stand_in.requests]
+    # "prairie", asked between the others, stays; "xyzzy" went when "plugh" came.
+    assert asked == ["prairie", "xyzzy", "plugh", "xyzzy"]
+
+
 def test_a_full_answer_from_the_gazetteer_asks_nobody(stand_in):
     with _configured("nominatim", stand_in.url("/search")):
         assert len(find_places("gare", "fr", 3)) == 3

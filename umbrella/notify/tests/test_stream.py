@@ -281,3 +281,17 @@ def test_a_concealed_duress_alarm_does_not_reach_its_owner(worker, responder):
         return quiet
 
     assert async_to_sync(scenario)()
+
+
+def test_an_event_is_framed_once_and_the_frames_kept_are_bounded(monkeypatch):
+    from cachetools import LRUCache
+
+    monkeypatch.setattr(fanout, "_sse_cache", LRUCache(maxsize=2))
+    first = fanout.sse_text(1, "alarm.raised", {"alarm": {"id": 1, "note": "a\nb"}})
+    assert first == 'id: 1\nevent: alarm.raised\ndata: {"alarm":{"id":1,"note":"a\\nb"}}\n\n'
+    # The same event again, from a replay: the frame kept, not a second serialisation.
+    assert fanout.sse_text(1, "alarm.raised", {"changed": True}) is first
+    fanout.sse_text(2, "alarm.raised", {})
+    fanout.sse_text(1, "alarm.raised", {})  # 1 is asked again: 2 is now the oldest
+    fanout.sse_text(3, "alarm.raised", {})
+    assert set(fanout._sse_cache) == {1, 3}

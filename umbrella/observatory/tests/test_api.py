@@ -114,12 +114,14 @@ def test_messages_in_french(client):
 
 
 def test_a_full_cache_lets_go_of_the_least_recently_asked_answer_first(client, monkeypatch):
+    from cachetools import LRUCache
+
     from umbrella.observatory import api
 
     built = []
     catalog = api.catalog
     monkeypatch.setattr(api, "catalog", lambda: built.append(1) or catalog())
-    monkeypatch.setattr(api, "MAX_ANSWERS", 2)
+    monkeypatch.setattr(api, "_answers", LRUCache(maxsize=2))
     client.get("/api/v1/statistics/catalog.jsonld")
     for slug in ("alarms-phone", "alarms-duress", "alarms-phone"):
         # The catalogue, asked between the tables, stays the most recent but one.

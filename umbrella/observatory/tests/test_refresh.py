@@ -166,3 +166,23 @@ def test_the_worker_renders_the_page_so_no_visitor_waits_for_it(worker, client, 
     assert set(RenderedFigures.objects.values_list("generation", flat=True)) == {
         queries.generation()
     }
+
+
+def test_a_full_figures_cache_lets_go_of_the_least_recently_shown_first(
+    worker, client, monkeypatch
+):
+    from cachetools import LRUCache
+
+    from umbrella.observatory import pages, tasks
+
+    alarms(worker, 12, at(2026, 10))
+    tasks.refresh_observatory(at(2027, 2, 15))
+    monkeypatch.setattr(pages, "_figures_cache", LRUCache(maxsize=2))
+    read = []
+    stored = pages._stored
+    monkeypatch.setattr(pages, "_stored", lambda *key: read.append(key[1:3]) or stored(*key))
+    for period in ("month", "quarter", "month", "year", "month", "quarter"):
+        assert client.get(f"/en/observatory/?period={period}&by=region").status_code == 200
+    # "month", shown between the others, stays in memory; "quarter" went when "year" came.
+    assert read == [("month", "region"), ("quarter", "region"), ("year", "region"),
+                    ("quarter", "region")]  # fmt: skip
