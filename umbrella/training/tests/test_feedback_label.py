@@ -1,12 +1,15 @@
 """The label rule at each boundary, and its wiring to certificates, feedback and the directory."""
 
+import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 
 from umbrella.directory.models import ChangeLogEntry, Service
 from umbrella.training.courses.queries import Share
+from umbrella.training.feedback import actions as feedback_actions
 from umbrella.training.feedback.actions import refresh_directory_labels
 from umbrella.training.feedback.queries import FeedbackTally, label_decisions, label_rule, week_of
 from umbrella.training.tests import feedback_factories as make
@@ -117,6 +120,48 @@ def test_refresh_sets_and_clears_the_directory_flag_through_the_change_log():
     svc.refresh_from_db()
     assert not svc.trained_non_stigmatising
     assert svc.trained_on is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_refreshing_at_once_change_the_directory_once(monkeypatch):
+    org = make.accounts_organisation()
+    make.staff(org, total=5, certified=4, at=NOW)
+    svc = make.service(org)
+    make.answers(svc, LAST_WEEK, 5)
+    decide = feedback_actions.label_decisions
+    both_decided = threading.Barrier(2)
+
+    def decided_together(*args):
+        decisions = decide(*args)
+        # On PostgreSQL both have read that the flag is off before either writes. SQLite's
+        # writers take the lock at BEGIN: the second reads after the first has committed.
+        if connection.vendor == "postgresql":
+            both_decided.wait(timeout=10)
+        return decisions
+
+    monkeypatch.setattr(feedback_actions, "label_decisions", decided_together)
+    start = threading.Barrier(2)
+    changed: list[list[int]] = []
+
+    def refresh():
+        try:
+            start.wait(timeout=10)
+            changed.append(refresh_directory_labels(NOW))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=refresh) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(changed) == [[], [svc.pk]]
+    assert (
+        ChangeLogEntry.objects.filter(
+            object_id=str(svc.pk), field="trained_non_stigmatising", new_value="True"
+        ).count()
+        == 1
+    )
 
 
 @pytest.mark.django_db
