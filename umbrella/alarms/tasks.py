@@ -10,8 +10,9 @@ from umbrella.core.worker import periodic_task
 
 # Deadlines handled per tick at most, so other tasks (deliveries) keep running.
 DEADLINES_PER_TICK = 50
-# Set after the commit of every new deadline, in any process (alarms/apps.py
-# connects it): the deadline lane then sleeps until the new next due time.
+# Set after the commit of a new deadline due before the lane's next look, in
+# any process (alarms/apps.py connects it): the lane then sleeps until the new
+# next due time.
 deadlines_queued = wakeup.channel("deadlines")
 # How long the retention lane rests: its work is counted in days.
 RETENTION_REST_SECONDS = 60

@@ -34,7 +34,9 @@ import selectors
 import socket
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -296,8 +298,12 @@ class Listener:
                 path.unlink(missing_ok=True)
 
 
-def wake_on_save(model, wake: Channel) -> None:
-    """Set ``wake`` after the commit of every save of ``model`` (every process).
+def wake_on_save(model, wake: Channel, needed: Callable[[Any], bool] | None = None) -> None:
+    """Set ``wake`` after the commit of a save of ``model`` (every process).
+
+    ``needed(instance)``, asked after the commit: whether the row as saved
+    needs a lane to look now, not at the look it takes within
+    ``FALLBACK_SECONDS`` anyway; without it, every save wakes.
 
     Connected at start-up (an ``AppConfig.ready``), so a row written by the
     web process wakes the worker as one written by the worker does.
@@ -305,6 +311,14 @@ def wake_on_save(model, wake: Channel) -> None:
     from django.db.models.signals import post_save
 
     def saved(sender, instance, **kwargs) -> None:
-        wake.set_on_commit()
+        if needed is None:
+            wake.set_on_commit()
+            return
+
+        def committed() -> None:
+            if needed(instance):
+                wake.set()
+
+        transaction.on_commit(committed, robust=True)
 
     post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"wakeup-{wake.name}")

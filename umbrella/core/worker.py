@@ -310,12 +310,13 @@ def wait_for_schema(stop: threading.Event) -> bool:
     what it waits for, and no beat is written meanwhile: ``/healthz`` tells
     that no worker runs, and names the pending migrations.
     """
-    told = ""
+    told = None  # what it waits for, as last said: the database, or its migrations
     while not stop.is_set():
         try:
             pending = pending_migrations()
         except Exception as exc:
             name = exc.__class__.__name__
+            state: tuple = ("database", name)
             message = f"the worker waits for its database, which does not answer ({name})"
         else:
             if not pending:
@@ -323,13 +324,15 @@ def wait_for_schema(stop: threading.Event) -> bool:
                     logger.warning("the worker's database is ready: the worker starts")
                 return True
             named = ", ".join(pending[:3]) + (", …" if len(pending) > 3 else "")
+            # Said once: a `migrate` under way changes the count every few seconds.
+            state = ("migrations",)
             message = (
                 f"the worker waits for {len(pending)} migration(s) to be applied ({named}): "
                 "run `manage.py deploy`"
             )
-        if message != told:
+        if state != told:
             logger.error(message)
-            told = message
+            told = state
         close_old_connections()
         stop.wait(SCHEMA_WAIT_SECONDS)
     return False

@@ -16,10 +16,11 @@ from django.test import Client
 from django.utils import timezone
 
 from umbrella.alarms import actions
+from umbrella.alarms.apps import LOOK_SECONDS
 from umbrella.alarms.models import Alarm, Deadline, DeadlineKind, Source
 from umbrella.alarms.tasks import deadlines_queued, process_deadlines, seconds_to_next_deadline
 from umbrella.alarms.tests.test_faults import set_up_circle
-from umbrella.core import worker
+from umbrella.core import wakeup, worker
 from umbrella.core.tests.lanes import HOUR, PATIENCE, WatchedLane, wait_until
 from umbrella.testing import make_personas
 
@@ -141,3 +142,29 @@ def test_the_beat_stays_fresh_and_healthz_answers_200_while_the_lane_sleeps_long
     up = [answer for answer in answers if answer["database"] == "ok"]
     assert len(up) >= 10, answers
     assert all(answer["worker"] == "ok" for answer in up), answers
+
+
+def test_only_a_deadline_due_before_the_lanes_next_look_wakes_it():
+    """The lane looks again within FALLBACK_SECONDS anyway: a later deadline costs no wake-up."""
+    people = make_personas()
+    set_up_circle(people)
+    deadlines_queued.clear()
+    alarm = _alarm_far_from_due(people)  # its escalation deadline is an hour away
+    assert not deadlines_queued.is_set()
+    after_the_look = wakeup.FALLBACK_SECONDS + LOOK_SECONDS + 30
+
+    def write(due_in: float, **fields) -> Deadline:
+        return Deadline.objects.create(
+            alarm=alarm,
+            kind=DeadlineKind.REALERT,
+            tier=alarm.current_tier,
+            due_at=timezone.now() + timedelta(seconds=due_in),
+            created_at=timezone.now(),
+            **fields,
+        )
+
+    write(after_the_look)
+    write(-1, done_at=timezone.now())  # already done: nothing to take
+    assert not deadlines_queued.is_set()
+    write(wakeup.FALLBACK_SECONDS - 1)
+    assert deadlines_queued.is_set()
