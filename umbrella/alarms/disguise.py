@@ -70,12 +70,15 @@ def current(request) -> Look:
 
 
 def context(request) -> dict:
-    """Template context: the name every page shows (title and header) on this phone.
+    """Template context: the name every page shows (title and header) on this phone,
+    and the icon of its tab.
 
     Someone who opens the installed "Calculator" and scrolls, or opens the
-    menu, must not meet the platform's name either.
+    menu, must not meet the platform's name either. A page without an icon
+    makes the browser ask for /favicon.ico, a 404 at every page.
     """
-    return {"APP_NAME": current(request).name}
+    look = current(request)
+    return {"APP_NAME": look.name, "APP_ICON": look.svg}
 
 
 def remember(response, key: str) -> None:

@@ -158,6 +158,10 @@ def test_every_page_shows_the_chosen_name_never_the_platforms(client, worker, pa
     html = response.content.decode()
     brand = re.search(r'<a class="brand"[^>]*>([^<]*)</a>', html).group(1)
     assert brand == "Calculator"
+    # The tab's icon too, on every page (without one the browser asks for /favicon.ico).
+    icons = re.findall(r'rel="icon" href="([^"]+)"', html)
+    assert "/static/alarms/icons/calculator.svg" in icons
+    assert all("/icons/calculator" in icon for icon in icons), icons
     assert "Umbrella" not in re.search(r"<title>([^<]*)</title>", html).group(1)
 
 
