@@ -311,12 +311,8 @@ def wake_on_save(model, wake: Channel, needed: Callable[[Any], bool] | None = No
     from django.db.models.signals import post_save
 
     def saved(sender, instance, **kwargs) -> None:
-        if needed is None:
-            wake.set_on_commit()
-            return
-
         def committed() -> None:
-            if needed(instance):
+            if needed is None or needed(instance):
                 wake.set()
 
         transaction.on_commit(committed, robust=True)

@@ -35,7 +35,7 @@ import weakref
 from collections import deque
 
 from asgiref.sync import async_to_sync, sync_to_async
-from cachetools import LRUCache
+from cachetools import LRUCache, cached
 from channels.layers import get_channel_layer
 from django.db import close_old_connections
 
@@ -84,22 +84,18 @@ def broadcast(message: dict) -> None:
         logger.exception("broadcast of event %s failed", message.get("id"))
 
 
-_sse_cache: LRUCache[int, str] = LRUCache(maxsize=SSE_CACHE_SIZE)
-# The event loop hands events out and the pool's threads replay them: both read and write.
-_sse_lock = threading.Lock()
-
-
+# Kept per event id (an event's type and payload never change). Locked: the
+# event loop hands events out and the pool's threads replay them.
+@cached(
+    LRUCache(maxsize=SSE_CACHE_SIZE),
+    key=lambda event_id, event_type, payload: event_id,
+    lock=threading.Lock(),
+)
 def sse_text(event_id: int, event_type: str, payload: dict) -> str:
     """Return the SSE frame of an event, serialised once per process."""
-    with _sse_lock:
-        text = _sse_cache.get(event_id)
-    if text is None:
-        data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-        # json.dumps escapes newlines, so the data stays on one line.
-        text = f"id: {event_id}\nevent: {event_type}\ndata: {data}\n\n"
-        with _sse_lock:
-            _sse_cache[event_id] = text
-    return text
+    data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    # json.dumps escapes newlines, so the data stays on one line.
+    return f"id: {event_id}\nevent: {event_type}\ndata: {data}\n\n"
 
 
 class Subscription:

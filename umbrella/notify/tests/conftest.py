@@ -18,6 +18,6 @@ def _notify_settings(settings, tmp_path):
     settings.SMS_PROVIDER = "console"
     ensure_keys()
     providers.get_provider.cache_clear()
-    fanout._sse_cache.clear()
+    fanout.sse_text.cache_clear()
     yield
     providers.get_provider.cache_clear()

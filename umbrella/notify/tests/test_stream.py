@@ -283,15 +283,15 @@ def test_a_concealed_duress_alarm_does_not_reach_its_owner(worker, responder):
     assert async_to_sync(scenario)()
 
 
-def test_an_event_is_framed_once_and_the_frames_kept_are_bounded(monkeypatch):
-    from cachetools import LRUCache
-
-    monkeypatch.setattr(fanout, "_sse_cache", LRUCache(maxsize=2))
+def test_an_event_is_framed_once_and_the_frames_kept_are_bounded():
     first = fanout.sse_text(1, "alarm.raised", {"alarm": {"id": 1, "note": "a\nb"}})
     assert first == 'id: 1\nevent: alarm.raised\ndata: {"alarm":{"id":1,"note":"a\\nb"}}\n\n'
     # The same event again, from a replay: the frame kept, not a second serialisation.
     assert fanout.sse_text(1, "alarm.raised", {"changed": True}) is first
-    fanout.sse_text(2, "alarm.raised", {})
+    for event_id in range(2, fanout.SSE_CACHE_SIZE + 1):  # full
+        fanout.sse_text(event_id, "alarm.raised", {})
     fanout.sse_text(1, "alarm.raised", {})  # 1 is asked again: 2 is now the oldest
-    fanout.sse_text(3, "alarm.raised", {})
-    assert set(fanout._sse_cache) == {1, 3}
+    fanout.sse_text(fanout.SSE_CACHE_SIZE + 1, "alarm.raised", {})
+    kept = fanout.sse_text.cache
+    assert len(kept) == fanout.SSE_CACHE_SIZE
+    assert 1 in kept and 2 not in kept and 3 in kept
